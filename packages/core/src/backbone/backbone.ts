@@ -1,0 +1,64 @@
+// Backbone: what the engine needs from a frozen pretrained encoder. Implemented in @s3pet/models
+// (BERT/RoBERTa) and by small synthetic backbones in tests; the core knows no architecture.
+// During `forward` the backbone calls `SiteCalls` at each of its sites, so PET modules change the
+// computation without the backbone knowing them; with no calls it is the plain pretrained model.
+import type * as tf from "@tensorflow/tfjs";
+import type { AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "../plugin/site.js";
+
+/** A tokenised batch as plain typed arrays, row-major [batch, length]. */
+export interface EncodedBatch {
+  readonly batch: number;
+  readonly length: number;
+  readonly inputIds: Int32Array;
+  readonly tokenTypeIds: Int32Array;
+  readonly attentionMask: Int32Array;
+}
+
+export interface BackboneOutput {
+  /** [B, T, H] */
+  readonly lastHiddenState: tf.Tensor3D;
+  /** [B, H]: tanh(dense(hidden of the first token)), or the first token's hidden state without a pooler. */
+  readonly pooledOutput: tf.Tensor2D;
+  /** Output of the embeddings, then of each layer: numLayers + 1 tensors [B, T, H]. */
+  readonly hiddenStates: readonly tf.Tensor3D[];
+}
+
+/** A prefix contributed at an attention site, with its gate (a scalar tensor in [0, 1]). */
+export interface GatedPrefix {
+  /** [L, hidden] */
+  readonly keys: tf.Tensor2D;
+  /** [L, hidden] */
+  readonly values: tf.Tensor2D;
+  /** scalar */
+  readonly gate: tf.Scalar;
+}
+
+/** Called by the backbone at each site during forward. Token tensors are 2-D: [N = B*T, d]. */
+export interface SiteCalls {
+  /** After y = x W + b; returns the (possibly modified) y [N, dOut]. */
+  linear(site: LinearSite, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D;
+  /** Sublayer output before the residual add; returns h' [N, d]. */
+  residual(site: ResidualSite, h: tf.Tensor2D): tf.Tensor2D;
+  /** After y = gamma * xhat + beta; returns y' [N, d]. */
+  norm(site: NormSite, xhat: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D;
+  /** After the embeddings (and their LayerNorm); returns e' [N, d]. */
+  embedding(site: EmbeddingSite, e: tf.Tensor2D): tf.Tensor2D;
+  /** The gated prefixes to prepend at an attention site (empty: plain attention). */
+  attentionPrefixes(site: AttentionSite): readonly GatedPrefix[];
+}
+
+export interface Backbone {
+  /** Architecture family and size, for run.json and the dashboard header. */
+  readonly description: string;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  /** Every site, in forward order. */
+  sites(): readonly Site[];
+  /** Total parameter count, embeddings included (the base of relative budgets). */
+  paramCount(): number;
+  /** Runs the encoder; `calls` absent means the plain pretrained model. Call inside tf.tidy. */
+  forward(batch: EncodedBatch, calls?: SiteCalls): BackboneOutput;
+  /** The backbone's own weights as trainable variables (full fine-tuning); empty when frozen. */
+  trainableWeights(): readonly tf.Variable[];
+  dispose(): void;
+}

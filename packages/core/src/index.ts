@@ -1,0 +1,50 @@
+// @s3pet/core: the plugin contract, the search engine, events, backend and I/O.
+// reflect-metadata must load before any decorated class is evaluated (tsyringe).
+import "reflect-metadata";
+
+// --- errors
+export { S3petInputError, BudgetError, PluginError, CheckpointError } from "./errors/s3pet-error.js";
+
+// --- sites and the plugin contract
+export type { SiteKind, Site, SiteOfKind, LinearSite, AttentionSite, ResidualSite, NormSite, EmbeddingSite } from "./plugin/site.js";
+export { SITE_KINDS, siteDims } from "./plugin/site.js";
+export type {
+  PetModule,
+  SiteContribution,
+  ContributionOfKind,
+  LinearContribution,
+  ResidualContribution,
+  NormContribution,
+  EmbeddingContribution,
+  AttentionContribution,
+} from "./plugin/pet-module.js";
+export type { PetMethod, S3petPlugin, ModuleInit, Preset } from "./plugin/pet-method.js";
+export { definePetMethod } from "./plugin/pet-method.js";
+export type { OptionSpec, OptionsSchema, OptionsOf } from "./plugin/options-schema.js";
+export { intOption, numberOption, enumOption, boolOption, defaultOptions, resolveOptions } from "./plugin/options-schema.js";
+export { candidateKey, parseCandidateKey } from "./plugin/candidate-key.js";
+
+// --- backbone contract
+export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix } from "./backbone/backbone.js";
+
+// --- events
+export type {
+  S3petEvent,
+  S3petEventType,
+  PhaseName,
+  RunStatus,
+  RunInfo,
+  CandidateInfo,
+  ChosenModule,
+  RunStartEvent,
+  PhaseEvent,
+  StepEvent,
+  GatesEvent,
+  BudgetEvent,
+  EvalEvent,
+  CheckpointEvent,
+  StructureEvent,
+  RunEndEvent,
+  ErrorEvent,
+  LogEvent,
+} from "./events/events.js";

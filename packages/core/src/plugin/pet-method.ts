@@ -1,0 +1,58 @@
+// PetMethod: what a plugin provides for one PET method (architecture.md "Core concepts").
+// It declares where it attaches (site kinds), its options (one schema), its exact parameter count in
+// closed form, and creates a PetModule for a site. The core never names a method (style.md §3).
+import type { DependencyContainer } from "tsyringe";
+import type { OptionsOf, OptionsSchema } from "./options-schema.js";
+import type { PetModule } from "./pet-module.js";
+import type { Site, SiteKind } from "./site.js";
+import { PluginError } from "../errors/s3pet-error.js";
+
+/** How a module initialises its variables: every random draw is seeded, so runs are reproducible. */
+export interface ModuleInit {
+  readonly seed: number;
+}
+
+/** A manual baseline structure: the sites (suffix or /regex/ patterns) and the options to use. */
+export interface Preset {
+  /** Preset id used by `s3pet train --structure <id>`, e.g. `lora`. */
+  readonly name: string;
+  readonly description: string;
+  readonly include: readonly string[];
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+export interface PetMethod<S extends OptionsSchema = OptionsSchema> {
+  /** Method id: lowercase [a-z0-9-], unique across installed plugins. */
+  readonly name: string;
+  readonly description: string;
+  /** Where it attaches. */
+  readonly siteKinds: readonly SiteKind[];
+  /** Its options, declared once. */
+  readonly options: S;
+  /** Exact trainable parameter count at `site`, in closed form (must equal the summed variable sizes). */
+  paramCount(site: Site, options: OptionsOf<S>): number;
+  /** A fresh module at `site`; a fresh module is a no-op. */
+  create(site: Site, options: OptionsOf<S>, init: ModuleInit): PetModule;
+  /** The manual baselines this method knows. */
+  readonly presets?: readonly Preset[];
+}
+
+/** Default export of a plugin package (keyword `s3pet-plugin`). */
+export interface S3petPlugin {
+  readonly name: string;
+  readonly version: string;
+  readonly methods: readonly PetMethod[];
+  /** Optional escape hatch: register services (e.g. SearchHooks) in the run's container. */
+  register?(container: DependencyContainer): void;
+}
+
+const METHOD_ID = /^[a-z][a-z0-9-]*$/;
+
+/** Identity with checks, so a method file reads as one object literal with inferred option types. */
+export function definePetMethod<S extends OptionsSchema>(method: PetMethod<S>): PetMethod<S> {
+  if (!METHOD_ID.test(method.name)) {
+    throw new PluginError(`method id '${method.name}' must match ${METHOD_ID} (lowercase letters, digits, '-')`);
+  }
+  if (method.siteKinds.length === 0) throw new PluginError(`method '${method.name}' declares no site kinds`);
+  return method;
+}

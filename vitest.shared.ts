@@ -1,0 +1,18 @@
+// Shared vitest config: every package's vitest.config.ts re-exports this.
+// Vite 8 transforms with Oxc; legacy decorators + metadata are switched on here so tsyringe
+// injection works in every test file, whatever tsconfig includes it (docs/toolchain.md §2).
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
+  test: {
+    include: ["src/**/*.test.{ts,tsx}"],
+    setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results.json" },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    maxWorkers: 2,
+  },
+});
