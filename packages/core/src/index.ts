@@ -25,7 +25,10 @@ export { intOption, numberOption, enumOption, boolOption, defaultOptions, resolv
 export { candidateKey, parseCandidateKey } from "./plugin/candidate-key.js";
 
 // --- backbone contract
-export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix } from "./backbone/backbone.js";
+export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
+
+// --- tasks
+export type { LabeledBatch, Dataset, TaskObjective, TaskSplits } from "./task/task.js";
 
 // --- events
 export type {

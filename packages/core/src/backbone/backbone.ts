@@ -62,3 +62,16 @@ export interface Backbone {
   trainableWeights(): readonly tf.Variable[];
   dispose(): void;
 }
+
+/** A task head on top of the backbone (classifier or regressor), trained alongside the PET modules. */
+export interface TaskHead {
+  /** Owned variables, disposed by `dispose`; saved in the adapter file under `head.<name>`. */
+  readonly weights: Readonly<Record<string, tf.Variable>>;
+  /** -> [B, numLabels] logits (classification) or [B, 1] values (regression). */
+  apply(out: BackboneOutput): tf.Tensor2D;
+  load(weights: Readonly<Record<string, tf.Tensor>>): void;
+  dispose(): void;
+}
+
+/** Builds a fresh head for a backbone; provided by the backbone's package (e.g. @s3pet/models). */
+export type TaskHeadFactory = (numLabels: number, init: { seed: number }) => TaskHead;
