@@ -23,6 +23,9 @@ export { definePetMethod } from "./plugin/pet-method.js";
 export type { OptionSpec, OptionsSchema, OptionsOf } from "./plugin/options-schema.js";
 export { intOption, numberOption, enumOption, boolOption, defaultOptions, resolveOptions } from "./plugin/options-schema.js";
 export { candidateKey, parseCandidateKey } from "./plugin/candidate-key.js";
+export type { AttachedModule } from "./plugin/gated-site-calls.js";
+export { GatedSiteCalls } from "./plugin/gated-site-calls.js";
+export { matchSites, sitePattern } from "./plugin/match-sites.js";
 
 // --- backbone contract
 export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
