@@ -54,3 +54,11 @@ export type {
   ErrorEvent,
   LogEvent,
 } from "./events/events.js";
+
+// --- backend (tfjs backend choice and kernel fixes)
+export type { BackendInfo } from "./backend/init-backend.js";
+export { initBackend } from "./backend/init-backend.js";
+export type { BackendName, BackendCandidate } from "./backend/plan-backends.js";
+export { BACKEND_CANDIDATES, BACKEND_ENV_VAR, planBackends, parseBackendOverride } from "./backend/plan-backends.js";
+export type { KernelFix } from "./backend/kernels/kernel-fix.js";
+export { KERNEL_FIXES, installKernelFixes, removeKernelFixes } from "./backend/install-kernel-fixes.js";

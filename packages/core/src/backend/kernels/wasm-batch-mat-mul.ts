@@ -1,0 +1,105 @@
+// BatchMatMul wrapper for tfjs-backend-wasm 4.22.0. The stock kernel runs XNNPACK only when neither
+// operand is transposed and both have batch 1; everything else (every matmul gradient, x[B,T,H]·W,
+// attention) falls into a scalar loop at 1-2 GFLOP/s instead of ~28 (docs/tfjs.md §2). This wrapper
+// reaches the fast path by (1) explicit transposes, (2) folding a's batch into rows when b has batch 1,
+// (3) one fast 2-D matmul per batch slice on zero-copy aliases of the operands' wasm memory.
+import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import type { KernelFix } from "./kernel-fix.js";
+
+const BYTES_PER_FLOAT = 4;
+
+export const wasmBatchMatMulFix: KernelFix = {
+  kernelName: "BatchMatMul",
+  backendName: "wasm",
+  reason: "stock kernel is 10-25x slower on transposed or batched operands",
+  create(stock) {
+    if (stock === undefined) throw new Error("wasm BatchMatMul fix: the stock wasm BatchMatMul kernel is not registered");
+    const stockMatMul = stock.kernelFunc;
+    const transposeKernel = tf.getKernel("Transpose", "wasm").kernelFunc;
+
+    return ({ inputs, backend, attrs }) => {
+      const wasm = backend as BackendWasm;
+      let { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+      const plain = { transposeA: false, transposeB: false };
+      const matMul = (x: tf.TensorInfo, y: tf.TensorInfo) => stockMatMul({ inputs: { a: x, b: y }, backend, attrs: plain }) as tf.TensorInfo;
+      const hasZeroDim = [...a.shape, ...b.shape].includes(0);
+      if (a.dtype !== "float32" || b.dtype !== "float32" || hasZeroDim) return stockMatMul({ inputs, backend, attrs });
+
+      // Swap the last two axes with a real copy; the caller disposes it.
+      const temporaries: tf.TensorInfo[] = [];
+      const transposed = (x: tf.TensorInfo) => {
+        const perm = x.shape.map((_, i) => i);
+        const r = perm.length;
+        [perm[r - 2], perm[r - 1]] = [perm[r - 1]!, perm[r - 2]!];
+        const t = transposeKernel({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
+        temporaries.push(t);
+        return t;
+      };
+      if (transposeA) a = transposed(a);
+      if (transposeB) b = transposed(b);
+
+      const [M, K] = a.shape.slice(-2) as [number, number]; // a: [...batchA, M, K]
+      const N = b.shape.at(-1)!; // b: [...batchB, K, N]
+      const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+      const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+      const outBatchShape = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      const outShape = [...outBatchShape, M, N];
+
+      let out: tf.TensorInfo;
+      if (batchB === 1) {
+        out = matMul(withShape(a, [batchA * M, K]), withShape(b, [K, N])); // [batchA*M, N]
+      } else if (batchA === batchB || batchA === 1) {
+        out = matMulPerSlice(wasm, matMul, a, b, { batch: batchB, strideA: batchA === 1 ? 0 : M * K, M, K, N }); // [batch, M, N]
+      } else {
+        out = matMul(a, b); // general broadcast (e.g. [2,1,M,K]x[1,3,K,N]): rare, the stock loop without transposes
+      }
+      for (const t of temporaries) wasm.disposeData(t.dataId);
+      return withShape(out, outShape);
+    };
+  },
+};
+
+/** The wasm heap as bytes (an emscripten module field the tfjs typings leave out). */
+function heapOf(wasm: BackendWasm): Uint8Array {
+  return (wasm.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+}
+
+/** The same data seen with another shape of equal size (kernels address data by dataId). */
+function withShape(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return { dataId: t.dataId, shape, dtype: t.dtype };
+}
+
+/**
+ * out[i] = a[i] · b[i] as `batch` fast 2-D matmuls. Slices are aliases registered at offsets inside the
+ * operands' memory and unregistered without freeing it: tf.slice would cost ~0.7 ms per slice on wasm,
+ * more than the matmul itself.
+ */
+function matMulPerSlice(
+  wasm: BackendWasm,
+  matMul: (x: tf.TensorInfo, y: tf.TensorInfo) => tf.TensorInfo,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  { batch, strideA, M, K, N }: { batch: number; strideA: number; M: number; K: number; N: number },
+): tf.TensorInfo {
+  const offsetOf = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId)!.memoryOffset;
+  const out = wasm.makeOutput([batch, M, N], "float32");
+  const offA = offsetOf(a);
+  const offB = offsetOf(b);
+  const offOut = offsetOf(out);
+  for (let i = 0; i < batch; i++) {
+    const ai = wasm.makeOutput([M, K], "float32", offA + i * strideA * BYTES_PER_FLOAT);
+    const bi = wasm.makeOutput([K, N], "float32", offB + i * K * N * BYTES_PER_FLOAT);
+    const oi = matMul(ai, bi); // [M, N]
+    const src = offsetOf(oi);
+    // Read HEAPU8 after the matmul: heap growth replaces the view.
+    heapOf(wasm).copyWithin(offOut + i * M * N * BYTES_PER_FLOAT, src, src + M * N * BYTES_PER_FLOAT);
+    wasm.disposeData(oi.dataId);
+    for (const alias of [ai, bi]) {
+      wasm.wasm.tfjs.disposeData(wasm.dataIdMap.get(alias.dataId)!.id);
+      wasm.dataIdMap.delete(alias.dataId);
+    }
+  }
+  return out;
+}
