@@ -62,3 +62,23 @@ export type { BackendName, BackendCandidate } from "./backend/plan-backends.js";
 export { BACKEND_CANDIDATES, BACKEND_ENV_VAR, planBackends, parseBackendOverride } from "./backend/plan-backends.js";
 export type { KernelFix } from "./backend/kernels/kernel-fix.js";
 export { KERNEL_FIXES, installKernelFixes, removeKernelFixes } from "./backend/install-kernel-fixes.js";
+
+// --- engine
+// The API the CLI drives (see packages/core/src/run/): `runSearch(config, deps)` searches, discretises,
+// re-trains and tests; `runTrain(config, deps)` trains a fixed structure (structure.json modules, a
+// method's preset, random, or full fine-tuning) with the same protocol and seeds; both return a
+// RunHandle { outDir, events$, result, stop() } at once and write the run directory (run.json,
+// events.jsonl, candidates.json, structure.json, adapter/, checkpoints/, results.json; `resume: true`
+// continues it). `evaluateRun(dir, deps)` re-scores a finished run's adapter. deps = EngineDeps
+// { createBackbone({ trainable }), createHead, task, methods, outDir, hooks?, configureContainer? }.
+export type { EngineDeps, EvalDeps } from "./run/engine-deps.js";
+export type { CommonConfig, SearchConfig, TrainConfig, StructureSpec, ShiftGradient, ResolvedRunConfig } from "./run/run-config.js";
+export { DEFAULT_COMMON_CONFIG, DEFAULT_SEARCH_CONFIG, resolveSearchConfig, resolveTrainConfig } from "./run/run-config.js";
+export type { RunHandle, RunResult } from "./run/run-handle.js";
+export type { RunResults, SplitScores, StructureFile, AdapterConfig } from "./run/run-results.js";
+export { runSearch } from "./run/run-search.js";
+export { runTrain } from "./run/run-train.js";
+export type { EvaluateRunResult } from "./run/evaluate-run.js";
+export { evaluateRun } from "./run/evaluate-run.js";
+export type { SearchHook, HookContext, CandidateState, SequentialHooks, ParallelHooks, HookName } from "./hooks/search-hook.js";
+export { RunConfigToken, EngineDepsToken, SearchHookToken } from "./di/tokens.js";
