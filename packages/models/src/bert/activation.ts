@@ -1,0 +1,32 @@
+// The feed-forward activations BERT configs name (`hidden_act`), as tfjs functions.
+// `gelu` is the exact erf form (HF GELUActivation); the tanh approximation is HF's `gelu_new`,
+// `gelu_pytorch_tanh` and `gelu_fast` (the same formula, written three ways in transformers).
+import * as tf from "@tensorflow/tfjs";
+import type { HiddenAct } from "./bert-config.js";
+
+const SQRT_HALF = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** 0.5 x (1 + erf(x / sqrt 2)) */
+function geluErf(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT_HALF)), 1));
+}
+
+/** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) */
+function geluTanh(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), SQRT_2_OVER_PI);
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+export function activation(name: HiddenAct): <T extends tf.Tensor>(x: T) => T {
+  switch (name) {
+    case "gelu":
+      return (x) => geluErf(x) as typeof x;
+    case "gelu_new":
+    case "gelu_pytorch_tanh":
+    case "gelu_fast":
+      return (x) => geluTanh(x) as typeof x;
+    case "relu":
+      return (x) => tf.relu(x);
+  }
+}

@@ -1,0 +1,301 @@
+// BertModel: a BERT/RoBERTa encoder (post-LayerNorm) over plain tfjs ops, implementing core's Backbone.
+// One function per block, read top-down: embeddings -> layers (self-attention, feed-forward) -> pooler.
+// At every site of `sites()` it calls the given SiteCalls, so PET modules change the computation
+// without the encoder knowing them. Token tensors stay 2-D ([N = B*T, H]) so every projection is one
+// fast 2-D matmul; heads are split and merged once per layer inside the attention.
+import * as tf from "@tensorflow/tfjs";
+import { S3petInputError } from "@s3pet/core";
+import type {
+  AttentionSite,
+  Backbone,
+  BackboneOutput,
+  EmbeddingSite,
+  EncodedBatch,
+  LinearSite,
+  NormSite,
+  ResidualSite,
+  Site,
+  SiteCalls,
+} from "@s3pet/core";
+import { activation } from "./activation.js";
+import type { BertConfig } from "./bert-config.js";
+import { buildBertWeights } from "./bert-weights.js";
+import type { BertLayerWeights, BertTensorSpec, BertWeights, LinearWeights, NormWeights } from "./bert-weights.js";
+import { additiveMask, gatedPrefixAttention, type AttentionDims } from "./gated-prefix-attention.js";
+import { layerNorm } from "./layer-norm.js";
+
+export interface BertModelOptions {
+  /** Hold the weights as tf.Variables (full fine-tuning, pretraining). @default false */
+  readonly trainable?: boolean;
+}
+
+export interface BertForwardOptions {
+  /** Training mode: dropout at HF's places with the config's rates, seeded from this (use a new one each step). */
+  readonly dropoutSeed?: number;
+}
+
+/** The sites of one layer, in forward order. */
+interface LayerSites {
+  readonly query: LinearSite;
+  readonly key: LinearSite;
+  readonly value: LinearSite;
+  readonly attention: AttentionSite;
+  readonly attentionOutputDense: LinearSite;
+  readonly attentionOutput: ResidualSite;
+  readonly attentionNorm: NormSite;
+  readonly intermediate: LinearSite;
+  readonly outputDense: LinearSite;
+  readonly output: ResidualSite;
+  readonly outputNorm: NormSite;
+}
+
+/** What every block needs besides its weights. */
+interface ForwardContext {
+  readonly config: BertConfig;
+  readonly dims: AttentionDims;
+  /** [B, 1, 1, T] */
+  readonly mask: tf.Tensor4D;
+  readonly calls: SiteCalls | undefined;
+  readonly act: <T extends tf.Tensor>(x: T) => T;
+  readonly dropout: Dropout;
+}
+
+type Dropout = <T extends tf.Tensor>(x: T, rate: number) => T;
+
+export class BertModel implements Backbone {
+  readonly description: string;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  private readonly weights: BertWeights;
+  private readonly embeddingSite: EmbeddingSite;
+  private readonly layerSites: readonly LayerSites[];
+  private readonly variables: readonly tf.Variable[];
+  private disposed = false;
+
+  /** Takes ownership of `weights` (built by `buildBertWeights`); with `trainable` they become variables. */
+  constructor(
+    readonly config: BertConfig,
+    weights: BertWeights,
+    options: BertModelOptions = {},
+  ) {
+    this.hiddenSize = config.hiddenSize;
+    this.numLayers = config.numLayers;
+    this.description =
+      `${config.modelType} ${config.numLayers}x${config.hiddenSize} ` +
+      `(${config.numHeads} heads, ffn ${config.intermediateSize}, vocab ${config.vocabSize})`;
+    if (options.trainable) {
+      const byName = new Map<string, tf.Variable>();
+      for (const { spec, tensor } of weights.entries) {
+        byName.set(spec.name, tf.variable(tensor, true));
+        tensor.dispose(); // the variable holds its own reference to the data
+      }
+      this.weights = buildBertWeights(config, weights.tree.pooler !== null, (spec) => byName.get(spec.name)!);
+      this.variables = [...byName.values()];
+    } else {
+      this.weights = weights;
+      this.variables = [];
+    }
+    this.embeddingSite = {
+      kind: "embedding",
+      name: "embeddings",
+      layer: null,
+      position: "embeddings",
+      dim: config.hiddenSize,
+      vocabSize: config.vocabSize,
+    };
+    this.layerSites = Array.from({ length: config.numLayers }, (_, i) => layerSites(config, i));
+  }
+
+  /** Every site in forward order: embeddings, then per layer q, k, v, attention, ..., output.LayerNorm. */
+  sites(): readonly Site[] {
+    return [this.embeddingSite, ...this.layerSites.flatMap((s) => Object.values(s) as Site[])];
+  }
+
+  paramCount(): number {
+    return this.weights.entries.reduce((n, { tensor }) => n + tensor.size, 0);
+  }
+
+  /** Every weight with its HF name and layout (for saving; kernels are stored [in, out]). */
+  namedWeights(): readonly { readonly spec: BertTensorSpec; readonly tensor: tf.Tensor }[] {
+    return this.weights.entries;
+  }
+
+  /** [V, H]: the word embeddings (the masked-LM decoder is tied to them). */
+  get wordEmbeddings(): tf.Tensor2D {
+    return this.weights.tree.wordEmbeddings as tf.Tensor2D;
+  }
+
+  get hasPooler(): boolean {
+    return this.weights.tree.pooler !== null;
+  }
+
+  trainableWeights(): readonly tf.Variable[] {
+    return this.variables;
+  }
+
+  /** Runs the encoder; call inside tf.tidy. */
+  forward(batch: EncodedBatch, calls?: SiteCalls, options: BertForwardOptions = {}): BackboneOutput {
+    if (this.disposed) throw new S3petInputError("BertModel.forward: the model was disposed; load it again");
+    checkBatch(batch, this.config);
+    const { batch: B, length: T } = batch; // batch, tokens
+    const H = this.config.hiddenSize; // hidden
+    const ctx: ForwardContext = {
+      config: this.config,
+      dims: { batch: B, length: T, heads: this.config.numHeads },
+      mask: additiveMask(batch.attentionMask, B, T),
+      calls,
+      act: activation(this.config.hiddenAct),
+      dropout: makeDropout(options.dropoutSeed),
+    };
+    const tree = this.weights.tree;
+    let x = embeddings(batch, tree, this.embeddingSite, ctx); // [N, H]
+    const hidden2d: tf.Tensor2D[] = [x];
+    for (let i = 0; i < this.numLayers; i++) {
+      x = bertLayer(x, tree.layers[i]!, this.layerSites[i]!, ctx); // [N, H]
+      hidden2d.push(x);
+    }
+    const hiddenStates = hidden2d.map((h) => tf.reshape(h, [B, T, H]) as tf.Tensor3D); // each [B, T, H]
+    const lastHiddenState = hiddenStates[hiddenStates.length - 1]!;
+    return { lastHiddenState, pooledOutput: pooler(lastHiddenState, tree.pooler), hiddenStates };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const { tensor } of this.weights.entries) tensor.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+
+/** word + position + token-type embeddings, LayerNorm, the embedding site. -> [N, H] */
+function embeddings(batch: EncodedBatch, w: BertWeights["tree"], site: EmbeddingSite, ctx: ForwardContext): tf.Tensor2D {
+  const { config, calls } = ctx;
+  const ids = tf.tensor1d(batch.inputIds, "int32"); // [N]
+  const positions = tf.tensor1d(positionIds(batch, config), "int32"); // [N]
+  const types = tf.tensor1d(batch.tokenTypeIds, "int32"); // [N]
+  const summed = tf.add(
+    tf.add(tf.gather(w.wordEmbeddings, ids), tf.gather(w.positionEmbeddings, positions)),
+    tf.gather(w.tokenTypeEmbeddings, types),
+  ) as tf.Tensor2D; // [N, H]
+  const { y } = layerNorm(summed, w.embeddingsNorm.gamma, w.embeddingsNorm.beta, config.layerNormEps); // [N, H]
+  const e = calls ? calls.embedding(site, y) : y; // [N, H]
+  return ctx.dropout(e, config.hiddenDropoutProb);
+}
+
+/** One post-LN transformer layer: x -> LN(x + attn(x)) -> LN(a + ffn(a)). [N, H] -> [N, H] */
+function bertLayer(x: tf.Tensor2D, w: BertLayerWeights, sites: LayerSites, ctx: ForwardContext): tf.Tensor2D {
+  const { config, calls } = ctx;
+  // self-attention
+  const q = linearAt(sites.query, x, w.query, calls); // [N, H]
+  const k = linearAt(sites.key, x, w.key, calls); // [N, H]
+  const v = linearAt(sites.value, x, w.value, calls); // [N, H]
+  const prefixes = calls ? calls.attentionPrefixes(sites.attention) : [];
+  const dropWeights = (p: tf.Tensor4D): tf.Tensor4D => ctx.dropout(p, config.attentionDropoutProb);
+  const context = gatedPrefixAttention(q, k, v, ctx.mask, ctx.dims, prefixes, dropWeights); // [N, H]
+  let h = ctx.dropout(linearAt(sites.attentionOutputDense, context, w.attentionOutput, calls), config.hiddenDropoutProb); // [N, H]
+  if (calls) h = calls.residual(sites.attentionOutput, h);
+  const a = normAt(sites.attentionNorm, tf.add(h, x) as tf.Tensor2D, w.attentionNorm, ctx); // [N, H]
+  // feed-forward
+  const u = ctx.act(linearAt(sites.intermediate, a, w.intermediate, calls)); // [N, I]
+  let f = ctx.dropout(linearAt(sites.outputDense, u, w.output, calls), config.hiddenDropoutProb); // [N, H]
+  if (calls) f = calls.residual(sites.output, f);
+  return normAt(sites.outputNorm, tf.add(f, a) as tf.Tensor2D, w.outputNorm, ctx); // [N, H]
+}
+
+/** tanh(dense(first token)) or, without a pooler, the first token's hidden state. -> [B, H] */
+function pooler(last: tf.Tensor3D, w: LinearWeights | null): tf.Tensor2D {
+  const [B, , H] = last.shape; // batch, tokens, hidden
+  const first = tf.reshape(tf.slice(last, [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D; // [B, H]
+  return w ? (tf.tanh(linear(first, w)) as tf.Tensor2D) : first;
+}
+
+/** y = x W + b: [N, in] -> [N, out] */
+function linear(x: tf.Tensor2D, w: LinearWeights): tf.Tensor2D {
+  return tf.add(tf.matMul(x, w.kernel as tf.Tensor2D), w.bias) as tf.Tensor2D;
+}
+
+function linearAt(site: LinearSite, x: tf.Tensor2D, w: LinearWeights, calls: SiteCalls | undefined): tf.Tensor2D {
+  const y = linear(x, w); // [N, dOut]
+  return calls ? calls.linear(site, x, y) : y;
+}
+
+function normAt(site: NormSite, x: tf.Tensor2D, w: NormWeights, ctx: ForwardContext): tf.Tensor2D {
+  const { xhat, y } = layerNorm(x, w.gamma, w.beta, ctx.config.layerNormEps); // [N, d]
+  return ctx.calls ? ctx.calls.norm(site, xhat, y) : y;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** BERT: 0..T-1 per row. RoBERTa: pad + cumsum(non-pad) on tokens, pad on pads (HF create_position_ids_from_input_ids). */
+function positionIds(batch: EncodedBatch, config: BertConfig): Int32Array {
+  const { batch: B, length: T, inputIds } = batch;
+  const positions = new Int32Array(B * T);
+  const pad = config.padTokenId;
+  for (let b = 0; b < B; b++) {
+    let seen = 0;
+    for (let t = 0; t < T; t++) {
+      const i = b * T + t;
+      if (config.modelType === "roberta") {
+        if (inputIds[i] !== pad) seen++;
+        positions[i] = inputIds[i] !== pad ? pad + seen : pad;
+      } else {
+        positions[i] = t;
+      }
+    }
+  }
+  return positions;
+}
+
+function checkBatch(batch: EncodedBatch, config: BertConfig): void {
+  const { batch: B, length: T } = batch;
+  const n = B * T;
+  if (!(B > 0 && T > 0)) throw new S3petInputError(`forward: batch ${B} x length ${T} must be positive`);
+  for (const key of ["inputIds", "tokenTypeIds", "attentionMask"] as const) {
+    if (batch[key].length !== n) {
+      throw new S3petInputError(`forward: ${key} has ${batch[key].length} entries, expected batch*length = ${n}`);
+    }
+  }
+  const maxLength = config.modelType === "roberta" ? config.maxPositions - config.padTokenId - 1 : config.maxPositions;
+  if (T > maxLength) {
+    throw new S3petInputError(`forward: length ${T} exceeds the model's ${maxLength} positions; truncate to ${maxLength}`);
+  }
+  for (let i = 0; i < n; i++) {
+    const id = batch.inputIds[i]!;
+    if (id < 0 || id >= config.vocabSize) {
+      throw new S3petInputError(`forward: input id ${id} is outside the vocabulary [0, ${config.vocabSize}); check the tokenizer`);
+    }
+    const type = batch.tokenTypeIds[i]!;
+    if (type < 0 || type >= config.typeVocabSize) {
+      throw new S3petInputError(`forward: token type ${type} is outside [0, ${config.typeVocabSize}); check the tokenizer`);
+    }
+  }
+}
+
+function makeDropout(seed: number | undefined): Dropout {
+  if (seed === undefined) return (x) => x;
+  let call = 0;
+  return (x, rate) => (rate > 0 ? (tf.dropout(x, rate, undefined, seed + 7919 * call++) as typeof x) : x);
+}
+
+function layerSites(config: BertConfig, i: number): LayerSites {
+  const H = config.hiddenSize;
+  const I = config.intermediateSize;
+  const at = (position: string) => ({ name: `encoder.layer.${i}.${position}`, layer: i, position });
+  const linearSite = (position: string, dIn: number, dOut: number): LinearSite => ({ kind: "linear", ...at(position), dIn, dOut });
+  return {
+    query: linearSite("attention.self.query", H, H),
+    key: linearSite("attention.self.key", H, H),
+    value: linearSite("attention.self.value", H, H),
+    attention: { kind: "attention", ...at("attention"), hidden: H, heads: config.numHeads, headDim: H / config.numHeads },
+    attentionOutputDense: linearSite("attention.output.dense", H, H),
+    attentionOutput: { kind: "residual", ...at("attention.output"), dim: H },
+    attentionNorm: { kind: "norm", ...at("attention.output.LayerNorm"), dim: H },
+    intermediate: linearSite("intermediate.dense", H, I),
+    outputDense: linearSite("output.dense", I, H),
+    output: { kind: "residual", ...at("output"), dim: H },
+    outputNorm: { kind: "norm", ...at("output.LayerNorm"), dim: H },
+  };
+}

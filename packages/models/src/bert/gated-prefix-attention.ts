@@ -1,0 +1,72 @@
+// Multi-head scaled dot-product attention with gated key/value prefixes (COMMON "Prefix gating").
+// Per head: s_seq = q k_seq^T / sqrt(d) + mask, s_pre = q k_pre^T / sqrt(d), m = max(s_seq) over the
+// *sequence* keys only, w_seq = exp(s_seq - m) / D, w_pre = z exp(s_pre - m) / D,
+// D = sum exp(s_seq - m) + z sum exp(s_pre - m), out = w_seq v_seq + w_pre v_pre.
+// Without prefixes the same exp(s - m) / sum is computed the same way, so z = 0 adds exact zeros and
+// reproduces the plain attention to the bit (the SGS search relies on gate 0 being a no-op).
+import * as tf from "@tensorflow/tfjs";
+import type { GatedPrefix } from "@s3pet/core";
+
+/** Added to the scores of padded keys; exp(-1e9 - m) is exactly 0 in float32. */
+export const MASKED_SCORE = -1e9;
+
+export interface AttentionDims {
+  /** batch */
+  readonly batch: number;
+  /** tokens per sequence */
+  readonly length: number;
+  readonly heads: number;
+}
+
+/**
+ * q, k, v: [N = B*T, H] projections; mask: [B, 1, 1, T] additive (0 or MASKED_SCORE);
+ * `dropWeights` applies attention-probability dropout in training (identity otherwise). -> [N, H]
+ */
+export function gatedPrefixAttention(
+  q: tf.Tensor2D,
+  k: tf.Tensor2D,
+  v: tf.Tensor2D,
+  mask: tf.Tensor4D,
+  dims: AttentionDims,
+  prefixes: readonly GatedPrefix[],
+  dropWeights: (w: tf.Tensor4D) => tf.Tensor4D = (w) => w,
+): tf.Tensor2D {
+  const { batch: B, length: T, heads: nh } = dims; // batch, tokens, heads
+  const H = q.shape[1]; // hidden
+  const dh = H / nh; // head dim
+  const sqrtD = Math.sqrt(dh);
+  // Heads are split once per layer; k goes straight to [.., dh, T] so the score matmul needs no transpose.
+  const qh = tf.transpose(tf.reshape(q, [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
+  const kT = tf.transpose(tf.reshape(k, [B, T, nh, dh]), [0, 2, 3, 1]) as tf.Tensor4D; // [B, nh, dh, T]
+  const vh = tf.transpose(tf.reshape(v, [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
+
+  const sSeq = tf.add(tf.div(tf.matMul(qh, kT), sqrtD), mask) as tf.Tensor4D; // [B, nh, T, T]
+  const m = tf.max(sSeq, -1, true); // [B, nh, T, 1]
+  const eSeq = tf.exp(tf.sub(sSeq, m)) as tf.Tensor4D; // [B, nh, T, T]
+  let denominator = tf.sum(eSeq, -1, true); // [B, nh, T, 1]
+
+  const prefixTerms: { e: tf.Tensor4D; v: tf.Tensor4D }[] = [];
+  for (const prefix of prefixes) {
+    const L = prefix.keys.shape[0]; // prefix length
+    // Prefix keys/values are shared by the batch; broadcastTo keeps the matmul batches equal (fast on wasm).
+    const kpT = tf.broadcastTo(tf.transpose(tf.reshape(prefix.keys, [L, nh, dh]), [1, 2, 0]), [B, nh, dh, L]); // [B, nh, dh, L]
+    const vp = tf.broadcastTo(tf.transpose(tf.reshape(prefix.values, [L, nh, dh]), [1, 0, 2]), [B, nh, L, dh]); // [B, nh, L, dh]
+    const sPre = tf.div(tf.matMul(qh, kpT), sqrtD); // [B, nh, T, L]
+    const ePre = tf.mul(prefix.gate, tf.exp(tf.sub(sPre, m))) as tf.Tensor4D; // [B, nh, T, L]
+    denominator = tf.add(denominator, tf.sum(ePre, -1, true)); // [B, nh, T, 1]
+    prefixTerms.push({ e: ePre, v: vp as tf.Tensor4D });
+  }
+
+  let out = tf.matMul(dropWeights(tf.div(eSeq, denominator) as tf.Tensor4D), vh); // [B, nh, T, dh]
+  for (const term of prefixTerms) {
+    out = tf.add(out, tf.matMul(dropWeights(tf.div(term.e, denominator) as tf.Tensor4D), term.v)); // [B, nh, T, dh]
+  }
+  return tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * T, H]); // [N, H]
+}
+
+/** attentionMask [B*T] of 0/1 -> additive [B, 1, 1, T]. */
+export function additiveMask(attentionMask: Int32Array, batch: number, length: number): tf.Tensor4D {
+  const values = new Float32Array(batch * length);
+  for (let i = 0; i < values.length; i++) values[i] = attentionMask[i] ? 0 : MASKED_SCORE;
+  return tf.tensor4d(values, [batch, 1, 1, length]);
+}
