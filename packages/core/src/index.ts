@@ -26,6 +26,13 @@ export { candidateKey, parseCandidateKey } from "./plugin/candidate-key.js";
 export type { AttachedModule } from "./plugin/gated-site-calls.js";
 export { GatedSiteCalls } from "./plugin/gated-site-calls.js";
 export { matchSites, sitePattern } from "./plugin/match-sites.js";
+export { zerosVariable, onesVariable, kaimingUniformVariable, normalVariable } from "./plugin/variable-init.js";
+export { assignWeights } from "./plugin/assign-weights.js";
+export type { RegisteredPlugin } from "./plugin/plugin-registry.js";
+export { PluginRegistry } from "./plugin/plugin-registry.js";
+export type { DiscoveredPlugin } from "./plugin/discover-plugins.js";
+export { PLUGIN_KEYWORD, discoverPlugins, defaultPluginSearchRoots } from "./plugin/discover-plugins.js";
+export { loadPlugin, loadInstalledPlugins } from "./plugin/load-plugin.js";
 
 // --- backbone contract
 export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
