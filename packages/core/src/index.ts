@@ -67,8 +67,9 @@ export type { BackendInfo } from "./backend/init-backend.js";
 export { initBackend } from "./backend/init-backend.js";
 export type { BackendName, BackendCandidate } from "./backend/plan-backends.js";
 export { BACKEND_CANDIDATES, BACKEND_ENV_VAR, planBackends, parseBackendOverride } from "./backend/plan-backends.js";
-export type { KernelFix } from "./backend/kernels/kernel-fix.js";
-export { KERNEL_FIXES, installKernelFixes, removeKernelFixes } from "./backend/install-kernel-fixes.js";
+export type { KernelFix, KernelFuncFix, GradientFix } from "./backend/kernels/kernel-fix.js";
+export { KERNEL_FIXES, installKernelFixes, removeKernelFixes, kernelFixKey } from "./backend/install-kernel-fixes.js";
+export { runOnBackend } from "./backend/run-on-backend.js";
 
 // --- engine
 // The API the CLI drives (see packages/core/src/run/): `runSearch(config, deps)` searches, discretises,

@@ -1,41 +1,62 @@
-// installKernelFixes(): registers every KernelFix over the stock tfjs kernel (docs/tfjs.md §2-3);
-// removeKernelFixes() restores the stock kernels (benchmarks compare the two). Both are idempotent.
-// The stock setup/dispose functions are kept, so installing before or after tf.setBackend both work.
+// installKernelFixes(): registers every KernelFix over the stock tfjs kernel or gradient
+// (docs/tfjs.md §2-3); removeKernelFixes() restores the stock ones (benchmarks compare the two).
+// Both are idempotent. Stock setup/dispose functions are kept, so installing before or after
+// tf.setBackend both work.
 import * as tf from "@tensorflow/tfjs";
 import type { KernelFix } from "./kernels/kernel-fix.js";
+import { batchMatMulGradientFix } from "./kernels/batch-mat-mul-gradient.js";
 import { cpuUnsortedSegmentSumFix } from "./kernels/cpu-unsorted-segment-sum.js";
 import { wasmBatchMatMulFix } from "./kernels/wasm-batch-mat-mul.js";
 import { wasmUnsortedSegmentSumFix } from "./kernels/wasm-unsorted-segment-sum.js";
 
 /** Every fix, once. */
-export const KERNEL_FIXES: readonly KernelFix[] = [wasmBatchMatMulFix, wasmUnsortedSegmentSumFix, cpuUnsortedSegmentSumFix];
+export const KERNEL_FIXES: readonly KernelFix[] = [
+  wasmBatchMatMulFix,
+  wasmUnsortedSegmentSumFix,
+  cpuUnsortedSegmentSumFix,
+  batchMatMulGradientFix,
+];
 
-/** Stock kernel (or null when there was none) of each installed fix, by `${backend}/${kernel}`. */
-const replaced = new Map<string, tf.KernelConfig | null>();
+/** The key a fix is known by: `<backend>/<kernel>` or `gradient/<kernel>`. */
+export function kernelFixKey(fix: KernelFix): string {
+  return `${fix.kind === "kernel" ? fix.backendName : "gradient"}/${fix.kernelName}`;
+}
 
-const fixKey = (fix: KernelFix) => `${fix.backendName}/${fix.kernelName}`;
+/** What each installed fix replaced (null: there was no stock kernel), by kernelFixKey. */
+const replaced = new Map<string, tf.KernelConfig | tf.GradConfig | null>();
 
-/** Installs the fixes for every registered backend they target; returns the keys of the installed fixes. */
+/** Installs every fix not yet installed (kernel fixes only for registered backends); returns the installed keys. */
 export function installKernelFixes(): string[] {
   for (const fix of KERNEL_FIXES) {
-    if (replaced.has(fixKey(fix)) || tf.findBackendFactory(fix.backendName) === null) continue;
-    const stock = findKernel(fix.kernelName, fix.backendName);
-    const kernelFunc = fix.create(stock);
-    if (stock !== undefined) tf.unregisterKernel(fix.kernelName, fix.backendName);
-    tf.registerKernel({ ...stock, kernelName: fix.kernelName, backendName: fix.backendName, kernelFunc });
-    replaced.set(fixKey(fix), stock ?? null);
+    const key = kernelFixKey(fix);
+    if (replaced.has(key)) continue;
+    if (fix.kind === "gradient") {
+      const stock = tf.getGradient(fix.kernelName);
+      tf.registerGradient(fix.create(stock));
+      replaced.set(key, stock);
+    } else if (tf.findBackendFactory(fix.backendName) !== null) {
+      const stock = findKernel(fix.kernelName, fix.backendName);
+      const kernelFunc = fix.create(stock);
+      if (stock !== undefined) tf.unregisterKernel(fix.kernelName, fix.backendName);
+      tf.registerKernel({ ...stock, kernelName: fix.kernelName, backendName: fix.backendName, kernelFunc });
+      replaced.set(key, stock ?? null);
+    }
   }
   return [...replaced.keys()];
 }
 
-/** Puts the stock kernels back (and unregisters the kernels that only the fixes provided). */
+/** Puts the stock kernels and gradients back (and unregisters kernels only the fixes provided). */
 export function removeKernelFixes(): void {
   for (const fix of KERNEL_FIXES) {
-    const key = fixKey(fix);
+    const key = kernelFixKey(fix);
     if (!replaced.has(key)) continue;
     const stock = replaced.get(key)!;
-    tf.unregisterKernel(fix.kernelName, fix.backendName);
-    if (stock !== null) tf.registerKernel(stock);
+    if (fix.kind === "gradient") {
+      tf.registerGradient(stock as tf.GradConfig);
+    } else {
+      tf.unregisterKernel(fix.kernelName, fix.backendName);
+      if (stock !== null) tf.registerKernel(stock as tf.KernelConfig);
+    }
     replaced.delete(key);
   }
 }

@@ -12,6 +12,7 @@ interface CpuBackend {
 }
 
 export const cpuUnsortedSegmentSumFix: KernelFix = {
+  kind: "kernel",
   kernelName: "UnsortedSegmentSum",
   backendName: "cpu",
   reason: "stock cpu kernel is O(numSegments*N*H) in time and memory",

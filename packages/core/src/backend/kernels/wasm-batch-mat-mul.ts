@@ -10,6 +10,7 @@ import type { KernelFix } from "./kernel-fix.js";
 const BYTES_PER_FLOAT = 4;
 
 export const wasmBatchMatMulFix: KernelFix = {
+  kind: "kernel",
   kernelName: "BatchMatMul",
   backendName: "wasm",
   reason: "stock kernel is 10-25x slower on transposed or batched operands",

@@ -7,6 +7,7 @@ import type { KernelFix } from "./kernel-fix.js";
 import { segmentSumShape, sumSegmentsInto } from "./sum-segments-into.js";
 
 export const wasmUnsortedSegmentSumFix: KernelFix = {
+  kind: "kernel",
   kernelName: "UnsortedSegmentSum",
   backendName: "wasm",
   reason: "missing on wasm; needed by the gradient of tf.gather",
