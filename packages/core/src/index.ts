@@ -90,3 +90,9 @@ export type { EvaluateRunResult } from "./run/evaluate-run.js";
 export { evaluateRun } from "./run/evaluate-run.js";
 export type { SearchHook, HookContext, CandidateState, SequentialHooks, ParallelHooks, HookName } from "./hooks/search-hook.js";
 export { RunConfigToken, EngineDepsToken, SearchHookToken } from "./di/tokens.js";
+
+// --- random (the one seeded RNG) and atomic files
+export type { RngState } from "./random/seeded-rng.js";
+export { SeededRng, RNG_ALGORITHM } from "./random/seeded-rng.js";
+export type { FileData } from "./io/write-file-atomic.js";
+export { writeFileAtomic, writeJsonAtomic } from "./io/write-file-atomic.js";
