@@ -1,1 +1,39 @@
-export {};
+// @s3pet/dashboard: the Ink terminal UI of a run, fed by events only (it imports types from @s3pet/core
+// and never the engine, so it can attach to another process's events.jsonl).
+
+// --- render
+export { renderDashboard } from "./render-dashboard.js";
+export type { RenderDashboardOptions, DashboardHandle } from "./render-dashboard.js";
+export { Dashboard } from "./components/Dashboard.js";
+export type { DashboardProps } from "./components/Dashboard.js";
+export { DashboardView } from "./components/DashboardView.js";
+export type { DashboardViewProps } from "./components/DashboardView.js";
+export type { QuitAction } from "./components/KeyHints.js";
+
+// --- state
+export type {
+  RunState,
+  RunStateStatus,
+  PhaseProgress,
+  EvalPoint,
+  BudgetState,
+  GatesState,
+  StructureState,
+  LoggedEvent,
+} from "./state/run-state.js";
+export { initialRunState, currentPhase, isFinished } from "./state/run-state.js";
+export { reduceRunState } from "./state/reduce-run-state.js";
+export { discretizeGreedy } from "./state/discretize-greedy.js";
+export { keptCandidates } from "./state/kept-candidates.js";
+export { msPerStep, phaseEtaMs, elapsedMs } from "./state/phase-timing.js";
+export { runStates, useRunState, DEFAULT_THROTTLE_MS } from "./hooks/use-run-state.js";
+
+// --- sources
+export { eventsFromFile } from "./sources/events-from-file.js";
+export type { EventsFromFileOptions } from "./sources/events-from-file.js";
+
+// --- formatting shared with the CLI's plain reporter
+export { describeEvent, formatScore } from "./format/describe-event.js";
+export type { EventLine, LogLevel } from "./format/describe-event.js";
+export { formatCount, formatPercent } from "./format/format-count.js";
+export { formatDuration } from "./format/format-duration.js";

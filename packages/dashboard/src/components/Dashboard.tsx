@@ -1,0 +1,66 @@
+// Dashboard: the live screen of a run: one throttled subscription (useRunState), the terminal size, the
+// keys (q: stop the run when in-process / detach when watching; tab: next panel; Ctrl-C: onInterrupt),
+// and DashboardView for the layout. It exits (ink's useApp().exit) once the run has ended.
+import { useEffect, useState } from "react";
+import { useApp, useInput, useStdin } from "ink";
+import type { Observable } from "rxjs";
+import type { S3petEvent } from "@s3pet/core";
+import { DEFAULT_THROTTLE_MS, useRunState } from "../hooks/use-run-state.js";
+import { useTerminalSize, type TerminalSize } from "../hooks/use-terminal-size.js";
+import { DashboardView } from "./DashboardView.js";
+import type { QuitAction } from "./KeyHints.js";
+
+export interface DashboardProps {
+  readonly events$: Observable<S3petEvent>;
+  /** What `q` does: "stop" asks the in-process run to stop gracefully; "detach" leaves a watched run alone. @default "stop" */
+  readonly quitAction?: QuitAction;
+  /** Called on `q` (once). */
+  readonly onQuit?: () => void;
+  /** Called on Ctrl-C (stdin is in raw mode, so no SIGINT arrives by itself). Exits the dashboard when omitted. */
+  readonly onInterrupt?: () => void;
+  /** State updates at most this often. @default 34 (30 frames a second) */
+  readonly throttleMs?: number;
+  /** A fixed size instead of the terminal's (tests). */
+  readonly size?: TerminalSize;
+  /** Unmount once run-end has been shown or events$ completed. @default true */
+  readonly exitOnEnd?: boolean;
+}
+
+export function Dashboard({ events$, quitAction = "stop", onQuit, onInterrupt, throttleMs = DEFAULT_THROTTLE_MS, size, exitOnEnd = true }: DashboardProps) {
+  const { state, complete } = useRunState(events$, throttleMs);
+  const terminal = useTerminalSize();
+  const { columns, rows } = size ?? terminal;
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  // ink 6.8 reports undefined (not false) when stdin is /dev/null: only true means keys can be read.
+  const interactive = isRawModeSupported === true;
+  const [panel, setPanel] = useState(0);
+  const [stopping, setStopping] = useState(false);
+  const finished = state.end !== null || complete;
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === "c") {
+        if (onInterrupt === undefined) exit();
+        else onInterrupt();
+      } else if (input === "q") {
+        if (finished || quitAction === "detach") {
+          onQuit?.();
+          exit();
+        } else if (!stopping) {
+          setStopping(true);
+          onQuit?.();
+        }
+      } else if (key.tab) {
+        setPanel((p) => p + (key.shift ? -1 : 1));
+      }
+    },
+    { isActive: interactive },
+  );
+
+  useEffect(() => {
+    if (exitOnEnd && finished) exit();
+  }, [exitOnEnd, finished, exit]);
+
+  return <DashboardView state={state} columns={columns} rows={rows} panel={panel} stopping={stopping} quitAction={quitAction} interactive={interactive} />;
+}

@@ -1,0 +1,19 @@
+// discretizeGreedy: which candidates the run would keep if it discretised now (method.md §6).
+// A small pure copy of the engine's rule, because the dashboard imports only types from @s3pet/core
+// (it must run against another process's events.jsonl without loading tfjs or the engine):
+// sort by p descending (ties: candidate order), take a candidate if it fits in what is left, keep scanning.
+
+/** Indices of the chosen candidates, in the order they were taken. */
+export function discretizeGreedy(p: readonly number[], params: readonly number[], budget: number): number[] {
+  const order = p.map((_, i) => i).sort((i, j) => p[j]! - p[i]! || i - j);
+  const chosen: number[] = [];
+  let left = budget;
+  for (const i of order) {
+    const n = params[i]!;
+    if (n <= left) {
+      chosen.push(i);
+      left -= n;
+    }
+  }
+  return chosen;
+}
