@@ -63,5 +63,8 @@ export interface PetModule {
   exportWeights?(): Record<string, tf.Tensor>;
   /** Overwrite the weights with saved values (shapes checked; error names the weight). */
   load(weights: Readonly<Record<string, tf.Tensor>>): void;
+  /** Called when the engine switches between training (true) and evaluation; modules with dropout
+   *  use it. A module starts in evaluation mode, so inference and the no-op checks are deterministic. */
+  setTraining?(training: boolean): void;
   dispose(): void;
 }
