@@ -16,3 +16,13 @@ export { gatedPrefixAttention, additiveMask, MASKED_SCORE } from "./bert/gated-p
 export { createClassificationHead } from "./heads/classification-head.js";
 export type { MaskedLmWeights } from "./heads/masked-lm-head.js";
 export { MaskedLmHead, createMaskedLmHead, maskedLmNames } from "./heads/masked-lm-head.js";
+
+// --- tokenizers
+export type { TextTokenizer, Encoding, EncodeOptions } from "./tokenizer/text-tokenizer.js";
+export type { BertTokenizerOptions } from "./tokenizer/bert-word-piece-tokenizer.js";
+export { BertWordPieceTokenizer } from "./tokenizer/bert-word-piece-tokenizer.js";
+export type { HfJsonTokenizerOptions } from "./tokenizer/hf-json-tokenizer.js";
+export { HfJsonTokenizer } from "./tokenizer/hf-json-tokenizer.js";
+export { loadTokenizer } from "./tokenizer/load-tokenizer.js";
+export type { TextExample, EncodeBatchOptions } from "./tokenizer/encode-batch.js";
+export { encodeBatch } from "./tokenizer/encode-batch.js";
