@@ -4,7 +4,7 @@
 import type { DependencyContainer } from "tsyringe";
 import type { OptionsOf, OptionsSchema } from "./options-schema.js";
 import type { PetModule } from "./pet-module.js";
-import type { Site, SiteKind } from "./site.js";
+import type { SiteKind, SiteOfKind } from "./site.js";
 import { PluginError } from "../errors/s3pet-error.js";
 
 /** How a module initialises its variables: every random draw is seeded, so runs are reproducible. */
@@ -21,18 +21,19 @@ export interface Preset {
   readonly options?: Readonly<Record<string, unknown>>;
 }
 
-export interface PetMethod<S extends OptionsSchema = OptionsSchema> {
+/** `K` narrows the sites a method sees to its declared kinds (the engine only attaches it there). */
+export interface PetMethod<S extends OptionsSchema = OptionsSchema, K extends SiteKind = SiteKind> {
   /** Method id: lowercase [a-z0-9-], unique across installed plugins. */
   readonly name: string;
   readonly description: string;
   /** Where it attaches. */
-  readonly siteKinds: readonly SiteKind[];
+  readonly siteKinds: readonly K[];
   /** Its options, declared once. */
   readonly options: S;
   /** Exact trainable parameter count at `site`, in closed form (must equal the summed variable sizes). */
-  paramCount(site: Site, options: OptionsOf<S>): number;
+  paramCount(site: SiteOfKind<K>, options: OptionsOf<S>): number;
   /** A fresh module at `site`; a fresh module is a no-op. */
-  create(site: Site, options: OptionsOf<S>, init: ModuleInit): PetModule;
+  create(site: SiteOfKind<K>, options: OptionsOf<S>, init: ModuleInit): PetModule;
   /** The manual baselines this method knows. */
   readonly presets?: readonly Preset[];
 }
@@ -49,7 +50,7 @@ export interface S3petPlugin {
 const METHOD_ID = /^[a-z][a-z0-9-]*$/;
 
 /** Identity with checks, so a method file reads as one object literal with inferred option types. */
-export function definePetMethod<S extends OptionsSchema>(method: PetMethod<S>): PetMethod<S> {
+export function definePetMethod<S extends OptionsSchema, const K extends SiteKind>(method: PetMethod<S, K>): PetMethod<S, K> {
   if (!METHOD_ID.test(method.name)) {
     throw new PluginError(`method id '${method.name}' must match ${METHOD_ID} (lowercase letters, digits, '-')`);
   }

@@ -43,9 +43,8 @@ const kv = definePetMethod({
   description: "learned key/value prefixes",
   siteKinds: ["attention"],
   options: { length: intOption({ default: 2, doc: "prefix length" }) },
-  paramCount: (site, o) => (site.kind === "attention" ? 2 * o.length * site.hidden : 0),
+  paramCount: (site, o) => 2 * o.length * site.hidden,
   create(site, o, init) {
-    if (site.kind !== "attention") throw new Error("attention only");
     const weights = {
       keys: normalVariable(`${site.name}/keys`, [o.length, site.hidden], 1, init.seed),
       values: normalVariable(`${site.name}/values`, [o.length, site.hidden], 1, init.seed + 1),

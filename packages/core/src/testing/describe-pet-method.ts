@@ -15,7 +15,7 @@ import { resolveOptions, type OptionsSchema } from "../plugin/options-schema.js"
 import type { PetMethod } from "../plugin/pet-method.js";
 import type { PetModule } from "../plugin/pet-module.js";
 import { PluginRegistry } from "../plugin/plugin-registry.js";
-import type { Site } from "../plugin/site.js";
+import type { Site, SiteKind } from "../plugin/site.js";
 import { syntheticForward } from "./synthetic-sites.js";
 
 /** A real backbone to run the no-op and gradient checks through, with a small batch. */
@@ -38,7 +38,7 @@ export interface PetMethodSuiteOptions {
 /** Values that a well-declared option of any type rejects at least one of. */
 const BAD_OPTION_PROBES: readonly unknown[] = [-1, 0, 0.5, 1e12, Number.NaN, Number.POSITIVE_INFINITY, "not-a-value", true, null];
 
-export function describePetMethod<S extends OptionsSchema>(method: PetMethod<S>, suite: PetMethodSuiteOptions): void {
+export function describePetMethod<S extends OptionsSchema, K extends SiteKind>(method: PetMethod<S, K>, suite: PetMethodSuiteOptions): void {
   const m = method as unknown as PetMethod;
   const sites = suite.sites.filter((s) => m.siteKinds.includes(s.kind));
   if (sites.length === 0) throw new Error(`describePetMethod(${m.name}): no site of kinds ${m.siteKinds.join(", ")} given`);
