@@ -96,3 +96,10 @@ export type { RngState } from "./random/seeded-rng.js";
 export { SeededRng, RNG_ALGORITHM } from "./random/seeded-rng.js";
 export type { FileData } from "./io/write-file-atomic.js";
 export { writeFileAtomic, writeJsonAtomic } from "./io/write-file-atomic.js";
+
+// --- safetensors (lazy, validated read; atomic write)
+export type { SafetensorsFile, SafetensorsTensorInfo } from "./io/safetensors/safetensors-file.js";
+export type { SafetensorsDtype, WritableDtype } from "./io/safetensors/safetensors-dtype.js";
+export type { SafetensorsTensorInput } from "./io/safetensors/write-safetensors.js";
+export { openSafetensors, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from "./io/safetensors/open-safetensors.js";
+export { writeSafetensors } from "./io/safetensors/write-safetensors.js";
