@@ -18,3 +18,4 @@ export {
   SYNTHETIC_BATCH,
   SYNTHETIC_TOKENS,
 } from "./synthetic-sites.js";
+export { syntheticBatch } from "./synthetic-batch.js";

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import * as tf from "@tensorflow/tfjs";
+import type { LinearSite, NormSite } from "@s3pet/core";
+import { GatedSiteCalls } from "@s3pet/core";
+import { describePetMethod, syntheticBatch, syntheticForward, syntheticLinearSite, syntheticSites } from "@s3pet/core/testing";
+import { initRandomBertModel, parseBertConfig } from "@s3pet/models";
+import { describe, expect, it } from "vitest";
+import { bitfit } from "./bitfit.js";
+
+const tinyBertDir = new URL("../../../packages/models/test-fixtures/tiny-bert-hf/", import.meta.url);
+const tinyBert = parseBertConfig(JSON.parse(readFileSync(new URL("config.json", tinyBertDir), "utf8")), "tiny-bert-hf");
+
+describePetMethod(bitfit, {
+  sites: syntheticSites,
+  backbone: { load: () => initRandomBertModel(tinyBert, { seed: 1, trainable: false }), batch: syntheticBatch({ vocabSize: tinyBert.vocabSize }) },
+});
+
+describe("bitfit", () => {
+  const linear = (dIn: number, dOut: number): LinearSite => ({ ...syntheticLinearSite, dIn, dOut });
+  const norm = (dim: number): NormSite => ({ kind: "norm", name: "encoder.layer.0.output.LayerNorm", layer: 0, position: "output.LayerNorm", dim });
+
+  it("has the exact parameter counts", () => {
+    expect(bitfit.paramCount(linear(256, 1024), {})).toBe(1024);
+    expect(bitfit.paramCount(linear(1024, 256), {})).toBe(256);
+    expect(bitfit.paramCount(norm(256), {})).toBe(256);
+  });
+
+  it("adds z * b to every row", () => {
+    const module = bitfit.create(syntheticLinearSite, {}, { seed: 1 });
+    const b = tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8]);
+    module.load({ bias: b });
+    const gate = tf.scalar(0.5);
+    const [plain, gated] = tf.tidy(() => [
+      syntheticForward(syntheticLinearSite).arraySync() as number[][],
+      syntheticForward(syntheticLinearSite, new GatedSiteCalls([{ site: syntheticLinearSite, module, gate }])).arraySync() as number[][],
+    ]);
+    gated.forEach((row, n) => row.forEach((v, j) => expect(v - plain[n]![j]!).toBeCloseTo(0.5 * (j + 1), 5)));
+    tf.dispose([b, gate]);
+    module.dispose();
+  });
+
+  it("offers the all-biases preset", () => {
+    expect(bitfit.presets?.map((p) => p.name)).toEqual(["bitfit"]);
+  });
+});
