@@ -103,3 +103,7 @@ export type { SafetensorsDtype, WritableDtype } from "./io/safetensors/safetenso
 export type { SafetensorsTensorInput } from "./io/safetensors/write-safetensors.js";
 export { openSafetensors, SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from "./io/safetensors/open-safetensors.js";
 export { writeSafetensors } from "./io/safetensors/write-safetensors.js";
+
+// --- doctor (environment checks)
+export type { MatmulShape, MatmulTiming, TimingOptions } from "./doctor/measure-matmul-gflops.js";
+export { measureMatmulGflops, matmulFlops } from "./doctor/measure-matmul-gflops.js";

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { S3petInputError } from "../errors/s3pet-error.js";
 import { installKernelFixes } from "./install-kernel-fixes.js";
+import { processSingleton } from "./process-singleton.js";
 import { BACKEND_ENV_VAR, parseBackendOverride, planBackends, type BackendCandidate, type BackendName } from "./plan-backends.js";
 
 export interface BackendInfo {
@@ -21,15 +22,16 @@ export interface BackendInfo {
   readonly versions: Record<string, string>;
 }
 
-let initialised: Promise<BackendInfo> | undefined;
+/** The one initialisation of this process (shared by every loaded copy of core). */
+const initialisation = processSingleton("backend", () => ({ promise: undefined as Promise<BackendInfo> | undefined }));
 
 /** Initialises the best available backend (or the one S3PET_BACKEND forces); idempotent. */
 export function initBackend(): Promise<BackendInfo> {
-  initialised ??= activateFirst(process.env[BACKEND_ENV_VAR]).catch((error: unknown) => {
-    initialised = undefined; // let the caller fix the environment and retry
+  initialisation.promise ??= activateFirst(process.env[BACKEND_ENV_VAR]).catch((error: unknown) => {
+    initialisation.promise = undefined; // let the caller fix the environment and retry
     throw error;
   });
-  return initialised;
+  return initialisation.promise;
 }
 
 async function activateFirst(override: string | undefined): Promise<BackendInfo> {

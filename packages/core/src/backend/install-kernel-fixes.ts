@@ -8,6 +8,7 @@ import { batchMatMulGradientFix } from "./kernels/batch-mat-mul-gradient.js";
 import { cpuUnsortedSegmentSumFix } from "./kernels/cpu-unsorted-segment-sum.js";
 import { wasmBatchMatMulFix } from "./kernels/wasm-batch-mat-mul.js";
 import { wasmUnsortedSegmentSumFix } from "./kernels/wasm-unsorted-segment-sum.js";
+import { processSingleton } from "./process-singleton.js";
 
 /** Every fix, once. */
 export const KERNEL_FIXES: readonly KernelFix[] = [
@@ -22,8 +23,8 @@ export function kernelFixKey(fix: KernelFix): string {
   return `${fix.kind === "kernel" ? fix.backendName : "gradient"}/${fix.kernelName}`;
 }
 
-/** What each installed fix replaced (null: there was no stock kernel), by kernelFixKey. */
-const replaced = new Map<string, tf.KernelConfig | tf.GradConfig | null>();
+/** What each installed fix replaced (null: there was no stock kernel), by kernelFixKey; shared per process. */
+const replaced = processSingleton("kernel-fixes", () => new Map<string, tf.KernelConfig | tf.GradConfig | null>());
 
 /** Installs every fix not yet installed (kernel fixes only for registered backends); returns the installed keys. */
 export function installKernelFixes(): string[] {
