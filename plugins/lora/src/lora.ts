@@ -1,0 +1,86 @@
+// LoRA (Hu et al. 2021, arXiv 2106.09685): a trainable low-rank update of a frozen linear map.
+// delta(x) = (x A) B · alpha/r, A: [dIn, r] kaiming-uniform (seeded), B: [r, dOut] zeros, so
+// y' = y + z · delta is exactly y for a fresh module (B = 0) and at z = 0. Params r · (dIn + dOut).
+// `mergeLora` folds z · A B · alpha/r into a copy of the frozen kernel for inference; `unmergeLora` undoes it.
+import * as tf from "@tensorflow/tfjs";
+import type { OptionsOf, PetModule } from "@s3pet/core";
+import { PluginError, assignWeights, definePetMethod, intOption, kaimingUniformVariable, numberOption, zerosVariable } from "@s3pet/core";
+
+const NAME = "lora";
+
+// Each option is declared once: default, --help doc and check (style.md §6).
+export const loraOptions = {
+  rank: intOption({ default: 8, doc: "rank r of the update A B" }),
+  alpha: numberOption({ default: 16, doc: "the update is scaled by alpha / r", min: 0 }),
+  dropout: numberOption({ default: 0, doc: "dropout on the update's input while training", min: 0, max: 0.9 }),
+};
+export type LoraOptions = OptionsOf<typeof loraOptions>;
+
+export const lora = definePetMethod({
+  name: NAME,
+  description: "low-rank update (x A) B · alpha/r of a frozen linear map",
+  options: loraOptions,
+
+  // --- where
+  siteKinds: ["linear"],
+
+  // --- how many
+  paramCount: (site, o) => o.rank * (site.dIn + site.dOut),
+
+  // --- what delta
+  create(site, o, init) {
+    const scale = o.alpha / o.rank;
+    const weights = {
+      lora_A: kaimingUniformVariable(`${NAME}@${site.name}/lora_A`, [site.dIn, o.rank], site.dIn, init.seed), // [dIn, r]
+      lora_B: zerosVariable(`${NAME}@${site.name}/lora_B`, [o.rank, site.dOut]), // [r, dOut]
+    };
+    let training = false;
+    let dropoutCalls = 0; // a fresh dropout mask per training forward, reproducible from the seed
+    const module: PetModule = {
+      weights,
+      contribution: {
+        kind: "linear",
+        delta(x) {
+          // x: [N, dIn] with N = batch * tokens
+          const xIn = training && o.dropout > 0 ? tf.dropout(x, o.dropout, undefined, init.seed + ++dropoutCalls) : x;
+          const xa = tf.matMul(xIn, weights.lora_A); // [N, r]
+          return tf.mul(tf.matMul(xa, weights.lora_B), scale); // [N, dOut]
+        },
+      },
+      load: (saved) => assignWeights(`${NAME}@${site.name}`, weights, saved),
+      setTraining: (on) => void (training = on),
+      dispose: () => tf.dispose(Object.values(weights)),
+    };
+    return module;
+  },
+
+  // --- presets
+  presets: [
+    {
+      name: NAME,
+      description: "LoRA r=8 on the query and value projections of every layer (Hu et al.)",
+      include: ["attention.self.query", "attention.self.value"],
+      options: { rank: 8 },
+    },
+  ],
+});
+
+/** W + z · A B · alpha/r as a new tensor: the frozen kernel `weight` [dIn, dOut] with the update folded in. */
+export function mergeLora(module: PetModule, options: LoraOptions, weight: tf.Tensor2D, gate = 1): tf.Tensor2D {
+  return tf.tidy(() => tf.add(weight, loraUpdate(module, options, weight, gate)) as tf.Tensor2D);
+}
+
+/** The frozen kernel back from a merged one: W' - z · A B · alpha/r (equal to W up to float rounding). */
+export function unmergeLora(module: PetModule, options: LoraOptions, merged: tf.Tensor2D, gate = 1): tf.Tensor2D {
+  return tf.tidy(() => tf.sub(merged, loraUpdate(module, options, merged, gate)) as tf.Tensor2D);
+}
+
+/** z · A B · alpha/r: [dIn, dOut]; checks that `module` is a LoRA module matching `weight`. */
+function loraUpdate(module: PetModule, options: LoraOptions, weight: tf.Tensor2D, gate: number): tf.Tensor2D {
+  const { lora_A: A, lora_B: B } = module.weights;
+  if (!A || !B) throw new PluginError(`${NAME}: merge needs a LoRA module (weights lora_A, lora_B), got ${Object.keys(module.weights).join(", ")}`);
+  if (A.shape[0] !== weight.shape[0] || B.shape[1] !== weight.shape[1]) {
+    throw new PluginError(`${NAME}: cannot merge an update [${A.shape[0]},${B.shape[1]}] into a kernel [${weight.shape.join(",")}] (kernels are [dIn, dOut])`);
+  }
+  return tf.mul(tf.matMul(A, B), (gate * options.alpha) / options.rank); // [dIn, dOut]
+}
