@@ -172,13 +172,17 @@ export class BertModel implements Backbone {
 /** word + position + token-type embeddings, LayerNorm, the embedding site. -> [N, H] */
 function embeddings(batch: EncodedBatch, w: BertWeights["tree"], site: EmbeddingSite, ctx: ForwardContext): tf.Tensor2D {
   const { config, calls } = ctx;
-  const ids = tf.tensor1d(batch.inputIds, "int32"); // [N]
-  const positions = tf.tensor1d(positionIds(batch, config), "int32"); // [N]
-  const types = tf.tensor1d(batch.tokenTypeIds, "int32"); // [N]
-  const summed = tf.add(
-    tf.add(tf.gather(w.wordEmbeddings, ids), tf.gather(w.positionEmbeddings, positions)),
-    tf.gather(w.tokenTypeEmbeddings, types),
-  ) as tf.Tensor2D; // [N, H]
+  const { batch: B, length: T } = batch; // batch, tokens
+  const H = config.hiddenSize; // hidden
+  // tf.gather is slow on wasm (~5 ms per 1024x128 rows), so only the word embeddings use it: BERT's
+  // positions 0..T-1 are a slice, and the few token types a one-hot matmul (exact: x * 1 + 0).
+  const words = tf.gather(w.wordEmbeddings, tf.tensor1d(batch.inputIds, "int32")); // [N, H]
+  const positioned =
+    config.modelType === "roberta"
+      ? tf.add(words, tf.gather(w.positionEmbeddings, tf.tensor1d(robertaPositionIds(batch, config.padTokenId), "int32"))) // [N, H]
+      : tf.reshape(tf.add(tf.reshape(words, [B, T, H]), tf.slice(w.positionEmbeddings, [0, 0], [T, H])), [B * T, H]); // [N, H]
+  const typeOneHot = tf.oneHot(tf.tensor1d(batch.tokenTypeIds, "int32"), config.typeVocabSize, 1, 0, "float32"); // [N, types]
+  const summed = tf.add(positioned, tf.matMul(typeOneHot, w.tokenTypeEmbeddings)) as tf.Tensor2D; // [N, H]
   const { y } = layerNorm(summed, w.embeddingsNorm.gamma, w.embeddingsNorm.beta, config.layerNormEps); // [N, H]
   const e = calls ? calls.embedding(site, y) : y; // [N, H]
   return ctx.dropout(e, config.hiddenDropoutProb);
@@ -229,21 +233,16 @@ function normAt(site: NormSite, x: tf.Tensor2D, w: NormWeights, ctx: ForwardCont
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** BERT: 0..T-1 per row. RoBERTa: pad + cumsum(non-pad) on tokens, pad on pads (HF create_position_ids_from_input_ids). */
-function positionIds(batch: EncodedBatch, config: BertConfig): Int32Array {
+/** pad + cumsum(non-pad) on tokens, pad on pads (HF create_position_ids_from_input_ids). */
+function robertaPositionIds(batch: EncodedBatch, pad: number): Int32Array {
   const { batch: B, length: T, inputIds } = batch;
   const positions = new Int32Array(B * T);
-  const pad = config.padTokenId;
   for (let b = 0; b < B; b++) {
     let seen = 0;
     for (let t = 0; t < T; t++) {
       const i = b * T + t;
-      if (config.modelType === "roberta") {
-        if (inputIds[i] !== pad) seen++;
-        positions[i] = inputIds[i] !== pad ? pad + seen : pad;
-      } else {
-        positions[i] = t;
-      }
+      if (inputIds[i] !== pad) seen++;
+      positions[i] = inputIds[i] !== pad ? pad + seen : pad;
     }
   }
   return positions;

@@ -86,6 +86,36 @@ describe("gatedPrefixAttention", () => {
     });
   });
 
+  it("gradients equal those of standard softmax attention (the row max is a constant for autodiff)", () => {
+    tf.tidy(() => {
+      const [q, k, v] = [1, 2, 3].map((s) => random([B * T, H], s) as tf.Tensor2D);
+      const m = additiveMask(mask, B, T);
+      const r = random([B * T, H], 9);
+      const prefix: GatedPrefix = { keys: random([L, H], 4) as tf.Tensor2D, values: random([L, H], 5) as tf.Tensor2D, gate: tf.scalar(0.7) };
+      const reference = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, z: tf.Tensor) => {
+        // standard softmax over [prefix ; sequence], with log z added to the prefix scores (= z-weighted numerator)
+        const heads = (x: tf.Tensor, n: number) => tf.transpose(tf.reshape(x, [n === L ? 1 : B, n, nh, dh]), [0, 2, 1, 3]);
+        const qh = heads(q, T);
+        const kAll = tf.concat([tf.tile(heads(prefix.keys, L), [B, 1, 1, 1]), heads(k, T)], 2);
+        const vAll = tf.concat([tf.tile(heads(prefix.values, L), [B, 1, 1, 1]), heads(v, T)], 2);
+        const logGate = tf.concat([tf.mul(tf.ones([1, 1, 1, L]), tf.log(z)), tf.zeros([1, 1, 1, T])], 3);
+        const maskAll = tf.concat([tf.zeros([B, 1, 1, L]), m], 3);
+        const scores = tf.add(tf.add(tf.div(tf.matMul(qh, kAll, false, true), Math.sqrt(dh)), maskAll), logGate);
+        const out = tf.matMul(tf.softmax(scores), vAll);
+        return tf.sum(tf.mul(tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * T, H]), r));
+      };
+      const ours = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, z: tf.Tensor) =>
+        tf.sum(tf.mul(gatedPrefixAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, m, dims, [{ ...prefix, gate: z as tf.Scalar }]), r));
+      const got = tf.grads(ours)([q!, k!, v!, prefix.gate]);
+      const want = tf.grads(reference)([q!, k!, v!, prefix.gate]);
+      got.forEach((g, i) => {
+        const diff = tf.max(tf.abs(tf.sub(g, want[i]!))).dataSync()[0]!;
+        expect(diff, `gradient ${i}`).toBeLessThan(1e-4);
+      });
+      expect(tf.max(tf.abs(got[3]!)).dataSync()[0]).toBeGreaterThan(1e-3); // the gate gets a real gradient
+    });
+  });
+
   it("a gate-0 prefix leaves the whole model's forward bit-identical", () => {
     const config = defineBertConfig({ vocabSize: 30, hiddenSize: 8, numLayers: 2, numHeads: 2, intermediateSize: 12, maxPositions: 10 });
     const model = initRandomBertModel(config, { seed: 5, trainable: false });

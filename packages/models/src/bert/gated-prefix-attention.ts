@@ -41,7 +41,7 @@ export function gatedPrefixAttention(
   const vh = tf.transpose(tf.reshape(v, [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
 
   const sSeq = tf.add(tf.div(tf.matMul(qh, kT), sqrtD), mask) as tf.Tensor4D; // [B, nh, T, T]
-  const m = tf.max(sSeq, -1, true); // [B, nh, T, 1]
+  const m = rowMaxConstant(sSeq); // [B, nh, T, 1]
   const eSeq = tf.exp(tf.sub(sSeq, m)) as tf.Tensor4D; // [B, nh, T, T]
   let denominator = tf.sum(eSeq, -1, true); // [B, nh, T, 1]
 
@@ -63,6 +63,16 @@ export function gatedPrefixAttention(
   }
   return tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * T, H]); // [N, H]
 }
+
+/**
+ * max over the last axis, treated as a constant by autodiff: the weights do not depend on m (it
+ * cancels between numerator and D), so its true gradient is 0, and tfjs's Max gradient (an Equal
+ * mask over [B, nh, T, T], ~20 ms per layer on wasm) would only add rounding noise and time.
+ */
+const rowMaxConstant = tf.customGrad((s: tf.Tensor) => ({
+  value: tf.max(s, -1, true),
+  gradFunc: () => tf.zerosLike(s),
+})) as (s: tf.Tensor4D) => tf.Tensor4D;
 
 /** attentionMask [B*T] of 0/1 -> additive [B, 1, 1, T]. */
 export function additiveMask(attentionMask: Int32Array, batch: number, length: number): tf.Tensor4D {
