@@ -12,6 +12,12 @@ export { initRandomBertModel } from "./bert/init-random-bert.js";
 export type { AttentionDims } from "./bert/gated-prefix-attention.js";
 export { gatedPrefixAttention, additiveMask, MASKED_SCORE } from "./bert/gated-prefix-attention.js";
 
+// --- checkpoints (Hugging Face layout)
+export type { LoadPretrainedOptions, LoadedBackbone } from "./checkpoint/load-pretrained.js";
+export { loadPretrained } from "./checkpoint/load-pretrained.js";
+export type { SaveBackboneOptions, TokenizerFiles } from "./checkpoint/save-backbone.js";
+export { saveBackbone } from "./checkpoint/save-backbone.js";
+
 // --- heads
 export { createClassificationHead } from "./heads/classification-head.js";
 export type { MaskedLmWeights } from "./heads/masked-lm-head.js";

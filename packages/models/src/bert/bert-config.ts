@@ -26,7 +26,7 @@ export interface BertConfig {
   /** Used only by forward passes in training mode (pretraining). */
   readonly hiddenDropoutProb: number;
   readonly attentionDropoutProb: number;
-  /** The source config.json fields, kept so saving round-trips fields we do not model. */
+  /** The source config.json fields we do not model (architectures, torch_dtype, ...), kept for saving. */
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
@@ -97,10 +97,14 @@ export function parseBertConfig(json: unknown, source: string): BertConfig {
       `${source}: position_embedding_type '${String(positionType)}' is not supported; only 'absolute' is`,
     );
   }
-  const fields: Record<string, unknown> = { modelType, extra: raw };
+  const extra: Record<string, unknown> = { ...raw };
+  const fields: Record<string, unknown> = { modelType, extra };
   for (const [field, hfName] of Object.entries(HF_NAMES)) {
     if (raw[hfName] !== undefined && raw[hfName] !== null) fields[field] = raw[hfName];
+    delete extra[hfName];
   }
+  delete extra.model_type;
+  delete extra.position_embedding_type;
   return defineBertConfig(fields as ConfigFields, source);
 }
 

@@ -175,13 +175,14 @@ function embeddings(batch: EncodedBatch, w: BertWeights["tree"], site: Embedding
   const { batch: B, length: T } = batch; // batch, tokens
   const H = config.hiddenSize; // hidden
   // tf.gather is slow on wasm (~5 ms per 1024x128 rows), so only the word embeddings use it: BERT's
-  // positions 0..T-1 are a slice, and the few token types a one-hot matmul (exact: x * 1 + 0).
+  // positions 0..T-1 are a slice, and the few token types a one-hot matmul (exact: x * 1 + 0). The
+  // one-hot is built on the host: wasm's OneHot kernel writes int bits into float32 outputs (tfjs 4.22).
   const words = tf.gather(w.wordEmbeddings, tf.tensor1d(batch.inputIds, "int32")); // [N, H]
   const positioned =
     config.modelType === "roberta"
       ? tf.add(words, tf.gather(w.positionEmbeddings, tf.tensor1d(robertaPositionIds(batch, config.padTokenId), "int32"))) // [N, H]
       : tf.reshape(tf.add(tf.reshape(words, [B, T, H]), tf.slice(w.positionEmbeddings, [0, 0], [T, H])), [B * T, H]); // [N, H]
-  const typeOneHot = tf.oneHot(tf.tensor1d(batch.tokenTypeIds, "int32"), config.typeVocabSize, 1, 0, "float32"); // [N, types]
+  const typeOneHot = tf.tensor2d(oneHot(batch.tokenTypeIds, config.typeVocabSize), [B * T, config.typeVocabSize]); // [N, types]
   const summed = tf.add(positioned, tf.matMul(typeOneHot, w.tokenTypeEmbeddings)) as tf.Tensor2D; // [N, H]
   const { y } = layerNorm(summed, w.embeddingsNorm.gamma, w.embeddingsNorm.beta, config.layerNormEps); // [N, H]
   const e = calls ? calls.embedding(site, y) : y; // [N, H]
@@ -246,6 +247,13 @@ function robertaPositionIds(batch: EncodedBatch, pad: number): Int32Array {
     }
   }
   return positions;
+}
+
+/** ids [N] -> row-major one-hot [N, depth] */
+function oneHot(ids: Int32Array, depth: number): Float32Array {
+  const out = new Float32Array(ids.length * depth);
+  ids.forEach((id, i) => (out[i * depth + id] = 1));
+  return out;
 }
 
 function checkBatch(batch: EncodedBatch, config: BertConfig): void {

@@ -69,10 +69,10 @@ export function gatedPrefixAttention(
  * cancels between numerator and D), so its true gradient is 0, and tfjs's Max gradient (an Equal
  * mask over [B, nh, T, T], ~20 ms per layer on wasm) would only add rounding noise and time.
  */
-const rowMaxConstant = tf.customGrad((s: tf.Tensor) => ({
-  value: tf.max(s, -1, true),
-  gradFunc: () => tf.zerosLike(s),
-})) as (s: tf.Tensor4D) => tf.Tensor4D;
+const rowMaxConstant = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const s = inputs[0] as tf.Tensor4D; // [B, nh, T, T]
+  return { value: tf.max(s, -1, true) as tf.Tensor4D, gradFunc: () => tf.zerosLike(s) };
+}) as (s: tf.Tensor4D) => tf.Tensor4D;
 
 /** attentionMask [B*T] of 0/1 -> additive [B, 1, 1, T]. */
 export function additiveMask(attentionMask: Int32Array, batch: number, length: number): tf.Tensor4D {
