@@ -1,7 +1,7 @@
 // Dashboard: the live screen of a run: one throttled subscription (useRunState), the terminal size, the
 // keys (q: stop the run when in-process / detach when watching; tab: next panel; Ctrl-C: onInterrupt),
 // and DashboardView for the layout. It exits (ink's useApp().exit) once the run has ended.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useApp, useInput, useStdin } from "ink";
 import type { Observable } from "rxjs";
 import type { S3petEvent } from "@s3pet/core";
@@ -36,6 +36,8 @@ export function Dashboard({ events$, quitAction = "stop", onQuit, onInterrupt, t
   const interactive = isRawModeSupported === true;
   const [panel, setPanel] = useState(0);
   const [stopping, setStopping] = useState(false);
+  // A ref, not the state: two quick presses can reach a handler rendered before the first took effect.
+  const quitRequested = useRef(false);
   const finished = state.end !== null || complete;
 
   useInput(
@@ -45,10 +47,12 @@ export function Dashboard({ events$, quitAction = "stop", onQuit, onInterrupt, t
         else onInterrupt();
       } else if (input === "q") {
         if (finished || quitAction === "detach") {
-          onQuit?.();
           exit();
-        } else if (!stopping) {
+        } else {
           setStopping(true);
+        }
+        if (!quitRequested.current) {
+          quitRequested.current = true;
           onQuit?.();
         }
       } else if (key.tab) {

@@ -22,7 +22,7 @@ export function EventLog({ log, startTime }: EventLogProps) {
         if (line === null) return <Text key={entry.id} />;
         const at = startTime === null ? "" : formatDuration(entry.event.time - startTime);
         return (
-          <Text key={entry.id} wrap="truncate-end">
+          <Text key={entry.id}>
             <Text color={theme.muted}>{at.padStart(7)} </Text>
             <Text color={LEVEL_COLOR[line.level]}>{line.text}</Text>
           </Text>

@@ -48,7 +48,7 @@ export function ResultPanel({ state, width, height }: ResultPanelProps) {
     .filter((g) => g.modules.length > 0);
   const layerOf = new Map(state.candidates.map((c) => [c.site, { layer: c.layer, position: c.position }]));
   const scores = runScores(state);
-  const scoresWidth = 36;
+  const scoresWidth = 32;
   const structureWidth = Math.max(10, width - 4 - scoresWidth - 2);
   const methodWidth = Math.max(6, ...groups.map((g) => g.method.length));
   const title = state.structure === null ? "Result" : `Result · ${modules.length} modules, ${formatCount(state.structure.chosenParams)} / ${formatCount(state.structure.budget)} params`;

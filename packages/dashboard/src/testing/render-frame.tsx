@@ -1,0 +1,57 @@
+// Test helpers: the fixture state after its first n events, and the frame an element renders on a fake
+// terminal of a given size (ink-testing-library's terminal is fixed at 100 columns), ANSI stripped.
+import { EventEmitter } from "node:events";
+import { stripVTControlCharacters } from "node:util";
+import type { ReactElement } from "react";
+import { render } from "ink";
+import type { S3petEvent } from "@s3pet/core";
+import { reduceRunState } from "../state/reduce-run-state.js";
+import { initialRunState, type RunState } from "../state/run-state.js";
+import { fixtureEvents } from "./fixture-events.js";
+
+/** The state after the fixture's events up to and including the first one `until` accepts (all when omitted). */
+export function fixtureState(until?: (event: S3petEvent) => boolean): RunState {
+  let state = initialRunState();
+  for (const event of fixtureEvents()) {
+    state = reduceRunState(state, event);
+    if (until?.(event)) break;
+  }
+  return state;
+}
+
+/** Stops at the step event of `phase` number `step`. */
+export const atStep = (phase: string, step: number) => (e: S3petEvent) => e.type === "step" && e.phase === phase && e.step === step;
+
+// Not a TTY: ink would otherwise end with a cursor-restore escape after the last frame.
+class FakeTerminal extends EventEmitter {
+  last = "";
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+  ) {
+    super();
+  }
+  write = (frame: string) => {
+    this.last = frame;
+    return true;
+  };
+}
+
+export function renderFrame(element: ReactElement, size: { columns: number; rows: number }): string {
+  const terminal = new FakeTerminal(size.columns, size.rows);
+  const instance = render(element, { stdout: terminal as unknown as NodeJS.WriteStream, debug: true, patchConsole: false });
+  instance.unmount();
+  instance.cleanup();
+  return stripVTControlCharacters(terminal.last);
+}
+
+export const strip = (frame: string | undefined) => stripVTControlCharacters(frame ?? "");
+
+/** Lets ink commit a render: updates show up only after a macrotask (docs/toolchain.md §3). */
+export const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Waits (macrotask by macrotask, at most ~3 s) until the ANSI-stripped frame passes `check`; returns it. */
+export async function frameWhen(lastFrame: () => string | undefined, check: (frame: string) => boolean): Promise<string> {
+  for (let i = 0; i < 300 && !check(strip(lastFrame())); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return strip(lastFrame());
+}
