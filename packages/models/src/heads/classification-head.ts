@@ -16,10 +16,10 @@ export function createClassificationHead(backbone: Pick<Backbone, "hiddenSize">)
     if (!Number.isInteger(numLabels) || numLabels < 1) {
       throw new S3petInputError(`classification head: numLabels must be a positive integer (1 for regression), got ${numLabels}`);
     }
-    const weights = {
+    const weights = tf.tidy(() => ({
       "classifier.weight": tf.variable(tf.randomNormal([numLabels, H], 0, INIT_STD, "float32", tensorSeed(init.seed, 0))),
       "classifier.bias": tf.variable(tf.zeros([numLabels])),
-    };
+    })); // tidy frees the initial values; the variables keep their own copies
     return new ClassificationHead(weights);
   };
 }

@@ -44,7 +44,8 @@ export class MaskedLmHead {
     return Object.values(this.weights);
   }
 
-  /** The head in HF names and layout (kernel [out, in]); the tied decoder weight is not repeated. */
+  /** The head in HF names and layout (kernel [out, in], a new tensor the caller disposes; the others are
+   *  the variables themselves); the tied decoder weight is not repeated. */
   hfTensors(): Record<string, tf.Tensor> {
     const w = this.weights;
     const names = maskedLmNames(this.config);
@@ -64,9 +65,10 @@ export class MaskedLmHead {
       const target = this.weights[key];
       const source = tensors[names[key]];
       if (!source) throw new CheckpointError(`masked-LM head: tensor '${names[key]}' is missing`);
-      const value = key === "transformKernel" ? tf.transpose(source) : source;
+      const value = key === "transformKernel" ? tf.transpose(source) : source; // HF [out, in] -> [in, out]
       if (value.shape.join() !== target.shape.join()) {
-        throw new CheckpointError(`masked-LM head: '${names[key]}' expected [${[...(key === "transformKernel" ? [...target.shape].reverse() : target.shape)]}], got [${source.shape}]`);
+        if (value !== source) value.dispose();
+        throw new CheckpointError(`masked-LM head: '${names[key]}' has shape [${source.shape.join(", ")}], which does not fit hidden ${this.config.hiddenSize} / vocab ${this.config.vocabSize}`);
       }
       target.assign(value);
       if (value !== source) value.dispose();
@@ -81,13 +83,14 @@ export class MaskedLmHead {
 /** A fresh head: normal(0, initializer_range) kernel, LayerNorm 1/0, zero bias; seeded. */
 export function createMaskedLmHead(config: BertConfig, init: { readonly seed: number }): MaskedLmHead {
   const { hiddenSize: H, vocabSize: V } = config;
-  const weights: MaskedLmWeights = {
+  // tidy frees the initial values; the variables keep their own copies
+  const weights: MaskedLmWeights = tf.tidy(() => ({
     transformKernel: tf.variable(tf.randomNormal([H, H], 0, config.initializerRange, "float32", tensorSeed(init.seed, 0))),
     transformBias: tf.variable(tf.zeros([H])),
     normGamma: tf.variable(tf.ones([H])),
     normBeta: tf.variable(tf.zeros([H])),
     decoderBias: tf.variable(tf.zeros([V])),
-  };
+  }));
   return new MaskedLmHead(config, weights);
 }
 
