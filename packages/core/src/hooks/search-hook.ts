@@ -15,6 +15,7 @@ import type {
   S3petEvent,
   StepEvent,
 } from "../events/events.js";
+import type { PhaseProgress } from "../run/run-control.js";
 
 /** A candidate with its current structure parameter and gate probability. */
 export interface CandidateState extends CandidateInfo {
@@ -30,6 +31,8 @@ export interface HookContext {
   readonly events$: Observable<S3petEvent>;
   /** The current candidates with alpha and p during the search phase; null otherwise. */
   candidates(): readonly CandidateState[] | null;
+  /** The training phase in progress (step, best validation score, evaluations since it); null between phases. */
+  progress(): PhaseProgress | null;
   /** Emits a `log` event stamped with this hook's name. */
   log(message: string): void;
   /** Emits a `log` warning stamped with this hook's name. */

@@ -1,0 +1,82 @@
+// startRun: one child DI container per run (style.md §10), the core hooks and the caller's hooks
+// registered under SearchHookToken, and a RunHandle returned before any work starts. Work begins on
+// the next macrotask, so a caller that subscribes to `events$` right after the call sees run-start.
+// A failure publishes `error` and `run-end` (status failed), completes the stream and rejects `result`.
+import { container as rootContainer, type DependencyContainer } from "tsyringe";
+import { EngineDepsToken, RunConfigToken, SearchHookToken } from "../di/tokens.js";
+import { S3petInputError } from "../errors/s3pet-error.js";
+import { EventBus } from "../events/event-bus.js";
+import { defaultHooks } from "../hooks/default-hooks.js";
+import { HookRunner } from "../hooks/hook-runner.js";
+import { BiLevelSearch } from "../search/bi-level-search.js";
+import { Evaluator } from "../train/evaluator.js";
+import { PhaseLoop } from "../train/phase-loop.js";
+import { Trainer } from "../train/trainer.js";
+import { CheckpointStore } from "./checkpoint-store.js";
+import type { EngineDeps } from "./engine-deps.js";
+import type { ResolvedRunConfig } from "./run-config.js";
+import { RunControl } from "./run-control.js";
+import { prepareRunDir, readRunJson, RunDir } from "./run-dir.js";
+import type { RunHandle, RunResult } from "./run-handle.js";
+import { RunSession } from "./run-session.js";
+import { SearchRun } from "./search-run.js";
+import { TrainRun } from "./train-run.js";
+
+/** Services of a run, one instance per run container. */
+const RUN_SERVICES = [EventBus, RunControl, HookRunner, RunDir, CheckpointStore, RunSession, PhaseLoop, Evaluator, BiLevelSearch, Trainer, SearchRun, TrainRun] as const;
+
+/**
+ * Validates the run directory (throws S3petInputError at once for a non-empty one without resume),
+ * builds the run's container and starts `config.command`'s pipeline. On resume the run continues
+ * with the configuration saved in its run.json; differing given settings are reported as warnings.
+ */
+export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle {
+  const { resumed } = prepareRunDir(deps.outDir, given.resume);
+  const { config, ignored } = resumed ? savedConfig(deps.outDir, given) : { config: given, ignored: [] };
+
+  const c = createRunContainer(config, deps);
+  const hooks = c.resolve(HookRunner);
+  const control = c.resolve(RunControl);
+  const bus = c.resolve(EventBus);
+
+  const result = (async (): Promise<RunResult> => {
+    await new Promise((r) => setImmediate(r));
+    try {
+      for (const key of ignored) hooks.log(`resume continues with the run's saved settings; ignored the new value of ${key}`, "warn", "core:resume");
+      const pipeline = config.command === "search" ? c.resolve(SearchRun) : c.resolve(TrainRun);
+      return await pipeline.run(resumed);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      bus.emit({ type: "error", time: Date.now(), message, fatal: true });
+      await hooks.publish({ type: "run-end", time: Date.now(), status: "failed", elapsedMs: Math.round(c.resolve(RunSession).elapsedMs()) }).catch(() => undefined);
+      throw error;
+    } finally {
+      hooks.complete();
+    }
+  })();
+  return { outDir: deps.outDir, events$: bus.events$, result, stop: () => control.requestStop() };
+}
+
+/** A child container with the run's config, deps, services (one each) and hooks. */
+export function createRunContainer(config: ResolvedRunConfig, deps: EngineDeps, parent: DependencyContainer = rootContainer): DependencyContainer {
+  const c = parent.createChildContainer();
+  c.register(RunConfigToken, { useValue: config });
+  c.register(EngineDepsToken, { useValue: deps });
+  for (const service of RUN_SERVICES) c.registerSingleton(service as never);
+  for (const hook of [...defaultHooks(config), ...(deps.hooks ?? [])]) c.register(SearchHookToken, { useValue: hook });
+  deps.configureContainer?.(c);
+  return c;
+}
+
+/** The run.json configuration with `resume` on, and the keys whose given value it overrides. */
+function savedConfig(outDir: string, given: ResolvedRunConfig): { config: ResolvedRunConfig; ignored: string[] } {
+  const saved = readRunJson(outDir);
+  if (saved.command !== given.command) {
+    throw new S3petInputError(`'${outDir}' holds a ${saved.command} run; resume it with \`s3pet ${saved.command} --resume\``);
+  }
+  const config = { ...saved.config, resume: true } as ResolvedRunConfig;
+  const ignored = Object.keys(given).filter(
+    (k) => k !== "resume" && k !== "name" && JSON.stringify((given as unknown as Record<string, unknown>)[k]) !== JSON.stringify((config as unknown as Record<string, unknown>)[k]),
+  );
+  return { config, ignored };
+}
