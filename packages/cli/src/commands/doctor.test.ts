@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import type { CommandIo } from "../cli/command.js";
+import { runCli } from "../cli/run-cli.js";
+import { COMMANDS } from "./index.js";
+
+async function run(argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const io: CommandIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: "/" };
+  return { code: await runCli(argv, io, COMMANDS), stdout, stderr };
+}
+
+const expectedBackend = process.env.S3PET_BACKEND?.toLowerCase() || "wasm";
+
+describe("s3pet doctor", () => {
+  it("--json reports the backend, SIMD, versions, kernel fixes and matmul GFLOP/s", async () => {
+    const r = await run(["doctor", "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.backend).toBe(expectedBackend);
+    if (expectedBackend === "wasm") expect(report.simd).toBe(true);
+    expect(report.threads).toBeGreaterThanOrEqual(1);
+    expect(report.versions.node).toBe(process.versions.node);
+    expect(report.versions.tfjs).toBe("4.22.0");
+    expect(report.kernelFixes).toContain("wasm/BatchMatMul");
+    expect(report.matmul.size).toBe(256);
+    expect(report.matmul.gflops).toBeGreaterThan(0);
+    expect(report.matmul.gflopsTransposedB).toBeGreaterThan(0);
+  });
+
+  it("prints a readable report", async () => {
+    const r = await run(["doctor"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^backend   ${expectedBackend}`));
+    expect(r.stdout).toMatch(/\nmatmul    256x256: [\d.]+ GFLOP\/s, with b transposed: [\d.]+ GFLOP\/s\n/);
+    expect(r.stdout).toContain("\nversions  tfjs 4.22.0,");
+  });
+});

@@ -1,0 +1,57 @@
+// `s3pet doctor`: which tfjs backend runs here and how fast, so a slow or misconfigured machine is
+// visible before a long search (backend, SIMD, threads, versions, kernel fixes, matmul GFLOP/s).
+import { installKernelFixes, initBackend, measureMatmulGflops } from "@s3pet/core";
+import { defineCommand } from "../cli/command.js";
+
+const MATMUL_SIZE = 256;
+
+export const doctor = defineCommand({
+  name: "doctor",
+  summary: "check the tfjs backend, SIMD, threads, versions and matmul speed",
+  description:
+    "Initialises the backend S3PET will use (tensorflow > wasm > cpu, or S3PET_BACKEND) and times a " +
+    `${MATMUL_SIZE}x${MATMUL_SIZE} matmul, plain and with b transposed (the shape of every gradient).`,
+  options: {
+    json: { type: "boolean", description: "print one JSON object instead of text" },
+  },
+  examples: [
+    { command: "s3pet doctor", description: "report the backend this machine gets" },
+    { command: "S3PET_BACKEND=cpu s3pet doctor", description: "check the pure-JS fallback" },
+    { command: "s3pet doctor --json", description: "machine-readable report" },
+  ],
+  async run({ values }, io) {
+    const backend = await initBackend();
+    const kernelFixes = installKernelFixes(); // already installed by initBackend; returns their keys
+    const square = { a: [MATMUL_SIZE, MATMUL_SIZE], b: [MATMUL_SIZE, MATMUL_SIZE] };
+    const timing = { minMs: 200 };
+    const plain = measureMatmulGflops(square, timing);
+    const transposed = measureMatmulGflops({ ...square, transposeB: true }, timing);
+    const report = {
+      backend: backend.name,
+      simd: backend.simd,
+      threads: backend.threads,
+      versions: backend.versions,
+      kernelFixes,
+      matmul: { size: MATMUL_SIZE, gflops: round(plain.gflops), gflopsTransposedB: round(transposed.gflops) },
+    };
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(report)}\n`);
+      return;
+    }
+    const v = backend.versions;
+    const backendPackage = Object.keys(v).find((k) => k.startsWith("tfjs-node") || k === "tfjs-backend-wasm");
+    const lines = [
+      ["backend", `${backend.name}${backend.simd ? " (SIMD)" : ""}, ${backend.threads} thread${backend.threads === 1 ? "" : "s"}`],
+      ["versions", [`tfjs ${v.tfjs ?? v["tfjs-core"]}`, backendPackage && `${backendPackage} ${v[backendPackage]}`, `node ${v.node}`].filter(Boolean).join(", ")],
+      ["fixes", kernelFixes.join(", ") || "none"],
+      ["matmul", `${MATMUL_SIZE}x${MATMUL_SIZE}: ${round(plain.gflops)} GFLOP/s, with b transposed: ${round(transposed.gflops)} GFLOP/s`],
+    ];
+    if (backend.name === "cpu") lines.push(["hint", "the cpu backend is ~30x slower than wasm; unset S3PET_BACKEND to use wasm"]);
+    if (backend.name !== "tensorflow") lines.push(["gpu", "on a CUDA machine: npm i @tensorflow/tfjs-node-gpu (picked up automatically)"]);
+    io.stdout.write(lines.map(([k, text]) => `${k!.padEnd(9)} ${text}`).join("\n") + "\n");
+  },
+});
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}

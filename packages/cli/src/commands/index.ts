@@ -1,0 +1,7 @@
+// Every `s3pet` command, in the order `s3pet --help` lists them. Add a command: one file in this
+// folder exporting a defineCommand(...) object, plus one line here.
+import type { Command } from "../cli/command.js";
+import { doctor } from "./doctor.js";
+import { encode } from "./encode.js";
+
+export const COMMANDS: readonly Command[] = [doctor, encode];
