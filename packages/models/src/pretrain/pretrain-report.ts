@@ -1,0 +1,68 @@
+// pretrain-report.json: everything the model card states about the embedded backbone, measured by
+// the run that produced it (the card is rendered from this file, never written by hand).
+import type { BackendInfo } from "@s3pet/core";
+import type { PretrainEval } from "./pretrain-checkpoint.js";
+import type { FrequencyBaseline } from "./prepare-mlm-data.js";
+import type { CorpusSourceInfo } from "./pretraining-corpus.js";
+
+export interface PretrainReport {
+  readonly model: {
+    readonly architecture: string;
+    readonly layers: number;
+    readonly hidden: number;
+    readonly heads: number;
+    readonly intermediate: number;
+    readonly vocabSize: number;
+    readonly maxPositions: number;
+    /** Parameters of the encoder (what PET budgets are relative to). */
+    readonly encoderParams: number;
+    /** Parameters of the MLM head besides the tied decoder weight. */
+    readonly headParams: number;
+  };
+  readonly corpus: {
+    readonly sources: readonly CorpusSourceInfo[];
+    readonly heldOutRule: string;
+    readonly trainDocuments: number;
+    readonly heldOutDocuments: number;
+    /** WordPiece tokens of the training documents. */
+    readonly trainTokens: number;
+    readonly heldOutTokens: number;
+    readonly trainSequences: number;
+    readonly evalSequences: number;
+    readonly evalMaskedTokens: number;
+  };
+  readonly vocab: { readonly size: number; readonly alphabetSize: number; readonly merges: number; readonly lowerCase: boolean };
+  readonly training: {
+    readonly steps: number;
+    readonly batchSize: number;
+    readonly seqLength: number;
+    readonly tokensPerStep: number;
+    /** Passes over the packed training sequences. */
+    readonly epochs: number;
+    readonly learningRate: number;
+    readonly warmupSteps: number;
+    readonly weightDecay: number;
+    readonly maxGradNorm: number;
+    readonly maskProb: number;
+    readonly dropout: number;
+    readonly seed: number;
+    /** Wall-clock seconds of training and evaluation (all sessions of a resumed run). */
+    readonly seconds: number;
+    /** Seconds inside training steps only. */
+    readonly trainSeconds: number;
+    readonly tokensPerSecond: number;
+  };
+  readonly heldOut: {
+    readonly loss: number;
+    readonly accuracy: number;
+    readonly perplexity: number;
+    readonly frequencyBaseline: FrequencyBaseline;
+  };
+  readonly evals: readonly PretrainEval[];
+  /** The exact command line that produced this directory. */
+  readonly command: string;
+  readonly backend: BackendInfo;
+  /** ISO time the run started. */
+  readonly date: string;
+  readonly resumed: boolean;
+}
