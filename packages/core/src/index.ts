@@ -88,8 +88,43 @@ export { runSearch } from "./run/run-search.js";
 export { runTrain } from "./run/run-train.js";
 export type { EvaluateRunResult } from "./run/evaluate-run.js";
 export { evaluateRun } from "./run/evaluate-run.js";
+export { readAdapterConfig } from "./run/adapter.js";
+export type { RunJson } from "./run/run-dir.js";
+export { RUN_FILES, readRunJson } from "./run/run-dir.js";
+export type { PhaseProgress } from "./run/run-control.js";
+// search: the space, budgets, the shifted global sigmoid, discretisation, random structures
+export type { Candidate, SearchSpaceOptions } from "./search/search-space.js";
+export { SearchSpace, candidateInfo } from "./search/search-space.js";
+export type { Budget } from "./search/parse-budget.js";
+export { parseBudget } from "./search/parse-budget.js";
+export type { ShiftSolution, SgsOptions } from "./search/shifted-global-sigmoid.js";
+export { ShiftedGlobalSigmoid, solveShift, SHIFT_TOLERANCE } from "./search/shifted-global-sigmoid.js";
+export { sampleConcreteGates, drawGateNoise } from "./search/sample-concrete-gates.js";
+export { discretizeGreedy } from "./search/discretize-greedy.js";
+export { sampleRandomStructure } from "./search/sample-random-structure.js";
+export type { SearchOutcome } from "./search/bi-level-search.js";
+export { BiLevelSearch } from "./search/bi-level-search.js";
+// train: the fixed-structure trainer, evaluation, optimiser
+export type { ResolvedStructure } from "./train/resolve-structure.js";
+export { resolveStructure, chosenModules } from "./train/resolve-structure.js";
+export type { TrainOutcome } from "./train/trainer.js";
+export { Trainer } from "./train/trainer.js";
+export type { EvalScore } from "./train/evaluator.js";
+export { Evaluator, majorityBaselineScore } from "./train/evaluator.js";
+export type { AdamWOptions, NamedParam } from "./train/adamw.js";
+export { AdamW } from "./train/adamw.js";
+export { TrainingDivergedError } from "./train/gradients.js";
+// hooks, events and DI (one tsyringe instance: plugins import these from here)
 export type { SearchHook, HookContext, CandidateState, SequentialHooks, ParallelHooks, HookName } from "./hooks/search-hook.js";
+export { defaultHooks } from "./hooks/default-hooks.js";
+export { eventsJsonlHook } from "./hooks/events-jsonl-hook.js";
+export { checkpointHook } from "./hooks/checkpoint-hook.js";
+export { earlyStoppingHook } from "./hooks/early-stopping-hook.js";
+export { candidatesJsonHook } from "./hooks/candidates-json-hook.js";
+export { EventBus } from "./events/event-bus.js";
 export { RunConfigToken, EngineDepsToken, SearchHookToken } from "./di/tokens.js";
+export { container, inject, injectAll, injectable, singleton } from "tsyringe";
+export type { DependencyContainer, InjectionToken } from "tsyringe";
 
 // --- random (the one seeded RNG) and atomic files
 export type { RngState } from "./random/seeded-rng.js";
