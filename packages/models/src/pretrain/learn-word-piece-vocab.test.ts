@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { BertWordPieceTokenizer } from "../tokenizer/bert-word-piece-tokenizer.js";
 import { countWords, learnWordPieceVocab, SPECIAL_TOKENS } from "./learn-word-piece-vocab.js";
 
 const TEXT = [
@@ -44,5 +48,61 @@ describe("learnWordPieceVocab", () => {
 
   it("rejects a size that leaves no room for pieces", () => {
     expect(() => learnWordPieceVocab(counts, { vocabSize: 5 })).toThrow(/vocabSize must be an integer above 5/);
+  });
+});
+
+describe("a learned vocabulary with BertWordPieceTokenizer", () => {
+  const text = [
+    "Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse...",
+    "The Café served naïve whalers; résumés of 1,842 voyages (and 3.5 barrels) were kept.",
+    "Fellow-Citizens of the Senate and House of Representatives: the Union is strong!",
+  ];
+  // Words as the tokenizer's own basic tokenisation sees them: tokenising a word with a vocabulary of
+  // single characters only returns its characters, so joining the pieces back gives the word.
+  const words = (t: string): string[] => {
+    const chars = new Set([...t.toLowerCase().normalize("NFD").replace(/\p{Mn}/gu, "")]);
+    const charTokenizer = new BertWordPieceTokenizer([...SPECIAL_TOKENS, ...chars, ...[...chars].map((c) => `##${c}`)]);
+    const out: string[] = [];
+    for (const piece of charTokenizer.tokenize(t)) {
+      if (piece.startsWith("##")) out[out.length - 1] += piece.slice(2);
+      else out.push(piece);
+    }
+    return out;
+  };
+
+  it("tokenises every training word without [UNK], and small vocabularies split words into ## pieces", () => {
+    for (const vocabSize of [60, 120, 400]) {
+      const vocab = learnWordPieceVocab(countWords(text, words), { vocabSize });
+      const tokenizer = new BertWordPieceTokenizer(vocab.tokens);
+      const pieces = text.flatMap((t) => tokenizer.tokenize(t));
+      expect(pieces).not.toContain("[UNK]");
+      expect(pieces.every((p) => vocab.tokens.includes(p))).toBe(true);
+      // joined back, the pieces are exactly the basic tokenizer's lower-cased, accent-stripped words
+      const rejoined: string[] = [];
+      for (const p of pieces) {
+        if (p.startsWith("##")) rejoined[rejoined.length - 1] += p.slice(2);
+        else rejoined.push(p);
+      }
+      expect(rejoined).toEqual(text.flatMap(words));
+      expect(rejoined).toContain("cafe");
+      if (vocabSize === 60) expect(pieces.some((p) => p.startsWith("##"))).toBe(true);
+    }
+  });
+
+  it("round-trips through vocab.txt: the tokenizer read back gives the same ids", () => {
+    const vocab = learnWordPieceVocab(countWords(text, words), { vocabSize: 150 });
+    const dir = mkdtempSync(join(tmpdir(), "s3pet-vocab-"));
+    try {
+      const tokenizer = new BertWordPieceTokenizer(vocab.tokens);
+      for (const [file, contents] of Object.entries(tokenizer.files())) writeFileSync(join(dir, file), contents);
+      const reread = BertWordPieceTokenizer.fromDir(dir);
+      expect(reread.vocab).toEqual(vocab.tokens);
+      const encoded = reread.encode(text[1]!, text[2]!);
+      expect(encoded).toEqual(tokenizer.encode(text[1]!, text[2]!));
+      expect(encoded.ids[0]).toBe(2); // [CLS]
+      expect(encoded.ids.filter((id) => id === 3)).toHaveLength(2); // [SEP] twice
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
