@@ -3,6 +3,5 @@
 import type { Command } from "../cli/command.js";
 import { doctor } from "./doctor.js";
 import { encode } from "./encode.js";
-import { watch } from "./watch.js";
 
-export const COMMANDS: readonly Command[] = [doctor, encode, watch];
+export const COMMANDS: readonly Command[] = [doctor, encode];
