@@ -1,8 +1,11 @@
-// The shared contract suite (@s3pet/core/testing) on small synthetic sites and on the tiny BERT.
-// Add method-specific tests below it: exact parameter counts, the delta on hand-computed values.
+// The shared contract suite (@s3pet/core/testing) on small synthetic sites and on the tiny BERT,
+// then what is specific to (IA)^3: the exact count and the delta on hand-computed values.
 import { readFileSync } from "node:fs";
-import { describePetMethod, syntheticBatch, syntheticSites } from "@s3pet/core/testing";
+import * as tf from "@tensorflow/tfjs";
+import { GatedSiteCalls } from "@s3pet/core";
+import { describePetMethod, syntheticBatch, syntheticLinearSite, syntheticSites } from "@s3pet/core/testing";
 import { initRandomBertModel, parseBertConfig } from "@s3pet/models";
+import { describe, expect, it } from "vitest";
 import { ia3 } from "./ia3.js";
 
 const tinyBertDir = new URL("../../../packages/models/test-fixtures/tiny-bert-hf/", import.meta.url);
@@ -10,6 +13,31 @@ const tinyBert = parseBertConfig(JSON.parse(readFileSync(new URL("config.json", 
 
 describePetMethod(ia3, {
   sites: syntheticSites,
-  options: [{ scale: 2.5 }],
   backbone: { load: () => initRandomBertModel(tinyBert, { seed: 1, trainable: false }), batch: syntheticBatch({ vocabSize: tinyBert.vocabSize }) },
+});
+
+describe("ia3", () => {
+  it("has dOut parameters", () => {
+    expect(ia3.paramCount({ ...syntheticLinearSite, dIn: 256, dOut: 1024 }, {})).toBe(1024);
+  });
+
+  it("rescales y by l at z = 1, and by 1 + z (l - 1) in between", () => {
+    const site = { ...syntheticLinearSite, dIn: 2, dOut: 2 };
+    const module = ia3.create(site, {}, { seed: 1 });
+    const l = tf.tensor1d([2, 0.5]);
+    module.load({ scale: l });
+    const x = tf.zeros([1, 2]) as tf.Tensor2D;
+    const y = tf.tensor2d([[3, 4]]);
+    const at = (z: number) => {
+      const gate = tf.scalar(z);
+      const out = tf.tidy(() => new GatedSiteCalls([{ site, module, gate }]).linear(site, x, y).arraySync());
+      gate.dispose();
+      return out;
+    };
+    expect(at(1)).toEqual([[6, 2]]);
+    expect(at(0.5)).toEqual([[4.5, 3]]);
+    expect(at(0)).toEqual([[3, 4]]);
+    tf.dispose([l, x, y]);
+    module.dispose();
+  });
 });

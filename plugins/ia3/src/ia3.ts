@@ -1,22 +1,17 @@
-// ia3: TODO say what the method is in two sentences, with its paper link.
-// Skeleton delta (replace it with yours, and this formula with it): y' = y + z · scale · b at a linear
-// site, b: [dOut] zeros, so a fresh module and z = 0 are exact no-ops. Params dOut.
+// (IA)^3 (Liu et al. 2022, arXiv 2205.05638): learned vectors that rescale activations elementwise.
+// At a linear site y' = y + z · (l - 1) ⊙ y, i.e. y ⊙ l at z = 1, with l: [dOut] initialised to ones,
+// so a fresh module and z = 0 are exact no-ops. Params dOut.
 import * as tf from "@tensorflow/tfjs";
-import type { OptionsOf } from "@s3pet/core";
-import { assignWeights, definePetMethod, numberOption, zerosVariable } from "@s3pet/core";
+import { assignWeights, definePetMethod, onesVariable } from "@s3pet/core";
 
 const NAME = "ia3";
 
-// Each option is declared once: default, --help doc and check (style.md §6).
-export const ia3Options = {
-  scale: numberOption({ default: 1, min: 0, doc: "multiplies the learned delta" }),
-};
-export type Ia3Options = OptionsOf<typeof ia3Options>;
-
 export const ia3 = definePetMethod({
   name: NAME,
-  description: "TODO one line for `s3pet plugins`",
-  options: ia3Options,
+  description: "a learned rescaling vector l on a linear output: y ⊙ l",
+
+  // --- options: none; the vector is the whole method
+  options: {},
 
   // --- where
   siteKinds: ["linear"],
@@ -25,19 +20,26 @@ export const ia3 = definePetMethod({
   paramCount: (site) => site.dOut,
 
   // --- what delta
-  create(site, o) {
-    const weights = { shift: zerosVariable(`${NAME}@${site.name}/shift`, [site.dOut]) }; // [dOut]
+  create(site) {
+    const weights = { scale: onesVariable(`${NAME}@${site.name}/scale`, [site.dOut]) }; // l: [dOut]
     return {
       weights,
       contribution: {
         kind: "linear",
-        delta: () => tf.mul(weights.shift, o.scale), // [dOut], broadcast over the N = batch * tokens rows
+        delta: (_x, y) => tf.mul(y, tf.sub(weights.scale, 1)), // (l - 1) ⊙ y: [N, dOut]
       },
       load: (saved) => assignWeights(`${NAME}@${site.name}`, weights, saved),
       dispose: () => tf.dispose(Object.values(weights)),
     };
   },
 
-  // --- presets: manual baselines as site patterns, e.g. { name: NAME, description, include: ["attention.self.value"] }
-  presets: [],
+  // --- presets: the paper's keys, values and feed-forward; l_ff rescales the intermediate dense
+  // output (before the activation), because a linear site's delta sees that output
+  presets: [
+    {
+      name: NAME,
+      description: "(IA)^3 on the key, value and intermediate (feed-forward) projections of every layer",
+      include: ["attention.self.key", "attention.self.value", "intermediate.dense"],
+    },
+  ],
 });

@@ -1,4 +1,4 @@
-// @s3pet/plugin-ia3: the ia3 PET method as an s3pet plugin.
+// @s3pet/plugin-ia3: the (IA)^3 PET method as an s3pet plugin.
 import { readFileSync } from "node:fs";
 import type { S3petPlugin } from "@s3pet/core";
 import { ia3 } from "./ia3.js";
@@ -7,4 +7,3 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 
 const plugin: S3petPlugin = { name: "ia3", version, methods: [ia3] };
 export default plugin;
-export type { Ia3Options } from "./ia3.js";
