@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import type { AttentionSite, EmbeddingSite, EncodedBatch, GatedPrefix, LinearSite, NormSite, ResidualSite, SiteCalls } from "@s3pet/core";
+import { GatedSiteCalls } from "@s3pet/core";
+import type { AttachedModule, AttentionSite, EmbeddingSite, EncodedBatch, GatedPrefix, LinearSite, NormSite, PetModule, ResidualSite, Site, SiteCalls, SiteContribution } from "@s3pet/core";
 import { defineBertConfig, type BertConfig } from "./bert-config.js";
 import { initRandomBertModel } from "./init-random-bert.js";
 
@@ -100,6 +101,41 @@ describe("BertModel", () => {
     expect(visited).toEqual(model.sites().map((s) => s.name));
     expect(viaCalls).toEqual(plain);
     expect(plain.hidden).toHaveLength(tiny.numLayers + 1);
+    model.dispose();
+  });
+
+  it("with core's GatedSiteCalls: modules at every site with gate 0 are an exact no-op, gate 1 is not", () => {
+    const model = initRandomBertModel(tiny, { seed: 2, trainable: false });
+    const batch = encode(rows, 6);
+    const plain = outputsData(model, batch);
+    const constant = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, "float32", seed);
+    // A fixed delta per site kind: enough to see that every site's result is used.
+    const contributionAt = (site: Site, seed: number): SiteContribution => {
+      switch (site.kind) {
+        case "linear":
+          return { kind: "linear", delta: () => constant([site.dOut], seed) };
+        case "residual":
+          return { kind: "residual", delta: () => constant([site.dim], seed) };
+        case "norm":
+          return { kind: "norm", delta: () => constant([site.dim], seed) };
+        case "embedding":
+          return { kind: "embedding", delta: () => constant([site.dim], seed) };
+        case "attention":
+          return { kind: "attention", prefix: () => ({ keys: constant([2, site.hidden], seed) as tf.Tensor2D, values: constant([2, site.hidden], seed + 1) as tf.Tensor2D }) };
+      }
+    };
+    const attachAll = (gate: tf.Scalar): AttachedModule[] =>
+      model.sites().map((site, i) => {
+        const module: PetModule = { weights: {}, contribution: contributionAt(site, i), load: () => {}, dispose: () => {} };
+        return { site, module, gate };
+      });
+    const zero = tf.scalar(0);
+    const one = tf.scalar(1);
+    expect(outputsData(model, batch, new GatedSiteCalls(attachAll(zero)))).toEqual(plain);
+    const on = outputsData(model, batch, new GatedSiteCalls(attachAll(one)));
+    expect(on.hidden[0]).not.toEqual(plain.hidden[0]);
+    expect(on.last).not.toEqual(plain.last);
+    tf.dispose([zero, one]);
     model.dispose();
   });
 
