@@ -3,5 +3,6 @@
 import type { Command } from "../cli/command.js";
 import { doctor } from "./doctor.js";
 import { encode } from "./encode.js";
+import { plugins } from "./plugins.js";
 
-export const COMMANDS: readonly Command[] = [doctor, encode];
+export const COMMANDS: readonly Command[] = [doctor, encode, plugins];
