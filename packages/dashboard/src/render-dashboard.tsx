@@ -17,6 +17,8 @@ export interface RenderDashboardOptions {
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
   readonly stderr?: NodeJS.WriteStream;
+  /** Print stray console output above the dashboard instead of through it. @default true */
+  readonly patchConsole?: boolean;
 }
 
 export interface DashboardHandle {
@@ -35,6 +37,7 @@ export function renderDashboard(events$: Observable<S3petEvent>, options: Render
       stdin: options.stdin ?? process.stdin,
       stderr: options.stderr ?? process.stderr,
       exitOnCtrlC: false,
+      patchConsole: options.patchConsole ?? true,
     },
   );
   return { exited: instance.waitUntilExit().then(() => undefined), unmount: () => instance.unmount() };
