@@ -4,5 +4,6 @@ import type { Command } from "../cli/command.js";
 import { doctor } from "./doctor.js";
 import { encode } from "./encode.js";
 import { plugins } from "./plugins.js";
+import { watch } from "./watch.js";
 
-export const COMMANDS: readonly Command[] = [doctor, encode, plugins];
+export const COMMANDS: readonly Command[] = [doctor, encode, plugins, watch];
