@@ -3,7 +3,8 @@
 import type { Command } from "../cli/command.js";
 import { doctor } from "./doctor.js";
 import { encode } from "./encode.js";
+import { pretrain } from "./pretrain.js";
 import { plugins } from "./plugins.js";
 import { watch } from "./watch.js";
 
-export const COMMANDS: readonly Command[] = [doctor, encode, plugins, watch];
+export const COMMANDS: readonly Command[] = [doctor, encode, plugins, watch, pretrain];

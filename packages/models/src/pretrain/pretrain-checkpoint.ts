@@ -2,7 +2,6 @@
 // encoder and head weights, the AdamW moments, and (in the header metadata) the step, the time
 // spent and the eval history. One file means a run killed at any moment finds either the previous
 // checkpoint or the new one, never a mix. A fingerprint of the run's settings guards `--resume`.
-import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { CheckpointError, openSafetensors, writeSafetensors } from "@s3pet/core";
 
@@ -38,7 +37,6 @@ export function writePretrainCheckpoint(path: string, tensors: Readonly<Record<s
 
 /** Reads a checkpoint and assigns every tensor in `into` (same names and shapes); returns its state. */
 export function readPretrainCheckpoint(path: string, into: Readonly<Record<string, tf.Variable>>, fingerprint: string): PretrainCheckpointState {
-  if (!existsSync(path)) throw new CheckpointError(`${path}: no checkpoint to resume; run without --resume to start fresh`);
   const file = openSafetensors(path);
   try {
     const state = JSON.parse(file.metadata().state ?? "null") as PretrainCheckpointState | null;

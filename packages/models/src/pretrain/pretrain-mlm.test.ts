@@ -95,7 +95,7 @@ describe("pretrainMlm", () => {
   });
 
   it("rejects bad options with the flag to fix", async () => {
-    await expect(pretrainMlm({ ...TINY, outDir: tempDir(), steps: 0 })).rejects.toThrow("pretrain: --steps must be a positive integer, got 0");
-    await expect(pretrainMlm({ ...TINY, outDir: tempDir(), steps: 5, hidden: 30, heads: 4 })).rejects.toThrow(/--hidden 30 must be divisible by --heads 4/);
+    await expect(pretrainMlm({ ...TINY, outDir: tempDir(), steps: 0 })).rejects.toThrow("--steps must be a positive integer, got 0");
+    await expect(pretrainMlm({ ...TINY, outDir: tempDir(), steps: 5, hidden: 30, heads: 4 })).rejects.toThrow(/--hidden 30 must be divisible by the number of heads 4/);
   });
 });

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, S3petInputError, SeededRng, writeFileAtomic, writeJsonAtomic, type BackendInfo, type EncodedBatch } from "@s3pet/core";
+import { CheckpointError, initBackend, S3petInputError, SeededRng, writeFileAtomic, writeJsonAtomic, type BackendInfo, type EncodedBatch } from "@s3pet/core";
 import { defineBertConfig } from "../bert/bert-config.js";
 import type { BertModel } from "../bert/bert-model.js";
 import { initRandomBertModel } from "../bert/init-random-bert.js";
@@ -32,7 +32,7 @@ export interface PretrainMlmOptions {
   readonly layers?: number;
   /** @default 128 */
   readonly hidden?: number;
-  /** @default hidden / 32 */
+  /** @default hidden / 32 (HEAD_DIM) */
   readonly heads?: number;
   /** @default 4 * hidden */
   readonly intermediate?: number;
@@ -76,6 +76,9 @@ export type PretrainProgress =
   | { readonly type: "checkpoint"; readonly step: number; readonly path: string }
   | { readonly type: "done"; readonly report: PretrainReport };
 
+/** Dimensions per attention head when `heads` is not given (BERT-base: 768 / 12 = 64; small models use 32). */
+const HEAD_DIM = 32;
+
 export const PRETRAIN_CHECKPOINT_FILE = "pretrain-checkpoint.safetensors";
 
 type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command">> & Pick<PretrainMlmOptions, "corpus" | "command">;
@@ -86,13 +89,16 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
   if (!o.resume && existsSync(checkpointPath)) {
     throw new S3petInputError(`${checkpointPath}: an unfinished run is there; pass --resume to continue it or delete the file`);
   }
+  if (o.resume && !existsSync(checkpointPath)) {
+    throw new CheckpointError(`${checkpointPath}: no checkpoint to resume; run without --resume to start fresh`);
+  }
   const backend = await initBackend();
   const date = new Date().toISOString();
   const corpus = o.corpus ?? readPretrainingCorpus();
   const rng = new SeededRng(o.seed);
   const data = prepareMlmData(corpus, { vocabSize: o.vocabSize, seqLength: o.seqLength, evalSequences: o.evalSequences, maskProb: o.maskProb }, rng.fork("data"));
   if (data.train.count < o.batchSize) {
-    throw new S3petInputError(`pretrain: the corpus gives ${data.train.count} training sequences, fewer than --batch-size ${o.batchSize}`);
+    throw new S3petInputError(`the corpus gives ${data.train.count} training sequences, fewer than batchSize ${o.batchSize}`);
   }
   onProgress({
     type: "data",
@@ -211,7 +217,7 @@ class MlmRun {
       });
       this.trainSeconds += (performance.now() - started) / 1000;
       this.step++;
-      if (!Number.isFinite(loss)) throw new Error(`pretrain: the loss diverged at step ${this.step} (${loss}); lower --lr`);
+      if (!Number.isFinite(loss)) throw new Error(`pretrain: the loss diverged at step ${this.step} (${loss}); lower the learning rate`);
       lossSum += loss;
       lossSteps++;
       clock();
@@ -401,7 +407,7 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
     steps,
     layers: options.layers ?? 4,
     hidden,
-    heads: options.heads ?? Math.max(1, Math.round(hidden / 32)),
+    heads: options.heads ?? Math.max(1, Math.floor(hidden / HEAD_DIM)),
     intermediate: options.intermediate ?? 4 * hidden,
     vocabSize: options.vocabSize ?? 8000,
     seqLength: options.seqLength ?? 128,
@@ -419,16 +425,26 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
     corpus: options.corpus,
     command: options.command,
   };
-  const positiveInts = { steps: "--steps", layers: "--layers", hidden: "--hidden", heads: "--heads", intermediate: "--intermediate", vocabSize: "--vocab-size", seqLength: "--seq-length", batchSize: "--batch-size", evalEvery: "--eval-every", evalSequences: "--eval-sequences" } as const;
+  // Named by their `s3pet pretrain` flag where there is one, else by the option.
+  const positiveInts = {
+    steps: "--steps", layers: "--layers", hidden: "--hidden", vocabSize: "--vocab-size", heads: "heads", intermediate: "intermediate",
+    seqLength: "seqLength", batchSize: "batchSize", evalEvery: "evalEvery", evalSequences: "evalSequences",
+  } as const;
   for (const [key, flag] of Object.entries(positiveInts)) {
     const value = o[key as keyof typeof positiveInts];
-    if (!Number.isInteger(value) || value <= 0) throw new S3petInputError(`pretrain: ${flag} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value <= 0) throw new S3petInputError(`${flag} must be a positive integer, got ${value}`);
   }
-  if (o.hidden % o.heads !== 0) throw new S3petInputError(`pretrain: --hidden ${o.hidden} must be divisible by --heads ${o.heads}`);
-  if (o.vocabSize < 64) throw new S3petInputError(`pretrain: --vocab-size must be at least 64, got ${o.vocabSize}`);
-  if (o.seqLength < 16) throw new S3petInputError(`pretrain: --seq-length must be at least 16, got ${o.seqLength}`);
-  if (!(o.learningRate > 0)) throw new S3petInputError(`pretrain: --lr must be > 0, got ${o.learningRate}`);
-  if (!(o.maskProb > 0 && o.maskProb < 1)) throw new S3petInputError(`pretrain: mask probability must be in (0, 1), got ${o.maskProb}`);
-  if (!Number.isInteger(o.seed)) throw new S3petInputError(`pretrain: --seed must be an integer, got ${o.seed}`);
+  if (o.hidden % o.heads !== 0) {
+    throw new S3petInputError(
+      options.heads === undefined
+        ? `--hidden ${o.hidden} must be a multiple of ${HEAD_DIM} (one attention head per ${HEAD_DIM} dimensions)`
+        : `--hidden ${o.hidden} must be divisible by the number of heads ${o.heads}`,
+    );
+  }
+  if (o.vocabSize < 64) throw new S3petInputError(`--vocab-size must be at least 64, got ${o.vocabSize}`);
+  if (o.seqLength < 16) throw new S3petInputError(`seqLength must be at least 16, got ${o.seqLength}`);
+  if (!(o.learningRate > 0)) throw new S3petInputError(`learningRate must be > 0, got ${o.learningRate}`);
+  if (!(o.maskProb > 0 && o.maskProb < 1)) throw new S3petInputError(`maskProb must be in (0, 1), got ${o.maskProb}`);
+  if (!Number.isInteger(o.seed)) throw new S3petInputError(`--seed must be an integer, got ${o.seed}`);
   return o;
 }

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CommandIo } from "../cli/command.js";
+import { runCli } from "../cli/run-cli.js";
+import { COMMANDS } from "./index.js";
+
+async function run(argv: string[], cwd = "/") {
+  let stdout = "";
+  let stderr = "";
+  const io: CommandIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd };
+  return { code: await runCli(argv, io, COMMANDS), stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "s3pet-cli-pretrain-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("s3pet pretrain", () => {
+  it("--help shows the defaults that reproduce the embedded backbone, and examples", async () => {
+    const r = await run(["pretrain", "--help"]);
+    expect(r.code).toBe(0);
+    for (const text of ["--out", "assets/backbone", "--steps", "1200", "--layers", "--hidden", "128", "--vocab-size", "8000", "--seed", "--resume", "s3pet pretrain --out runs/bert-2x64"]) {
+      expect(r.stdout).toContain(text);
+    }
+  });
+
+  it("bad input exits 2 with one line naming the flag and the fix", async () => {
+    expect(await run(["pretrain", "--steps", "0"])).toMatchObject({ code: 2, stdout: "", stderr: "s3pet pretrain: --steps: expected a positive integer, got '0'\n" });
+    expect((await run(["pretrain", "--hidden", "big"])).stderr).toBe("s3pet pretrain: --hidden: expected a positive integer, got 'big'\n");
+    expect((await run(["pretrain", "--seed", "1.5"])).stderr).toBe("s3pet pretrain: --seed: expected an integer, got '1.5'\n");
+    expect((await run(["pretrain", "--hidden", "100", "--out", dir])).stderr).toBe("s3pet pretrain: --hidden 100 must be a multiple of 32 (one attention head per 32 dimensions)\n");
+  });
+
+  it("refuses to overwrite an unfinished run without --resume, and --resume needs a checkpoint", async () => {
+    const resume = await run(["pretrain", "--out", "fresh", "--resume"], dir);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toBe(`s3pet pretrain: ${join(dir, "fresh", "pretrain-checkpoint.safetensors")}: no checkpoint to resume; run without --resume to start fresh\n`);
+    writeFileSync(join(dir, "pretrain-checkpoint.safetensors"), "");
+    const again = await run(["pretrain", "--out", "."], dir);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("an unfinished run is there; pass --resume to continue it or delete the file\n");
+  });
+});
