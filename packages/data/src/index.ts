@@ -4,7 +4,7 @@
 // --- loading a task
 export { loadTask } from "./task/load-task.js";
 export type { TaskOptions } from "./task/task-options.js";
-export { DEFAULT_TASK, builtinTaskNames, builtinTaskDir, builtinTasksDir } from "./task/builtin-tasks.js";
+export { DEFAULT_TASK, builtinTaskNames, builtinTaskDir, builtinTasksDir, findAssetDir } from "./task/builtin-tasks.js";
 export { readCustomTask } from "./task/read-custom-task.js";
 export type { TaskManifest } from "./task/read-custom-task.js";
 export { readGlueTask } from "./glue/read-glue-task.js";

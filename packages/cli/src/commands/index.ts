@@ -2,9 +2,13 @@
 // folder exporting a defineCommand(...) object, plus one line here.
 import type { Command } from "../cli/command.js";
 import { doctor } from "./doctor.js";
+import { evalCommand } from "./eval.js";
+import { inspect } from "./inspect.js";
+import { plugins } from "./plugins.js";
+import { search } from "./search.js";
+import { train } from "./train.js";
 import { encode } from "./encode.js";
 import { pretrain } from "./pretrain.js";
-import { plugins } from "./plugins.js";
 import { watch } from "./watch.js";
 
-export const COMMANDS: readonly Command[] = [doctor, encode, plugins, watch, pretrain];
+export const COMMANDS: readonly Command[] = [search, train, evalCommand, inspect, plugins, doctor, encode, watch, pretrain];

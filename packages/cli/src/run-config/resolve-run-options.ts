@@ -1,0 +1,220 @@
+// Flag values (saved run options < --config < flags) -> RunOptions: defaults applied, numbers and enums
+// checked with one-line errors naming the flag, paths made absolute, and the run directory chosen
+// (never an existing run without --resume). Engine settings go through as a partial SearchConfig,
+// which core validates again with its own messages.
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { S3petInputError, type SearchConfig, type ShiftGradient } from "@s3pet/core";
+import { builtinTaskNames, DEFAULT_TASK, findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
+import { methodOptionsFrom } from "./method-option-flags.js";
+import type { FlagValues } from "./run-flags.js";
+
+export type RunCommand = "search" | "train";
+
+/** Engine settings the CLI passes to runSearch / runTrain (runTrain ignores the search-only keys). */
+export type EngineOptions = Partial<SearchConfig>;
+
+/** What a run reads: the same for search, train, eval (from cli.json) and inspect. */
+export interface RunInputs {
+  readonly modelDir: string;
+  /** The --task spec with paths made absolute. */
+  readonly task: string;
+  readonly taskOptions: TaskOptions;
+  /** null: every installed method. */
+  readonly methods: readonly string[] | null;
+  readonly maxLength: number;
+}
+
+export interface RunOptions extends RunInputs {
+  readonly command: RunCommand;
+  readonly outDir: string;
+  readonly resume: boolean;
+  /** --ui as given (chooseUi decides against the terminal). */
+  readonly ui: string | undefined;
+  readonly json: boolean;
+  /** train: the --structure value (a file, a run dir, a preset, random or full). */
+  readonly structure: string | null;
+  readonly engine: EngineOptions;
+  /** The merged flag values (absolute paths), saved to cli.json. */
+  readonly flags: FlagValues;
+}
+
+export interface ResolveContext {
+  readonly cwd: string;
+  readonly now: Date;
+}
+
+/** Defaults of the CLI (the engine's own defaults apply to everything not listed here). */
+export const RUN_DEFAULTS = {
+  seed: 42,
+  maxLength: 128,
+  epochs: 3,
+  searchBudget: "0.1%",
+  trainStructure: "lora",
+} as const;
+
+export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: ResolveContext): RunOptions {
+  const inputs = resolveRunInputs(flags, ctx.cwd);
+  const str = (name: string) => stringFlag(flags, name);
+  const resume = flags["resume"] === true;
+  const outDir = chooseOutDir(command, str("out"), resume, ctx);
+  const json = flags["json"] === true;
+  const ui = str("ui");
+  const epochs = intFlag(flags, "epochs");
+  const budgetText = str("budget") ?? (command === "search" ? RUN_DEFAULTS.searchBudget : undefined);
+  const common: EngineOptions = {
+    seed: inputs.taskOptions.seed,
+    resume,
+    trainEpochs: intFlag(flags, "retrain-epochs") ?? epochs ?? RUN_DEFAULTS.epochs,
+    ...optional("budget", budgetText),
+    ...optional("batchSize", intFlag(flags, "batch-size")),
+    ...optional("lr", numberFlag(flags, "lr")),
+    ...optional("maxSteps", intFlag(flags, "max-steps")),
+    ...optional("evalEvery", intFlag(flags, "eval-every")),
+    ...optional("checkpointEvery", intFlag(flags, "checkpoint-every")),
+    ...optional("patience", intFlag(flags, "patience")),
+    ...optional("include", listValue(flags["include"])),
+    ...optional("exclude", listValue(flags["exclude"])),
+    ...(flags["count-head"] === true ? { countHead: true } : {}),
+    methodOptions: methodOptionsFrom(flags),
+  };
+  const engine: EngineOptions =
+    command === "search"
+      ? {
+          ...common,
+          searchEpochs: intFlag(flags, "search-epochs") ?? epochs ?? RUN_DEFAULTS.epochs,
+          ...optional("alphaLr", numberFlag(flags, "alpha-lr")),
+          ...optional("temperature", numberFlag(flags, "temperature")),
+          ...optional("shiftGradient", enumFlag<ShiftGradient>(flags, "shift-gradient", ["implicit", "detach-sum", "none"])),
+          ...optional("order", enumFlag<"first" | "second">(flags, "order", ["first", "second"])),
+          ...(flags["hard-gates"] === true ? { hardGates: true } : {}),
+        }
+      : common;
+
+  const structureFlag = str("structure");
+  const structure = command === "train" ? resolveStructureFlag(structureFlag ?? RUN_DEFAULTS.trainStructure, ctx.cwd) : null;
+  const absoluteFlags: Record<string, FlagValues[string]> = { ...flags, model: inputs.modelDir, task: inputs.task, out: outDir };
+  if (structure !== null && structureFlag !== undefined) absoluteFlags["structure"] = structure;
+  delete absoluteFlags["config"];
+  delete absoluteFlags["resume"];
+  return { command, ...inputs, outDir, resume, ui, json, structure, engine, flags: absoluteFlags };
+}
+
+/** What a run reads (model, task, methods, tokenisation), also used by eval and inspect. */
+export function resolveRunInputs(flags: FlagValues, cwd: string): RunInputs {
+  const str = (name: string) => stringFlag(flags, name);
+  const modelDir = str("model") !== undefined ? resolve(cwd, str("model")!) : defaultModelDir();
+  const task = absoluteTaskSpec(str("task") ?? DEFAULT_TASK, cwd);
+  const taskOptions: TaskOptions = {
+    seed: intFlag(flags, "seed", { min: 0 }) ?? RUN_DEFAULTS.seed,
+    ...optional("maxExamples", intFlag(flags, "max-examples")),
+    ...optional("textField", str("text-field")),
+    ...optional("textPairField", str("text-pair-field")),
+    ...optional("labelField", str("label-field")),
+    ...optional("kind", enumFlag<TaskKind>(flags, "task-kind", ["classification", "regression"])),
+    ...optional("metric", str("metric")),
+  };
+  const methods = str("methods") === undefined ? null : listFlag(str("methods")!, "--methods");
+  return { modelDir, task, taskOptions, methods, maxLength: intFlag(flags, "max-length", { min: 2 }) ?? RUN_DEFAULTS.maxLength };
+}
+
+/** Later sources win; `undefined` and unset booleans (false) do not override. */
+export function mergeFlagValues(...sources: readonly (FlagValues | null | undefined)[]): FlagValues {
+  const out: Record<string, FlagValues[string]> = {};
+  for (const source of sources) {
+    for (const [k, v] of Object.entries(source ?? {})) {
+      if (v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function defaultModelDir(): string {
+  const dir = findAssetDir("backbone");
+  if (!dir) throw new S3petInputError("--model: the embedded backbone (assets/backbone) is not reachable from here; pass --model <checkpoint dir>");
+  return dir;
+}
+
+/** Built-in names stay names; directories and glue:<name>:<dir> get absolute paths (for cli.json). */
+function absoluteTaskSpec(spec: string, cwd: string): string {
+  if (spec.startsWith("glue:")) {
+    const [, name, ...dir] = spec.split(":");
+    const path = dir.join(":");
+    return name && path ? `glue:${name}:${resolve(cwd, path)}` : spec;
+  }
+  if (builtinTaskNames().includes(spec) && !existsSync(resolve(cwd, spec))) return spec;
+  return resolve(cwd, spec);
+}
+
+function resolveStructureFlag(value: string, cwd: string): string {
+  const path = resolve(cwd, value);
+  return value.includes("/") || value.endsWith(".json") || existsSync(path) ? path : value;
+}
+
+function chooseOutDir(command: RunCommand, given: string | undefined, resume: boolean, ctx: ResolveContext): string {
+  if (resume) {
+    if (given === undefined) throw new S3petInputError("--resume continues the run named by --out; pass --out <run dir>");
+    const dir = resolve(ctx.cwd, given);
+    if (!existsSync(dir)) throw new S3petInputError(`--out ${given}: no run to resume there (no such directory); drop --resume to start a new run`);
+    return dir;
+  }
+  if (given !== undefined) {
+    const dir = resolve(ctx.cwd, given);
+    if (existsSync(dir) && readdirSync(dir).length > 0) {
+      throw new S3petInputError(`--out ${given}: already holds a run and is never overwritten; pass --resume to continue it, or choose another --out`);
+    }
+    return dir;
+  }
+  const stamp = ctx.now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15); // 20261126-210501
+  const base = join(ctx.cwd, "runs", `${command}-${stamp}`);
+  let dir = base;
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  return dir;
+}
+
+function stringFlag(flags: FlagValues, name: string): string | undefined {
+  const v = flags[name];
+  if (v === undefined || typeof v === "boolean") return undefined;
+  return typeof v === "string" ? v : v.join(",");
+}
+
+function intFlag(flags: FlagValues, name: string, { min = 1 } = {}): number | undefined {
+  const v = stringFlag(flags, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\s*-?\d+\s*$/.test(v) || n < min || !Number.isSafeInteger(n)) {
+    throw new S3petInputError(`--${name} must be an integer >= ${min}, got '${v}'`);
+  }
+  return n;
+}
+
+function numberFlag(flags: FlagValues, name: string): number | undefined {
+  const v = stringFlag(flags, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0) throw new S3petInputError(`--${name} must be a positive number, got '${v}'`);
+  return n;
+}
+
+function enumFlag<T extends string>(flags: FlagValues, name: string, values: readonly T[]): T | undefined {
+  const v = stringFlag(flags, name);
+  if (v === undefined) return undefined;
+  if (!values.includes(v as T)) throw new S3petInputError(`--${name} must be one of ${values.join(", ")}, got '${v}'`);
+  return v as T;
+}
+
+function listFlag(text: string, flag: string): string[] {
+  const items = text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new S3petInputError(`${flag} needs at least one name, e.g. ${flag} lora,adapter`);
+  return items;
+}
+
+function listValue(v: FlagValues[string]): string[] | undefined {
+  if (v === undefined || typeof v === "boolean") return undefined;
+  return typeof v === "string" ? [v] : [...v];
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

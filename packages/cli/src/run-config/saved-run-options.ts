@@ -1,0 +1,31 @@
+// cli.json in a run directory: the command and the flag values that made the run (paths absolute), so
+// `--resume` continues with the same options and `s3pet eval <run>` rebuilds the same backbone, task
+// splits and tokenisation without the user repeating a flag.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CheckpointError, writeJsonAtomic } from "@s3pet/core";
+import type { FlagValues } from "./run-flags.js";
+
+export const SAVED_OPTIONS_FILE = "cli.json";
+
+export interface SavedRunOptions {
+  readonly command: "search" | "train";
+  readonly flags: FlagValues;
+}
+
+export function writeSavedRunOptions(runDir: string, saved: SavedRunOptions): void {
+  writeJsonAtomic(join(runDir, SAVED_OPTIONS_FILE), saved);
+}
+
+/** The saved options of `runDir`, or null when it has none (a run made by another tool or killed at once). */
+export function readSavedRunOptions(runDir: string): SavedRunOptions | null {
+  const file = join(runDir, SAVED_OPTIONS_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const saved = JSON.parse(readFileSync(file, "utf8")) as SavedRunOptions;
+    if ((saved.command !== "search" && saved.command !== "train") || typeof saved.flags !== "object" || saved.flags === null) throw new Error("unexpected shape");
+    return saved;
+  } catch (e) {
+    throw new CheckpointError(`${file}: unreadable (${(e as Error).message.split("\n")[0]}); the run directory is damaged`, { cause: e });
+  }
+}

@@ -1,0 +1,55 @@
+// Runs `search` or `train` end to end for the CLI: prepare (every input checked), start the engine,
+// show progress (dashboard, plain lines or JSON events), save cli.json once the run directory exists,
+// stop gracefully on Ctrl-C, then print the summary table or results.json.
+import { basename } from "node:path";
+import { filter, take } from "rxjs";
+import { runSearch, runTrain, type EngineDeps, type RunHandle, type RunResult } from "@s3pet/core";
+import type { CommandIo } from "../cli/command.js";
+import { chooseUi } from "../reporters/choose-ui.js";
+import { createReporter } from "../reporters/create-reporter.js";
+import type { RunOptions } from "../run-config/resolve-run-options.js";
+import { writeSavedRunOptions } from "../run-config/saved-run-options.js";
+import { installInterruptHandler } from "./interrupt-handler.js";
+import { prepareRun } from "./prepare-run.js";
+import { resolveStructure } from "./resolve-structure.js";
+import { formatRunSummary } from "./summary-table.js";
+
+/** Exit code of a run stopped by Ctrl-C (it can be resumed). */
+export const EXIT_STOPPED = 130;
+
+export async function executeRun(options: RunOptions, io: CommandIo): Promise<number> {
+  // --json keeps stdout for results.json: progress goes to stderr, as plain lines rather than the dashboard.
+  const requested = options.json && (options.ui ?? "tui") === "tui" ? "plain" : options.ui;
+  const ui = chooseUi(requested, io.stdout, io.env);
+  const prepared = await prepareRun(options);
+  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir };
+  const config = { ...options.engine, name: basename(options.outDir) };
+  const handle: RunHandle =
+    options.command === "search"
+      ? runSearch(config, deps)
+      : runTrain({ ...config, structure: resolveStructure(options.structure!, prepared.methods) }, deps);
+
+  const reporter = createReporter(ui, handle.events$, { stdout: options.json ? io.stderr : io.stdout, quitAction: "stop" });
+  const saveOptions = handle.events$
+    .pipe(filter((e) => e.type === "run-start"), take(1))
+    .subscribe(() => writeSavedRunOptions(options.outDir, { command: options.command, flags: options.flags }));
+  const uninstall = installInterruptHandler(() => handle.stop(), (message) => io.stderr.write(`${message}\n`));
+
+  let result: RunResult;
+  try {
+    result = await handle.result;
+    await reporter.done;
+  } finally {
+    uninstall();
+    saveOptions.unsubscribe();
+    reporter.close();
+  }
+
+  if (result.status === "stopped" || result.results === null) {
+    io.stderr.write(`stopped; continue with: s3pet ${options.command} --out ${options.outDir} --resume\n`);
+    return EXIT_STOPPED;
+  }
+  if (options.json) io.stdout.write(`${JSON.stringify(result.results, null, 2)}\n`);
+  else io.stdout.write(`\n${formatRunSummary(result.results, { numLayers: prepared.backbone.numLayers, outDir: options.outDir })}\n`);
+  return 0;
+}

@@ -1,0 +1,22 @@
+// The one Ctrl-C policy of long commands (issue 6): the first SIGINT (or SIGTERM) asks the run to stop
+// after its next checkpoint; a second one exits at once with 130. Checkpoints are atomic, so exiting at
+// once loses at most the steps since the last one.
+
+export function installInterruptHandler(stop: () => void, notify: (message: string) => void): () => void {
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      notify("stopping after the current step and a checkpoint (Ctrl-C again to exit at once)");
+      stop();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+}

@@ -1,0 +1,65 @@
+// The glue that builds a run (issue 6): task (read and checked first, before anything slow), PET methods
+// from the installed plugins, the tfjs backend, the backbone checkpoint and its tokenizer, the task head
+// -> core's EngineDeps. Every bad input fails here, before a step runs, as an S3petInputError.
+import { initBackend, PluginError, type BackendInfo, type EngineDeps, type PetMethod, type PluginRegistry, type TaskSplits } from "@s3pet/core";
+import { encodeTask, loadTask, type TaskData } from "@s3pet/data";
+import { createClassificationHead, loadPretrained, loadTokenizer } from "@s3pet/models";
+import { installedPlugins } from "../run-config/method-option-flags.js";
+import type { RunInputs } from "../run-config/resolve-run-options.js";
+import { tokenizerBatchEncoder } from "./tokenizer-batch-encoder.js";
+
+export interface PreparedRun {
+  readonly taskData: TaskData;
+  readonly task: TaskSplits;
+  readonly methods: readonly PetMethod[];
+  readonly registry: PluginRegistry;
+  readonly backend: BackendInfo;
+  readonly backbone: { readonly description: string; readonly numLayers: number; readonly params: number };
+  /** Everything of EngineDeps but the output directory and hooks. */
+  readonly deps: Omit<EngineDeps, "outDir">;
+}
+
+export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
+  const taskData = loadTask(inputs.task, inputs.taskOptions);
+  const { registry, methods } = await selectMethods(inputs.methods);
+  const backend = await initBackend();
+  const loaded = loadPretrained(inputs.modelDir);
+  const tokenizer = loadTokenizer(inputs.modelDir);
+  const backbone = { description: loaded.model.description, numLayers: loaded.model.numLayers, params: loaded.model.paramCount() };
+  const createHead = createClassificationHead(loaded.model);
+  loaded.model.dispose(); // the engine asks for its own fresh copies
+  const task = encodeTask(taskData, tokenizerBatchEncoder(tokenizer, inputs.maxLength));
+  return {
+    taskData,
+    task,
+    methods,
+    registry,
+    backend,
+    backbone,
+    deps: {
+      createBackbone: ({ trainable }) => loadPretrained(inputs.modelDir, { trainable }).model,
+      createHead,
+      task,
+      methods,
+      configureContainer: (container) => {
+        for (const { plugin } of registry.plugins()) plugin.register?.(container);
+      },
+      provenance: { model: inputs.modelDir, versions: backend.versions },
+    },
+  };
+}
+
+/** The installed registry and the methods named by --methods (all when null); unknown names fail. */
+export async function selectMethods(names: readonly string[] | null): Promise<{ registry: PluginRegistry; methods: PetMethod[] }> {
+  const registry = await installedPlugins();
+  const wanted = names ?? registry.methodNames();
+  if (wanted.length === 0) throw new PluginError("no PET methods are installed; install a plugin such as @s3pet/plugin-lora");
+  const methods = wanted.map((name) => {
+    try {
+      return registry.method(name);
+    } catch (e) {
+      throw new PluginError(`--methods: ${(e as Error).message}`, { cause: e });
+    }
+  });
+  return { registry, methods };
+}

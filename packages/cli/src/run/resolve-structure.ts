@@ -1,0 +1,35 @@
+// `train --structure <x>` -> core's StructureSpec: a structure.json (or a run directory holding one),
+// `random`, `full`, or the name of a preset an installed method declares (`lora`, `adapter`, ...).
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { S3petInputError, type PetMethod, type StructureFile, type StructureSpec } from "@s3pet/core";
+
+export function resolveStructure(value: string, methods: readonly PetMethod[]): StructureSpec {
+  if (value === "random") return { kind: "random" };
+  if (value === "full") return { kind: "full" };
+  if (existsSync(value)) return { kind: "modules", modules: readStructureFile(structureFilePath(value)).structure, source: structureFilePath(value) };
+  const presets = methods.flatMap((m) => (m.presets ?? []).map((p) => p.name));
+  if (presets.includes(value)) return { kind: "preset", name: value };
+  throw new S3petInputError(
+    `--structure ${value}: not a structure.json, a run directory, random, full or a preset (presets of the installed methods: ${presets.join(", ") || "none"})`,
+  );
+}
+
+/** A run directory stands for its structure.json. */
+export function structureFilePath(path: string): string {
+  return statSync(path).isDirectory() ? join(path, "structure.json") : path;
+}
+
+export function readStructureFile(file: string): StructureFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message.split("\n")[0];
+    throw new S3petInputError(`--structure ${file}: cannot read a structure (${why}); pass a structure.json written by s3pet search`, { cause: e });
+  }
+  const modules = (value as { structure?: unknown })?.structure;
+  const ok = Array.isArray(modules) && modules.every((m) => typeof m?.site === "string" && typeof m?.method === "string" && typeof m?.options === "object" && typeof m?.params === "number");
+  if (!ok) throw new S3petInputError(`--structure ${file}: expected {"structure": [{"site", "method", "options", "params"}, ...]} as s3pet search writes it`);
+  return value as StructureFile;
+}
