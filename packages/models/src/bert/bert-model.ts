@@ -54,7 +54,7 @@ interface ForwardContext {
   readonly config: BertConfig;
   readonly dims: AttentionDims;
   /** [B, 1, 1, T] */
-  readonly mask: tf.Tensor4D;
+  readonly mask: tf.Tensor4D | null;
   readonly calls: SiteCalls | undefined;
   readonly act: <T extends tf.Tensor>(x: T) => T;
   readonly dropout: Dropout;

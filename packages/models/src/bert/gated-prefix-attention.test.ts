@@ -59,6 +59,16 @@ describe("gatedPrefixAttention", () => {
     });
   });
 
+  it("an unpadded batch skips the mask (same result as an all-zero additive mask)", () => {
+    tf.tidy(() => {
+      expect(additiveMask(new Int32Array(B * T).fill(1), B, T)).toBeNull();
+      const [q, k, v] = [1, 2, 3].map((s) => random([B * T, H], s) as tf.Tensor2D);
+      const skipped = gatedPrefixAttention(q!, k!, v!, null, dims, []).dataSync();
+      const zeros = gatedPrefixAttention(q!, k!, v!, tf.zeros([B, 1, 1, T]) as tf.Tensor4D, dims, []).dataSync();
+      expect(skipped).toEqual(zeros);
+    });
+  });
+
   it("gate 1 equals standard attention over [prefix ; sequence] keys and values", () => {
     tf.tidy(() => {
       const [q, k, v] = [1, 2, 3].map((s) => random([B * T, H], s) as tf.Tensor2D);
@@ -99,7 +109,7 @@ describe("gatedPrefixAttention", () => {
         const kAll = tf.concat([tf.tile(heads(prefix.keys, L), [B, 1, 1, 1]), heads(k, T)], 2);
         const vAll = tf.concat([tf.tile(heads(prefix.values, L), [B, 1, 1, 1]), heads(v, T)], 2);
         const logGate = tf.concat([tf.mul(tf.ones([1, 1, 1, L]), tf.log(z)), tf.zeros([1, 1, 1, T])], 3);
-        const maskAll = tf.concat([tf.zeros([B, 1, 1, L]), m], 3);
+        const maskAll = tf.concat([tf.zeros([B, 1, 1, L]), m!], 3);
         const scores = tf.add(tf.add(tf.div(tf.matMul(qh, kAll, false, true), Math.sqrt(dh)), maskAll), logGate);
         const out = tf.matMul(tf.softmax(scores), vAll);
         return tf.sum(tf.mul(tf.reshape(tf.transpose(out, [0, 2, 1, 3]), [B * T, H]), r));

@@ -19,14 +19,14 @@ export interface AttentionDims {
 }
 
 /**
- * q, k, v: [N = B*T, H] projections; mask: [B, 1, 1, T] additive (0 or MASKED_SCORE);
+ * q, k, v: [N = B*T, H] projections; mask: [B, 1, 1, T] additive (0 or MASKED_SCORE), null without padding;
  * `dropWeights` applies attention-probability dropout in training (identity otherwise). -> [N, H]
  */
 export function gatedPrefixAttention(
   q: tf.Tensor2D,
   k: tf.Tensor2D,
   v: tf.Tensor2D,
-  mask: tf.Tensor4D,
+  mask: tf.Tensor4D | null,
   dims: AttentionDims,
   prefixes: readonly GatedPrefix[],
   dropWeights: (w: tf.Tensor4D) => tf.Tensor4D = (w) => w,
@@ -34,13 +34,14 @@ export function gatedPrefixAttention(
   const { batch: B, length: T, heads: nh } = dims; // batch, tokens, heads
   const H = q.shape[1]; // hidden
   const dh = H / nh; // head dim
-  const sqrtD = Math.sqrt(dh);
   // Heads are split once per layer; k goes straight to [.., dh, T] so the score matmul needs no transpose.
-  const qh = tf.transpose(tf.reshape(q, [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
+  // q is scaled by 1/sqrt(d) before the matmul: the same scores, with half the elementwise work.
+  const qh = tf.transpose(tf.reshape(tf.mul(q, 1 / Math.sqrt(dh)), [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
   const kT = tf.transpose(tf.reshape(k, [B, T, nh, dh]), [0, 2, 3, 1]) as tf.Tensor4D; // [B, nh, dh, T]
   const vh = tf.transpose(tf.reshape(v, [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
 
-  const sSeq = tf.add(tf.div(tf.matMul(qh, kT), sqrtD), mask) as tf.Tensor4D; // [B, nh, T, T]
+  const scores = tf.matMul(qh, kT) as tf.Tensor4D; // [B, nh, T, T]
+  const sSeq = mask ? (tf.add(scores, mask) as tf.Tensor4D) : scores; // [B, nh, T, T]
   const m = rowMaxConstant(sSeq); // [B, nh, T, 1]
   const eSeq = tf.exp(tf.sub(sSeq, m)) as tf.Tensor4D; // [B, nh, T, T]
   let denominator = tf.sum(eSeq, -1, true); // [B, nh, T, 1]
@@ -51,7 +52,7 @@ export function gatedPrefixAttention(
     // Prefix keys/values are shared by the batch; broadcastTo keeps the matmul batches equal (fast on wasm).
     const kpT = tf.broadcastTo(tf.transpose(tf.reshape(prefix.keys, [L, nh, dh]), [1, 2, 0]), [B, nh, dh, L]); // [B, nh, dh, L]
     const vp = tf.broadcastTo(tf.transpose(tf.reshape(prefix.values, [L, nh, dh]), [1, 0, 2]), [B, nh, L, dh]); // [B, nh, L, dh]
-    const sPre = tf.div(tf.matMul(qh, kpT), sqrtD); // [B, nh, T, L]
+    const sPre = tf.matMul(qh, kpT); // [B, nh, T, L]
     const ePre = tf.mul(prefix.gate, tf.exp(tf.sub(sPre, m))) as tf.Tensor4D; // [B, nh, T, L]
     denominator = tf.add(denominator, tf.sum(ePre, -1, true)); // [B, nh, T, 1]
     prefixTerms.push({ e: ePre, v: vp as tf.Tensor4D });
@@ -74,8 +75,9 @@ const rowMaxConstant = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]
   return { value: tf.max(s, -1, true) as tf.Tensor4D, gradFunc: () => tf.zerosLike(s) };
 }) as (s: tf.Tensor4D) => tf.Tensor4D;
 
-/** attentionMask [B*T] of 0/1 -> additive [B, 1, 1, T]. */
-export function additiveMask(attentionMask: Int32Array, batch: number, length: number): tf.Tensor4D {
+/** attentionMask [B*T] of 0/1 -> additive [B, 1, 1, T], or null when nothing is masked. */
+export function additiveMask(attentionMask: Int32Array, batch: number, length: number): tf.Tensor4D | null {
+  if (attentionMask.every((m) => m !== 0)) return null;
   const values = new Float32Array(batch * length);
   for (let i = 0; i < values.length; i++) values[i] = attentionMask[i] ? 0 : MASKED_SCORE;
   return tf.tensor4d(values, [batch, 1, 1, length]);
