@@ -81,6 +81,20 @@ describe("wasm BatchMatMul fix", () => {
     });
   });
 
+  it("does not grow the wasm heap over many batched matmuls (aliases release XNNPACK's cached operators)", async () => {
+    await runOnBackend("wasm", () => {
+      const heapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+      // Large b slices, tiny a rows: each slice's XNNPACK operator packs 256 KB of weights.
+      const [a, b] = [tf.ones([8, 1, 256]), tf.ones([8, 256, 256])];
+      const step = () => tf.tidy(() => tf.matMul(a, b).dataSync());
+      for (let i = 0; i < 3; i++) step();
+      const before = heapBytes();
+      for (let i = 0; i < 30; i++) step(); // leaked operators would hold 30 * 8 * 256 KB = 60 MB
+      expect(heapBytes()).toBe(before);
+      tf.dispose([a, b]);
+    });
+  });
+
   it("computes a tiny attention block's gradients like the cpu backend", async () => {
     // [B*h, T, d] queries/keys/values through softmax(q k^T / sqrt(d)) v, the shapes a BERT layer uses.
     const attention = () =>
