@@ -1,20 +1,20 @@
-import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import type { ResidualSite } from "@s3pet/core";
 import { matchSites, resolveOptions } from "@s3pet/core";
 import { describePetMethod, syntheticBatch, syntheticResidualSite, syntheticSites } from "@s3pet/core/testing";
-import { initRandomBertModel, parseBertConfig } from "@s3pet/models";
+import { loadPretrained } from "@s3pet/models";
 import { describe, expect, it } from "vitest";
 import { adapter } from "./adapter.js";
 
-const tinyBertDir = new URL("../../../packages/models/test-fixtures/tiny-bert-hf/", import.meta.url);
-const tinyBert = parseBertConfig(JSON.parse(readFileSync(new URL("config.json", tinyBertDir), "utf8")), "tiny-bert-hf");
-const loadTinyBert = () => initRandomBertModel(tinyBert, { seed: 1, trainable: false });
+// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
+const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
+const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
 
 describePetMethod(adapter, {
   sites: syntheticSites,
   options: [{ bottleneck: 3, activation: "relu" }, { reductionFactor: 4, activation: "silu" }, { activation: "tanh" }],
-  backbone: { load: loadTinyBert, batch: syntheticBatch({ vocabSize: tinyBert.vocabSize }) },
+  backbone: tinyBert,
 });
 
 describe("adapter", () => {
@@ -58,7 +58,7 @@ describe("adapter", () => {
   });
 
   it("its preset picks the two Houlsby positions of every layer", () => {
-    const backbone = loadTinyBert();
+    const backbone = tinyBert.load();
     const preset = adapter.presets![0]!;
     const chosen = matchSites(backbone.sites().filter((s) => s.kind === "residual"), preset.include).map((s) => s.name);
     expect(chosen).toEqual(["encoder.layer.0.attention.output", "encoder.layer.0.output", "encoder.layer.1.attention.output", "encoder.layer.1.output"]);

@@ -1,18 +1,19 @@
-import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import type { LinearSite, NormSite } from "@s3pet/core";
 import { GatedSiteCalls } from "@s3pet/core";
 import { describePetMethod, syntheticBatch, syntheticForward, syntheticLinearSite, syntheticSites } from "@s3pet/core/testing";
-import { initRandomBertModel, parseBertConfig } from "@s3pet/models";
+import { loadPretrained } from "@s3pet/models";
 import { describe, expect, it } from "vitest";
 import { bitfit } from "./bitfit.js";
 
-const tinyBertDir = new URL("../../../packages/models/test-fixtures/tiny-bert-hf/", import.meta.url);
-const tinyBert = parseBertConfig(JSON.parse(readFileSync(new URL("config.json", tinyBertDir), "utf8")), "tiny-bert-hf");
+// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
+const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
+const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
 
 describePetMethod(bitfit, {
   sites: syntheticSites,
-  backbone: { load: () => initRandomBertModel(tinyBert, { seed: 1, trainable: false }), batch: syntheticBatch({ vocabSize: tinyBert.vocabSize }) },
+  backbone: tinyBert,
 });
 
 describe("bitfit", () => {

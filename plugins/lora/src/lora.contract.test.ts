@@ -1,19 +1,20 @@
-import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import type { LinearSite } from "@s3pet/core";
 import { GatedSiteCalls, resolveOptions } from "@s3pet/core";
 import { describePetMethod, perturbWeights, syntheticBatch, syntheticLinearSite, syntheticSites, syntheticWideLinearSite } from "@s3pet/core/testing";
-import { initRandomBertModel, parseBertConfig } from "@s3pet/models";
+import { loadPretrained } from "@s3pet/models";
 import { describe, expect, it } from "vitest";
 import { lora, mergeLora, unmergeLora } from "./lora.js";
 
-const tinyBertDir = new URL("../../../packages/models/test-fixtures/tiny-bert-hf/", import.meta.url);
-const tinyBert = parseBertConfig(JSON.parse(readFileSync(new URL("config.json", tinyBertDir), "utf8")), "tiny-bert-hf");
+// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
+const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
+const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
 
 describePetMethod(lora, {
   sites: syntheticSites,
   options: [{ rank: 2, alpha: 4, dropout: 0.1 }],
-  backbone: { load: () => initRandomBertModel(tinyBert, { seed: 1, trainable: false }), batch: syntheticBatch({ vocabSize: tinyBert.vocabSize }) },
+  backbone: tinyBert,
 });
 
 describe("lora", () => {

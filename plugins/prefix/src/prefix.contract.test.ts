@@ -1,21 +1,21 @@
-import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import type { AttentionSite } from "@s3pet/core";
 import { GatedSiteCalls, resolveOptions } from "@s3pet/core";
 import { describePetMethod, perturbWeights, syntheticAttentionSite, syntheticBatch, syntheticSites } from "@s3pet/core/testing";
-import { gatedPrefixAttention, initRandomBertModel, parseBertConfig } from "@s3pet/models";
+import { gatedPrefixAttention, loadPretrained } from "@s3pet/models";
 import { describe, expect, it } from "vitest";
 import { prefix } from "./prefix.js";
 
-const tinyBertDir = new URL("../../../packages/models/test-fixtures/tiny-bert-hf/", import.meta.url);
-const tinyBert = parseBertConfig(JSON.parse(readFileSync(new URL("config.json", tinyBertDir), "utf8")), "tiny-bert-hf");
-const loadTinyBert = () => initRandomBertModel(tinyBert, { seed: 1, trainable: false });
+// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
+const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
+const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
 const whyNotNoOp = "random prefix keys take attention mass; the gate, z = 0, is the exact no-op";
 
 describePetMethod(prefix, {
   sites: syntheticSites,
   options: [{ length: 3 }, { length: 2, reparameterize: true, reparamHidden: 5 }],
-  backbone: { load: loadTinyBert, batch: syntheticBatch({ vocabSize: tinyBert.vocabSize }) },
+  backbone: tinyBert,
   freshModuleChangesOutput: whyNotNoOp,
 });
 
