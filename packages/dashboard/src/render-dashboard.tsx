@@ -1,6 +1,7 @@
 // renderDashboard: mounts the Dashboard on a terminal and returns when it exits. The CLI's `--ui tui`
-// reporter and `s3pet watch` both use it. Ctrl-C (raw mode swallows SIGINT) is passed on as a SIGINT to
-// this process when the run is in-process, so the CLI's one Ctrl-C policy (graceful, then at once) applies.
+// reporter and `s3pet watch` both use it. When the run is in-process, Ctrl-C (raw mode swallows SIGINT)
+// is passed on as a SIGINT to this process, so the CLI's one Ctrl-C policy (graceful, then at once)
+// applies, and `q` without an onQuit does the same as a first Ctrl-C.
 import { render } from "ink";
 import type { Observable } from "rxjs";
 import type { S3petEvent } from "@s3pet/core";
@@ -10,6 +11,7 @@ import type { QuitAction } from "./components/KeyHints.js";
 export interface RenderDashboardOptions {
   /** @default "stop" */
   readonly quitAction?: QuitAction;
+  /** @default in-process ("stop"): raise SIGINT on this process (a graceful stop); watching: nothing */
   readonly onQuit?: () => void;
   /** @default in-process ("stop"): raise SIGINT on this process; watching ("detach"): exit the dashboard */
   readonly onInterrupt?: () => void;
@@ -29,9 +31,11 @@ export interface DashboardHandle {
 
 export function renderDashboard(events$: Observable<S3petEvent>, options: RenderDashboardOptions = {}): DashboardHandle {
   const quitAction = options.quitAction ?? "stop";
-  const onInterrupt = options.onInterrupt ?? (quitAction === "stop" ? () => process.kill(process.pid, "SIGINT") : undefined);
+  const interrupt = () => process.kill(process.pid, "SIGINT");
+  const onInterrupt = options.onInterrupt ?? (quitAction === "stop" ? interrupt : undefined);
+  const onQuit = options.onQuit ?? (quitAction === "stop" ? interrupt : undefined);
   const instance = render(
-    <Dashboard events$={events$} quitAction={quitAction} onQuit={options.onQuit} onInterrupt={onInterrupt} throttleMs={options.throttleMs} />,
+    <Dashboard events$={events$} quitAction={quitAction} onQuit={onQuit} onInterrupt={onInterrupt} throttleMs={options.throttleMs} />,
     {
       stdout: options.stdout ?? process.stdout,
       stdin: options.stdin ?? process.stdin,

@@ -22,7 +22,7 @@ describe("BudgetMeter", () => {
   it("computes the hard count with greedy first-fit over the latest gates", () => {
     const state = fixtureState(atStep("search", 40));
     const params = state.candidates.map((c) => c.params);
-    const chosen = discretizeGreedy(state.gates!.p, params, state.budget!.budget);
+    const chosen = discretizeGreedy(params, state.gates!.p, state.budget!.budget);
     const hard = chosen.reduce((s, i) => s + params[i]!, 0);
     const frame = strip(render(<BudgetMeter state={state} width={80} />).lastFrame());
     expect(frame).toMatch(new RegExp(`hard now +${hard.toLocaleString("en-US")} .* · ${chosen.length} modules`));

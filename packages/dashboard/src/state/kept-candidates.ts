@@ -25,6 +25,6 @@ export function keptCandidates(state: RunState): KeptCandidates | null {
   const budget = state.budget?.budget ?? state.run?.budget ?? null;
   if (state.gates === null || budget === null) return null;
   const params = state.candidates.map((c) => c.params);
-  const chosen = discretizeGreedy(state.gates.p, params, budget);
+  const chosen = discretizeGreedy(params, state.gates.p, budget);
   return { indices: new Set(chosen), params: chosen.reduce((s, i) => s + params[i]!, 0), modules: chosen.length, final: false };
 }

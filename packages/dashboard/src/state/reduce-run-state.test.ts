@@ -49,7 +49,7 @@ describe("reduceRunState over the fixture search run", () => {
   });
 
   it("computes, with its copy of greedy first-fit, the structure the run chose", () => {
-    const chosen = discretizeGreedy(state.gates!.p, state.candidates.map((c) => c.params), state.budget!.budget);
+    const chosen = discretizeGreedy(state.candidates.map((c) => c.params), state.gates!.p, state.budget!.budget);
     const keys = chosen.map((i) => `${state.candidates[i]!.site} ${state.candidates[i]!.method}`).sort();
     expect(keys).toEqual(state.structure!.modules.map((m) => `${m.site} ${m.method}`).sort());
   });
