@@ -106,7 +106,7 @@ export class BiLevelSearch {
       input.backbone.dispose();
       throw error;
     }
-    const alpha = tf.variable(tf.zeros([C]), true) as tf.Variable<tf.Rank.R1>; // [C], alpha_i = 0 at the start (method.md §3)
+    const alpha = tf.tidy(() => tf.variable(tf.zeros([C]), true)) as tf.Variable<tf.Rank.R1>; // [C], alpha_i = 0 at the start (method.md §3)
     const alphaParams: NamedParam[] = [{ key: "alpha", variable: alpha }];
     const weightParams = model.weightParams();
     const totalSteps = Math.min(config.searchEpochs * wStream.batchesPerEpoch, config.maxSteps ?? Infinity);

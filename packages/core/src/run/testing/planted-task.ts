@@ -15,6 +15,9 @@ import { definePetMethod, type PetMethod } from "../../plugin/pet-method.js";
 import { intOption } from "../../plugin/options-schema.js";
 import type { LinearSite, NormSite, Site } from "../../plugin/site.js";
 import { SeededRng } from "../../random/seeded-rng.js";
+
+/** A variable from a freshly built value, leaving no other tensor alive. */
+const own = (init: () => tf.Tensor, trainable = true) => tf.tidy(() => tf.variable(init(), trainable));
 import type { Dataset, LabeledBatch, TaskObjective, TaskSplits } from "../../task/task.js";
 
 export const PLANTED = { vocab: 6, hidden: 4, layers: 3, length: 3 } as const;
@@ -46,7 +49,7 @@ export class SyntheticBackbone implements Backbone {
       [-1, ...shared], // token 2: class 0 (differs only in dimension 0)
       ...Array.from({ length: PLANTED.vocab - 3 }, () => Array.from({ length: H }, () => rng.normal() * 0.5)),
     ];
-    this.embedding = tf.variable(tf.tensor2d(table), this.trainable);
+    this.embedding = own(() => tf.tensor2d(table), this.trainable);
     this.layers = Array.from({ length: PLANTED.layers }, (_, i) => {
       // dense: identity on dimension 0, a mild random mix of the others.
       const w = Array.from({ length: H }, (_, r) => Array.from({ length: H }, (_, c) => (r === c ? 1 : 0) + (r > 0 && c > 0 ? 0.2 * rng.normal() : 0)));
@@ -54,10 +57,10 @@ export class SyntheticBackbone implements Backbone {
       return {
         dense: { kind: "linear", name: `encoder.layer.${i}.dense`, layer: i, position: "dense", dIn: H, dOut: H } as LinearSite,
         norm: { kind: "norm", name: `encoder.layer.${i}.LayerNorm`, layer: i, position: "LayerNorm", dim: H } as NormSite,
-        w: tf.variable(tf.tensor2d(w), this.trainable),
-        b: tf.variable(tf.zeros([H]), this.trainable),
-        gamma: tf.variable(tf.tensor1d(gamma), this.trainable),
-        beta: tf.variable(tf.zeros([H]), this.trainable),
+        w: own(() => tf.tensor2d(w), this.trainable),
+        b: own(() => tf.zeros([H]), this.trainable),
+        gamma: own(() => tf.tensor1d(gamma), this.trainable),
+        beta: own(() => tf.zeros([H]), this.trainable),
       };
     });
   }
@@ -105,8 +108,8 @@ export class SyntheticBackbone implements Backbone {
 export const linearHead: TaskHeadFactory = (numLabels, init) => {
   const rng = new SeededRng(init.seed);
   const weights = {
-    weight: tf.variable(tf.tensor2d(Array.from({ length: PLANTED.hidden }, () => Array.from({ length: numLabels }, () => 0.1 * rng.normal())))),
-    bias: tf.variable(tf.zeros([numLabels])),
+    weight: own(() => tf.tensor2d(Array.from({ length: PLANTED.hidden }, () => Array.from({ length: numLabels }, () => 0.1 * rng.normal())))),
+    bias: own(() => tf.zeros([numLabels])),
   };
   const head: TaskHead = {
     weights,
@@ -171,7 +174,7 @@ export const tbias: PetMethod = definePetMethod({
   options: {},
   paramCount: (site) => (site as LinearSite).dOut,
   create: (site) => {
-    const b = tf.variable(tf.zeros([(site as LinearSite).dOut]));
+    const b = own(() => tf.zeros([(site as LinearSite).dOut]));
     return {
       weights: { b },
       contribution: { kind: "linear", delta: () => b },
@@ -190,7 +193,7 @@ export const tgain: PetMethod = definePetMethod({
   options: {},
   paramCount: (site) => (site as NormSite).dim,
   create: (site) => {
-    const g = tf.variable(tf.zeros([(site as NormSite).dim]));
+    const g = own(() => tf.zeros([(site as NormSite).dim]));
     return {
       weights: { g },
       contribution: { kind: "norm", delta: (xhat) => tf.mul(xhat, g) },
@@ -210,8 +213,8 @@ export const tlow: PetMethod = definePetMethod({
   create: (site, o, init) => {
     const s = site as LinearSite;
     const r = o.rank as number;
-    const A = tf.variable(tf.randomNormal([s.dIn, r], 0, 0.5, "float32", init.seed));
-    const B = tf.variable(tf.zeros([r, s.dOut]));
+    const A = own(() => tf.randomNormal([s.dIn, r], 0, 0.5, "float32", init.seed));
+    const B = own(() => tf.zeros([r, s.dOut]));
     return {
       weights: { A, B },
       contribution: { kind: "linear", delta: (x) => tf.matMul(tf.matMul(x, A), B) },
