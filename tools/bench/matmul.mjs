@@ -76,12 +76,12 @@ function product({ a, b, transposeA = false, transposeB = false }) {
 function markdownTable(rows) {
   const shape = (/** @type {number[]} */ s, /** @type {boolean} */ t) => `[${s.join(",")}]${t ? "ᵀ" : ""}`;
   return [
-    "| matmul | a · b | stock GFLOP/s (ms) | fixed GFLOP/s (ms) | speed-up |",
-    "|---|---|---|---|---|",
+    "| matmul | a · b | stock GFLOP/s (ms) | fixed GFLOP/s (ms) | speed-up | max abs diff |",
+    "|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
         `| ${r.name} | ${shape(r.a, r.transposeA)} · ${shape(r.b, r.transposeB)} | ${r.stock.gflops.toFixed(2)} (${r.stock.medianMs.toFixed(2)}) | ` +
-        `${r.fixed.gflops.toFixed(2)} (${r.fixed.medianMs.toFixed(2)}) | ${r.speedup.toFixed(1)}x |`,
+        `${r.fixed.gflops.toFixed(2)} (${r.fixed.medianMs.toFixed(2)}) | ${r.speedup.toFixed(1)}x | ${r.maxAbsDiff.toExponential(1)} |`,
     ),
   ].join("\n");
 }

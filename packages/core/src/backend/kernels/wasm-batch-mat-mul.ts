@@ -26,7 +26,8 @@ export const wasmBatchMatMulFix: KernelFix = {
       const plain = { transposeA: false, transposeB: false };
       const matMul = (x: tf.TensorInfo, y: tf.TensorInfo) => stockMatMul({ inputs: { a: x, b: y }, backend, attrs: plain }) as tf.TensorInfo;
       const hasZeroDim = [...a.shape, ...b.shape].includes(0);
-      if (a.dtype !== "float32" || b.dtype !== "float32" || hasZeroDim) return stockMatMul({ inputs, backend, attrs });
+      const alreadyFast = !transposeA && !transposeB && a.shape.length === 2 && b.shape.length === 2;
+      if (alreadyFast || a.dtype !== "float32" || b.dtype !== "float32" || hasZeroDim) return stockMatMul({ inputs, backend, attrs });
 
       // Swap the last two axes with a real copy; the caller disposes it.
       const temporaries: tf.TensorInfo[] = [];
