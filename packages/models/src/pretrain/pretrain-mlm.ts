@@ -93,7 +93,6 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
     throw new CheckpointError(`${checkpointPath}: no checkpoint to resume; run without --resume to start fresh`);
   }
   const backend = await initBackend();
-  const date = new Date().toISOString();
   const corpus = o.corpus ?? readPretrainingCorpus();
   const rng = new SeededRng(o.seed);
   const data = prepareMlmData(corpus, { vocabSize: o.vocabSize, seqLength: o.seqLength, evalSequences: o.evalSequences, maskProb: o.maskProb }, rng.fork("data"));
@@ -109,13 +108,13 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
     baselineAccuracy: data.frequencyBaseline.accuracy,
   });
 
-  const run = new MlmRun(o, data, rng, checkpointPath);
+  const run = new MlmRun(o, data, rng, checkpointPath, new Date().toISOString());
   try {
     if (o.resume) run.restore();
     onProgress({ type: "model", params: run.model.paramCount(), description: run.model.description, resumedAtStep: o.resume ? run.step : null });
     mkdirSync(o.outDir, { recursive: true });
     run.train(onProgress);
-    const report = buildReport(o, corpus, data, run, backend, date);
+    const report = buildReport(o, corpus, data, run, backend);
     tf.tidy(() =>
       saveBackbone(o.outDir, run.model, {
         tokenizer: data.tokenizer,
@@ -142,6 +141,8 @@ class MlmRun {
   elapsedSeconds = 0;
   /** Seconds inside training steps, over all sessions. */
   trainSeconds = 0;
+  /** CPU seconds (user + system) of training and evaluation, over all sessions: the machine-independent cost. */
+  cpuSeconds = 0;
   readonly evals: PretrainEval[] = [];
   private readonly adam: AdamW;
   /** Every trainable variable by checkpoint name (`encoder.<HF name>`, `head.<field>`). */
@@ -155,6 +156,8 @@ class MlmRun {
     private readonly data: MlmData,
     rng: SeededRng,
     private readonly checkpointPath: string,
+    /** ISO time the run started (the first session's, once restored). */
+    public startedAt: string,
   ) {
     const config = defineBertConfig({
       vocabSize: data.vocab.tokens.length,
@@ -188,8 +191,10 @@ class MlmRun {
     const state = readPretrainCheckpoint(this.checkpointPath, this.checkpointTensors(), this.fingerprint);
     this.adam.resumeAt(state.step);
     this.step = state.step;
+    this.startedAt = state.startedAt ?? this.startedAt;
     this.elapsedSeconds = state.elapsedSeconds;
     this.trainSeconds = state.trainSeconds;
+    this.cpuSeconds = state.cpuSeconds;
     this.evals.push(...state.evals);
   }
 
@@ -198,11 +203,15 @@ class MlmRun {
     const o = this.o;
     const tokensPerStep = o.batchSize * o.seqLength;
     let sessionStart = performance.now();
+    let cpuStart = process.cpuUsage();
     let lastCheckpoint = sessionStart;
     const clock = (): void => {
       const now = performance.now();
+      const cpu = process.cpuUsage(cpuStart);
       this.elapsedSeconds += (now - sessionStart) / 1000;
+      this.cpuSeconds += (cpu.user + cpu.system) / 1e6;
       sessionStart = now;
+      cpuStart = process.cpuUsage();
     };
     let lossSum = 0;
     let lossSteps = 0;
@@ -243,8 +252,10 @@ class MlmRun {
         clock();
         writePretrainCheckpoint(this.checkpointPath, this.checkpointTensors(), {
           step: this.step,
+          startedAt: this.startedAt,
           elapsedSeconds: this.elapsedSeconds,
           trainSeconds: this.trainSeconds,
+          cpuSeconds: this.cpuSeconds,
           evals: this.evals,
           fingerprint: this.fingerprint,
         });
@@ -295,7 +306,7 @@ class MlmRun {
   }
 }
 
-function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmData, run: MlmRun, backend: BackendInfo, date: string): PretrainReport {
+function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmData, run: MlmRun, backend: BackendInfo): PretrainReport {
   const final = run.evals[run.evals.length - 1]!;
   const config = run.model.config;
   const tokensPerStep = o.batchSize * o.seqLength;
@@ -338,13 +349,14 @@ function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmDat
       seed: o.seed,
       seconds: run.elapsedSeconds,
       trainSeconds: run.trainSeconds,
+      cpuSeconds: run.cpuSeconds,
       tokensPerSecond: (tokensPerStep * o.steps) / run.trainSeconds,
     },
     heldOut: { loss: final.loss, accuracy: final.accuracy, perplexity: Math.exp(final.loss), frequencyBaseline: data.frequencyBaseline },
     evals: run.evals,
     command: o.command ?? "",
     backend,
-    date,
+    date: run.startedAt,
     resumed: o.resume,
   };
 }

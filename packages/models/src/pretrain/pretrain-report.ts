@@ -46,10 +46,12 @@ export interface PretrainReport {
     readonly maskProb: number;
     readonly dropout: number;
     readonly seed: number;
-    /** Wall-clock seconds of training and evaluation (all sessions of a resumed run). */
+    /** Wall-clock seconds of training and evaluation (all sessions of a resumed run), slowed by other load on the machine. */
     readonly seconds: number;
     /** Seconds inside training steps only. */
     readonly trainSeconds: number;
+    /** CPU seconds of the process (user + system) for training and evaluation: on one core, the time it takes unshared. */
+    readonly cpuSeconds: number;
     readonly tokensPerSecond: number;
   };
   readonly heldOut: {
