@@ -4,12 +4,18 @@
 // summed variable sizes; a fresh module is a no-op (or, when declared otherwise, is not); gate 0 is an
 // exact no-op; the output is linear in the gate at additive sites; gradients reach every variable and
 // the gate (and match a finite difference for the gate); dispose frees every tensor; bad options are
-// rejected with a one-line message naming method and option; save/load reproduces the outputs.
+// rejected with a one-line message naming method and option; saving to a safetensors file and
+// loading it into a fresh module reproduces the outputs.
 // With a real backbone it also checks both no-ops and the gradients through the whole encoder.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Backbone, EncodedBatch } from "../backbone/backbone.js";
 import { S3petInputError } from "../errors/s3pet-error.js";
+import { openSafetensors } from "../io/safetensors/open-safetensors.js";
+import { writeSafetensors } from "../io/safetensors/write-safetensors.js";
 import { GatedSiteCalls, type AttachedModule } from "../plugin/gated-site-calls.js";
 import { resolveOptions, type OptionsSchema } from "../plugin/options-schema.js";
 import type { PetMethod } from "../plugin/pet-method.js";
@@ -147,12 +153,12 @@ export function describePetMethod<S extends OptionsSchema, K extends SiteKind>(m
             expect(tf.memory().numTensors).toBe(before);
           });
 
-          it("save/load round trip reproduces the outputs and load checks shapes", () => {
+          it("save/load through a safetensors file reproduces the outputs, and load checks shapes", () => {
             const saved = create(7);
             perturbWeights(saved, 7);
             const expected = compareWithPlain(site, saved, 1).gated;
             const exported = saved.exportWeights?.() ?? saved.weights;
-            const copies = copyAsSaved(exported);
+            const copies = saveAndReload(exported);
             if (saved.exportWeights) tf.dispose(Object.values(exported));
             saved.dispose();
 
@@ -263,9 +269,24 @@ export function perturbWeights(module: PetModule, seed: number): void {
   );
 }
 
-/** Fresh tensors holding the same values, as a safetensors write and read would give. */
-function copyAsSaved(weights: Readonly<Record<string, tf.Tensor>>): Record<string, tf.Tensor> {
-  return Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, tf.tensor(t.dataSync().slice(), t.shape)]));
+/** The tensors written to a safetensors file and read back, as an adapter file round trip does. */
+function saveAndReload(weights: Readonly<Record<string, tf.Tensor>>): Record<string, tf.Tensor> {
+  const dir = mkdtempSync(join(tmpdir(), "s3pet-contract-"));
+  const path = join(dir, "adapter_model.safetensors");
+  try {
+    writeSafetensors(path, Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, { shape: t.shape, data: t.dataSync() as Float32Array }])));
+    const file = openSafetensors(path);
+    try {
+      return Object.fromEntries(file.names().map((name) => {
+        const { shape, data } = file.readFloat32(name);
+        return [name, tf.tensor(data, shape)];
+      }));
+    } finally {
+      file.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function catchError(f: () => unknown): Error {
