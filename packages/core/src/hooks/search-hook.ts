@@ -3,6 +3,15 @@
 // the same way: register them in the run's container under SearchHookToken, or pass `deps.hooks`.
 // A hook for an event runs *before* that event is published on `events$`; `events$` completes after
 // `run-end`. Context is the last argument (never `this`), so hooks can be plain arrow functions.
+//
+// | hook         | kind       | called when                                   | previous              | next                     |
+// |--------------|------------|-----------------------------------------------|-----------------------|--------------------------|
+// | onRunStart   | sequential | the run starts or resumes (run.json written)  | -                     | onPhase                  |
+// | onPhase      | sequential | search/discretize/retrain/train/test starts   | onRunStart, onEval    | onStep, onCheckpoint     |
+// | onStep       | parallel   | a training step finished                      | onPhase, onStep       | onStep, onEval           |
+// | onEval       | sequential | a validation or test evaluation finished      | onStep                | onCheckpoint, onStep     |
+// | onCheckpoint | sequential | a resumable checkpoint was written            | onStep, onEval        | onStep, onPhase, onRunEnd|
+// | onRunEnd     | sequential | the run ended: done, stopped or failed        | onCheckpoint, onEval  | -                        |
 import type { Observable } from "rxjs";
 import type {
   CandidateInfo,

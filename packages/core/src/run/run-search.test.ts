@@ -124,7 +124,8 @@ describe("runSearch: the planted structure", () => {
   });
 
   it("counts the head inside the budget with countHead", async () => {
-    const { result } = await search({ ...FAST, budget: 14, countHead: true }, deps(freshDir()));
+    const { result, events } = await search({ ...FAST, budget: 14, countHead: true }, deps(freshDir()));
+    for (const b of ofType(events, "budget")) expect([b.budget, Math.abs(b.soft - 14) < 1e-5]).toEqual([14, true]);
     expect(result.results!.structure.map((m) => `${m.site}#${m.method}`)).toEqual([PLANTED_KEY]);
     expect([result.results!.headParams, result.results!.chosenParams, result.results!.budget]).toEqual([10, 14, 14]);
   });
@@ -153,6 +154,17 @@ describe("runSearch: bad input", () => {
     writeFileSync(join(other, "notes.txt"), "mine");
     expect(() => runSearch(FAST, deps(other))).toThrow(S3petInputError);
     expect(() => runSearch({ ...FAST, resume: true }, deps(freshDir()))).toThrow(/nothing to resume in '.*' \(no run.json\); drop --resume/);
+  });
+
+  it("says clearly when no trainable variable reaches the loss (a backbone that never calls its sites)", async () => {
+    class Deaf extends SyntheticBackbone {
+      override forward(batch: Parameters<SyntheticBackbone["forward"]>[0]) {
+        return super.forward(batch);
+      }
+    }
+    const handle = runSearch(FAST, deps(freshDir(), { createBackbone: (o) => new Deaf(o) }));
+    await expect(handle.result).rejects.toThrow(S3petInputError);
+    await expect(handle.result).rejects.toThrow(/^no trainable variable reaches the loss at search step 1 \(structure step\): the structure attaches no module/);
   });
 
   it("stops on a NaN loss naming the step and the fix, keeping the last good checkpoint", async () => {

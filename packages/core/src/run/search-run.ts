@@ -109,6 +109,7 @@ export class SearchRun {
         backbone,
         space,
         budget: moduleBudget,
+        fixedParams: config.countHead ? headParams : 0,
         resume: ckpt?.state.phase === "search" ? ckpt : null,
         checkpoint: (step, body, tensors) => this.session.checkpoint<EngineCheckpointBody>("search", "search", step, { search: body }, tensors),
       });

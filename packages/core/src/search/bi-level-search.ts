@@ -48,6 +48,9 @@ export interface SearchInput {
   readonly space: SearchSpace;
   /** The SGS target sum n_i p_i (the budget, minus the head when it counts). */
   readonly budget: number;
+  /** Parameters counted in the budget besides the candidates (the head with countHead): added to the
+   *  `budget` event's budget and soft count, so they read in the user's terms. */
+  readonly fixedParams: number;
   readonly resume: LoadedCheckpoint<{ search?: SearchCheckpointBody }> | null;
   /** Writes a checkpoint of the search phase at `step`. */
   checkpoint(step: number, body: SearchCheckpointBody, tensors: ParamSnapshot): Promise<void>;
@@ -192,7 +195,8 @@ export class BiLevelSearch {
           const a = alphaHost();
           const s = sgs.solve(a);
           await this.hooks.publish({ type: "gates", time: Date.now(), step: k, p: Array.from(s.p), alpha: a });
-          await this.hooks.publish({ type: "budget", time: Date.now(), step: k, budget: input.budget, soft: s.soft, shift: s.shift });
+          const fixed = input.fixedParams;
+          await this.hooks.publish({ type: "budget", time: Date.now(), step: k, budget: input.budget + fixed, soft: s.soft + fixed, shift: s.shift });
         },
         checkpoint: async (progress) => {
           const tensors: ParamSnapshot = {
