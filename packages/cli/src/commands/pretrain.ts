@@ -23,7 +23,7 @@ export const pretrain = defineCommand({
     layers: { type: "string", default: "4", valueName: "n", description: "transformer layers" },
     hidden: { type: "string", default: "128", valueName: "n", description: "hidden size (heads = hidden / 32, FFN = 4 x hidden)" },
     "vocab-size": { type: "string", default: "8000", valueName: "n", description: "WordPiece vocabulary size, special tokens included" },
-    seed: { type: "string", default: "0", valueName: "n", description: "seed of the vocabulary sampling, data order, masking and init" },
+    seed: { type: "string", default: "0", valueName: "n", description: "seed of the sequence packing, data order, masking and initialisation" },
     resume: { type: "boolean", description: "continue the unfinished run in --out from its checkpoint" },
   },
   examples: [
