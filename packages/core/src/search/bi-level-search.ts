@@ -24,7 +24,7 @@ import type { SplitScores } from "../run/run-results.js";
 import { AdamW, type NamedParam } from "../train/adamw.js";
 import { BatchStream, type BatchStreamState } from "../train/batch-stream.js";
 import { Evaluator } from "../train/evaluator.js";
-import { checkFinite, diverged, gradsOf } from "../train/gradients.js";
+import { checkFinite, diverged, gradsOf, minimizeStep } from "../train/gradients.js";
 import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "../train/phase-loop.js";
 import { taskLoss } from "../train/task-loss.js";
 import { createModules, restoreParams, seedFor, snapshotParams, TunedModel, type ParamSnapshot } from "../train/tuned-model.js";
@@ -164,21 +164,11 @@ export class BiLevelSearch {
           const alphaLoss =
             config.order === "second"
               ? this.secondOrderStructureStep(k, weightParams, alpha, alphaOpt, weightOpt.lrNow(), lossOn, sgs, aBatch, wBatch, uA)
-              : tf.tidy(() => {
-                  const { value, grads } = gradsOf(() => lossOn(aBatch, sampleConcreteGates(sgs.probabilities(alpha), uA, config.hardGates)), [alpha], stepLabel(k, "structure step"));
-                  const loss = checkFinite(value.dataSync()[0]!, stepLabel(k, "structure step"));
-                  alphaOpt.apply(grads, (n) => { throw diverged(n, stepLabel(k, "structure step"), "gradient norm"); });
-                  return loss;
-                });
+              : minimizeStep(alphaOpt, () => lossOn(aBatch, sampleConcreteGates(sgs.probabilities(alpha), uA, config.hardGates)), stepLabel(k, "structure step"));
           // 2. weight step on W with fresh noise and the updated alpha
           const uW = drawGateNoise(C, () => noise.next());
           const lr = weightOpt.lrNow();
-          const loss = tf.tidy(() => {
-            const { value, grads } = gradsOf(() => lossOn(wBatch, sampleConcreteGates(sgs.probabilities(alpha), uW, config.hardGates)), weightParams.map((p) => p.variable), stepLabel(k, "weight step"));
-            const l = checkFinite(value.dataSync()[0]!, stepLabel(k, "weight step"));
-            weightOpt.apply(grads, (n) => { throw diverged(n, stepLabel(k, "weight step"), "gradient norm"); });
-            return l;
-          });
+          const loss = minimizeStep(weightOpt, () => lossOn(wBatch, sampleConcreteGates(sgs.probabilities(alpha), uW, config.hardGates)), stepLabel(k, "weight step"));
           model.setTraining(false);
           return { loss, alphaLoss, lr, tokens: tokensOf(aBatch) + tokensOf(wBatch) };
         },

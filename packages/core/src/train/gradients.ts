@@ -3,6 +3,7 @@
 // loss or gradient stops the run naming the phase and step, before any weight is touched.
 import * as tf from "@tensorflow/tfjs";
 import { S3petInputError } from "../errors/s3pet-error.js";
+import type { AdamW } from "./adamw.js";
 
 /** The loss (or its gradients) became NaN or infinite: the learning rate is too high for this task. */
 export class TrainingDivergedError extends S3petInputError {
@@ -40,4 +41,19 @@ function noVariable(where: StepLabel, cause?: unknown): S3petInputError {
     `no trainable variable reaches the loss at ${where}: the structure attaches no module at a site the backbone calls and nothing else is trained (check the structure and --include/--exclude)`,
     cause === undefined ? undefined : { cause },
   );
+}
+
+/**
+ * One optimisation step of `opt`'s parameters on the loss `f`: gradients (guarded), the loss checked
+ * finite, then the update (refused for a non-finite gradient norm). Returns the loss.
+ */
+export function minimizeStep(opt: AdamW, f: () => tf.Scalar, where: StepLabel): number {
+  return tf.tidy(() => {
+    const { value, grads } = gradsOf(f, opt.params.map((p) => p.variable), where);
+    const loss = checkFinite(value.dataSync()[0]!, where);
+    opt.apply(grads, (norm) => {
+      throw diverged(norm, where, "gradient norm");
+    });
+    return loss;
+  });
 }

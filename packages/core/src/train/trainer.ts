@@ -3,7 +3,6 @@
 // (seeded by candidate key, so the same structure gets the same init in `search` and `train`), gates
 // fixed at 1, the whole training split, AdamW (lr, wd 0, linear decay, clip 2.0), the task head
 // trained alongside; the best validation checkpoint is kept and scored on test.
-import * as tf from "@tensorflow/tfjs";
 import { inject, injectable } from "tsyringe";
 import type { LabeledBatch } from "../task/task.js";
 import { EngineDepsToken, RunConfigToken } from "../di/tokens.js";
@@ -17,7 +16,7 @@ import type { Candidate } from "../search/search-space.js";
 import { AdamW } from "./adamw.js";
 import { BatchStream, type BatchStreamState } from "./batch-stream.js";
 import { Evaluator } from "./evaluator.js";
-import { checkFinite, diverged, gradsOf } from "./gradients.js";
+import { minimizeStep } from "./gradients.js";
 import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "./phase-loop.js";
 import { taskLoss } from "./task-loss.js";
 import { countParams, createModules, restoreParams, seedFor, snapshotParams, TunedModel, type ParamSnapshot } from "./tuned-model.js";
@@ -110,7 +109,6 @@ export class Trainer {
       }
       await this.hooks.publish({ type: "phase", time: Date.now(), phase: input.phase, totalSteps });
       const label = (k: number) => `${input.phase} step ${k}`;
-      const vars = params.map((p) => p.variable);
 
       const result = await this.loop.run({
         phase: input.phase,
@@ -121,12 +119,7 @@ export class Trainer {
           const batch: LabeledBatch = task.train.batch(stream.next());
           const lr = opt.lrNow();
           model.setTraining(true);
-          const loss = tf.tidy(() => {
-            const { value, grads } = gradsOf(() => taskLoss(task.objective, model.forward(batch, null), batch.labels), vars, label(k));
-            const l = checkFinite(value.dataSync()[0]!, label(k));
-            opt.apply(grads, (n) => { throw diverged(n, label(k), "gradient norm"); });
-            return l;
-          });
+          const loss = minimizeStep(opt, () => taskLoss(task.objective, model.forward(batch, null), batch.labels), label(k));
           model.setTraining(false);
           return { loss, lr, tokens: batch.attentionMask.reduce((s, v) => s + v, 0) };
         },
