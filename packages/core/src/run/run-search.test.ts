@@ -123,6 +123,13 @@ describe("runSearch: the planted structure", () => {
     expect(result.results!.structure.map((m) => `${m.site}#${m.method}`)).toEqual([PLANTED_KEY]);
   });
 
+  it("runs with straight-through hard gates, no shift gradient and a lower temperature, holding the budget", async () => {
+    const { result, events } = await search({ ...FAST, hardGates: true, shiftGradient: "none", temperature: 0.5, searchEpochs: 2, trainEpochs: 1 }, deps(freshDir()));
+    expect(result.status).toBe("done");
+    expect(result.results!.chosenParams).toBeLessThanOrEqual(4);
+    for (const b of ofType(events, "budget")) expect(Math.abs(b.soft - 4) / 4).toBeLessThanOrEqual(1e-6);
+  });
+
   it("counts the head inside the budget with countHead", async () => {
     const { result, events } = await search({ ...FAST, budget: 14, countHead: true }, deps(freshDir()));
     for (const b of ofType(events, "budget")) expect([b.budget, Math.abs(b.soft - 14) < 1e-5]).toEqual([14, true]);
