@@ -81,5 +81,7 @@ describe("Dashboard", () => {
     expect(done(await frameWhen(replay.lastFrame, done))).toBe(true);
     expect(strip(replay.lastFrame())).toBe(strip(live.lastFrame()));
     expect(strip(live.lastFrame())).toContain("Result · 7 modules, 19,984 / 20,000 params");
+    // Every log line is printed once (ink's final frame at unmount must not repeat the <Static> lines).
+    expect(strip(live.lastFrame()).split("\n").filter((l) => l.includes("started: 40 candidates"))).toHaveLength(1);
   });
 });

@@ -63,7 +63,11 @@ export function Dashboard({ events$, quitAction = "stop", onQuit, onInterrupt, t
   );
 
   useEffect(() => {
-    if (exitOnEnd && finished) exit();
+    if (!exitOnEnd || !finished) return;
+    // On the next macrotask: <Static> must first commit that its lines are printed, or ink's final
+    // frame at unmount prints them a second time.
+    const timer = setTimeout(exit, 0);
+    return () => clearTimeout(timer);
   }, [exitOnEnd, finished, exit]);
 
   return <DashboardView state={state} columns={columns} rows={rows} panel={panel} stopping={stopping} quitAction={quitAction} interactive={interactive} />;

@@ -1,5 +1,6 @@
 // DashboardView: the whole screen as a pure function of RunState and the terminal size. Wide terminals
-// show every panel (header, phases, loss | budget, gates | top candidates, result); small ones show the
+// show every panel (header, phases, loss | budget, gates | top candidates, then gates | result once the
+// structure is chosen); small ones show the
 // header and phases with one panel at a time, switched with tab. The live frame stays at least one row
 // shorter than the terminal: a frame as tall as the screen makes ink clear and redraw it on every update.
 import { Box } from "ink";
@@ -33,6 +34,7 @@ export type CompactPanel = "overview" | "gates" | "top" | "result";
 
 const METER_HEIGHT = 6; // Loss and Budget: title border + 4 lines + bottom border
 const RESULT_HEIGHT = 6;
+const RESULT_STACKED_HEIGHT = 12; // title, a few method lines, a blank line, 4 score lines, bottom border
 const MIN_WIDE_COLUMNS = 96;
 
 export function compactPanels(state: RunState): CompactPanel[] {
@@ -48,8 +50,7 @@ export function DashboardView({ state, columns, rows, panel, stopping, quitActio
   const hasResult = state.structure !== null || state.end !== null;
   const gateRows = gateGrid(state.candidates, state.run?.methods ?? []).rows.length;
   const gatesHeight = Math.max(gateRows, 3) + 4; // title, layer header, legend, bottom border
-  const resultHeight = hasResult ? RESULT_HEIGHT : 0;
-  const wide = columns >= MIN_WIDE_COLUMNS && available - fixed - METER_HEIGHT - resultHeight >= Math.min(gatesHeight, 10);
+  const wide = columns >= MIN_WIDE_COLUMNS && available - fixed - METER_HEIGHT >= Math.min(Math.max(gatesHeight, hasResult ? RESULT_STACKED_HEIGHT : 0), 12);
   const finished = state.end !== null;
   const header = (
     <>
@@ -61,9 +62,10 @@ export function DashboardView({ state, columns, rows, panel, stopping, quitActio
   const log = showLog ? <EventLog log={state.log} startTime={state.startTime} /> : null;
 
   if (wide) {
+    // Once the structure is chosen, the result takes the top candidates' place beside the heatmap.
     const left = Math.floor(width / 2);
     const right = width - left;
-    const middle = Math.min(gatesHeight, available - fixed - METER_HEIGHT - resultHeight);
+    const middle = Math.min(Math.max(gatesHeight, hasResult ? RESULT_STACKED_HEIGHT : 0), available - fixed - METER_HEIGHT);
     return (
       <>
         {log}
@@ -75,9 +77,12 @@ export function DashboardView({ state, columns, rows, panel, stopping, quitActio
           </Box>
           <Box>
             <GateHeatmap state={state} width={left} maxRows={middle - 4} height={middle} />
-            <TopCandidates state={state} width={right} rows={middle - 3} height={middle} />
+            {hasResult ? (
+              <ResultPanel state={state} width={right} height={middle} stacked />
+            ) : (
+              <TopCandidates state={state} width={right} rows={middle - 3} height={middle} />
+            )}
           </Box>
-          {hasResult ? <ResultPanel state={state} width={width} height={RESULT_HEIGHT} /> : null}
           <KeyHints quitAction={quitAction} panels={null} interactive={interactive} finished={finished} />
         </Box>
       </>

@@ -29,9 +29,9 @@ describe("ResultPanel", () => {
     const { lastFrame } = render(<ResultPanel state={fixtureState()} width={100} />);
     expect(strip(lastFrame())).toMatchInlineSnapshot(`
       "╭─ Result · 7 modules, 19,984 / 20,000 params ─────────────────────────────────────────────────────╮
-      │ lora       8,192 · L2 attn.v, L3 attn.v                                      validation     test │
-      │ adapter    8,464 · L3 ffn.out                                   supernet         0.9117   0.9050 │
-      │ bitfit     3,328 · L0 attn.q, L1 ffn.in, L2 ffn.in, L3 ffn.in   re-trained       0.9367   0.9283 │
+      │ lora       8,192 · L2 attn.v, L3 attn.v                                      validation     test │
+      │ adapter    8,464 · L3 ffn.out                                   supernet         0.9117   0.9050 │
+      │ bitfit     3,328 · L0 attn.q, L1 ffn.in, L2 ffn.in, L3 ffn.in   re-trained       0.9367   0.9283 │
       │                                                                 majority              –   0.5600 │
       ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
     `);

@@ -5,7 +5,7 @@ import { Box, Text } from "ink";
 import type { RunState } from "../state/run-state.js";
 import { formatCount } from "../format/format-count.js";
 import { formatScore } from "../format/describe-event.js";
-import { shortPosition } from "../format/short-position.js";
+import { shortSite } from "../format/short-position.js";
 import { Panel } from "./Panel.js";
 import { methodColor, theme } from "./theme.js";
 
@@ -13,6 +13,8 @@ export interface ResultPanelProps {
   readonly state: RunState;
   readonly width: number;
   readonly height?: number;
+  /** Scores below the structure (a narrow column) instead of beside it. @default false */
+  readonly stacked?: boolean;
 }
 
 export interface Scores {
@@ -40,47 +42,63 @@ export function runScores(state: RunState): Scores {
   };
 }
 
-export function ResultPanel({ state, width, height }: ResultPanelProps) {
+export function ResultPanel({ state, width, height, stacked = false }: ResultPanelProps) {
   const methods = state.run?.methods ?? [];
   const modules = state.structure?.modules ?? [];
   const groups = [...new Set([...methods, ...modules.map((m) => m.method)])]
     .map((method) => ({ method, modules: modules.filter((m) => m.method === method) }))
     .filter((g) => g.modules.length > 0);
-  const layerOf = new Map(state.candidates.map((c) => [c.site, { layer: c.layer, position: c.position }]));
+  // Sites in backbone order: by layer, then in the order the run listed its candidates.
+  const where = new Map(state.candidates.map((c, i) => [c.site, { layer: c.layer, position: c.position, order: i }]));
   const scores = runScores(state);
   const scoresWidth = 32;
-  const structureWidth = Math.max(10, width - 4 - scoresWidth - 2);
+  const structureWidth = stacked ? width - 4 : Math.max(10, width - 4 - scoresWidth - 2);
   const methodWidth = Math.max(6, ...groups.map((g) => g.method.length));
   const title = state.structure === null ? "Result" : `Result · ${modules.length} modules, ${formatCount(state.structure.chosenParams)} / ${formatCount(state.structure.budget)} params`;
-  return (
-    <Panel title={title} width={width} height={height}>
-      <Box>
-        <Box flexDirection="column" width={structureWidth} marginRight={2}>
-          {groups.length === 0 ? <Text color={theme.muted}>structure not chosen yet</Text> : null}
-          {groups.map(({ method, modules: group }) => {
-            const sites = group
-              .map((m) => layerOf.get(m.site) ?? { layer: null, position: m.site })
-              .sort((a, b) => (a.layer ?? -1) - (b.layer ?? -1) || a.position.localeCompare(b.position))
-              .map((s) => (s.layer === null ? shortPosition(s.position) : `L${s.layer} ${shortPosition(s.position)}`));
-            const params = formatCount(group.reduce((s, m) => s + m.params, 0));
-            return (
-              <Text key={method} wrap="truncate-end">
+  const structure = (
+    <Box flexDirection="column" width={structureWidth} marginRight={stacked ? 0 : 2} marginBottom={stacked ? 1 : 0}>
+      {groups.length === 0 ? <Text color={theme.muted}>structure not chosen yet</Text> : null}
+      {groups.map(({ method, modules: group }) => {
+        const sites = group
+          .map((m) => where.get(m.site) ?? { layer: null, position: m.site, order: Infinity })
+          .sort((a, b) => (a.layer ?? -1) - (b.layer ?? -1) || a.order - b.order)
+          .map((s) => shortSite(s.layer, s.position).replace(" ", "\u00a0")); // wrap between sites, not inside one
+        const params = formatCount(group.reduce((sum, m) => sum + m.params, 0));
+        const label = `${method.padEnd(methodWidth + 1)}${params.padStart(8)} · `;
+        return (
+          <Box key={method}>
+            <Box width={label.length} flexShrink={0}>
+              <Text>
                 <Text color={methodColor(methods, method)} bold>
                   {method.padEnd(methodWidth + 1)}
                 </Text>
                 <Text color={theme.value}>{params.padStart(8)}</Text>
                 <Text color={theme.muted}> · </Text>
-                <Text>{sites.join(", ")}</Text>
               </Text>
-            );
-          })}
-        </Box>
-        <Box flexDirection="column" width={scoresWidth}>
-          <Text color={theme.muted}>{"".padEnd(12)}{"validation".padStart(11)}{"test".padStart(9)}</Text>
-          <ScoreRow label="supernet" validation={scores.supernet.validation} test={scores.supernet.test} />
-          <ScoreRow label="re-trained" validation={scores.retrained.validation} test={scores.retrained.test} strong />
-          {scores.majorityBaseline === null ? null : <ScoreRow label="majority" validation={null} test={scores.majorityBaseline} />}
-        </Box>
+            </Box>
+            <Text wrap={stacked ? "wrap" : "truncate-end"}>{sites.join(", ")}</Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+  const table = (
+    <Box flexDirection="column" width={scoresWidth}>
+      <Text color={theme.muted}>
+        {"".padEnd(12)}
+        {"validation".padStart(11)}
+        {"test".padStart(9)}
+      </Text>
+      <ScoreRow label="supernet" validation={scores.supernet.validation} test={scores.supernet.test} />
+      <ScoreRow label="re-trained" validation={scores.retrained.validation} test={scores.retrained.test} strong />
+      {scores.majorityBaseline === null ? null : <ScoreRow label="majority" validation={null} test={scores.majorityBaseline} />}
+    </Box>
+  );
+  return (
+    <Panel title={title} width={width} height={height}>
+      <Box flexDirection={stacked ? "column" : "row"}>
+        {structure}
+        {table}
       </Box>
     </Panel>
   );

@@ -36,7 +36,7 @@ export function eventsFromFile(path: string, options: EventsFromFileOptions = {}
     let lineNumber = 0;
     let partial = "";
     let lastTime: number | null = null;
-    let replayedTime: number | null = null;
+    let replayClock: { wallMs: number; eventTime: number } | null = null;
     const decoder = new StringDecoder("utf8");
     const buffer = Buffer.alloc(CHUNK_BYTES);
 
@@ -55,12 +55,16 @@ export function eventsFromFile(path: string, options: EventsFromFileOptions = {}
 
     /** Emits one event, first waiting as long as the replay speed asks. Returns true after run-end. */
     async function emit(event: S3petEvent): Promise<boolean> {
-      if (Number.isFinite(speed) && replayedTime !== null) {
-        const pause = Math.min(maxPauseMs, Math.max(0, (event.time - replayedTime) / speed));
-        if (pause >= 1) await sleep(pause, "pause");
+      if (Number.isFinite(speed)) {
+        // Paced against one replay clock (not event-to-event sleeps), so timer lateness does not add up.
+        const gapMs = replayClock === null ? 0 : (event.time - lastTime!) / speed;
+        if (replayClock === null || gapMs > maxPauseMs || gapMs < 0) {
+          replayClock = { wallMs: performance.now() + (gapMs > maxPauseMs ? maxPauseMs : 0), eventTime: event.time };
+        }
+        const wait = replayClock.wallMs + (event.time - replayClock.eventTime) / speed - performance.now();
+        if (wait >= 1) await sleep(wait, "pause");
         if (closed) return true;
       }
-      replayedTime = event.time;
       lastTime = event.time;
       subscriber.next(event);
       return event.type === "run-end";

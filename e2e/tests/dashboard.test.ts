@@ -1,0 +1,113 @@
+// The dashboard in a real terminal: the built CLI runs inside tmux (120x40) and the pane is captured
+// mid-run and at the end. CI sets CI=true, which makes ink print only the final frame, so the CLI runs
+// with CI and CONTINUOUS_INTEGRATION unset (docs/toolchain.md §3). Each test uses its own tmux server.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const BIN = join(ROOT, "packages/cli/dist/bin.js");
+const FIXTURE_RUN = join(ROOT, "packages/dashboard/test-fixtures/search-run");
+const TINY_BERT = join(ROOT, "packages/models/test-fixtures/tiny-bert-hf");
+const SOCKET = `s3pet-e2e-dashboard-${process.pid}`;
+
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** Starts `argv` (the CLI's arguments) in a new 120x40 tmux session; the pane stays after it exits. */
+function startInTmux(session: string, argv: readonly string[]) {
+  const command = ["env", "-u", "CI", "-u", "CONTINUOUS_INTEGRATION", "TERM=xterm-256color", "node", BIN, ...argv].map(quote).join(" ");
+  tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", `${command}; echo "[exit $?]"; sleep 600`);
+}
+
+const capture = (session: string) => tmux("capture-pane", "-p", "-t", session);
+
+/** Captures the pane until `check` passes (every 100 ms, at most `timeoutMs`); returns that capture. */
+async function captureWhen(session: string, check: (screen: string) => boolean, timeoutMs: number): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let screen = capture(session);
+  while (!check(screen) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    screen = capture(session);
+  }
+  return screen;
+}
+
+let workDir: string;
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), "s3pet-e2e-dashboard-"));
+  tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on");
+});
+afterAll(() => {
+  try {
+    tmux("kill-server");
+  } catch {
+    // already gone
+  }
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe("dashboard in a real terminal", () => {
+  it("s3pet watch replays a finished run with every panel, mid-run and at the end", async () => {
+    startInTmux("replay", ["watch", FIXTURE_RUN, "--speed", "10"]);
+    const mid = await captureWhen("replay", (s) => /Gates p · step \d+/.test(s) && s.includes("● searching"), 60_000);
+    expect(mid).toContain(" S3PET  search-20260101-120000 ● searching");
+    expect(mid).toMatch(/search +━+.* \d+\/200 +\d+% · [\d,]+ tok\/s/);
+    expect(mid).toMatch(/│ train +[▁▂▃▄▅▆▇█]+ +\d\.\d{4}/);
+    expect(mid).toMatch(/│ soft Σn·p +20,000 /);
+    expect(mid).toMatch(/│ lora +attn\.q +[·░▒▓█•]+/);
+    expect(mid).toContain("Top candidates of 40");
+    expect(mid).toContain(" q  detach");
+
+    const end = await captureWhen("replay", (s) => s.includes("[exit "), 60_000);
+    expect(end).toContain("[exit 0]");
+    expect(end).toContain(" S3PET  search-20260101-120000 ● done");
+    expect(end).toContain("✔ search 28s ─ ✔ discretize 1s ─ ✔ retrain 14s ─ ✔ test 600ms");
+    expect(end).toContain("Result · 7 modules, 19,984 / 20,000 params");
+    expect(end).toContain("Gates p · step 200");
+    expect(end).toMatch(/re-trained +0\.9367 +0\.9283/);
+    expect(end).toContain("run done in 45s · test 0.9283"); // the event log, above the panels
+  });
+
+  it("s3pet search shows the live dashboard, and s3pet watch on its run directory shows the same panels", async () => {
+    const out = join(workDir, "runs", "tiny");
+    // A tiny search on the tiny-bert fixture: long enough to be caught mid-run, short on 2 cores.
+    startInTmux("search", ["search", "--model", TINY_BERT, "--max-examples", "128", "--epochs", "2", "--max-length", "32", "--budget", "2000", "--out", out]);
+    const mid = await captureWhen("search", (s) => s.includes("● searching") && /Gates p · step \d+/.test(s), 180_000);
+    // Needs the engine to yield to the event loop between steps: timers, keys and signals run there.
+    expect(mid, "the dashboard never showed the search running: does the engine's step loop yield (setImmediate) between steps?").toMatch(
+      / S3PET  tiny ● searching/,
+    );
+    expect(mid).toMatch(/search +[━╸─]+ \d+\/\d+ +\d+%/);
+    expect(mid).toMatch(/│ soft Σn·p +2,000 /);
+    expect(mid).toMatch(/Top candidates of \d+/);
+    expect(mid).toContain(" q  stop the run (checkpoint first)");
+
+    // Attach from another process while the search runs (or replay it if it already ended).
+    startInTmux("attach", ["watch", out]);
+
+    const end = await captureWhen("search", (s) => s.includes("[exit "), 300_000);
+    expect(end).toContain("[exit 0]");
+    expect(end).toMatch(/scores \(accuracy\) +validation +test/); // the CLI's summary after the dashboard
+    const watched = await captureWhen("attach", (s) => s.includes("[exit "), 60_000);
+    expect(watched).toContain("[exit 0]");
+    expect(watched).toMatch(/ S3PET  tiny ● done/);
+
+    // The two processes end on the same screen: the dashboard's last frame, header to key hints (the
+    // search's pane has scrolled on with its summary table, so read its scrollback).
+    const lastDashboard = (screen: string) => {
+      const lines = screen.split("\n");
+      const top = lines.findLastIndex((l) => l.startsWith(" S3PET "));
+      const bottom = lines.findIndex((l, i) => i > top && l.startsWith(" q "));
+      return lines.slice(top, bottom + 1).join("\n");
+    };
+    const searchDashboard = lastDashboard(tmux("capture-pane", "-p", "-t", "search", "-S", "-300"));
+    expect(searchDashboard).toMatch(/Result · \d+ modules, [\d,]+ \/ 2,000 params/);
+    expect(searchDashboard).toMatch(/re-trained +\d\.\d{4} +\d\.\d{4}/);
+    expect(lastDashboard(tmux("capture-pane", "-p", "-t", "attach", "-S", "-300"))).toBe(searchDashboard);
+    expect(existsSync(join(out, "events.jsonl"))).toBe(true);
+    expect(readFileSync(join(out, "events.jsonl"), "utf8")).toContain('"type":"run-end"');
+  });
+});
