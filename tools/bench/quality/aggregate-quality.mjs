@@ -1,0 +1,51 @@
+// @ts-check
+// Aggregates the quality grid's runs: per (row, budget, task) the mean and sample std over seeds of the
+// re-trained test score, the parameters used and the supernet's test score; per task the majority
+// baseline. Failed runs are counted, never averaged in.
+
+/** @param {{ task: string, row: string, budget: string | null, ok: boolean, results: any }[]} runs */
+export function aggregateQuality(runs) {
+  const cells = new Map();
+  const majority = {};
+  const backboneParams = runs.find((r) => r.ok)?.results.backboneParams ?? null;
+  for (const r of runs) {
+    const key = `${r.row}|${r.budget ?? "-"}|${r.task}`;
+    const cell = cells.get(key) ?? { row: r.row, budget: r.budget, task: r.task, test: [], supernet: [], params: [], seconds: [], failed: 0 };
+    cells.set(key, cell);
+    if (!r.ok) {
+      cell.failed++;
+      continue;
+    }
+    cell.test.push(r.results.retrained.test);
+    if (r.results.supernet) cell.supernet.push(r.results.supernet.test);
+    cell.params.push(r.results.chosenParams);
+    cell.seconds.push(r.results.seconds);
+    majority[r.task] = r.results.majorityBaseline.test;
+  }
+  return {
+    backboneParams,
+    majority,
+    cells: [...cells.values()].map((c) => ({
+      row: c.row,
+      budget: c.budget,
+      task: c.task,
+      n: c.test.length,
+      failed: c.failed,
+      test: stats(c.test),
+      supernet: c.supernet.length ? stats(c.supernet) : null,
+      params: c.params.length ? mean(c.params) : null,
+      seconds: c.seconds.length ? mean(c.seconds) : null,
+    })),
+  };
+}
+
+export function stats(xs) {
+  if (!xs.length) return null;
+  const m = mean(xs);
+  const std = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean: m, std, values: xs };
+}
+
+function mean(xs) {
+  return xs.reduce((s, x) => s + x, 0) / xs.length;
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// @ts-check
+// One speed case in its own process (so its peak RSS is its own): times steps of the real engine on a
+// synthetic fixed-shape task (every row `--seq` tokens, no padding) and prints one JSON object.
+//   forward  the plain pretrained backbone + classification head, loss-free forward (no tape)
+//   lora     runTrain with the `lora` preset (r=8 on query/value of every layer)   -> a training step
+//   full     runTrain with structure `full` (backbone + head trainable)            -> a training step
+//   search   runSearch over --methods on every site: the bi-level step (structure step on an A batch +
+//            weight step on a W batch); the same run's re-training of the discretised structure gives
+//            the `retrain` numbers.
+// Step times come from the engine's own `step` events (performance.now() around the step only, so
+// evaluation, checkpoints and data are outside); the first --warmup steps are dropped.
+// Backend: S3PET_BACKEND (wasm | cpu), read by core's initBackend.
+//   node tools/bench/speed/speed-case.mjs --case lora --model assets/backbone --seq 64 --batch 16 --reps 10
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend, loadInstalledPlugins, runSearch, runTrain } from "@s3pet/core";
+import { createClassificationHead, loadPretrained } from "@s3pet/models";
+
+const { values: flags } = parseArgs({
+  options: {
+    case: { type: "string" },
+    model: { type: "string" },
+    seq: { type: "string", default: "64" },
+    batch: { type: "string", default: "16" },
+    reps: { type: "string", default: "10" },
+    warmup: { type: "string", default: "2" },
+    methods: { type: "string" },
+    budget: { type: "string", default: "0.1%" },
+  },
+  strict: true,
+});
+const CASES = ["forward", "lora", "full", "search"];
+if (!flags.case || !CASES.includes(flags.case)) throw new Error(`--case must be one of ${CASES.join(", ")}, got ${flags.case}`);
+if (!flags.model) throw new Error("--model <dir> is required (a Hugging Face BERT directory)");
+const seq = int(flags.seq, "--seq");
+const batch = int(flags.batch, "--batch");
+const reps = int(flags.reps, "--reps");
+const warmup = Number(flags.warmup);
+const modelDir = flags.model;
+
+tf.enableProdMode();
+const backend = await initBackend();
+const probe = loadPretrained(modelDir);
+const vocabSize = probe.config.vocabSize;
+const backboneParams = probe.model.paramCount();
+const hiddenSize = probe.model.hiddenSize;
+probe.model.dispose();
+if (seq > probe.config.maxPositions) throw new Error(`--seq ${seq} exceeds the model's ${probe.config.maxPositions} positions`);
+
+const result =
+  flags.case === "forward" ? timeForward() : flags.case === "search" ? await timeEngine("search") : await timeEngine(flags.case);
+process.stdout.write(
+  `${JSON.stringify({
+    case: flags.case,
+    backend: { name: backend.name, simd: backend.simd, threads: backend.threads, tfjs: backend.versions.tfjs },
+    model: modelDir,
+    backboneParams,
+    batch,
+    seq,
+    tokensPerBatch: batch * seq,
+    warmup,
+    ...result,
+    memory: memoryNow(),
+  })}\n`,
+);
+
+// --- the cases
+
+/** Forward only: backbone + head logits, no gradient tape, read back with dataSync. */
+function timeForward() {
+  const model = loadPretrained(modelDir).model;
+  const head = createClassificationHead(model)(2, { seed: 1 });
+  const b = syntheticBatch(0, batch);
+  const ms = [];
+  for (let i = 0; i < warmup + reps; i++) {
+    const t0 = performance.now();
+    tf.tidy(() => head.apply(model.forward(b)).dataSync());
+    if (i >= warmup) ms.push(performance.now() - t0);
+  }
+  const tensors = tf.memory().numTensors;
+  // The first 16 pooled values, compared with the torch reference's (same weights, same batch).
+  const pooledSample = tf.tidy(() => Array.from(model.forward(b).pooledOutput.dataSync().slice(0, 16)));
+  head.dispose();
+  model.dispose();
+  return { steps: { forward: summarise(ms, batch * seq) }, trainableParams: 0, liveTensorsAfter: tensors, pooledSample };
+}
+
+/** A real engine run capped at warmup + reps steps; its `step` events give the step times. */
+async function timeEngine(kind) {
+  const registry = await loadInstalledPlugins();
+  const methodNames = flags.methods ? flags.methods.split(",") : registry.methodNames();
+  const methods = kind === "search" ? methodNames.map((m) => registry.method(m)) : registry.methods();
+  const steps = warmup + reps;
+  // Search halves train into W and A: enough rows that no phase wraps an epoch.
+  const task = syntheticTask(2 * batch * (steps + 1));
+  const outDir = mkdtempSync(join(tmpdir(), `s3pet-speed-${kind}-`));
+  const deps = {
+    createBackbone: ({ trainable }) => loadPretrained(modelDir, { trainable }).model,
+    createHead: createClassificationHead({ hiddenSize }),
+    task,
+    methods,
+    outDir,
+    configureContainer: (container) => {
+      for (const { plugin } of registry.plugins()) plugin.register?.(container);
+    },
+  };
+  const common = { name: `speed-${kind}`, seed: 1, batchSize: batch, evalBatchSize: batch, maxSteps: steps, evalEvery: steps, checkpointEvery: 1_000_000, trainEpochs: 1, gatesEvery: 1_000_000 };
+  const handle =
+    kind === "search"
+      ? runSearch({ ...common, searchEpochs: 1, budget: flags.budget }, deps)
+      : runTrain({ ...common, structure: kind === "full" ? { kind: "full" } : { kind: "preset", name: "lora" } }, deps);
+
+  /** @type {Record<string, { ms: number[], tokens: number }>} */
+  const byPhase = {};
+  let candidates = 0;
+  /** @type {Record<string, { tensors: number[], liveMiB: number }>} */
+  const memoryByPhase = {};
+  const sub = handle.events$.subscribe((e) => {
+    if (e.type === "run-start") candidates = e.candidates.length;
+    if (e.type !== "step") return;
+    const tokens = e.phase === "search" ? 2 * batch * seq : batch * seq; // A + W batches in a search step
+    const phase = (byPhase[e.phase] ??= { ms: [], tokens });
+    if (e.step > warmup) phase.ms.push((1000 * tokens) / e.tokensPerSecond);
+    const mem = tf.memory();
+    const m = (memoryByPhase[e.phase] ??= { tensors: [], liveMiB: 0 });
+    m.tensors.push(mem.numTensors);
+    m.liveMiB = Math.max(m.liveMiB, mem.numBytes / 2 ** 20);
+  });
+  const run = await handle.result;
+  sub.unsubscribe();
+  rmSync(outDir, { recursive: true, force: true });
+  const r = run.results;
+  // Live tensors between steps: the same count after every step of a phase means no leak.
+  const summaries = Object.fromEntries(
+    Object.entries(byPhase).map(([phase, p]) => {
+      const m = memoryByPhase[phase];
+      return [phase, { ...summarise(p.ms, p.tokens), tensorsAfterStep: { first: m.tensors[0], last: m.tensors.at(-1) }, liveTfMiB: m.liveMiB }];
+    }),
+  );
+  return {
+    steps: summaries,
+    candidates: kind === "search" ? candidates : undefined,
+    methods: kind === "search" ? methodNames : undefined,
+    trainableParams: r?.chosenParams ?? null,
+    structure: r ? { modules: r.structure.length, params: r.chosenParams, budget: r.budget } : null,
+  };
+}
+
+// --- synthetic fixed-shape data (speed only: the values do not matter, the shapes do)
+
+/** Row i: [CLS]-like id 2 then ids drawn from a fixed LCG over the vocabulary (no padding). */
+function syntheticBatch(first, n) {
+  const inputIds = new Int32Array(n * seq);
+  for (let r = 0; r < n; r++) {
+    let s = (first + r + 1) * 2654435761;
+    inputIds[r * seq] = 2;
+    for (let t = 1; t < seq; t++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      inputIds[r * seq + t] = 5 + (s % (vocabSize - 5));
+    }
+  }
+  return { batch: n, length: seq, inputIds, tokenTypeIds: new Int32Array(n * seq), attentionMask: new Int32Array(n * seq).fill(1) };
+}
+
+function syntheticDataset(size, offset) {
+  const labels = Float32Array.from({ length: size }, (_, i) => (i * 7 + offset) % 2);
+  return {
+    size,
+    batch(indices) {
+      const b = syntheticBatch(offset + indices[0], indices.length);
+      return { ...b, labels: Float32Array.from(indices, (i) => labels[i]) };
+    },
+    labels: () => labels,
+  };
+}
+
+function syntheticTask(trainSize) {
+  return {
+    name: "synthetic",
+    objective: {
+      kind: "classification",
+      numLabels: 2,
+      metric: "accuracy",
+      score(pred, labels) {
+        let right = 0;
+        for (let i = 0; i < labels.length; i++) right += Number((pred[2 * i + 1] > pred[2 * i] ? 1 : 0) === labels[i]);
+        return right / labels.length;
+      },
+    },
+    train: syntheticDataset(trainSize, 0),
+    validation: syntheticDataset(batch, 1_000_000),
+    test: syntheticDataset(batch, 2_000_000),
+  };
+}
+
+// --- numbers
+
+function summarise(ms, tokens) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] / 2 + sorted[Math.ceil((sorted.length - 1) / 2)] / 2 : NaN;
+  return { n: ms.length, tokens, medianMs: median, minMs: sorted[0] ?? NaN, maxMs: sorted.at(-1) ?? NaN, tokensPerSecond: (1000 * tokens) / median, ms };
+}
+
+/** Peak RSS of this process (high-water mark), tf.memory() now, and the wasm heap size (it never shrinks). */
+function memoryNow() {
+  const m = tf.memory();
+  const wasmHeap = /** @type {any} */ (tf.backend()).wasm?.HEAPU8?.length;
+  return {
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    tfNumTensors: m.numTensors,
+    tfNumBytesMiB: m.numBytes / 2 ** 20,
+    wasmHeapMiB: wasmHeap === undefined ? null : wasmHeap / 2 ** 20,
+  };
+}
+
+function int(v, name) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
+  return n;
+}
