@@ -56,23 +56,24 @@ export class AdamW {
     this.updates++;
     const t = this.updates;
     const lrHat = (learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    return tf.tidy(() => {
-      const gradNorm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0]!;
-      const clip = this.maxGradNorm > 0 && gradNorm > this.maxGradNorm ? this.maxGradNorm / gradNorm : 1;
-      this.params.forEach((p, i) => {
+    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0]!);
+    const clip = this.maxGradNorm > 0 && gradNorm > this.maxGradNorm ? this.maxGradNorm / gradNorm : 1;
+    // The epsilon is scaled like the bias-corrected form: m_hat / (sqrt(v_hat) + eps).
+    const eps = this.epsilon * Math.sqrt(1 - this.beta2 ** t);
+    this.params.forEach((p, i) => {
+      // One tidy per parameter: its temporaries are freed before the next, which keeps the peak low.
+      tf.tidy(() => {
         const g = clip === 1 ? grads[i]! : tf.mul(grads[i]!, clip);
         const m = tf.add(tf.mul(this.m[i]!, this.beta1), tf.mul(g, 1 - this.beta1));
         const v = tf.add(tf.mul(this.v[i]!, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         this.m[i]!.assign(m);
         this.v[i]!.assign(v);
-        // The epsilon is scaled like the bias-corrected form: m_hat / (sqrt(v_hat) + eps).
-        const eps = this.epsilon * Math.sqrt(1 - this.beta2 ** t);
         let update = tf.mul(tf.div(m, tf.add(tf.sqrt(v), eps)), lrHat);
         if (this.decayed[i] && this.weightDecay > 0) update = tf.add(update, tf.mul(p, learningRate * this.weightDecay));
         p.assign(tf.sub(p, update));
       });
-      return { gradNorm };
     });
+    return { gradNorm };
   }
 
   /** The moment variables by name (`m.<i>`, `v.<i>` in parameter order), for checkpoints. */
