@@ -40,9 +40,18 @@ class FakeTerminal extends EventEmitter {
 export function renderFrame(element: ReactElement, size: { columns: number; rows: number }): string {
   const terminal = new FakeTerminal(size.columns, size.rows);
   const instance = render(element, { stdout: terminal as unknown as NodeJS.WriteStream, debug: true, patchConsole: false });
+  const frame = terminal.last; // before unmount: with CI set, ink's unmount writes only the dynamic part
   instance.unmount();
   instance.cleanup();
-  return stripVTControlCharacters(terminal.last);
+  return stripVTControlCharacters(frame);
+}
+
+/**
+ * The last frame ink drew, from ink-testing-library's `frames`. With CI set (the project's CI), ink's
+ * unmount writes one more, blank "final frame", so an app that exited would otherwise read as empty.
+ */
+export function lastDrawnFrame(frames: readonly string[]): string {
+  return strip(frames.findLast((f) => strip(f).trim() !== ""));
 }
 
 export const strip = (frame: string | undefined) => stripVTControlCharacters(frame ?? "");
