@@ -19,6 +19,11 @@ export function renderSpeedMarkdown(report) {
     "PyTorch CPU reference of the same model, weights and batches (`tools/bench/speed/torch_reference.py`: numpy safetensors",
     "reader, functional BERT, AdamW + grad-norm clip 2.0 like the engine). Each case is its own process, run one at a time.",
     "",
+    "The torch side is benchmark-only (CI never needs it). To run it: `apt-get update && apt-get install -y python3-torch",
+    "libopenblas0-pthread` (Debian's torch uses whatever `libblas.so.3` is installed; without OpenBLAS it falls back to the",
+    "slow reference BLAS), then the command below runs both frameworks with `/usr/bin/python3`. Without torch the tfjs rows",
+    "still run and the ratio column stays empty.",
+    "",
   );
   lines.push(`- Command: \`${report.command}\` (${f1(report.seconds / 60)} min)`);
   lines.push(`- Date: ${report.date}`);

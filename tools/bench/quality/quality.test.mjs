@@ -1,0 +1,61 @@
+// The quality benchmark's pure parts: aggregation over seeds, the markdown table, and that the committed
+// benchmark tasks are exactly what their builders produce.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { aggregateQuality, stats } from "./aggregate-quality.mjs";
+import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
+
+const run = (task, row, budget, seed, test, params, ok = true) => ({
+  id: `${task}/${row}/${budget}/seed${seed}`, task, row, budget, seed, ok, error: ok ? null : "exit 2: boom",
+  results: ok ? { backboneParams: 1000, chosenParams: params, retrained: { test }, supernet: row === "s3pet" ? { test: test - 0.1 } : null, majorityBaseline: { test: 0.5 }, seconds: 10 } : null,
+});
+
+describe("quality aggregation and table", () => {
+  const runs = [
+    run("a", "s3pet", "1%", 1, 0.9, 10), run("a", "s3pet", "1%", 2, 0.8, 8),
+    run("a", "random", "1%", 1, 0.6, 9), run("a", "random", "1%", 2, 0.62, 10),
+    run("b", "s3pet", "1%", 1, 0.7, 10), run("b", "s3pet", "1%", 2, 0.7, 10, false),
+    run("b", "random", "1%", 1, 0.7, 10), run("b", "random", "1%", 2, 0.7, 10),
+    run("a", "full", null, 1, 0.95, 1000), run("b", "full", null, 1, 0.75, 1000),
+  ];
+
+  it("takes mean and sample std over the seeds that finished and counts failures apart", () => {
+    expect(stats([0.9, 0.8])).toEqual({ mean: 0.8500000000000001, std: 0.07071067811865474, values: [0.9, 0.8] });
+    const { cells, majority, backboneParams } = aggregateQuality(runs);
+    expect(backboneParams).toBe(1000);
+    expect(majority).toEqual({ a: 0.5, b: 0.5 });
+    const b = cells.find((c) => c.row === "s3pet" && c.task === "b");
+    expect(b).toMatchObject({ n: 1, failed: 1, params: 10, test: { mean: 0.7, std: 0 } });
+  });
+
+  it("renders rows x tasks with the average, parameters, win/tie/loss and the failures", () => {
+    const report = {
+      command: "node tools/bench/quality/quality.mjs --seeds 1,2", date: "2026-11-26T00:00:00.000Z", seconds: 120,
+      machine: { cores: 2, cpu: "cpu", memoryGiB: 24, node: "20", load1AtEnd: 1 },
+      protocol: { flags: ["--epochs", "1"], tasks: ["a", "b"], budgets: ["1%"], seeds: [1, 2], jobs: 2, loraRank: { "1%": 8 }, transferBudget: "1%" },
+      summary: aggregateQuality(runs), runs,
+    };
+    const md = renderQualityMarkdown(report);
+    expect(md).toContain("| S3PET, mixed space (1 failed) | 1% | 10 (0.95%) | 0.850 ± 0.071 | 0.700 ± 0.000 (n=1) | 0.775 |");
+    expect(md).toContain("| full fine-tuning | – | 1,000 (100%) | 0.950 ± 0.000 (n=1) | 0.750 ± 0.000 (n=1) | 0.850 |");
+    expect(md).toContain("against random structures 1 wins, 1 ties, 0 losses");
+    expect(md).toContain("**Reduced grid**: every run used `--epochs 1`");
+    expect(md).toContain("b/s3pet/1%/seed2 (exit 2: boom)");
+  });
+});
+
+describe("benchmark tasks", () => {
+  for (const [task, script] of [["sotu-party", "make-sotu-party-task.mjs"], ["emoji-group", "make-emoji-group-task.mjs"]]) {
+    it(`${task}: the committed files are what its builder writes`, () => {
+      const out = mkdtempSync(join(tmpdir(), `s3pet-${task}-`));
+      const r = spawnSync(process.execPath, [new URL(`./tasks/${script}`, import.meta.url).pathname, "--out", out], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      for (const file of ["train.jsonl", "validation.jsonl", "test.jsonl", "task.json"]) {
+        expect(readFileSync(join(out, file), "utf8") === readFileSync(new URL(`./tasks/${task}/${file}`, import.meta.url), "utf8"), file).toBe(true);
+      }
+    });
+  }
+});
