@@ -4,7 +4,7 @@
 // --- render
 export { renderDashboard } from "./render-dashboard.js";
 export type { RenderDashboardOptions, DashboardHandle } from "./render-dashboard.js";
-export { Dashboard } from "./components/Dashboard.js";
+export { Dashboard, RENDER_BUDGET } from "./components/Dashboard.js";
 export type { DashboardProps } from "./components/Dashboard.js";
 export { DashboardView } from "./components/DashboardView.js";
 export type { DashboardViewProps } from "./components/DashboardView.js";
@@ -27,6 +27,7 @@ export { discretizeGreedy } from "./state/discretize-greedy.js";
 export { keptCandidates } from "./state/kept-candidates.js";
 export { msPerStep, phaseEtaMs, elapsedMs } from "./state/phase-timing.js";
 export { runStates, useRunState, DEFAULT_THROTTLE_MS } from "./hooks/use-run-state.js";
+export type { FrameInterval, RunStateSnapshot } from "./hooks/use-run-state.js";
 
 // --- sources
 export { eventsFromFile } from "./sources/events-from-file.js";

@@ -1,7 +1,9 @@
 // Dashboard: the live screen of a run: one throttled subscription (useRunState), the terminal size, the
 // keys (q: stop the run when in-process / detach when watching; tab: next panel; Ctrl-C: onInterrupt),
 // and DashboardView for the layout. It exits (ink's useApp().exit) once the run has ended.
-import { useEffect, useRef, useState } from "react";
+// Drawing shares the thread with training, so the frame interval adapts to what a frame costs: at least
+// throttleMs, and long enough that drawing takes at most RENDER_BUDGET of the time (at most 1 s).
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useApp, useInput, useStdin } from "ink";
 import type { Observable } from "rxjs";
 import type { S3petEvent } from "@s3pet/core";
@@ -9,6 +11,10 @@ import { DEFAULT_THROTTLE_MS, useRunState } from "../hooks/use-run-state.js";
 import { useTerminalSize, type TerminalSize } from "../hooks/use-terminal-size.js";
 import { DashboardView } from "./DashboardView.js";
 import type { QuitAction } from "./KeyHints.js";
+
+/** Share of the time the dashboard may spend drawing (the rest is training's). */
+export const RENDER_BUDGET = 0.02;
+const MAX_FRAME_INTERVAL_MS = 1000;
 
 export interface DashboardProps {
   readonly events$: Observable<S3petEvent>;
@@ -18,7 +24,7 @@ export interface DashboardProps {
   readonly onQuit?: () => void;
   /** Called on Ctrl-C (stdin is in raw mode, so no SIGINT arrives by itself). Exits the dashboard when omitted. */
   readonly onInterrupt?: () => void;
-  /** State updates at most this often. @default 34 (30 frames a second) */
+  /** Shortest interval between two frames (ms); 0 shows every event at once (tests). @default 34 (30 frames a second) */
   readonly throttleMs?: number;
   /** A fixed size instead of the terminal's (tests). */
   readonly size?: TerminalSize;
@@ -27,7 +33,18 @@ export interface DashboardProps {
 }
 
 export function Dashboard({ events$, quitAction = "stop", onQuit, onInterrupt, throttleMs = DEFAULT_THROTTLE_MS, size, exitOnEnd = true }: DashboardProps) {
-  const { state, complete } = useRunState(events$, throttleMs);
+  // What the last frame cost, from render start to the layout effect (ink draws in between, at commit).
+  const renderStart = useRef(0);
+  const frameCostMs = useRef(0);
+  renderStart.current = performance.now();
+  useLayoutEffect(() => {
+    frameCostMs.current = performance.now() - renderStart.current;
+  });
+  const interval = useCallback(
+    () => Math.min(MAX_FRAME_INTERVAL_MS, Math.max(throttleMs, frameCostMs.current / RENDER_BUDGET)),
+    [throttleMs],
+  );
+  const { state, complete } = useRunState(events$, throttleMs === 0 ? 0 : interval);
   const terminal = useTerminalSize();
   const { columns, rows } = size ?? terminal;
   const { exit } = useApp();
