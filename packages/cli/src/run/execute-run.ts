@@ -3,16 +3,28 @@
 // stop gracefully on Ctrl-C, then print the summary table or results.json.
 import { basename } from "node:path";
 import { filter, take } from "rxjs";
-import { runSearch, runTrain, type EngineDeps, type RunHandle, type RunResult } from "@s3pet/core";
+import { parseBudget, runSearch, runTrain, SearchSpace, type EngineDeps, type RunHandle, type RunResult } from "@s3pet/core";
 import type { CommandIo } from "../cli/command.js";
 import { chooseUi } from "../reporters/choose-ui.js";
 import { createReporter } from "../reporters/create-reporter.js";
 import type { RunOptions } from "../run-config/resolve-run-options.js";
 import { writeSavedRunOptions } from "../run-config/saved-run-options.js";
+import { eventLoopHook } from "./event-loop-hook.js";
 import { installInterruptHandler } from "./interrupt-handler.js";
-import { prepareRun } from "./prepare-run.js";
+import { prepareRun, type PreparedRun } from "./prepare-run.js";
 import { resolveStructure } from "./resolve-structure.js";
 import { formatRunSummary } from "./summary-table.js";
+
+/**
+ * The search space and budget checks of the engine, run before the engine starts, so an impossible budget
+ * or a bad method option is one line and exit 2 with no run directory and no progress output.
+ */
+function checkSearchSpace(options: RunOptions, prepared: PreparedRun): void {
+  const { include = [], exclude = [], methodOptions = {}, budget, countHead } = options.engine;
+  const space = SearchSpace.build(prepared.backbone.sites, prepared.methods, { include, exclude, methodOptions });
+  // With --count-head the engine subtracts the head first; it checks that case itself.
+  if (budget !== undefined && budget !== null && !countHead) space.checkBudget(parseBudget(budget, prepared.backbone.params).params, prepared.backbone.params);
+}
 
 /** Exit code of a run stopped by Ctrl-C (it can be resumed). */
 export const EXIT_STOPPED = 130;
@@ -22,7 +34,8 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const requested = options.json && (options.ui ?? "tui") === "tui" ? "plain" : options.ui;
   const ui = chooseUi(requested, io.stdout, io.env);
   const prepared = await prepareRun(options);
-  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir };
+  if (options.command === "search") checkSearchSpace(options, prepared);
+  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [eventLoopHook] };
   const config = { ...options.engine, name: basename(options.outDir) };
   const handle: RunHandle =
     options.command === "search"

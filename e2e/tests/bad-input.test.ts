@@ -1,0 +1,66 @@
+// Every bad input is exit code 2 and one line on stderr that names the input (issue 6).
+import { cpSync, mkdirSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runS3pet, tempDir, TINY_MODEL, TINY_RUN } from "./s3pet-process.js";
+
+async function expectOneLineError(args: readonly string[], pattern: RegExp) {
+  const r = await runS3pet(args);
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe(""); // nothing started: no progress lines either
+  const lines = r.stderr.split("\n").filter((l) => l !== "");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  return r;
+}
+
+describe("bad input: exit 2, one line naming the input", () => {
+  const dir = tempDir("bad");
+
+  it("an unknown flag", async () => {
+    await expectOneLineError(["search", "--budgte", "1%"], /^s3pet search: unknown option '--budgte' \(see s3pet search --help\)$/);
+  });
+
+  it("a missing model directory", async () => {
+    await expectOneLineError(["search", "--model", join(dir, "no-model")], /^s3pet search: .*no-model: no such directory; pass a checkpoint directory/);
+  });
+
+  it("a corrupt safetensors file", async () => {
+    const model = join(dir, "corrupt-model");
+    cpSync(TINY_MODEL, model, { recursive: true });
+    truncateSync(join(model, "model.safetensors"), 100);
+    await expectOneLineError(["search", ...TINY_RUN, "--model", model, "--out", join(dir, "r1")], /^s3pet search: .*model\.safetensors: .+/);
+  });
+
+  it("a malformed JSONL line", async () => {
+    const task = join(dir, "task");
+    mkdirSync(task);
+    const row = (i: number) => JSON.stringify({ text: `message ${i}`, label: i % 2 ? "spam" : "ham" });
+    writeFileSync(join(task, "train.jsonl"), [row(1), row(2), '{"text": "oops", "label": }', row(3)].join("\n"));
+    writeFileSync(join(task, "test.jsonl"), [row(4), row(5)].join("\n"));
+    await expectOneLineError(["search", ...TINY_RUN, "--task", task, "--out", join(dir, "r2")], /^s3pet search: .*task\/train\.jsonl:3: invalid JSON \(.+\); fix or remove the line$/);
+  });
+
+  it("an impossible budget", async () => {
+    await expectOneLineError(["search", ...TINY_RUN, "--budget", "3", "--out", join(dir, "r3")], /^s3pet search: budget of 3 parameters is below the cheapest candidate .*raise --budget/);
+  });
+
+  it("a bad method option", async () => {
+    await expectOneLineError(["search", ...TINY_RUN, "--lora.rank", "0", "--out", join(dir, "r5")], /^s3pet search: lora: rank must be an integer >= 1, got 0 \(set --lora\.rank\)$/);
+  });
+
+  it("an unknown method", async () => {
+    await expectOneLineError(["search", ...TINY_RUN, "--methods", "lora,dora", "--out", join(dir, "r4")], /^s3pet search: --methods: unknown PET method 'dora': install @s3pet\/plugin-dora/);
+  });
+
+  it("a bad value, a bad --config key and an existing --out", async () => {
+    await expectOneLineError(["train", "--batch-size", "zero"], /^s3pet train: --batch-size must be an integer >= 1, got 'zero'$/);
+    const config = join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({ batchSize: 4 }));
+    await expectOneLineError(["search", "--config", config], /unknown key "batchSize" \(keys are the flag names; did you mean "batch-size"\?\)$/);
+    const taken = join(dir, "taken");
+    mkdirSync(taken);
+    writeFileSync(join(taken, "run.json"), "{}");
+    await expectOneLineError(["search", "--out", taken], /--out .*taken: already holds a run and is never overwritten; pass --resume/);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { CommandIo } from "../cli/command.js";
+import { runCli } from "../cli/run-cli.js";
+import { inspect } from "./inspect.js";
+
+const MODEL = new URL("../../../models/test-fixtures/tiny-bert-hf", import.meta.url).pathname;
+
+async function run(argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const io: CommandIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: "/" };
+  return { code: await runCli(argv, io, [inspect]), stdout, stderr };
+}
+
+describe("s3pet inspect", () => {
+  it("--json gives backboneParams, every site with kind and dims, and the candidates of the given methods", async () => {
+    const r = await run(["inspect", "--model", MODEL, "--methods", "lora", "--lora.rank", "2", "--json"]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(["backboneParams", "sites", "candidates"]);
+    expect(out.backboneParams).toBe(25440);
+    expect(out.sites).toHaveLength(1 + 2 * 11);
+    expect(out.sites[1]).toEqual({ name: "encoder.layer.0.attention.self.query", kind: "linear", dims: { dIn: 32, dOut: 32 } });
+    // 6 linear sites per layer x 2 layers; rank 2: 2 * (dIn + dOut)
+    expect(out.candidates).toHaveLength(12);
+    expect(out.candidates[0]).toEqual({ site: "encoder.layer.0.attention.self.query", method: "lora", options: { rank: 2, alpha: 16, dropout: 0 }, params: 128 });
+    expect(out.candidates.find((c: { site: string }) => c.site.endsWith("0.intermediate.dense")).params).toBe(2 * (32 + 64));
+  });
+  it("prints the folded tree and how many candidates fit in --budget (cheapest first)", async () => {
+    const r = await run(["inspect", "--model", MODEL, "--methods", "lora,bitfit", "--budget", "300"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe(`backbone  bert 2x32 (4 heads, ffn 64, vocab 160) · 25,440 params · ${MODEL}`);
+    expect(lines.slice(2, 6)).toEqual([
+      "embeddings                     embedding  dim 32, vocab 160",
+      "encoder.layer.{0-1}            ×2",
+      "├─ attention.self.query        linear     32 → 32",
+      "├─ attention.self.key          linear     32 → 32",
+    ]);
+    expect(lines).toContain("└─ output.LayerNorm            norm       dim 32");
+    expect(r.stdout).toContain(
+      [
+        "candidates: 28 (site × method, options as given)",
+        "  method  options                    candidates  params each  all together  fit in 300 (1.18%)",
+        "  lora    rank=8 alpha=16 dropout=0          12      512–768         7,168                   0",
+        "  bitfit                                     16        32–64           576                   9",
+      ].join("\n"),
+    );
+    // bitfit: 14 sites of 32 and 2 of 64 parameters; 9 x 32 = 288 <= 300
+  });
+  it("rejects an unknown method and a missing model directory with exit 2", async () => {
+    const unknown = await run(["inspect", "--model", MODEL, "--methods", "nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^s3pet inspect: --methods: unknown PET method 'nope': install @s3pet\/plugin-nope \(installed: .*\)\n$/);
+    const missing = await run(["inspect", "--model", "/no/model"]);
+    expect(missing).toMatchObject({ code: 2, stderr: "s3pet inspect: /no/model: no such directory; pass a checkpoint directory with config.json and model.safetensors\n" });
+  });
+});
