@@ -17,12 +17,17 @@ export interface BudgetMeterProps {
 
 const LABEL_WIDTH = 11;
 const COUNT_WIDTH = 9;
+const PERCENT_WIDTH = 7;
 const SUFFIX_WIDTH = 13;
 
 export function BudgetMeter({ state, width, height }: BudgetMeterProps) {
   const budget = state.budget?.budget ?? state.structure?.budget ?? state.run?.budget ?? null;
   const hard = keptCandidates(state);
-  const barWidth = Math.max(4, width - 4 - LABEL_WIDTH - COUNT_WIDTH - 1 - 8 - SUFFIX_WIDTH); // pct 8, " · 12 modules"
+  const share = budget === null || state.run === null ? null : formatPercent(budget / state.run.backboneParams);
+  // The hard line's " · 7 modules" only where the bars keep a useful length (TopCandidates marks them too).
+  const room = width - 4 - LABEL_WIDTH - COUNT_WIDTH - 1 - PERCENT_WIDTH;
+  const withModules = room - SUFFIX_WIDTH >= 12;
+  const barWidth = Math.max(4, withModules ? room - SUFFIX_WIDTH : room);
   return (
     <Panel title="Budget" width={width} height={height}>
       {budget === null ? (
@@ -34,7 +39,7 @@ export function BudgetMeter({ state, width, height }: BudgetMeterProps) {
             <Text color={theme.value}>{formatCount(budget).padStart(COUNT_WIDTH)}</Text>
             <Text color={theme.muted}>
               {" params"}
-              {state.run === null ? "" : ` · ${formatPercent(budget / state.run.backboneParams)} of the backbone`}
+              {share === null ? "" : width - 4 - LABEL_WIDTH - COUNT_WIDTH - 7 >= share.length + 19 ? ` · ${share} of the backbone` : ` · ${share}`}
             </Text>
           </Text>
           <Meter label="soft Σn·p" count={state.budget?.soft ?? null} budget={budget} barWidth={barWidth} color="cyanBright" />
@@ -49,7 +54,7 @@ export function BudgetMeter({ state, width, height }: BudgetMeterProps) {
             budget={budget}
             barWidth={barWidth}
             color={hard?.final ? "greenBright" : "yellowBright"}
-            suffix={hard === null ? "" : ` · ${hard.modules} modules`}
+            suffix={hard === null || !withModules ? "" : ` · ${hard.modules} modules`}
           />
         </>
       )}

@@ -16,13 +16,13 @@ describe("TopCandidates", () => {
     const { lastFrame } = render(<TopCandidates state={fixtureState(atStep("search", 200))} width={64} rows={6} />);
     expect(strip(lastFrame())).toMatchInlineSnapshot(`
       "╭─ Top candidates of 40 ───────────────────────────────────────╮
-      │  # method  site        p                         params      │
-      │  1 lora    L3 attn.v   ━━━━━━━━━━━━━━━╸ 0.975     4,096 •    │
-      │  2 lora    L2 attn.v   ━━━━━━━━━━━━━━━╸ 0.971     4,096 •    │
-      │  3 adapter L3 ffn.out  ━━━━━━━━━━━━━━━─ 0.936     8,464 •    │
-      │  4 bitfit  L1 ffn.in   ━━━━━━━━━━━━╸─── 0.785     1,024 •    │
-      │  5 bitfit  L2 ffn.in   ━━━━━━━━━━━━╸─── 0.785     1,024 •    │
-      │  6 bitfit  L3 ffn.in   ━━━━━━━━━━━━╸─── 0.774     1,024 •    │
+      │  # method  site        p                       params        │
+      │  1 lora    L3 attn.v   ━━━━━━━━━━━━━━━╸ 0.975   4,096 •      │
+      │  2 lora    L2 attn.v   ━━━━━━━━━━━━━━━╸ 0.971   4,096 •      │
+      │  3 adapter L3 ffn.out  ━━━━━━━━━━━━━━━─ 0.936   8,464 •      │
+      │  4 bitfit  L1 ffn.in   ━━━━━━━━━━━━╸─── 0.785   1,024 •      │
+      │  5 bitfit  L2 ffn.in   ━━━━━━━━━━━━╸─── 0.785   1,024 •      │
+      │  6 bitfit  L3 ffn.in   ━━━━━━━━━━━━╸─── 0.774   1,024 •      │
       ╰──────────────────────────────────────────────────────────────╯"
     `);
   });

@@ -39,7 +39,7 @@ export function TopCandidates({ state, width, rows, height }: TopCandidatesProps
   }
   const methodWidth = Math.max(...methods.map((m) => m.length), 6);
   const siteWidth = Math.max(...state.candidates.map((c) => shortSite(c.layer, c.position).length), 4);
-  const fixed = 3 + methodWidth + 1 + siteWidth + 1 + 6 + 10 + 2;
+  const fixed = 3 + methodWidth + 1 + siteWidth + 1 + 7 + 7 + 2; // rank, method, site, " 0.973 ", params, " •"
   const barWidth = Math.max(3, Math.min(16, width - 4 - fixed));
   return (
     <Panel title={title} width={width} height={height}>
@@ -48,7 +48,7 @@ export function TopCandidates({ state, width, rows, height }: TopCandidatesProps
         {"method".padEnd(methodWidth + 1)}
         {"site".padEnd(siteWidth + 1)}
         {"p".padEnd(barWidth + 7)}
-        {"params".padStart(9)}
+        {"params".padStart(7)}
       </Text>
       {topCandidates(p, Math.max(0, rows)).map((i, rank) => {
         const c = state.candidates[i]!;
@@ -60,7 +60,7 @@ export function TopCandidates({ state, width, rows, height }: TopCandidatesProps
             <Text>{shortSite(c.layer, c.position).padEnd(siteWidth + 1)}</Text>
             <Bar fraction={p[i]!} width={barWidth} color={isKept ? "greenBright" : "gray"} />
             <Text color={theme.value}> {p[i]!.toFixed(3)} </Text>
-            <Text>{formatCount(c.params).padStart(9)}</Text>
+            <Text>{formatCount(c.params).padStart(7)}</Text>
             <Text color={theme.good} bold>
               {isKept ? " •" : "  "}
             </Text>
