@@ -7,6 +7,9 @@
 // Run after a build:  node tools/bench/dashboard-overhead.mjs [--repeats 2] [--out file.json] [--doc docs/BENCHMARKS.md]
 // Other flags: --model <dir> (default assets/backbone, or a random BERT of its configuration while it has
 // no weights), --max-examples 256, --epochs 1, --max-length 64, --budget 0.1%.
+// --synthetic [--steps 300 --step-ms 100]: instead of a search, a loop of fixed CPU work per "step" that
+// yields to the event loop between steps and emits the fixture run's events, shown by the CLI's reporter:
+// the dashboard's cost alone, independent of the engine.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -27,10 +30,75 @@ const { values } = parseArgs({
     budget: { type: "string", default: "0.1%" },
     out: { type: "string" },
     doc: { type: "string" },
+    synthetic: { type: "boolean", default: false },
+    steps: { type: "string", default: "300" },
+    "step-ms": { type: "string", default: "100" },
+    child: { type: "string" }, // internal: run the synthetic loop with this --ui, write its result to --out
+    iterations: { type: "string" }, // internal: the work of one step, calibrated once by the parent
   },
 });
 
+/** The synthetic run, inside the pty: fixed work per step, yield, emit; returns steps/s of the loop. */
+async function syntheticChild(/** @type {string} */ ui, /** @type {string} */ resultPath) {
+  const { Subject } = await import("rxjs");
+  const { createReporter } = await import(join(ROOT, "packages/cli/dist/reporters/create-reporter.js"));
+  const fixture = readFileSync(join(ROOT, "packages/dashboard/test-fixtures/search-run/events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const runStart = fixture[0];
+  const gates = fixture.filter((e) => e.type === "gates");
+  const steps = Number(values.steps);
+  const iterations = Number(values.iterations);
+  let sink = 0;
+
+  const events$ = new Subject();
+  const reporter = createReporter(ui, events$, { stdout: process.stdout, quitAction: "stop", onQuit: () => undefined });
+  // Measured once the reporter runs (the dashboard loads React and ink once, at start).
+  events$.next({ ...runStart, time: Date.now() });
+  await new Promise((r) => setTimeout(r, 3000));
+  const started = performance.now();
+  events$.next({ type: "phase", time: Date.now(), phase: "search", totalSteps: steps });
+  for (let k = 1; k <= steps; k++) {
+    for (let i = 0; i < iterations; i++) sink += Math.sqrt(i + (sink % 7)); // the step's fixed work
+    events$.next({ type: "step", time: Date.now(), phase: "search", step: k, totalSteps: steps, loss: 1 / k, alphaLoss: 1.1 / k, lr: 3e-4, tokensPerSecond: 5000 });
+    if (k % 10 === 0) {
+      const g = gates[Math.min(gates.length - 1, k / 10 - 1)];
+      events$.next({ type: "gates", time: Date.now(), step: k, p: g.p, alpha: g.alpha });
+      events$.next({ type: "budget", time: Date.now(), step: k, budget: 20000, soft: 20000, shift: 1 });
+    }
+    await new Promise((r) => setImmediate(r)); // what the engine must do between steps
+  }
+  const seconds = (performance.now() - started) / 1000;
+  events$.next({ type: "run-end", time: Date.now(), status: "done", elapsedMs: Math.round(seconds * 1000) });
+  events$.complete();
+  await reporter.done;
+  writeFileSync(resultPath, JSON.stringify({ ui, steps, seconds, stepsPerSecond: steps / seconds, sink: sink > 0 }));
+}
+
+if (values.child !== undefined) {
+  await syntheticChild(values.child, /** @type {string} */ (values.out));
+  process.exit(0);
+}
+
 const quote = (/** @type {string} */ s) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** Loop iterations that take about `ms` here (calibrated once, so every child does the same work). */
+function calibrateIterations(/** @type {number} */ ms) {
+  let sink = 0;
+  const n = 5e6;
+  const started = performance.now();
+  for (let i = 0; i < n; i++) sink += Math.sqrt(i + (sink % 7));
+  return Math.round((n / (performance.now() - started)) * ms) + (sink > 0 ? 0 : 1);
+}
+
+/** Runs the synthetic loop with `ui` in a 120x40 pseudo-terminal; returns its step rate. */
+function runSynthetic(/** @type {string} */ ui, /** @type {string} */ out, /** @type {number} */ iterations) {
+  const self = new URL(import.meta.url).pathname;
+  const argv = ["node", self, "--child", ui, "--out", out, "--steps", values.steps, "--iterations", String(iterations)];
+  const command = `stty cols 120 rows 40; env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${argv.map(quote).join(" ")}`;
+  const run = spawnSync("script", ["-qec", command, "/dev/null"], { stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
+  if (run.status !== 0) throw new Error(`synthetic run with --ui ${ui} exited with ${run.status}: ${run.stdout.toString().slice(-2000)}`);
+  const result = JSON.parse(readFileSync(out, "utf8"));
+  return { ui, stepsPerSecond: result.stepsPerSecond, phases: { synthetic: { steps: result.steps, seconds: result.seconds, stepsPerSecond: result.stepsPerSecond } }, wallSeconds: result.seconds };
+}
 
 /** Runs one search with `ui` in a 120x40 pseudo-terminal; returns its step rates. */
 function runSearch(/** @type {string} */ ui, /** @type {string} */ model, /** @type {string} */ out) {
@@ -53,13 +121,16 @@ function runSearch(/** @type {string} */ ui, /** @type {string} */ model, /** @t
   return { ui, stepsPerSecond: steps / seconds, phases, wallSeconds };
 }
 
-const { dir: model, note } = await ensureModel(values.model);
+const { dir: model, note } = values.synthetic
+  ? { dir: "", note: `synthetic: ${values.steps} steps of ~${values["step-ms"]} ms of fixed CPU work, a macrotask yield after each, the fixture run's events` }
+  : await ensureModel(values.model);
 const work = mkdtempSync(join(tmpdir(), "s3pet-bench-dashboard-"));
+const iterations = values.synthetic ? calibrateIterations(Number(values["step-ms"])) : 0;
 const runs = [];
 try {
   for (let r = 0; r < Number(values.repeats); r++) {
     for (const ui of r % 2 === 0 ? ["plain", "tui"] : ["tui", "plain"]) {
-      const result = runSearch(ui, model, join(work, `${ui}-${r}`));
+      const result = values.synthetic ? runSynthetic(ui, join(work, `${ui}-${r}.json`), iterations) : runSearch(ui, model, join(work, `${ui}-${r}`));
       process.stderr.write(`${ui.padEnd(5)} repeat ${r + 1}: ${result.stepsPerSecond.toFixed(3)} steps/s (wall ${result.wallSeconds.toFixed(1)} s)\n`);
       runs.push(result);
     }
@@ -78,7 +149,9 @@ const report = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?", loadavg1: Number(loadavg()[0].toFixed(2)), node: process.version },
   model: note,
-  settings: { maxExamples: Number(values["max-examples"]), epochs: Number(values.epochs), maxLength: Number(values["max-length"]), budget: values.budget, repeats: Number(values.repeats) },
+  settings: values.synthetic
+    ? { synthetic: true, steps: Number(values.steps), stepMs: Number(values["step-ms"]), repeats: Number(values.repeats) }
+    : { maxExamples: Number(values["max-examples"]), epochs: Number(values.epochs), maxLength: Number(values["max-length"]), budget: values.budget, repeats: Number(values.repeats) },
   stepsPerSecond: { plain: Number(plain.toFixed(4)), tui: Number(tui.toFixed(4)) },
   /** How much slower training runs with the dashboard, in percent (negative: within noise, faster). */
   overheadPercent: Number((100 * (1 - tui / plain)).toFixed(2)),
@@ -89,18 +162,24 @@ process.stdout.write(`${json}\n`);
 if (values.out) writeFileSync(values.out, `${json}\n`);
 if (values.doc) {
   const { replaceDocSection } = await import("./replace-doc-section.mjs");
-  const rows = runs.map((r, i) => `| ${i + 1} | ${r.ui} | ${r.phases.search.stepsPerSecond.toFixed(3)} | ${r.phases.retrain.stepsPerSecond.toFixed(3)} | ${r.stepsPerSecond.toFixed(3)} | ${r.wallSeconds.toFixed(1)} |`);
+  const phaseRates = (/** @type {(typeof runs)[number]} */ r) =>
+    Object.entries(r.phases).map(([phase, p]) => `${phase} ${p.stepsPerSecond.toFixed(3)}`).join(", ");
+  const rows = runs.map((r, i) => `| ${i + 1} | ${r.ui} | ${r.stepsPerSecond.toFixed(3)} | ${phaseRates(r)} | ${r.wallSeconds.toFixed(1)} |`);
+  const flags = values.synthetic ? ` --synthetic --steps ${values.steps} --step-ms ${values["step-ms"]}` : "";
+  const what = values.synthetic
+    ? `${note}, shown by the CLI's reporter in a 120x40 pseudo-terminal`
+    : `Backbone: ${note}. \`s3pet search --max-examples ${values["max-examples"]} --epochs ${values.epochs} --max-length ${values["max-length"]} --budget ${values.budget}\` in a 120x40 pseudo-terminal; steps/s from events.jsonl`;
   replaceDocSection(
     values.doc,
-    "dashboard-overhead",
+    values.synthetic ? "dashboard-overhead-synthetic" : "dashboard-overhead",
     [
-      "## Dashboard overhead",
+      `## Dashboard overhead${values.synthetic ? " (synthetic loop)" : ""}`,
       "",
-      `\`node tools/bench/dashboard-overhead.mjs --repeats ${values.repeats}\` on ${report.date.slice(0, 10)}, ${report.machine.cpus} cores (${report.machine.model}), load ${report.machine.loadavg1} at the end, Node ${report.machine.node}.`,
-      `Backbone: ${note}. \`s3pet search --max-examples ${values["max-examples"]} --epochs ${values.epochs} --max-length ${values["max-length"]} --budget ${values.budget}\` in a 120x40 pseudo-terminal, plain and tui in ABBA order; steps/s from events.jsonl.`,
+      `\`node tools/bench/dashboard-overhead.mjs --repeats ${values.repeats}${flags}\` on ${report.date.slice(0, 10)}, ${report.machine.cpus} cores (${report.machine.model}), load ${report.machine.loadavg1} at the end, Node ${report.machine.node}.`,
+      `${what}; plain and tui in ABBA order.`,
       "",
-      "| run | ui | search steps/s | retrain steps/s | all steps/s | wall s |",
-      "|---|---|---|---|---|---|",
+      "| run | ui | steps/s | per phase | s |",
+      "|---|---|---|---|---|",
       ...rows,
       "",
       `Mean: plain ${plain.toFixed(3)} steps/s, tui ${tui.toFixed(3)} steps/s: the dashboard costs **${report.overheadPercent}%** of training speed.`,

@@ -1,13 +1,10 @@
 // @s3pet/dashboard: the Ink terminal UI of a run, fed by events only (it imports types from @s3pet/core
-// and never the engine, so it can attach to another process's events.jsonl).
+// and never the engine, so it can attach to another process's events.jsonl). Importing this index loads
+// no React: renderDashboard loads React and ink when it is called.
 
-// --- render
+// --- render (loads React and ink on first use)
 export { renderDashboard } from "./render-dashboard.js";
 export type { RenderDashboardOptions, DashboardHandle } from "./render-dashboard.js";
-export { Dashboard, RENDER_BUDGET } from "./components/Dashboard.js";
-export type { DashboardProps } from "./components/Dashboard.js";
-export { DashboardView } from "./components/DashboardView.js";
-export type { DashboardViewProps } from "./components/DashboardView.js";
 export type { QuitAction } from "./components/KeyHints.js";
 
 // --- state
@@ -26,8 +23,8 @@ export { reduceRunState } from "./state/reduce-run-state.js";
 export { discretizeGreedy } from "./state/discretize-greedy.js";
 export { keptCandidates } from "./state/kept-candidates.js";
 export { msPerStep, phaseEtaMs, elapsedMs } from "./state/phase-timing.js";
-export { runStates, useRunState, DEFAULT_THROTTLE_MS } from "./hooks/use-run-state.js";
-export type { FrameInterval, RunStateSnapshot } from "./hooks/use-run-state.js";
+export { runStates, DEFAULT_THROTTLE_MS } from "./state/run-states.js";
+export type { FrameInterval } from "./state/run-states.js";
 
 // --- sources
 export { eventsFromFile } from "./sources/events-from-file.js";

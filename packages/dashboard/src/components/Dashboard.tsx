@@ -2,19 +2,20 @@
 // keys (q: stop the run when in-process / detach when watching; tab: next panel; Ctrl-C: onInterrupt),
 // and DashboardView for the layout. It exits (ink's useApp().exit) once the run has ended.
 // Drawing shares the thread with training, so the frame interval adapts to what a frame costs: at least
-// throttleMs, and long enough that drawing takes at most RENDER_BUDGET of the time (at most 1 s).
+// throttleMs, and long enough that drawing takes at most RENDER_BUDGET of the time (at most 2 s).
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useApp, useInput, useStdin } from "ink";
 import type { Observable } from "rxjs";
 import type { S3petEvent } from "@s3pet/core";
-import { DEFAULT_THROTTLE_MS, useRunState } from "../hooks/use-run-state.js";
+import { useRunState } from "../hooks/use-run-state.js";
+import { DEFAULT_THROTTLE_MS } from "../state/run-states.js";
 import { useTerminalSize, type TerminalSize } from "../hooks/use-terminal-size.js";
 import { DashboardView } from "./DashboardView.js";
 import type { QuitAction } from "./KeyHints.js";
 
 /** Share of the time the dashboard may spend drawing (the rest is training's). */
-export const RENDER_BUDGET = 0.02;
-const MAX_FRAME_INTERVAL_MS = 1000;
+export const RENDER_BUDGET = 0.03;
+const MAX_FRAME_INTERVAL_MS = 2000;
 
 export interface DashboardProps {
   readonly events$: Observable<S3petEvent>;

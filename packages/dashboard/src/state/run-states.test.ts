@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { from, lastValueFrom, concat, throwError, toArray } from "rxjs";
 import { fixtureEvents } from "../testing/fixture-events.js";
 import { fixtureState } from "../testing/render-frame.js";
-import { runStates } from "./use-run-state.js";
+import { runStates } from "./run-states.js";
 
 describe("runStates", () => {
   it("folds a burst of events into one throttled state equal to the full reduction", async () => {
