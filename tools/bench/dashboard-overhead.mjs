@@ -55,9 +55,12 @@ async function syntheticChild(/** @type {string} */ ui, /** @type {string} */ re
   events$.next({ ...runStart, time: Date.now() });
   await new Promise((r) => setTimeout(r, 3000));
   const started = performance.now();
+  let busy = 0; // ms in the steps' work; the rest of the loop is events, reporting and drawing
   events$.next({ type: "phase", time: Date.now(), phase: "search", totalSteps: steps });
   for (let k = 1; k <= steps; k++) {
+    const workStarted = performance.now();
     for (let i = 0; i < iterations; i++) sink += Math.sqrt(i + (sink % 7)); // the step's fixed work
+    busy += performance.now() - workStarted;
     events$.next({ type: "step", time: Date.now(), phase: "search", step: k, totalSteps: steps, loss: 1 / k, alphaLoss: 1.1 / k, lr: 3e-4, tokensPerSecond: 5000 });
     if (k % 10 === 0) {
       const g = gates[Math.min(gates.length - 1, k / 10 - 1)];
@@ -70,7 +73,7 @@ async function syntheticChild(/** @type {string} */ ui, /** @type {string} */ re
   events$.next({ type: "run-end", time: Date.now(), status: "done", elapsedMs: Math.round(seconds * 1000) });
   events$.complete();
   await reporter.done;
-  writeFileSync(resultPath, JSON.stringify({ ui, steps, seconds, stepsPerSecond: steps / seconds, sink: sink > 0 }));
+  writeFileSync(resultPath, JSON.stringify({ ui, steps, seconds, stepsPerSecond: steps / seconds, reportingShare: 1 - busy / 1000 / seconds, sink: sink > 0 }));
 }
 
 if (values.child !== undefined) {
@@ -97,7 +100,14 @@ function runSynthetic(/** @type {string} */ ui, /** @type {string} */ out, /** @
   const run = spawnSync("script", ["-qec", command, "/dev/null"], { stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
   if (run.status !== 0) throw new Error(`synthetic run with --ui ${ui} exited with ${run.status}: ${run.stdout.toString().slice(-2000)}`);
   const result = JSON.parse(readFileSync(out, "utf8"));
-  return { ui, stepsPerSecond: result.stepsPerSecond, phases: { synthetic: { steps: result.steps, seconds: result.seconds, stepsPerSecond: result.stepsPerSecond } }, wallSeconds: result.seconds };
+  return {
+    ui,
+    stepsPerSecond: result.stepsPerSecond,
+    /** Share of the loop's time not spent in the steps' work: events, reporting, drawing (and machine noise). */
+    reportingShare: result.reportingShare,
+    phases: { synthetic: { steps: result.steps, seconds: result.seconds, stepsPerSecond: result.stepsPerSecond } },
+    wallSeconds: result.seconds,
+  };
 }
 
 /** Runs one search with `ui` in a 120x40 pseudo-terminal; returns its step rates. */
@@ -131,7 +141,8 @@ try {
   for (let r = 0; r < Number(values.repeats); r++) {
     for (const ui of r % 2 === 0 ? ["plain", "tui"] : ["tui", "plain"]) {
       const result = values.synthetic ? runSynthetic(ui, join(work, `${ui}-${r}.json`), iterations) : runSearch(ui, model, join(work, `${ui}-${r}`));
-      process.stderr.write(`${ui.padEnd(5)} repeat ${r + 1}: ${result.stepsPerSecond.toFixed(3)} steps/s (wall ${result.wallSeconds.toFixed(1)} s)\n`);
+      const share = "reportingShare" in result ? `, ${(100 * result.reportingShare).toFixed(1)}% of the loop outside the steps` : "";
+      process.stderr.write(`${ui.padEnd(5)} repeat ${r + 1}: ${result.stepsPerSecond.toFixed(3)} steps/s (wall ${result.wallSeconds.toFixed(1)} s${share})\n`);
       runs.push(result);
     }
   }
@@ -145,6 +156,13 @@ const mean = (/** @type {string} */ ui) => {
 };
 const plain = mean("plain");
 const tui = mean("tui");
+/** Synthetic mode: mean share of the loop outside the steps' work, per ui (steadier than steps/s on a busy machine). */
+const shares = values.synthetic
+  ? Object.fromEntries(["plain", "tui"].map((ui) => {
+      const s = runs.filter((r) => r.ui === ui).map((r) => /** @type {any} */ (r).reportingShare);
+      return [ui, Number(((100 * s.reduce((a, b) => a + b, 0)) / s.length).toFixed(2))];
+    }))
+  : null;
 const report = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?", loadavg1: Number(loadavg()[0].toFixed(2)), node: process.version },
@@ -155,6 +173,7 @@ const report = {
   stepsPerSecond: { plain: Number(plain.toFixed(4)), tui: Number(tui.toFixed(4)) },
   /** How much slower training runs with the dashboard, in percent (negative: within noise, faster). */
   overheadPercent: Number((100 * (1 - tui / plain)).toFixed(2)),
+  ...(shares === null ? {} : { percentOfLoopOutsideSteps: shares, drawingPercent: Number((shares.tui - shares.plain).toFixed(2)) }),
   runs,
 };
 const json = JSON.stringify(report, null, 2);
@@ -164,7 +183,7 @@ if (values.doc) {
   const { replaceDocSection } = await import("./replace-doc-section.mjs");
   const phaseRates = (/** @type {(typeof runs)[number]} */ r) =>
     Object.entries(r.phases).map(([phase, p]) => `${phase} ${p.stepsPerSecond.toFixed(3)}`).join(", ");
-  const rows = runs.map((r, i) => `| ${i + 1} | ${r.ui} | ${r.stepsPerSecond.toFixed(3)} | ${phaseRates(r)} | ${r.wallSeconds.toFixed(1)} |`);
+  const rows = runs.map((r, i) => `| ${i + 1} | ${r.ui} | ${r.stepsPerSecond.toFixed(3)} | ${phaseRates(r)}${"reportingShare" in r ? `, ${(100 * /** @type {any} */ (r).reportingShare).toFixed(1)}% outside steps` : ""} | ${r.wallSeconds.toFixed(1)} |`);
   const flags = values.synthetic ? ` --synthetic --steps ${values.steps} --step-ms ${values["step-ms"]}` : "";
   const what = values.synthetic
     ? `${note}, shown by the CLI's reporter in a 120x40 pseudo-terminal`
@@ -183,6 +202,12 @@ if (values.doc) {
       ...rows,
       "",
       `Mean: plain ${plain.toFixed(3)} steps/s, tui ${tui.toFixed(3)} steps/s: the dashboard costs **${report.overheadPercent}%** of training speed.`,
+      ...(shares === null
+        ? []
+        : [
+            "",
+            `Time of the loop outside the steps' work (events, reporting, drawing): plain ${shares.plain}%, tui ${shares.tui}%, so drawing takes **${(shares.tui - shares.plain).toFixed(2)}%** of the time (steadier than steps/s when other processes share the cores).`,
+          ]),
     ].join("\n"),
   );
 }
