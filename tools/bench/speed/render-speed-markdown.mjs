@@ -7,7 +7,8 @@ const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") :
 
 export function renderSpeedMarkdown(report) {
   const ok = report.results.filter((r) => !r.error);
-  const find = (id) => ok.find((r) => r.id === id);
+  // Early reports put the search budget into the id (`...:--budget 0.1%`): ignore it.
+  const find = (id) => ok.find((r) => r.id.replace(/:--budget \S+$/, "") === id);
   const phase = (r, name) => r?.steps?.[name];
   const torchMs = (kind, seq) => phase(find(`torch:${kind}:seq${seq}`), kind === "forward" ? "forward" : "train")?.medianMs;
   const torchRow = ok.find((r) => r.runner === "torch");

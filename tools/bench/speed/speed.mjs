@@ -8,10 +8,10 @@
 // search candidates. Every case runs in its own process, one at a time; the load average before and
 // after each is recorded, so a busy machine shows in the numbers.
 //   npx nx run-many -t build && node tools/bench/speed/speed.mjs [--model assets/backbone] [--out f.json]
-//        [--budget 0.1%] [--quick] [--no-torch] [--no-cpu] [--write-docs]
+//        [--budget 0.1%] [--quick] [--no-torch] [--no-cpu] [--write-docs] [--from saved.json]
 // --write-docs replaces the "Speed" section of docs/BENCHMARKS.md (between its speed markers).
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,9 +30,18 @@ const { values: flags } = parseArgs({
     "no-torch": { type: "boolean" },
     "no-cpu": { type: "boolean" },
     "write-docs": { type: "boolean" },
+    from: { type: "string" },
   },
   strict: true,
 });
+// --from report.json: only re-render (and with --write-docs, re-write) a saved report.
+if (flags.from) {
+  const saved = JSON.parse(readFileSync(flags.from, "utf8"));
+  const markdown = renderSpeedMarkdown(saved);
+  process.stdout.write(`${markdown}\n`);
+  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "speed", markdown);
+  process.exit(0);
+}
 const started = Date.now();
 const { dir: model, note: modelNote } = await ensureModel(flags.model ?? join(ROOT, "assets/backbone"));
 const quick = flags.quick === true;
@@ -44,7 +53,7 @@ const withCpu = !flags["no-cpu"];
 /** @type {{ id: string, group: string, runner: "tfjs" | "torch", backend?: string, args: string[] }[]} */
 const plan = [];
 const tfjsCase = (group, backend, kind, seq, n, extra = []) =>
-  plan.push({ id: `${backend}:${kind}:seq${seq}${extra.length ? `:${extra.join(" ")}` : ""}`, group, runner: "tfjs", backend, args: ["--case", kind, "--seq", String(seq), "--reps", String(reps(n)), "--warmup", backend === "cpu" ? "1" : "2", ...extra] });
+  plan.push({ id: caseId(backend, kind, seq, extra), group, runner: "tfjs", backend, args: ["--case", kind, "--seq", String(seq), "--reps", String(reps(n)), "--warmup", backend === "cpu" ? "1" : "2", ...extra] });
 const torchCase = (group, kind, seq, n) =>
   plan.push({ id: `torch:${kind}:seq${seq}`, group, runner: "torch", args: ["--case", kind, "--seq", String(seq), "--reps", String(reps(n)), "--warmup", "2"] });
 
@@ -61,7 +70,7 @@ for (const seq of [32, 128]) {
 }
 // search step time against the number of candidates (the whole mixed space is in the main group)
 for (const methods of ["bitfit", "lora", "lora,bitfit", "lora,adapter,bitfit", "lora,adapter,bitfit,prefix"]) {
-  tfjsCase("candidates", "wasm", "search", 64, 4, ["--budget", flags.budget, "--methods", methods]);
+  tfjsCase("candidates", "wasm", "search", 64, 4, ["--budget", "1%", "--methods", methods]); // 1%: every method alone fits
 }
 
 const results = [];
@@ -111,6 +120,12 @@ process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 const markdown = renderSpeedMarkdown(report);
 process.stderr.write(`\n${markdown}\n`);
 if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "speed", markdown);
+
+/** `wasm:search:seq64`, plus `:<methods>` when the case names its methods. */
+function caseId(backend, kind, seq, extra) {
+  const m = extra.indexOf("--methods");
+  return `${backend}:${kind}:seq${seq}${m >= 0 ? `:${extra[m + 1]}` : ""}`;
+}
 
 /** The line that names the error (JS `XxxError: ...` or Python's last line), not the stack. */
 function firstErrorLine(stderr) {
