@@ -1,5 +1,5 @@
 // A tiny search end to end through the built CLI, then `train --structure` and `eval` on its run.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runS3pet, tempDir, TINY_RUN } from "./s3pet-process.js";
@@ -50,6 +50,20 @@ describe("s3pet search -> train --structure -> eval", () => {
     expect(scores.test).toBe(results.retrained.test);
     expect(scores.validation).toBe(results.retrained.validation);
     expect(scores.recorded).toEqual(results.retrained);
+  });
+
+  it("trains on a GLUE-format directory and a custom CSV task", async () => {
+    const glue = await runS3pet(["train", ...TINY_RUN, "--task", "glue:mrpc:packages/data/test-fixtures/glue/MRPC", "--structure", "bitfit", "--out", join(dir, "mrpc"), "--json"]);
+    expect(glue.code, glue.stderr).toBe(0);
+    expect(JSON.parse(glue.stdout)).toMatchObject({ task: "glue:mrpc", metric: "f1" });
+    const custom = join(dir, "custom");
+    mkdirSync(custom);
+    const rows = Array.from({ length: 40 }, (_, i) => `"note ${i}, ${i % 2 ? "urgent" : "later"}",${i % 2 ? "high" : "low"}`);
+    writeFileSync(join(custom, "train.csv"), ["body,priority", ...rows].join("\n"));
+    const r = await runS3pet(["train", ...TINY_RUN, "--task", custom, "--text-field", "body", "--label-field", "priority", "--structure", "lora", "--out", join(dir, "csv"), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ task: "custom", metric: "accuracy" });
+    expect(r.stderr).toMatch(/no validation or test file: carved validation \(4 rows\) and test \(4 rows\)/);
   });
 
   it("prints the summary table without --json", async () => {

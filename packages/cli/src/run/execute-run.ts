@@ -11,6 +11,7 @@ import type { RunOptions } from "../run-config/resolve-run-options.js";
 import { writeSavedRunOptions } from "../run-config/saved-run-options.js";
 import { eventLoopHook } from "./event-loop-hook.js";
 import { installInterruptHandler } from "./interrupt-handler.js";
+import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
 import { resolveStructure } from "./resolve-structure.js";
 import { formatRunSummary } from "./summary-table.js";
@@ -35,7 +36,7 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const ui = chooseUi(requested, io.stdout, io.env);
   const prepared = await prepareRun(options);
   if (options.command === "search") checkSearchSpace(options, prepared);
-  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [eventLoopHook] };
+  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [eventLoopHook, taskNotesHook(prepared.taskData.notes)] };
   const config = { ...options.engine, name: basename(options.outDir) };
   const handle: RunHandle =
     options.command === "search"

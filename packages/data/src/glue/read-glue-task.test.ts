@@ -16,7 +16,8 @@ describe("readGlueTask on the GLUE-format fixtures", () => {
     expect(task.labelSpace?.toJSON()).toEqual(["0", "1"]);
     expect([task.splits.train.length, task.splits.validation.length, task.splits.test.length]).toEqual([9, 1, 3]);
     expect(task.splits.test[0]).toEqual({ text: "it 's a charming and often affecting journey . ", textPair: null, label: 1 });
-    expect(task.notes[0]).toBe(`GLUE's test.tsv has no labels: test = ${join(dir("SST-2"), "dev.tsv")} (GLUE's validation set), validation = seeded 10 % of train`);
+    expect(task.notes[0]).toBe(`GLUE's test.tsv has no labels: test = ${join(dir("SST-2"), "dev.tsv")} (GLUE's validation set)`);
+    expect(task.notes[1]).toMatch(/^no validation file: carved validation \(1 row\) out of .*train\.tsv, seeded \(1\) and stratified by label$/);
     // quotes are literal in GLUE TSV
     expect([...task.splits.train, ...task.splits.validation].some((e) => e.text.includes('" clever "'))).toBe(true);
   });

@@ -34,7 +34,7 @@ export function readGlueTask(name: string, dir: string, options: TaskOptions): T
   const read = (f: string) => extractExamples(readRows(f, spec.columns ? { columns: spec.columns } : {}), spec.fields, spec.kind, fixes);
   const notes = labelledTest
     ? []
-    : [`GLUE's ${spec.files.test[0]} has no labels: test = ${dev} (GLUE's validation set), validation = seeded 10 % of train`];
+    : [`GLUE's ${spec.files.test[0]} has no labels: test = ${dev} (GLUE's validation set)`];
   return buildTaskData({
     name: `glue:${spec.name}`,
     kind: spec.kind,

@@ -56,7 +56,7 @@ export function buildTaskData(input: TaskDataInput): TaskData {
     });
     splits.train = parts[missing.length]!.map((j) => pool[j]!);
     sources.train = `${files.train} (the rest)`;
-    notes.push(`no ${missing.join(" or ")} file: carved ${missing.map((s) => `${s} (${heldOut} rows)`).join(" and ")} out of ${files.train}, seeded (${input.seed}) and stratified by label`);
+    notes.push(`no ${missing.join(" or ")} file: carved ${missing.map((s) => `${s} (${rows(heldOut)})`).join(" and ")} out of ${files.train}, seeded (${input.seed}) and stratified by label`);
   }
 
   if (input.maxExamples !== undefined) {
@@ -65,12 +65,16 @@ export function buildTaskData(input: TaskDataInput): TaskData {
       if (all.length <= input.maxExamples) continue;
       const keep = cutOrder(stratifiedOrder(all.length, strata(all, kind), rng), [input.maxExamples])[0]!;
       splits[s] = keep.map((j) => all[j]!);
-      notes.push(`--max-examples ${input.maxExamples}: ${s} capped from ${all.length} to ${input.maxExamples} rows (seeded, stratified)`);
+      notes.push(`--max-examples ${input.maxExamples}: ${s} capped from ${all.length} to ${rows(input.maxExamples)} (seeded, stratified)`);
     }
   }
 
   checkSplits(name, kind, splits, labelSpace, sources);
   return { name, kind, metric: input.metric, labelSpace, splits, hasPairs: input.hasPairs, sources, notes };
+}
+
+function rows(n: number): string {
+  return `${n} row${n === 1 ? "" : "s"}`;
 }
 
 function toExample(e: RawExample, labels: LabelSpace | null, fromTrain: boolean): TextExample {
