@@ -1,8 +1,7 @@
 // @s3pet/dashboard: the Ink terminal UI of a run, fed by events only (it imports types from @s3pet/core
-// and never the engine, so it can attach to another process's events.jsonl). Importing this index loads
-// no React: renderDashboard loads React and ink when it is called.
+// and never the engine, so it can attach to another process's events.jsonl).
 
-// --- render (loads React and ink on first use)
+// --- render
 export { renderDashboard } from "./render-dashboard.js";
 export type { RenderDashboardOptions, DashboardHandle } from "./render-dashboard.js";
 export type { QuitAction } from "./components/KeyHints.js";

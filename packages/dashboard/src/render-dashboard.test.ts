@@ -15,7 +15,7 @@ function fakeTerminal() {
 }
 
 describe("renderDashboard", () => {
-  it("keeps the events emitted while React and ink load, and exits after run-end", async () => {
+  it("keeps the events emitted before the Dashboard subscribes, and exits after run-end", async () => {
     const terminal = fakeTerminal();
     const events$ = new Subject<S3petEvent>();
     const dashboard = renderDashboard(events$, { ...terminal, patchConsole: false });

@@ -34,12 +34,17 @@ export interface DashboardProps {
 }
 
 export function Dashboard({ events$, quitAction = "stop", onQuit, onInterrupt, throttleMs = DEFAULT_THROTTLE_MS, size, exitOnEnd = true }: DashboardProps) {
-  // What the last frame cost, from render start to the layout effect (ink draws in between, at commit).
+  // What a frame costs, from render start to the layout effect (ink draws in between, at commit): a
+  // moving average that skips the first frame (the mount, several times dearer than an update).
   const renderStart = useRef(0);
+  const frames = useRef(0);
   const frameCostMs = useRef(0);
   renderStart.current = performance.now();
   useLayoutEffect(() => {
-    frameCostMs.current = performance.now() - renderStart.current;
+    const cost = performance.now() - renderStart.current;
+    frames.current++;
+    if (frames.current === 2) frameCostMs.current = cost;
+    else if (frames.current > 2) frameCostMs.current = 0.7 * frameCostMs.current + 0.3 * cost;
   });
   const interval = useCallback(
     () => Math.min(MAX_FRAME_INTERVAL_MS, Math.max(throttleMs, frameCostMs.current / RENDER_BUDGET)),

@@ -1,12 +1,16 @@
 // renderDashboard: mounts the Dashboard on a terminal; `exited` resolves when it is gone. The CLI's
-// `--ui tui` reporter and `s3pet watch` both use it. React and ink load here, on first use, so importing
-// @s3pet/dashboard for its state and formatters (the plain reporter) never loads them, and React runs in
-// production mode unless NODE_ENV says otherwise: development React doubles what each frame costs, and
-// every frame is taken from training. Events that arrive while they load are held, none is lost.
+// `--ui tui` reporter and `s3pet watch` both use it. The source is subscribed at once and its events are
+// held until the Dashboard subscribes (after its first commit), so a hot events$ loses none.
 // When the run is in-process, Ctrl-C (raw mode swallows SIGINT) is passed on as a SIGINT to this process,
 // so the CLI's one Ctrl-C policy (graceful, then at once) applies; `q` without an onQuit does the same.
+// React and ink are imported statically on purpose: loading them lazily once a run has started makes
+// every module wait behind a training step (seconds of blank screen). React's development build doubles
+// what a frame costs; the application (the CLI) decides NODE_ENV before anything loads.
+import { createElement } from "react";
+import { render } from "ink";
 import { Observable, type Subscriber } from "rxjs";
 import type { S3petEvent } from "@s3pet/core";
+import { Dashboard } from "./components/Dashboard.js";
 import type { QuitAction } from "./components/KeyHints.js";
 
 export interface RenderDashboardOptions {
@@ -35,42 +39,36 @@ export function renderDashboard(events$: Observable<S3petEvent>, options: Render
   const held$ = holdUntilSubscribed(events$);
   const quitAction = options.quitAction ?? "stop";
   const interrupt = () => process.kill(process.pid, "SIGINT");
-  let unmounted = false;
-  let unmountInk: (() => void) | null = null;
-  const exited = (async () => {
-    process.env.NODE_ENV ??= "production";
-    const [{ createElement }, { render }, { Dashboard }] = await Promise.all([import("react"), import("ink"), import("./components/Dashboard.js")]);
-    if (unmounted) return;
-    const dashboard = createElement(Dashboard, {
-      events$: held$,
-      quitAction,
-      onQuit: options.onQuit ?? (quitAction === "stop" ? interrupt : undefined),
-      onInterrupt: options.onInterrupt ?? (quitAction === "stop" ? interrupt : undefined),
-      throttleMs: options.throttleMs,
-    });
-    const instance = render(dashboard, {
-      stdout: options.stdout ?? process.stdout,
-      stdin: options.stdin ?? process.stdin,
-      stderr: options.stderr ?? process.stderr,
-      exitOnCtrlC: false,
-      patchConsole: options.patchConsole ?? true,
-    });
-    unmountInk = () => instance.unmount();
-    await instance.waitUntilExit();
-  })().finally(() => held$.release());
+  const dashboard = createElement(Dashboard, {
+    events$: held$,
+    quitAction,
+    onQuit: options.onQuit ?? (quitAction === "stop" ? interrupt : undefined),
+    onInterrupt: options.onInterrupt ?? (quitAction === "stop" ? interrupt : undefined),
+    throttleMs: options.throttleMs,
+  });
+  const instance = render(dashboard, {
+    stdout: options.stdout ?? process.stdout,
+    stdin: options.stdin ?? process.stdin,
+    stderr: options.stderr ?? process.stderr,
+    exitOnCtrlC: false,
+    patchConsole: options.patchConsole ?? true,
+  });
+  const exited = instance
+    .waitUntilExit()
+    .then(() => undefined)
+    .finally(() => held$.release());
   return {
     exited,
     unmount: () => {
-      unmounted = true;
-      unmountInk?.();
+      instance.unmount();
       held$.release();
     },
   };
 }
 
 /**
- * events$ subscribed now, its events kept until the one subscriber comes (the Dashboard, once React and
- * ink have loaded and it has mounted), then passed straight through; when that subscriber leaves, or on
+ * events$ subscribed now, its events kept until the one subscriber comes (the Dashboard, in an effect
+ * after its first commit), then passed straight through; when that subscriber leaves, or on
  * `release`, events$ is unsubscribed (a followed events.jsonl stops being read).
  */
 function holdUntilSubscribed(events$: Observable<S3petEvent>): Observable<S3petEvent> & { release(): void } {
