@@ -7,6 +7,7 @@
 // Run after a build:  node tools/bench/dashboard-overhead.mjs [--repeats 2] [--out file.json] [--doc docs/BENCHMARKS.md]
 // Other flags: --model <dir> (default assets/backbone, or a random BERT of its configuration while it has
 // no weights), --max-examples 256, --epochs 1, --max-length 64, --budget 0.1%.
+// --from <report.json> --doc <file>: write the section of a report saved with --out, without running.
 // --synthetic [--steps 300 --step-ms 100]: instead of a search, a loop of fixed CPU work per "step" that
 // yields to the event loop between steps and emits the fixture run's events, shown by the CLI's reporter:
 // the dashboard's cost alone, independent of the engine.
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     "step-ms": { type: "string", default: "100" },
     child: { type: "string" }, // internal: run the synthetic loop with this --ui, write its result to --out
     iterations: { type: "string" }, // internal: the work of one step, calibrated once by the parent
+    from: { type: "string" }, // a report saved with --out: write its --doc section without running again
   },
 });
 
@@ -131,83 +133,93 @@ function runSearch(/** @type {string} */ ui, /** @type {string} */ model, /** @t
   return { ui, stepsPerSecond: steps / seconds, phases, wallSeconds };
 }
 
-const { dir: model, note } = values.synthetic
-  ? { dir: "", note: `synthetic: ${values.steps} steps of ~${values["step-ms"]} ms of fixed CPU work, a macrotask yield after each, the fixture run's events` }
-  : await ensureModel(values.model);
-const work = mkdtempSync(join(tmpdir(), "s3pet-bench-dashboard-"));
-const iterations = values.synthetic ? calibrateIterations(Number(values["step-ms"])) : 0;
-const runs = [];
-try {
-  for (let r = 0; r < Number(values.repeats); r++) {
-    for (const ui of r % 2 === 0 ? ["plain", "tui"] : ["tui", "plain"]) {
-      const result = values.synthetic ? runSynthetic(ui, join(work, `${ui}-${r}.json`), iterations) : runSearch(ui, model, join(work, `${ui}-${r}`));
-      const share = "reportingShare" in result ? `, ${(100 * result.reportingShare).toFixed(1)}% of the loop outside the steps` : "";
-      process.stderr.write(`${ui.padEnd(5)} repeat ${r + 1}: ${result.stepsPerSecond.toFixed(3)} steps/s (wall ${result.wallSeconds.toFixed(1)} s${share})\n`);
-      runs.push(result);
+/** The measured report, from runs here or (`--from`) from a saved `--out` file. */
+async function measure() {
+  if (values.from !== undefined) return JSON.parse(readFileSync(values.from, "utf8"));
+  const { dir: model, note } = values.synthetic
+    ? { dir: "", note: `synthetic: ${values.steps} steps of ~${values["step-ms"]} ms of fixed CPU work, a macrotask yield after each, the fixture run's events` }
+    : await ensureModel(values.model);
+  const work = mkdtempSync(join(tmpdir(), "s3pet-bench-dashboard-"));
+  const iterations = values.synthetic ? calibrateIterations(Number(values["step-ms"])) : 0;
+  /** @type {any[]} */
+  const runs = [];
+  try {
+    for (let r = 0; r < Number(values.repeats); r++) {
+      for (const ui of r % 2 === 0 ? ["plain", "tui"] : ["tui", "plain"]) {
+        const result = values.synthetic ? runSynthetic(ui, join(work, `${ui}-${r}.json`), iterations) : runSearch(ui, model, join(work, `${ui}-${r}`));
+        const share = "reportingShare" in result ? `, ${(100 * result.reportingShare).toFixed(1)}% of the loop outside the steps` : "";
+        process.stderr.write(`${ui.padEnd(5)} repeat ${r + 1}: ${result.stepsPerSecond.toFixed(3)} steps/s (wall ${result.wallSeconds.toFixed(1)} s${share})\n`);
+        runs.push(result);
+      }
     }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-} finally {
-  rmSync(work, { recursive: true, force: true });
+  const mean = (/** @type {string} */ ui, /** @type {(r: any) => number} */ of) => {
+    const xs = runs.filter((r) => r.ui === ui).map(of);
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  const plain = mean("plain", (r) => r.stepsPerSecond);
+  const tui = mean("tui", (r) => r.stepsPerSecond);
+  return {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?", loadavg1: Number(loadavg()[0].toFixed(2)), node: process.version, nodeEnv: process.env.NODE_ENV ?? null },
+    model: note,
+    settings: values.synthetic
+      ? { synthetic: true, steps: Number(values.steps), stepMs: Number(values["step-ms"]), repeats: Number(values.repeats) }
+      : { maxExamples: Number(values["max-examples"]), epochs: Number(values.epochs), maxLength: Number(values["max-length"]), budget: values.budget, repeats: Number(values.repeats) },
+    stepsPerSecond: { plain: Number(plain.toFixed(4)), tui: Number(tui.toFixed(4)) },
+    /** How much slower training runs with the dashboard, in percent (negative: within noise). */
+    overheadPercent: Number((100 * (1 - tui / plain)).toFixed(2)),
+    // Synthetic: mean share of the loop outside the steps' work (steadier than steps/s on a busy machine).
+    ...(values.synthetic
+      ? (() => {
+          const shares = { plain: Number((100 * mean("plain", (r) => r.reportingShare)).toFixed(2)), tui: Number((100 * mean("tui", (r) => r.reportingShare)).toFixed(2)) };
+          return { percentOfLoopOutsideSteps: shares, drawingPercent: Number((shares.tui - shares.plain).toFixed(2)) };
+        })()
+      : {}),
+    runs,
+  };
 }
 
-const mean = (/** @type {string} */ ui) => {
-  const rates = runs.filter((r) => r.ui === ui).map((r) => r.stepsPerSecond);
-  return rates.reduce((a, b) => a + b, 0) / rates.length;
-};
-const plain = mean("plain");
-const tui = mean("tui");
-/** Synthetic mode: mean share of the loop outside the steps' work, per ui (steadier than steps/s on a busy machine). */
-const shares = values.synthetic
-  ? Object.fromEntries(["plain", "tui"].map((ui) => {
-      const s = runs.filter((r) => r.ui === ui).map((r) => /** @type {any} */ (r).reportingShare);
-      return [ui, Number(((100 * s.reduce((a, b) => a + b, 0)) / s.length).toFixed(2))];
-    }))
-  : null;
-const report = {
-  date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?", loadavg1: Number(loadavg()[0].toFixed(2)), node: process.version },
-  model: note,
-  settings: values.synthetic
-    ? { synthetic: true, steps: Number(values.steps), stepMs: Number(values["step-ms"]), repeats: Number(values.repeats) }
-    : { maxExamples: Number(values["max-examples"]), epochs: Number(values.epochs), maxLength: Number(values["max-length"]), budget: values.budget, repeats: Number(values.repeats) },
-  stepsPerSecond: { plain: Number(plain.toFixed(4)), tui: Number(tui.toFixed(4)) },
-  /** How much slower training runs with the dashboard, in percent (negative: within noise, faster). */
-  overheadPercent: Number((100 * (1 - tui / plain)).toFixed(2)),
-  ...(shares === null ? {} : { percentOfLoopOutsideSteps: shares, drawingPercent: Number((shares.tui - shares.plain).toFixed(2)) }),
-  runs,
-};
+/** The BENCHMARKS.md section of a report. */
+function section(/** @type {any} */ report) {
+  const synthetic = report.settings.synthetic === true;
+  const s = report.settings;
+  const flags = synthetic ? ` --synthetic --steps ${s.steps} --step-ms ${s.stepMs}` : ` --max-examples ${s.maxExamples} --epochs ${s.epochs} --max-length ${s.maxLength} --budget ${s.budget}`;
+  const what = synthetic
+    ? `${report.model}, shown by the CLI's reporter in a 120x40 pseudo-terminal`
+    : `Backbone: ${report.model}. \`s3pet search\` with those flags in a 120x40 pseudo-terminal; steps/s from events.jsonl`;
+  const rows = report.runs.map((/** @type {any} */ r, /** @type {number} */ i) => {
+    const phases = Object.entries(r.phases).map(([phase, p]) => `${phase} ${/** @type {any} */ (p).stepsPerSecond.toFixed(3)}`).join(", ");
+    const share = "reportingShare" in r ? `, ${(100 * r.reportingShare).toFixed(1)}% outside steps` : "";
+    return `| ${i + 1} | ${r.ui} | ${r.stepsPerSecond.toFixed(3)} | ${phases}${share} | ${r.wallSeconds.toFixed(1)} |`;
+  });
+  return [
+    `## Dashboard overhead${synthetic ? " (synthetic loop)" : ""}`,
+    "",
+    `\`node tools/bench/dashboard-overhead.mjs --repeats ${s.repeats}${flags}\` on ${report.date.slice(0, 10)}, ${report.machine.cpus} cores (${report.machine.model}), load ${report.machine.loadavg1} at the end, Node ${report.machine.node}, NODE_ENV ${report.machine.nodeEnv ?? "unset"} (React development build).`.replace(/, NODE_ENV production \(React development build\)/, ", NODE_ENV production"),
+    `${what}; plain and tui in ABBA order.`,
+    "",
+    "| run | ui | steps/s | per phase | s |",
+    "|---|---|---|---|---|",
+    ...rows,
+    "",
+    `Mean: plain ${report.stepsPerSecond.plain.toFixed(3)} steps/s, tui ${report.stepsPerSecond.tui.toFixed(3)} steps/s: the dashboard costs **${report.overheadPercent}%** of training speed.`,
+    ...(synthetic
+      ? [
+          "",
+          `Time of the loop outside the steps' work (events, reporting, drawing): plain ${report.percentOfLoopOutsideSteps.plain}%, tui ${report.percentOfLoopOutsideSteps.tui}%, so drawing takes **${report.drawingPercent}%** of the time (steadier than steps/s when other processes share the cores).`,
+        ]
+      : []),
+  ].join("\n");
+}
+
+const report = await measure();
 const json = JSON.stringify(report, null, 2);
 process.stdout.write(`${json}\n`);
-if (values.out) writeFileSync(values.out, `${json}\n`);
+if (values.out && values.from === undefined) writeFileSync(values.out, `${json}\n`);
 if (values.doc) {
   const { replaceDocSection } = await import("./replace-doc-section.mjs");
-  const phaseRates = (/** @type {(typeof runs)[number]} */ r) =>
-    Object.entries(r.phases).map(([phase, p]) => `${phase} ${p.stepsPerSecond.toFixed(3)}`).join(", ");
-  const rows = runs.map((r, i) => `| ${i + 1} | ${r.ui} | ${r.stepsPerSecond.toFixed(3)} | ${phaseRates(r)}${"reportingShare" in r ? `, ${(100 * /** @type {any} */ (r).reportingShare).toFixed(1)}% outside steps` : ""} | ${r.wallSeconds.toFixed(1)} |`);
-  const flags = values.synthetic ? ` --synthetic --steps ${values.steps} --step-ms ${values["step-ms"]}` : "";
-  const what = values.synthetic
-    ? `${note}, shown by the CLI's reporter in a 120x40 pseudo-terminal`
-    : `Backbone: ${note}. \`s3pet search --max-examples ${values["max-examples"]} --epochs ${values.epochs} --max-length ${values["max-length"]} --budget ${values.budget}\` in a 120x40 pseudo-terminal; steps/s from events.jsonl`;
-  replaceDocSection(
-    values.doc,
-    values.synthetic ? "dashboard-overhead-synthetic" : "dashboard-overhead",
-    [
-      `## Dashboard overhead${values.synthetic ? " (synthetic loop)" : ""}`,
-      "",
-      `\`node tools/bench/dashboard-overhead.mjs --repeats ${values.repeats}${flags}\` on ${report.date.slice(0, 10)}, ${report.machine.cpus} cores (${report.machine.model}), load ${report.machine.loadavg1} at the end, Node ${report.machine.node}.`,
-      `${what}; plain and tui in ABBA order.`,
-      "",
-      "| run | ui | steps/s | per phase | s |",
-      "|---|---|---|---|---|",
-      ...rows,
-      "",
-      `Mean: plain ${plain.toFixed(3)} steps/s, tui ${tui.toFixed(3)} steps/s: the dashboard costs **${report.overheadPercent}%** of training speed.`,
-      ...(shares === null
-        ? []
-        : [
-            "",
-            `Time of the loop outside the steps' work (events, reporting, drawing): plain ${shares.plain}%, tui ${shares.tui}%, so drawing takes **${(shares.tui - shares.plain).toFixed(2)}%** of the time (steadier than steps/s when other processes share the cores).`,
-          ]),
-    ].join("\n"),
-  );
+  replaceDocSection(values.doc, report.settings.synthetic === true ? "dashboard-overhead-synthetic" : "dashboard-overhead", section(report));
 }
