@@ -30,7 +30,8 @@ export { eventsFromFile } from "./sources/events-from-file.js";
 export type { EventsFromFileOptions } from "./sources/events-from-file.js";
 
 // --- formatting shared with the CLI's plain reporter
-export { describeEvent, formatScore } from "./format/describe-event.js";
+export { describeEvent } from "./format/describe-event.js";
+export { formatScore } from "./format/format-score.js";
 export type { EventLine, LogLevel } from "./format/describe-event.js";
 export { formatCount, formatPercent } from "./format/format-count.js";
 export { formatDuration } from "./format/format-duration.js";

@@ -10,6 +10,7 @@ import type { S3petEvent } from "@s3pet/core";
 import { useRunState } from "../hooks/use-run-state.js";
 import { DEFAULT_THROTTLE_MS } from "../state/run-states.js";
 import { useTerminalSize, type TerminalSize } from "../hooks/use-terminal-size.js";
+import { isFinished } from "../state/run-state.js";
 import { DashboardView } from "./DashboardView.js";
 import type { QuitAction } from "./KeyHints.js";
 
@@ -61,7 +62,7 @@ export function Dashboard({ events$, quitAction = "stop", onQuit, onInterrupt, t
   const [stopping, setStopping] = useState(false);
   // A ref, not the state: two quick presses can reach a handler rendered before the first took effect.
   const quitRequested = useRef(false);
-  const finished = state.end !== null || complete;
+  const finished = isFinished(state) || complete;
 
   useInput(
     (input, key) => {

@@ -4,7 +4,7 @@
 // header and phases with one panel at a time, switched with tab. The live frame stays at least one row
 // shorter than the terminal: a frame as tall as the screen makes ink clear and redraw it on every update.
 import { Box } from "ink";
-import type { RunState } from "../state/run-state.js";
+import { isFinished, type RunState } from "../state/run-state.js";
 import { BudgetMeter } from "./BudgetMeter.js";
 import { ErrorBanner } from "./ErrorBanner.js";
 import { EventLog } from "./EventLog.js";
@@ -51,7 +51,7 @@ export function DashboardView({ state, columns, rows, panel, stopping, quitActio
   const gateRows = gateGrid(state.candidates, state.run?.methods ?? []).rows.length;
   const gatesHeight = Math.max(gateRows, 3) + 4; // title, layer header, legend, bottom border
   const wide = columns >= MIN_WIDE_COLUMNS && available - fixed - METER_HEIGHT >= Math.min(Math.max(gatesHeight, hasResult ? RESULT_STACKED_HEIGHT : 0), 12);
-  const finished = state.end !== null;
+  const finished = isFinished(state);
   const header = (
     <>
       <RunHeader state={state} width={width} />

@@ -3,7 +3,7 @@
 import { Text } from "ink";
 import type { RunState } from "../state/run-state.js";
 import { currentPhase } from "../state/run-state.js";
-import { formatScore } from "../format/describe-event.js";
+import { formatScore } from "../format/format-score.js";
 import { Panel } from "./Panel.js";
 import { theme } from "./theme.js";
 

@@ -4,7 +4,7 @@
 import { Box, Text } from "ink";
 import type { RunState } from "../state/run-state.js";
 import { formatCount } from "../format/format-count.js";
-import { formatScore } from "../format/describe-event.js";
+import { formatScore } from "../format/format-score.js";
 import { shortSite } from "../format/short-position.js";
 import { Panel } from "./Panel.js";
 import { methodColor, theme } from "./theme.js";

@@ -3,16 +3,13 @@
 import type { S3petEvent } from "@s3pet/core";
 import { formatCount } from "./format-count.js";
 import { formatDuration } from "./format-duration.js";
+import { formatScore } from "./format-score.js";
 
 export type LogLevel = "info" | "good" | "warn" | "error";
 
 export interface EventLine {
   readonly level: LogLevel;
   readonly text: string;
-}
-
-export function formatScore(score: number): string {
-  return score.toFixed(4);
 }
 
 export function describeEvent(event: S3petEvent): EventLine | null {
