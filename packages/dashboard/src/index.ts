@@ -4,6 +4,10 @@
 // --- render
 export { renderDashboard } from "./render-dashboard.js";
 export type { RenderDashboardOptions, DashboardHandle } from "./render-dashboard.js";
+export { Dashboard } from "./components/Dashboard.js";
+export type { DashboardProps } from "./components/Dashboard.js";
+export { DashboardView } from "./components/DashboardView.js";
+export type { DashboardViewProps } from "./components/DashboardView.js";
 export type { QuitAction } from "./components/KeyHints.js";
 
 // --- state

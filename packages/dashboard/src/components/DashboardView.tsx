@@ -12,7 +12,7 @@ import { GateHeatmap, gateGrid } from "./GateHeatmap.js";
 import { KeyHints, type QuitAction } from "./KeyHints.js";
 import { LossSparkline } from "./LossSparkline.js";
 import { PhaseBar } from "./PhaseBar.js";
-import { ResultPanel } from "./ResultPanel.js";
+import { ResultPanel, stackedResultHeight } from "./ResultPanel.js";
 import { RunHeader } from "./RunHeader.js";
 import { TopCandidates } from "./TopCandidates.js";
 
@@ -33,8 +33,6 @@ export interface DashboardViewProps {
 export type CompactPanel = "overview" | "gates" | "top" | "result";
 
 const METER_HEIGHT = 6; // Loss and Budget: title border + 4 lines + bottom border
-const RESULT_HEIGHT = 6;
-const RESULT_STACKED_HEIGHT = 12; // title, a few method lines, a blank line, 4 score lines, bottom border
 const MIN_WIDE_COLUMNS = 96;
 
 export function compactPanels(state: RunState): CompactPanel[] {
@@ -50,7 +48,11 @@ export function DashboardView({ state, columns, rows, panel, stopping, quitActio
   const hasResult = state.structure !== null || state.end !== null;
   const gateRows = gateGrid(state.candidates, state.run?.methods ?? []).rows.length;
   const gatesHeight = Math.max(gateRows, 3) + 4; // title, layer header, legend, bottom border
-  const wide = columns >= MIN_WIDE_COLUMNS && available - fixed - METER_HEIGHT >= Math.min(Math.max(gatesHeight, hasResult ? RESULT_STACKED_HEIGHT : 0), 12);
+  const left = Math.floor(width / 2);
+  const right = width - left;
+  // Gates beside top candidates, or beside the result once the structure is chosen.
+  const middleNeeds = Math.max(gatesHeight, hasResult ? stackedResultHeight(state, right) : 0);
+  const wide = columns >= MIN_WIDE_COLUMNS && available - fixed - METER_HEIGHT >= Math.min(middleNeeds, 12);
   const finished = isFinished(state);
   const header = (
     <>
@@ -62,10 +64,7 @@ export function DashboardView({ state, columns, rows, panel, stopping, quitActio
   const log = showLog ? <EventLog log={state.log} startTime={state.startTime} /> : null;
 
   if (wide) {
-    // Once the structure is chosen, the result takes the top candidates' place beside the heatmap.
-    const left = Math.floor(width / 2);
-    const right = width - left;
-    const middle = Math.min(Math.max(gatesHeight, hasResult ? RESULT_STACKED_HEIGHT : 0), available - fixed - METER_HEIGHT);
+    const middle = Math.min(middleNeeds, available - fixed - METER_HEIGHT);
     return (
       <>
         {log}
@@ -108,7 +107,7 @@ export function DashboardView({ state, columns, rows, panel, stopping, quitActio
         ) : name === "top" ? (
           <TopCandidates state={state} width={width} rows={body - 3} />
         ) : (
-          <ResultPanel state={state} width={width} height={RESULT_HEIGHT} />
+          <ResultPanel state={state} width={width} height={Math.min(body, stackedResultHeight(state, width))} stacked />
         )}
         <KeyHints quitAction={quitAction} panels={{ names, shown }} interactive={interactive} finished={finished} />
       </Box>

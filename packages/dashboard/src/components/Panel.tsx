@@ -24,7 +24,8 @@ export function Panel({ title, width, height, children }: PanelProps) {
         {"─".repeat(Math.max(0, width - 3 - label.length))}
         {"╮"}
       </Text>
-      <Box borderStyle="round" borderTop={false} borderColor={theme.border} flexDirection="column" paddingX={1} width={width} flexGrow={1}>
+      {/* Content taller than a fixed height is clipped, never drawn over the panel below. */}
+      <Box borderStyle="round" borderTop={false} borderColor={theme.border} flexDirection="column" paddingX={1} width={width} flexGrow={1} overflow="hidden">
         {children}
       </Box>
     </Box>

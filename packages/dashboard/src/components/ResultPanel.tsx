@@ -42,48 +42,75 @@ export function runScores(state: RunState): Scores {
   };
 }
 
+interface MethodGroup {
+  readonly method: string;
+  /** Sum of the group's parameters, formatted. */
+  readonly params: string;
+  /** `L3 attn.v`-style sites in backbone order (by layer, then in the run's candidate order). */
+  readonly sites: readonly string[];
+}
+
+const SCORES_WIDTH = 32;
+const SCORE_LINES = 4; // header, supernet, re-trained, majority
+
+/** The chosen modules grouped by method, methods in the run's order. */
+function methodGroups(state: RunState): MethodGroup[] {
+  const modules = state.structure?.modules ?? [];
+  const where = new Map(state.candidates.map((c, i) => [c.site, { layer: c.layer, position: c.position, order: i }]));
+  return [...new Set([...(state.run?.methods ?? []), ...modules.map((m) => m.method)])]
+    .map((method) => {
+      const group = modules.filter((m) => m.method === method);
+      const sites = group
+        .map((m) => where.get(m.site) ?? { layer: null, position: m.site, order: Infinity })
+        .sort((a, b) => (a.layer ?? -1) - (b.layer ?? -1) || a.order - b.order)
+        .map((s) => shortSite(s.layer, s.position));
+      return { method, params: formatCount(group.reduce((sum, m) => sum + m.params, 0)), sites };
+    })
+    .filter((g) => g.sites.length > 0);
+}
+
+const labelWidth = (groups: readonly MethodGroup[]) => Math.max(6, ...groups.map((g) => g.method.length)) + 1 + 8 + 3; // "method  params · "
+
+/** Rows the stacked panel needs at `width`, borders included (its site lists wrap). */
+export function stackedResultHeight(state: RunState, width: number): number {
+  const groups = methodGroups(state);
+  const room = Math.max(1, width - 4 - labelWidth(groups));
+  const lines = groups.reduce((n, g) => n + Math.max(1, Math.ceil(g.sites.join(", ").length / room)), 0);
+  return Math.max(1, lines) + 1 + SCORE_LINES + 2;
+}
+
 export function ResultPanel({ state, width, height, stacked = false }: ResultPanelProps) {
   const methods = state.run?.methods ?? [];
-  const modules = state.structure?.modules ?? [];
-  const groups = [...new Set([...methods, ...modules.map((m) => m.method)])]
-    .map((method) => ({ method, modules: modules.filter((m) => m.method === method) }))
-    .filter((g) => g.modules.length > 0);
-  // Sites in backbone order: by layer, then in the order the run listed its candidates.
-  const where = new Map(state.candidates.map((c, i) => [c.site, { layer: c.layer, position: c.position, order: i }]));
+  const groups = methodGroups(state);
   const scores = runScores(state);
-  const scoresWidth = 32;
-  const structureWidth = stacked ? width - 4 : Math.max(10, width - 4 - scoresWidth - 2);
-  const methodWidth = Math.max(6, ...groups.map((g) => g.method.length));
-  const title = state.structure === null ? "Result" : `Result · ${modules.length} modules, ${formatCount(state.structure.chosenParams)} / ${formatCount(state.structure.budget)} params`;
+  const structureWidth = stacked ? width - 4 : Math.max(10, width - 4 - SCORES_WIDTH - 2);
+  const methodWidth = labelWidth(groups) - 12;
+  const title =
+    state.structure === null
+      ? "Result"
+      : `Result · ${state.structure.modules.length} modules, ${formatCount(state.structure.chosenParams)} / ${formatCount(state.structure.budget)} params`;
   const structure = (
     <Box flexDirection="column" width={structureWidth} marginRight={stacked ? 0 : 2} marginBottom={stacked ? 1 : 0}>
       {groups.length === 0 ? <Text color={theme.muted}>structure not chosen yet</Text> : null}
-      {groups.map(({ method, modules: group }) => {
-        const sites = group
-          .map((m) => where.get(m.site) ?? { layer: null, position: m.site, order: Infinity })
-          .sort((a, b) => (a.layer ?? -1) - (b.layer ?? -1) || a.order - b.order)
-          .map((s) => shortSite(s.layer, s.position).replace(" ", "\u00a0")); // wrap between sites, not inside one
-        const params = formatCount(group.reduce((sum, m) => sum + m.params, 0));
-        const label = `${method.padEnd(methodWidth + 1)}${params.padStart(8)} · `;
-        return (
-          <Box key={method}>
-            <Box width={label.length} flexShrink={0}>
-              <Text>
-                <Text color={methodColor(methods, method)} bold>
-                  {method.padEnd(methodWidth + 1)}
-                </Text>
-                <Text color={theme.value}>{params.padStart(8)}</Text>
-                <Text color={theme.muted}> · </Text>
+      {groups.map(({ method, params, sites }) => (
+        <Box key={method}>
+          <Box width={labelWidth(groups)} flexShrink={0}>
+            <Text>
+              <Text color={methodColor(methods, method)} bold>
+                {method.padEnd(methodWidth + 1)}
               </Text>
-            </Box>
-            <Text wrap={stacked ? "wrap" : "truncate-end"}>{sites.join(", ")}</Text>
+              <Text color={theme.value}>{params.padStart(8)}</Text>
+              <Text color={theme.muted}> · </Text>
+            </Text>
           </Box>
-        );
-      })}
+          {/* No-break spaces inside a site, so lines wrap between sites only. */}
+          <Text wrap={stacked ? "wrap" : "truncate-end"}>{sites.map((site) => site.replace(" ", "\u00a0")).join(", ")}</Text>
+        </Box>
+      ))}
     </Box>
   );
   const table = (
-    <Box flexDirection="column" width={scoresWidth}>
+    <Box flexDirection="column" width={SCORES_WIDTH}>
       <Text color={theme.muted}>
         {"".padEnd(12)}
         {"validation".padStart(11)}
