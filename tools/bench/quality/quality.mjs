@@ -14,7 +14,8 @@
 // Jobs run N at a time (--jobs, default 2), seed by seed, so a partial grid is still balanced.
 //   npm run build && node tools/bench/quality/quality.mjs [--tasks spam,sotu-party,emoji-group]
 //     [--budgets 0.015%,0.1%,1%] [--seeds 1,2,3] [--jobs 2] [--runs-dir tools/bench/quality/runs]
-//     [--max-examples n] [--epochs n] [--max-length n] [--batch-size n] [--out f.json] [--write-docs]
+//     [--max-examples n] [--epochs n] [--max-length n] [--batch-size n] [--lr x] [--full-lr x]
+//     [--out f.json] [--write-docs]
 // Without the cap flags it is the full protocol (CLI defaults: 3 epochs, max length 128, all examples).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -42,6 +43,8 @@ const { values: flags } = parseArgs({
     epochs: { type: "string" },
     "max-length": { type: "string" },
     "batch-size": { type: "string" },
+    lr: { type: "string" },
+    "full-lr": { type: "string" },
     out: { type: "string" },
     "write-docs": { type: "boolean" },
     "dry-run": { type: "boolean" },
@@ -60,6 +63,10 @@ const PRESETS = ["lora", "adapter", "bitfit", "prefix"];
 /** Flags every run shares: the protocol (caps) and the model. */
 const protocol = [];
 for (const k of ["max-examples", "epochs", "max-length", "batch-size"]) if (flags[k] !== undefined) protocol.push(`--${k}`, flags[k]);
+// Learning rates: PET modules (and the head) use --lr; full fine-tuning --full-lr (default: --lr), as
+// a rate that suits a few thousand module parameters can wreck the whole backbone.
+const petLr = flags.lr === undefined ? [] : ["--lr", flags.lr];
+const fullLr = flags["full-lr"] === undefined ? petLr : ["--lr", flags["full-lr"]];
 if (flags.model) protocol.push("--model", flags.model);
 
 const taskArg = (task) => (existsSync(join(ROOT, "assets/tasks", task, "task.json")) ? task : `tools/bench/quality/tasks/${task}`);
@@ -72,6 +79,7 @@ for (const seed of seeds) {
   for (const task of tasks) {
     const base = ["--task", taskArg(task), "--seed", String(seed), ...protocol];
     const add = (row, budget, command, args) => {
+      args = [...(row === "full" ? fullLr : petLr), ...args];
       const runDir = join(runsDir, task, row, budget ? budget.replace("%", "pct") : "-", `seed${seed}`);
       jobs.push({ id: `${task}/${row}/${budget ?? "-"}/seed${seed}`, task, seed, row, budget, command, args: [command, ...base, ...args], runDir });
     };
@@ -99,7 +107,7 @@ for (const seed of seeds) {
           row: `transfer-from-${source}`,
           budget,
           command: "train",
-          args: ["train", "--structure", join(searched.runDir, "structure.json"), "--task", taskArg(target), "--seed", String(seed), ...protocol],
+          args: ["train", "--structure", join(searched.runDir, "structure.json"), "--task", taskArg(target), "--seed", String(seed), ...protocol, ...petLr],
           runDir,
           source,
           after: searched.id,
@@ -172,7 +180,7 @@ const report = {
   date: new Date().toISOString(),
   seconds: (Date.now() - started) / 1000,
   machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, load1AtEnd: loadavg()[0] },
-  protocol: { flags: protocol, tasks, budgets, seeds, jobs: parallel, loraRank: Object.fromEntries(budgets.map((b) => [b, Number(loraRank(b))])), transferBudget: flags["transfer-budget"] },
+  protocol: { flags: [...protocol, ...petLr], fullLr: fullLr[1] ?? null, tasks, budgets, seeds, jobs: parallel, loraRank: Object.fromEntries(budgets.map((b) => [b, Number(loraRank(b))])), transferBudget: flags["transfer-budget"] },
   summary: aggregateQuality(runs),
   runs,
 };
