@@ -1,7 +1,7 @@
 // @ts-check
 // Aggregates the quality grid's runs: per (row, budget, task) the mean and sample std over seeds of the
 // re-trained test score, the parameters used and the supernet's test score; per task the majority
-// baseline. Failed runs are counted, never averaged in.
+// baseline. Failed runs and runs not run yet are counted apart, never averaged in.
 
 /** @param {{ task: string, row: string, budget: string | null, ok: boolean, results: any }[]} runs */
 export function aggregateQuality(runs) {
@@ -10,10 +10,11 @@ export function aggregateQuality(runs) {
   const backboneParams = runs.find((r) => r.ok)?.results.backboneParams ?? null;
   for (const r of runs) {
     const key = `${r.row}|${r.budget ?? "-"}|${r.task}`;
-    const cell = cells.get(key) ?? { row: r.row, budget: r.budget, task: r.task, test: [], supernet: [], params: [], seconds: [], failed: 0 };
+    const cell = cells.get(key) ?? { row: r.row, budget: r.budget, task: r.task, test: [], supernet: [], params: [], seconds: [], failed: 0, missing: 0 };
     cells.set(key, cell);
     if (!r.ok) {
-      cell.failed++;
+      if (/^not run/.test(r.error ?? "")) cell.missing++;
+      else cell.failed++;
       continue;
     }
     cell.test.push(r.results.retrained.test);
@@ -31,6 +32,7 @@ export function aggregateQuality(runs) {
       task: c.task,
       n: c.test.length,
       failed: c.failed,
+      missing: c.missing,
       test: stats(c.test),
       supernet: c.supernet.length ? stats(c.supernet) : null,
       params: c.params.length ? mean(c.params) : null,

@@ -15,7 +15,7 @@
 //   npm run build && node tools/bench/quality/quality.mjs [--tasks spam,sotu-party,emoji-group]
 //     [--budgets 0.015%,0.1%,1%] [--seeds 1,2,3] [--jobs 2] [--runs-dir tools/bench/quality/runs]
 //     [--max-examples n] [--epochs n] [--max-length n] [--batch-size n] [--lr x] [--full-lr x]
-//     [--out f.json] [--write-docs]
+//     [--out f.json] [--write-docs] [--report-only: render what finished, start nothing]
 // Without the cap flags it is the full protocol (CLI defaults: 3 epochs, max length 128, all examples).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -48,6 +48,7 @@ const { values: flags } = parseArgs({
     out: { type: "string" },
     "write-docs": { type: "boolean" },
     "dry-run": { type: "boolean" },
+    "report-only": { type: "boolean" },
   },
   strict: true,
 });
@@ -151,6 +152,7 @@ await new Promise((resolveAll) => {
 function runJob(job) {
   const resultsFile = join(job.runDir, "results.json");
   if (existsSync(resultsFile)) return Promise.resolve({ ok: true, skipped: true, results: JSON.parse(readFileSync(resultsFile, "utf8")) });
+  if (flags["report-only"]) return Promise.resolve({ ok: false, error: "not run (yet)" });
   if (job.after && !done.get(job.after)?.ok) return Promise.resolve({ ok: false, error: `its source run ${job.after} failed` });
   mkdirSync(dirname(job.runDir), { recursive: true });
   const resume = existsSync(join(job.runDir, "cli.json")) ? ["--resume"] : [];

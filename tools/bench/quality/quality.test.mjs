@@ -20,6 +20,7 @@ describe("quality aggregation and table", () => {
     run("b", "s3pet", "1%", 1, 0.7, 10), run("b", "s3pet", "1%", 2, 0.7, 10, false),
     run("b", "random", "1%", 1, 0.7, 10), run("b", "random", "1%", 2, 0.7, 10),
     run("a", "full", null, 1, 0.95, 1000), run("b", "full", null, 1, 0.75, 1000),
+    { ...run("a", "full", null, 2, 0, 0, false), error: "not run (yet)" },
   ];
 
   it("takes mean and sample std over the seeds that finished and counts failures apart", () => {
@@ -41,9 +42,10 @@ describe("quality aggregation and table", () => {
     const md = renderQualityMarkdown(report);
     expect(md).toContain("| S3PET, mixed space (1 failed) | 1% | 10 (0.95%) | 0.850 ± 0.071 | 0.700 ± 0.000 (n=1) | 0.775 |");
     expect(md).toContain("| full fine-tuning | – | 1,000 (100%) | 0.950 ± 0.000 (n=1) | 0.750 ± 0.000 (n=1) | 0.850 |");
-    expect(md).toContain("against random structures 1 wins, 1 ties, 0 losses");
+    expect(md).toContain("against random structures 1 wins, 0 ties, 0 losses"); // task b: s3pet has 1 seed, no std
     expect(md).toContain("**Reduced grid**: every run used `--epochs 1`");
-    expect(md).toContain("b/s3pet/1%/seed2 (exit 2: boom)");
+    expect(md).toContain("Failed runs (1): b/s3pet/1%/seed2 (exit 2: boom)");
+    expect(md).toContain("**Not run (time ran out): 1 of 11 runs** (seed 2)");
   });
 });
 

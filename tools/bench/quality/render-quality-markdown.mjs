@@ -76,7 +76,7 @@ export function renderQualityMarkdown(report) {
     let win = 0, tie = 0, loss = 0;
     for (const budget of protocol.budgets) for (const t of tasks) {
       const a = cell("s3pet", budget, t), b = cell(other, budget, t);
-      if (!a?.test || !b?.test) continue;
+      if (!a?.test || !b?.test || a.n < 2 || b.n < 2) continue; // a std needs at least 2 seeds
       const d = a.test.mean - b.test.mean;
       const band = Math.max(a.test.std, b.test.std);
       if (Math.abs(d) <= band) tie++;
@@ -85,7 +85,7 @@ export function renderQualityMarkdown(report) {
     }
     return `${win} wins, ${tie} ties, ${loss} losses`;
   };
-  lines.push(`S3PET (mixed) over the ${protocol.budgets.length} budgets x ${tasks.length} tasks, where a tie is a difference within the larger std: against random structures ${duel("random")}; against LoRA-only search ${duel("s3pet-lora")}.`);
+  lines.push(`S3PET (mixed) over the ${protocol.budgets.length} budgets x ${tasks.length} tasks (cells with at least 2 seeds), where a tie is a difference within the larger std: against random structures ${duel("random")}; against LoRA-only search ${duel("s3pet-lora")}.`);
   lines.push("");
 
   // Transfer
@@ -102,7 +102,9 @@ export function renderQualityMarkdown(report) {
     }
     lines.push("");
   }
-  const failures = report.runs.filter((r) => !r.ok);
-  if (failures.length) lines.push(`Failed or missing runs (${failures.length}): ${failures.slice(0, 12).map((r) => `${r.id} (${r.error ?? "not run"})`).join("; ")}${failures.length > 12 ? "; ..." : ""}`, "");
+  const missing = report.runs.filter((r) => !r.ok && /^not run/.test(r.error ?? ""));
+  if (missing.length) lines.push(`**Not run (time ran out): ${missing.length} of ${report.runs.length} runs** (${[...new Set(missing.map((r) => `seed ${r.seed}`))].join(", ")}); the same command (without \`--report-only\`) resumes the grid and runs only these.`, "");
+  const failures = report.runs.filter((r) => !r.ok && !/^not run/.test(r.error ?? ""));
+  if (failures.length) lines.push(`Failed runs (${failures.length}): ${failures.slice(0, 12).map((r) => `${r.id} (${r.error ?? "not run"})`).join("; ")}${failures.length > 12 ? "; ..." : ""}`, "");
   return lines.join("\n");
 }
