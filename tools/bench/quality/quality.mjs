@@ -15,6 +15,7 @@
 //   npm run build && node tools/bench/quality/quality.mjs [--tasks spam,sotu-party,emoji-group]
 //     [--budgets 0.015%,0.1%,1%] [--seeds 1,2,3] [--jobs 2] [--runs-dir tools/bench/quality/runs]
 //     [--max-examples n] [--epochs n] [--max-length n] [--batch-size n] [--lr x] [--full-lr x]
+//     [--transfer-from task,...] [--order seed|priority]
 //     [--out f.json] [--write-docs] [--report-only: render what finished, start nothing]
 // Without the cap flags it is the full protocol (CLI defaults: 3 epochs, max length 128, all examples).
 import { spawn } from "node:child_process";
@@ -49,6 +50,8 @@ const { values: flags } = parseArgs({
     "write-docs": { type: "boolean" },
     "dry-run": { type: "boolean" },
     "report-only": { type: "boolean" },
+    "transfer-from": { type: "string" },
+    order: { type: "string", default: "seed" },
   },
   strict: true,
 });
@@ -96,7 +99,7 @@ for (const seed of seeds) {
   // Transfer: the structure searched on `source` re-trained on every other task (same seed, protocol).
   if (rows.has("transfer")) {
     const budget = flags["transfer-budget"];
-    for (const source of tasks) {
+    for (const source of flags["transfer-from"] ? list(flags["transfer-from"]) : tasks) {
       const searched = jobs.find((j) => j.task === source && j.seed === seed && j.row === "s3pet" && j.budget === budget);
       if (!searched) continue;
       for (const target of tasks.filter((t) => t !== source)) {
@@ -116,6 +119,13 @@ for (const seed of seeds) {
       }
     }
   }
+}
+
+// --order priority: the transfer budget's rows, the fixed structures and the transfers for every seed
+// first, then the other budgets seed by seed, so a grid cut short still has every seed of one budget.
+if (flags.order === "priority") {
+  const rank = (j) => (j.budget === null || j.budget === flags["transfer-budget"] ? 0 : 1);
+  jobs.sort((a, b) => rank(a) - rank(b) || a.seed - b.seed);
 }
 
 if (flags["dry-run"]) {
