@@ -19,7 +19,7 @@ export const search = defineCommand({
     "Ctrl-C stops after a checkpoint (a second Ctrl-C exits at once); --resume continues.",
   options,
   examples: [
-    { command: "s3pet search", description: "the default run: embedded backbone, spam task, budget 0.1%" },
+    { command: "s3pet search", description: "the default run: embedded backbone, spam task, budget 1%" },
     { command: "s3pet search --budget 5000 --methods lora,bitfit --out runs/small", description: "a 5,000-parameter budget over LoRA and BitFit" },
     { command: "s3pet search --task glue:rte:./glue/RTE --max-length 128", description: "a GLUE task from its TSV directory" },
     { command: "s3pet search --task ./mydata --text-field body --label-field tag", description: "a custom task: train/validation/test JSONL, CSV or TSV files" },

@@ -9,14 +9,14 @@ const ctx = { cwd, now: new Date("2026-11-26T21:05:01Z") };
 const MODEL = "/models/m"; // resolveRunInputs does not read the model; prepareRun does
 
 describe("resolveRunOptions", () => {
-  it("applies the defaults: spam task, seed 42, 3 epochs, budget 0.1%, a timestamped run directory", () => {
+  it("applies the defaults: spam task, seed 42, 64 tokens, 2 epochs, budget 1%, lr 3e-3, a timestamped run directory", () => {
     const o = resolveRunOptions("search", { model: MODEL }, ctx);
     expect(o.task).toBe("spam");
     expect(o.taskOptions).toEqual({ seed: 42 });
-    expect(o.maxLength).toBe(RUN_DEFAULTS.maxLength);
+    expect(o.maxLength).toBe(64);
     expect(o.methods).toBeNull();
     expect(o.outDir).toBe(join(cwd, "runs", "search-20261126-210501"));
-    expect(o.engine).toEqual({ seed: 42, resume: false, trainEpochs: 3, searchEpochs: 3, budget: "0.1%", methodOptions: {} });
+    expect(o.engine).toEqual({ seed: 42, resume: false, trainEpochs: 2, searchEpochs: 2, budget: "1%", lr: 0.003, methodOptions: {} });
     expect(o.ui).toBeUndefined();
   });
   it("maps flags to task options and engine settings", () => {
@@ -70,6 +70,11 @@ describe("resolveRunOptions", () => {
     expect(o.engine).not.toHaveProperty("searchEpochs");
     expect(o.engine).not.toHaveProperty("alphaLr");
     expect(o.engine).not.toHaveProperty("budget");
+  });
+  it("gives a random structure the default budget and full fine-tuning the paper's learning rate", () => {
+    expect(resolveRunOptions("train", { model: MODEL, structure: "random" }, ctx).engine).toMatchObject({ budget: RUN_DEFAULTS.budget, lr: RUN_DEFAULTS.lr });
+    expect(resolveRunOptions("train", { model: MODEL, structure: "full" }, ctx).engine.lr).toBe(3e-4);
+    expect(resolveRunOptions("train", { model: MODEL, structure: "full", lr: "1e-5" }, ctx).engine.lr).toBe(1e-5);
   });
   it("makes glue:<name>:<dir> and structure paths absolute, and keeps built-in names", () => {
     expect(resolveRunInputs({ model: MODEL, task: "glue:rte:glue/RTE" }, cwd).task).toBe(`glue:rte:${join(cwd, "glue/RTE")}`);
