@@ -38,6 +38,8 @@ export interface PretrainMlmOptions {
   readonly intermediate?: number;
   /** @default 8000 */
   readonly vocabSize?: number;
+  /** Std of the normal init of kernels and embeddings (config initializer_range). @default 0.02 */
+  readonly initializerRange?: number;
   /** Tokens per packed sequence; also max_position_embeddings. @default 128 */
   readonly seqLength?: number;
   /** Sequences per step. @default 16 */
@@ -167,6 +169,7 @@ class MlmRun {
       intermediateSize: o.intermediate,
       maxPositions: o.seqLength,
       typeVocabSize: 2,
+      initializerRange: o.initializerRange,
     });
     // No pooler: nothing in MLM trains it, and without one pooledOutput is the [CLS] hidden state.
     this.model = initRandomBertModel(config, { seed: rng.fork("init-encoder").nextSeed(), pooler: false });
@@ -180,7 +183,7 @@ class MlmRun {
     this.adam = new AdamW(this.params, decayed, { weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm });
     this.batches = new TrainBatches(data, o, rng);
     this.fingerprint = JSON.stringify({
-      layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: config.vocabSize,
+      layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: config.vocabSize, initializerRange: o.initializerRange,
       seqLength: o.seqLength, batchSize: o.batchSize, steps: o.steps, learningRate: o.learningRate, warmupSteps: o.warmupSteps,
       weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, maskProb: o.maskProb, seed: o.seed,
       trainTokens: data.trainTokens, trainSequences: data.train.count,
@@ -422,6 +425,7 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
     heads: options.heads ?? Math.max(1, Math.floor(hidden / HEAD_DIM)),
     intermediate: options.intermediate ?? 4 * hidden,
     vocabSize: options.vocabSize ?? 8000,
+    initializerRange: options.initializerRange ?? 0.02,
     seqLength: options.seqLength ?? 128,
     batchSize: options.batchSize ?? 16,
     learningRate: options.learningRate ?? 1e-3,
