@@ -188,7 +188,8 @@ const runs = jobs.map((j) => {
   return { id: j.id, task: j.task, seed: j.seed, row: j.row, budget: j.budget, source: j.source ?? null, command: `s3pet ${j.args.join(" ")}`, ok: o?.ok ?? false, error: o?.error ?? null, results: o?.results ?? null };
 });
 const report = {
-  command: `node tools/bench/quality/quality.mjs ${process.argv.slice(2).join(" ")}`.trim(),
+  // The grid's command: --report-only and --write-docs only re-render it.
+  command: `node tools/bench/quality/quality.mjs ${process.argv.slice(2).filter((a) => a !== "--report-only" && a !== "--write-docs").join(" ")}`.trim(),
   date: new Date().toISOString(),
   seconds: (Date.now() - started) / 1000,
   machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, load1AtEnd: loadavg()[0] },

@@ -36,7 +36,7 @@ export function renderQualityMarkdown(report) {
     "tasks and seeds; % is of the backbone's parameters.",
     "",
   );
-  lines.push(`- Command: \`${report.command}\` (${(report.seconds / 60).toFixed(0)} min of wall time for this invocation; finished runs are reused)`);
+  lines.push(`- Command: \`${report.command}\` (finished runs are reused, so it resumes; ${(report.seconds / 60).toFixed(0)} min for this invocation)`);
   lines.push(`- Date: ${report.date}`);
   lines.push(`- Machine: ${report.machine.cores} x ${report.machine.cpu}, ${report.machine.memoryGiB.toFixed(1)} GiB, Node ${report.machine.node}; ${protocol.jobs} runs in parallel; load average at the end ${report.machine.load1AtEnd.toFixed(1)}`);
   lines.push(`- Backbone: ${int(summary.backboneParams)} parameters. Tasks: ${tasks.map((t) => `\`${t}\` (majority baseline ${summary.majority[t]?.toFixed(3) ?? "–"})`).join(", ")}`);
