@@ -8,8 +8,10 @@ export const ROOT = new URL("../../", import.meta.url).pathname;
 export const BIN = join(ROOT, "packages/cli/dist/bin.js");
 /** The tiny BERT fixture (2 layers, hidden 32): fast enough for end-to-end runs in tests. */
 export const TINY_MODEL = join(ROOT, "packages/models/test-fixtures/tiny-bert-hf");
-/** Flags of a run that takes seconds: the tiny model, few examples, one epoch, short sequences. */
-export const TINY_RUN = ["--model", TINY_MODEL, "--max-examples", "48", "--epochs", "1", "--max-length", "32", "--batch-size", "8", "--budget", "1%"];
+/** Settings of a run that takes seconds: few examples, one epoch, short sequences. */
+export const TINY_SETTINGS = ["--max-examples", "48", "--epochs", "1", "--max-length", "32", "--batch-size", "8"];
+/** TINY_SETTINGS on the tiny model. */
+export const TINY_RUN = ["--model", TINY_MODEL, ...TINY_SETTINGS, "--budget", "1%"];
 
 export interface Finished {
   readonly code: number | null;

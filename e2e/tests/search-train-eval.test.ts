@@ -1,8 +1,9 @@
-// A tiny search end to end through the built CLI, then `train --structure` and `eval` on its run.
+// A tiny search end to end through the built CLI on the embedded backbone and task (tiny settings),
+// then `train --structure` and `eval` on its run; other tasks and the summary on the tiny model.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runS3pet, tempDir, TINY_RUN } from "./s3pet-process.js";
+import { runS3pet, tempDir, TINY_RUN, TINY_SETTINGS } from "./s3pet-process.js";
 
 const RESULT_KEYS = ["task", "metric", "budget", "backboneParams", "chosenParams", "structure", "supernet", "retrained", "majorityBaseline", "seconds", "peakRssMB"];
 
@@ -11,11 +12,12 @@ describe("s3pet search -> train --structure -> eval", () => {
   const run = join(dir, "search");
 
   it("search writes a complete run directory and prints results.json with --json", async () => {
-    const r = await runS3pet(["search", ...TINY_RUN, "--out", run, "--json"]);
+    const r = await runS3pet(["search", ...TINY_SETTINGS, "--out", run, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(r.stdout);
     expect(Object.keys(results)).toEqual(expect.arrayContaining(RESULT_KEYS));
-    expect(results).toMatchObject({ task: "spam", metric: "accuracy", backboneParams: 25440, budget: 254 });
+    expect(results).toMatchObject({ task: "spam", metric: "accuracy", budgetSpec: "1%" });
+    expect(results.budget).toBe(Math.floor(results.backboneParams / 100)); // the default budget: 1% of the backbone
     expect(results.chosenParams).toBeLessThanOrEqual(results.budget);
     expect(results.chosenParams).toBe(results.structure.reduce((s: number, m: { params: number }) => s + m.params, 0));
     for (const split of ["supernet", "retrained"]) {
