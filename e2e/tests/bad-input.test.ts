@@ -53,6 +53,13 @@ describe("bad input: exit 2, one line naming the input", () => {
     await expectOneLineError(["search", ...TINY_RUN, "--methods", "lora,dora", "--out", join(dir, "r4")], /^s3pet search: --methods: unknown PET method 'dora': install @s3pet\/plugin-dora/);
   });
 
+  it("a structure that does not fit the backbone, and a random structure under an impossible budget", async () => {
+    const structure = join(dir, "structure.json");
+    writeFileSync(structure, JSON.stringify({ structure: [{ site: "encoder.layer.9.attention.self.query", method: "lora", options: {}, params: 1 }] }));
+    await expectOneLineError(["train", ...TINY_RUN, "--structure", structure, "--out", join(dir, "r6")], /^s3pet train: .*structure\.json: module 0 names site 'encoder\.layer\.9\.attention\.self\.query', which this backbone does not have/);
+    await expectOneLineError(["train", ...TINY_RUN, "--structure", "random", "--budget", "5", "--out", join(dir, "r7")], /^s3pet train: budget of 5 parameters is below the cheapest candidate/);
+  });
+
   it("a bad value, a bad --config key and an existing --out", async () => {
     await expectOneLineError(["train", "--batch-size", "zero"], /^s3pet train: --batch-size must be an integer >= 1, got 'zero'$/);
     const config = join(dir, "config.json");

@@ -20,6 +20,7 @@ describe("resolveRunOptions", () => {
     expect(o.ui).toBeUndefined();
   });
   it("maps flags to task options and engine settings", () => {
+    mkdirSync(join(cwd, "data/mine"), { recursive: true });
     const o = resolveRunOptions(
       "search",
       {
@@ -76,7 +77,9 @@ describe("resolveRunOptions", () => {
     expect(resolveRunOptions("train", { model: MODEL, structure: "full" }, ctx).engine.lr).toBe(3e-4);
     expect(resolveRunOptions("train", { model: MODEL, structure: "full", lr: "1e-5" }, ctx).engine.lr).toBe(1e-5);
   });
-  it("makes glue:<name>:<dir> and structure paths absolute, and keeps built-in names", () => {
+  it("makes glue:<name>:<dir>, task and structure paths absolute, and keeps names as typed", () => {
+    expect(resolveRunInputs({ model: MODEL, task: "spam" }, cwd).task).toBe("spam");
+    expect(resolveRunInputs({ model: MODEL, task: "no/such/dir" }, cwd).task).toBe("no/such/dir");
     expect(resolveRunInputs({ model: MODEL, task: "glue:rte:glue/RTE" }, cwd).task).toBe(`glue:rte:${join(cwd, "glue/RTE")}`);
     expect(resolveRunOptions("train", { model: MODEL, structure: "runs/a/structure.json" }, ctx).structure).toBe(join(cwd, "runs/a/structure.json"));
     expect(resolveRunOptions("train", { model: MODEL, structure: "bitfit" }, ctx).structure).toBe("bitfit");

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { S3petInputError, type SearchConfig, type ShiftGradient } from "@s3pet/core";
-import { builtinTaskNames, DEFAULT_TASK, findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
+import { DEFAULT_TASK, findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
 import { methodOptionsFrom } from "./method-option-flags.js";
 import type { FlagValues } from "./run-flags.js";
 
@@ -153,8 +153,9 @@ function absoluteTaskSpec(spec: string, cwd: string): string {
     const path = dir.join(":");
     return name && path ? `glue:${name}:${resolve(cwd, path)}` : spec;
   }
-  if (builtinTaskNames().includes(spec) && !existsSync(resolve(cwd, spec))) return spec;
-  return resolve(cwd, spec);
+  const path = resolve(cwd, spec);
+  if (existsSync(path)) return path;
+  return spec; // a built-in name, or a typo that loadTask reports as typed
 }
 
 function resolveStructureFlag(value: string, cwd: string): string {

@@ -3,7 +3,7 @@
 // stop gracefully on Ctrl-C, then print the summary table or results.json.
 import { basename } from "node:path";
 import { filter, take } from "rxjs";
-import { parseBudget, runSearch, runTrain, SearchSpace, type EngineDeps, type RunHandle, type RunResult } from "@s3pet/core";
+import { parseBudget, resolveStructure, runSearch, runTrain, SearchSpace, type EngineDeps, type RunHandle, type RunResult, type StructureSpec } from "@s3pet/core";
 import type { CommandIo } from "../cli/command.js";
 import { chooseUi } from "../reporters/choose-ui.js";
 import { createReporter } from "../reporters/create-reporter.js";
@@ -13,7 +13,7 @@ import { eventLoopHook } from "./event-loop-hook.js";
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
-import { resolveStructure } from "./resolve-structure.js";
+import { structureFromFlag } from "./structure-from-flag.js";
 import { formatRunSummary } from "./summary-table.js";
 
 /**
@@ -27,6 +27,14 @@ function checkSearchSpace(options: RunOptions, prepared: PreparedRun): void {
   if (budget !== undefined && budget !== null && !countHead) space.checkBudget(parseBudget(budget, prepared.backbone.params).params, prepared.backbone.params);
 }
 
+/** The engine's resolution of a fixed structure on this backbone, run first for the same reason. */
+function checkStructure(spec: StructureSpec, options: RunOptions, prepared: PreparedRun): void {
+  const { include = [], exclude = [], methodOptions = {}, budget, countHead, seed = 0 } = options.engine;
+  const moduleBudget = budget !== undefined && budget !== null && !countHead ? parseBudget(budget, prepared.backbone.params).params : null;
+  if (spec.kind === "random" && moduleBudget === null) return; // --count-head: the engine subtracts the head first
+  resolveStructure(spec, prepared.backbone.sites, prepared.methods, { seed, include, exclude, methodOptions }, moduleBudget);
+}
+
 /** Exit code of a run stopped by Ctrl-C (it can be resumed). */
 export const EXIT_STOPPED = 130;
 
@@ -35,13 +43,15 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const requested = options.json && (options.ui ?? "tui") === "tui" ? "plain" : options.ui;
   const ui = chooseUi(requested, io.stdout, io.env);
   const prepared = await prepareRun(options);
-  if (options.command === "search") checkSearchSpace(options, prepared);
+  const structure = options.command === "train" ? structureFromFlag(options.structure!, prepared.methods) : null;
+  if (structure === null) checkSearchSpace(options, prepared);
+  else checkStructure(structure, options, prepared);
   const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [eventLoopHook, taskNotesHook(prepared.taskData.notes)] };
   const config = { ...options.engine, name: basename(options.outDir) };
   const handle: RunHandle =
     options.command === "search"
       ? runSearch(config, deps)
-      : runTrain({ ...config, structure: resolveStructure(options.structure!, prepared.methods) }, deps);
+      : runTrain({ ...config, structure: structure! }, deps);
 
   const reporter = createReporter(ui, handle.events$, { stdout: options.json ? io.stderr : io.stdout, quitAction: "stop" });
   const saveOptions = handle.events$

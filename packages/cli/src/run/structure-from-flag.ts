@@ -1,10 +1,11 @@
 // `train --structure <x>` -> core's StructureSpec: a structure.json (or a run directory holding one),
 // `random`, `full`, or the name of a preset an installed method declares (`lora`, `adapter`, ...).
+// Core's resolveStructure then turns the spec into modules on a backbone.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { S3petInputError, type PetMethod, type StructureFile, type StructureSpec } from "@s3pet/core";
 
-export function resolveStructure(value: string, methods: readonly PetMethod[]): StructureSpec {
+export function structureFromFlag(value: string, methods: readonly PetMethod[]): StructureSpec {
   if (value === "random") return { kind: "random" };
   if (value === "full") return { kind: "full" };
   if (existsSync(value)) return { kind: "modules", modules: readStructureFile(structureFilePath(value)).structure, source: structureFilePath(value) };
