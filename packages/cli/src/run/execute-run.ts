@@ -14,7 +14,7 @@ import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
 import { structureFromFlag } from "./structure-from-flag.js";
-import { formatRunSummary } from "./summary-table.js";
+import { formatRunSummary } from "./format-run-summary.js";
 
 /**
  * The search space and budget checks of the engine, run before the engine starts, so an impossible budget

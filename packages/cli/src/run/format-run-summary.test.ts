@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunResults } from "@s3pet/core";
-import { formatRunSummary } from "./summary-table.js";
+import { formatRunSummary } from "./format-run-summary.js";
 
 const results: RunResults = {
   task: "spam",
