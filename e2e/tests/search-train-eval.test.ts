@@ -27,6 +27,8 @@ describe("s3pet search -> train --structure -> eval", () => {
     for (const file of ["run.json", "events.jsonl", "candidates.json", "structure.json", "results.json", "cli.json", "adapter/adapter_config.json", "adapter/adapter_model.safetensors", "checkpoints"]) {
       expect(existsSync(join(run, file)), file).toBe(true);
     }
+    // the label mapping is saved with the run: head output i is labels[i]
+    expect(JSON.parse(readFileSync(join(run, "cli.json"), "utf8")).task).toMatchObject({ name: "spam", labels: ["ham", "spam"], sizes: { train: 48, validation: 48, test: 48 } });
     const events = readFileSync(join(run, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(events[0].type).toBe("run-start");
     expect(events.at(-1)).toMatchObject({ type: "run-end", status: "done" });

@@ -4,11 +4,12 @@
 import { basename } from "node:path";
 import { filter, take } from "rxjs";
 import { parseBudget, resolveStructure, runSearch, runTrain, SearchSpace, type EngineDeps, type RunHandle, type RunResult, type StructureSpec } from "@s3pet/core";
+import { SPLIT_NAMES, type TaskData } from "@s3pet/data";
 import type { CommandIo } from "../cli/command.js";
 import { chooseUi } from "../reporters/choose-ui.js";
 import { createReporter } from "../reporters/create-reporter.js";
 import type { RunOptions } from "../run-config/resolve-run-options.js";
-import { writeSavedRunOptions } from "../run-config/saved-run-options.js";
+import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-options.js";
 import { eventLoopHook } from "./event-loop-hook.js";
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
@@ -35,6 +36,18 @@ function checkStructure(spec: StructureSpec, options: RunOptions, prepared: Prep
   resolveStructure(spec, prepared.backbone.sites, prepared.methods, { seed, include, exclude, methodOptions }, moduleBudget);
 }
 
+function savedTask(task: TaskData): SavedTask {
+  return {
+    name: task.name,
+    kind: task.kind,
+    metric: task.metric.name,
+    labels: task.labelSpace?.toJSON() ?? null,
+    sources: task.sources,
+    sizes: Object.fromEntries(SPLIT_NAMES.map((s) => [s, task.splits[s].length])),
+    notes: task.notes,
+  };
+}
+
 /** Exit code of a run stopped by Ctrl-C (it can be resumed). */
 export const EXIT_STOPPED = 130;
 
@@ -56,7 +69,7 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const reporter = createReporter(ui, handle.events$, { stdout: options.json ? io.stderr : io.stdout, quitAction: "stop" });
   const saveOptions = handle.events$
     .pipe(filter((e) => e.type === "run-start"), take(1))
-    .subscribe(() => writeSavedRunOptions(options.outDir, { command: options.command, flags: options.flags }));
+    .subscribe(() => writeSavedRunOptions(options.outDir, { command: options.command, flags: options.flags, task: savedTask(prepared.taskData) }));
   const uninstall = installInterruptHandler(() => handle.stop(), (message) => io.stderr.write(`${message}\n`));
 
   let result: RunResult;
