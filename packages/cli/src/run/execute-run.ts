@@ -66,7 +66,11 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
       ? runSearch(config, deps)
       : runTrain({ ...config, structure: structure! }, deps);
 
-  const reporter = createReporter(ui, handle.events$, { stdout: options.json ? io.stderr : io.stdout, quitAction: "stop" });
+  const reporter = createReporter(ui, handle.events$, {
+    stdout: options.json ? io.stderr : io.stdout,
+    quitAction: "stop",
+    onQuit: () => handle.stop(),
+  });
   const saveOptions = handle.events$
     .pipe(filter((e) => e.type === "run-start"), take(1))
     .subscribe(() => writeSavedRunOptions(options.outDir, { command: options.command, flags: options.flags, task: savedTask(prepared.taskData) }));
