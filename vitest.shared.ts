@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],
+    globalSetup: [new URL("./vitest.global-setup.ts", import.meta.url).pathname],
     reporters: ["default", "json"],
     outputFile: { json: "test-results.json" },
     testTimeout: 60_000,

@@ -5,11 +5,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { inject, injectable } from "tsyringe";
 import { EngineDepsToken, RunConfigToken } from "../di/tokens.js";
-import { BudgetError } from "../errors/s3pet-error.js";
 import { HookRunner } from "../hooks/hook-runner.js";
 import { BiLevelSearch, type SearchCheckpointBody } from "../search/bi-level-search.js";
 import { discretizeGreedy } from "../search/discretize-greedy.js";
-import { parseBudget } from "../search/parse-budget.js";
+import { moduleBudget as moduleBudgetOf, parseBudget } from "../search/parse-budget.js";
 import { SearchSpace } from "../search/search-space.js";
 import { Evaluator } from "../train/evaluator.js";
 import { chosenModules } from "../train/resolve-structure.js";
@@ -79,10 +78,7 @@ export class SearchRun {
       space = SearchSpace.build(backbone.sites(), deps.methods, config);
       budget = parseBudget(config.budget!, backboneParams);
       headParams = countHeadParams(deps, config.seed);
-      moduleBudget = config.countHead ? budget.params - headParams : budget.params;
-      if (config.countHead && moduleBudget <= 0) {
-        throw new BudgetError(`budget of ${budget.params} parameters does not cover the task head (${headParams}) that --count-head puts inside it; raise --budget`);
-      }
+      moduleBudget = moduleBudgetOf(budget, headParams, config.countHead);
       space.checkBudget(moduleBudget, backboneParams, config.countHead ? `budget minus the head (${headParams})` : "budget");
     } catch (error) {
       backbone.dispose();

@@ -4,9 +4,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { inject, injectable } from "tsyringe";
 import { EngineDepsToken, RunConfigToken } from "../di/tokens.js";
-import { BudgetError } from "../errors/s3pet-error.js";
 import { HookRunner } from "../hooks/hook-runner.js";
-import { parseBudget, type Budget } from "../search/parse-budget.js";
+import { moduleBudget, parseBudget, type Budget } from "../search/parse-budget.js";
 import { candidateInfo } from "../search/search-space.js";
 import { Evaluator } from "../train/evaluator.js";
 import { chosenModules, resolveStructure } from "../train/resolve-structure.js";
@@ -53,11 +52,8 @@ export class TrainRun {
     try {
       budget = config.budget === null ? null : parseBudget(config.budget, backboneParams);
       headParams = countHeadParams(deps, config.seed);
-      const moduleBudget = budget === null ? null : budget.params - (config.countHead ? headParams : 0);
-      if (moduleBudget !== null && moduleBudget <= 0) {
-        throw new BudgetError(`budget of ${budget!.params} parameters does not cover the task head (${headParams}) that --count-head puts inside it; raise --budget`);
-      }
-      resolved = resolveStructure(config.structure, backbone.sites(), deps.methods, config, moduleBudget);
+      const modules = budget === null ? null : moduleBudget(budget, headParams, config.countHead);
+      resolved = resolveStructure(config.structure, backbone.sites(), deps.methods, config, modules);
     } finally {
       backbone.dispose();
     }

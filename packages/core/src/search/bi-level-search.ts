@@ -218,18 +218,8 @@ export class BiLevelSearch {
       const a = alphaHost();
       const s = sgs.solve(a);
       const pHost = Float32Array.from(s.p);
-      const test = this.evaluator.evaluate("test", (batch) => model.forward(batch, tf.tensor1d(pHost)));
-      await this.hooks.publish({
-        type: "eval",
-        time: Date.now(),
-        phase: "search",
-        step: result.progress.best?.step ?? result.progress.step,
-        split: "test",
-        metric: task.objective.metric,
-        score: test.score,
-        loss: test.loss,
-        best: false,
-      });
+      const step = result.progress.best?.step ?? result.progress.step;
+      const test = await this.evaluator.publishTest(this.hooks, "search", step, (batch) => model.forward(batch, tf.tensor1d(pHost)));
       return {
         status: "done",
         alpha: a,

@@ -36,3 +36,13 @@ export function parseBudget(spec: number | string, backboneParams: number): Budg
 export function formatPercent(params: number, backboneParams: number): string {
   return `${Number(((100 * params) / backboneParams).toPrecision(3))}%`;
 }
+
+/** What the PET modules may use of B: all of it, or B minus the task head under --count-head. */
+export function moduleBudget(budget: Budget, headParams: number, countHead: boolean): number {
+  if (!countHead) return budget.params;
+  const left = budget.params - headParams;
+  if (left <= 0) {
+    throw new BudgetError(`budget of ${budget.params} parameters does not cover the task head (${headParams}) that --count-head puts inside it; raise --budget`);
+  }
+  return left;
+}

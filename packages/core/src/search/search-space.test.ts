@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BudgetError, PluginError, S3petInputError } from "../errors/s3pet-error.js";
 import { SyntheticBackbone, tbias, tgain, tlow } from "../run/testing/planted-task.js";
-import { parseBudget } from "./parse-budget.js";
+import { moduleBudget, parseBudget } from "./parse-budget.js";
 import { SearchSpace } from "./search-space.js";
 
 const backbone = new SyntheticBackbone();
@@ -19,6 +19,17 @@ describe("parseBudget", () => {
     for (const bad of ["abc", "-5", "0", "12 k", "", "150%"]) expect(() => parseBudget(bad, 1000)).toThrow(BudgetError);
     expect(() => parseBudget("abc", 1000)).toThrow("budget 'abc' is not a positive parameter count or percentage (set --budget, e.g. 12000 or 0.01%)");
     expect(() => parseBudget("0.0001%", 1000)).toThrow(/below one parameter/);
+  });
+});
+
+describe("moduleBudget", () => {
+  it("leaves the modules all of B, or B minus the head under --count-head, and refuses a head that fills B", () => {
+    const b = parseBudget(1000, 1_000_000);
+    expect(moduleBudget(b, 258, false)).toBe(1000);
+    expect(moduleBudget(b, 258, true)).toBe(742);
+    expect(() => moduleBudget(b, 1000, true)).toThrow(
+      "budget of 1000 parameters does not cover the task head (1000) that --count-head puts inside it; raise --budget",
+    );
   });
 });
 

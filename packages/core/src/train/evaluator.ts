@@ -5,6 +5,8 @@ import * as tf from "@tensorflow/tfjs";
 import { inject, injectable } from "tsyringe";
 import type { EncodedBatch } from "../backbone/backbone.js";
 import { EngineDepsToken, RunConfigToken } from "../di/tokens.js";
+import type { PhaseName } from "../events/events.js";
+import type { HookRunner } from "../hooks/hook-runner.js";
 import type { EngineDeps } from "../run/engine-deps.js";
 import type { ResolvedRunConfig } from "../run/run-config.js";
 import type { Dataset, TaskObjective } from "../task/task.js";
@@ -29,6 +31,14 @@ export class Evaluator {
   /** Scores `forward` (logits of a batch, called inside tf.tidy) on a split. */
   evaluate(split: SplitName, forward: (batch: EncodedBatch) => tf.Tensor2D): EvalScore {
     return scoreDataset(this.deps.task[split], this.deps.task.objective, forward, this.config.evalBatchSize, this.config.maxEvalExamples);
+  }
+
+  /** Scores the test split and publishes it as `phase`'s closing `eval` event (the score results.json reports). */
+  async publishTest(hooks: HookRunner, phase: PhaseName, step: number, forward: (batch: EncodedBatch) => tf.Tensor2D): Promise<EvalScore> {
+    const test = this.evaluate("test", forward);
+    const metric = this.deps.task.objective.metric;
+    await hooks.publish({ type: "eval", time: Date.now(), phase, step, split: "test", metric, score: test.score, loss: test.loss, best: false });
+    return test;
   }
 
   /** The majority-class (or mean) predictor's test score; 0 where the metric is undefined for it. */

@@ -148,18 +148,8 @@ export class Trainer {
 
       if (best) restoreParams(params, best, "best checkpoint");
       await this.hooks.publish({ type: "phase", time: Date.now(), phase: "test", totalSteps: 0 });
-      const test = this.evaluator.evaluate("test", (batch) => model.forward(batch, null));
-      await this.hooks.publish({
-        type: "eval",
-        time: Date.now(),
-        phase: "test",
-        step: result.progress.best?.step ?? result.progress.step,
-        split: "test",
-        metric: task.objective.metric,
-        score: test.score,
-        loss: test.loss,
-        best: false,
-      });
+      const step = result.progress.best?.step ?? result.progress.step;
+      const test = await this.evaluator.publishTest(this.hooks, "test", step, (batch) => model.forward(batch, null));
       input.save(model);
       return { status: "done", scores: { validation: bestScore ?? NaN, test: test.score }, steps: result.progress.step, trainedParams, headParams };
     } finally {

@@ -35,7 +35,9 @@ describe("BudgetMeter", () => {
 
   it("says so when the run has no budget", () => {
     const state = fixtureState((e) => e.type === "run-start");
-    const frame = strip(render(<BudgetMeter state={{ ...state, run: { ...state.run!, budget: null } }} width={70} />).lastFrame());
-    expect(frame).toContain("no budget (fixed structure or full fine-tuning)");
+    const frame = (methods: string[]) =>
+      strip(render(<BudgetMeter state={{ ...state, run: { ...state.run!, budget: null, methods } }} width={70} />).lastFrame());
+    expect(frame(["lora"])).toContain("fixed structure: no budget");
+    expect(frame([])).toContain("full fine-tuning: no budget");
   });
 });

@@ -31,7 +31,7 @@ export function BudgetMeter({ state, width, height }: BudgetMeterProps) {
   return (
     <Panel title="Budget" width={width} height={height}>
       {budget === null ? (
-        <Text color={theme.muted}>no budget (fixed structure or full fine-tuning)</Text>
+        <Text color={theme.muted}>{state.run?.methods.length === 0 ? "full fine-tuning: no budget" : "fixed structure: no budget"}</Text>
       ) : (
         <>
           <Text wrap="truncate-end">

@@ -27,6 +27,16 @@ describe("describeEvent", () => {
     expect(lines.at(-1)).toBe("good: run done in 45s · test 0.9283");
   });
 
+  it("names a train run's fixed structure and full fine-tuning apart", () => {
+    const start = fixtureEvents()[0]!;
+    if (start.type !== "run-start") throw new Error("fixture starts with run-start");
+    const train = (budget: number | null, methods: string[], n: number) =>
+      describeEvent({ ...start, run: { ...start.run, command: "train", name: "t", budget, methods }, candidates: start.candidates.slice(0, n) })!.text;
+    expect(train(null, ["lora"], 8)).toBe("train t started: 8 modules (lora), fixed structure, no budget");
+    expect(train(null, [], 0)).toBe("train t started: full fine-tuning");
+    expect(train(1_833, ["lora", "bitfit"], 5)).toBe("train t started: 5 modules (lora, bitfit), budget 1,833 params");
+  });
+
   it("returns null for progress events", () => {
     const progress: S3petEvent[] = [
       { type: "step", time: T, phase: "search", step: 1, totalSteps: 2, loss: 1, lr: 1, tokensPerSecond: 1 },

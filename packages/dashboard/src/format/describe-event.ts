@@ -16,8 +16,11 @@ export function describeEvent(event: S3petEvent): EventLine | null {
   switch (event.type) {
     case "run-start": {
       const { run, candidates } = event;
-      const space = candidates.length > 0 ? `${candidates.length} candidates (${run.methods.join(", ")}), ` : "";
-      const budget = run.budget === null ? "no budget (full fine-tuning)" : `budget ${formatCount(run.budget)} params`;
+      // A search's candidates are its space; a train run's are the modules of its fixed structure.
+      const noun = run.command === "search" ? "candidates" : "modules";
+      const space = candidates.length > 0 ? `${candidates.length} ${noun} (${run.methods.join(", ")}), ` : "";
+      const budget =
+        run.budget !== null ? `budget ${formatCount(run.budget)} params` : candidates.length > 0 ? "fixed structure, no budget" : "full fine-tuning";
       return { level: "info", text: `${run.command} ${run.name} ${event.resumed ? "resumed" : "started"}: ${space}${budget}` };
     }
     case "phase":
