@@ -73,12 +73,22 @@ describe("lora", () => {
     const x = tf.ones([4, site.dIn]) as tf.Tensor2D;
     const delta = () => tf.tidy(() => (module.contribution.kind === "linear" ? module.contribution.delta(x, x) : x).dataSync());
     expect(Array.from(delta())).toEqual(Array.from(delta())); // evaluation (the default): deterministic
-    module.setTraining!(true);
+    module.setTraining!(true, 7);
     const [first, second] = [delta(), delta()];
     expect(Array.from(first)).not.toEqual(Array.from(second)); // a new mask per training forward
+    module.setTraining!(true, 8);
+    const next = delta();
+    expect(Array.from(next)).not.toEqual(Array.from(first)); // and per step
+    // A resumed run (a fresh module, same seed and weights) re-entering step 7 draws the same masks.
+    const resumed = lora.create(site, options({ dropout: 0.5 }), { seed: 4 });
+    resumed.load(module.weights);
+    resumed.setTraining!(true, 7);
+    const again = tf.tidy(() => (resumed.contribution.kind === "linear" ? resumed.contribution.delta(x, x) : x).dataSync());
+    expect(Array.from(again)).toEqual(Array.from(first));
     module.setTraining!(false);
     x.dispose();
     module.dispose();
+    resumed.dispose();
   });
 
   it("offers the r=8 query/value preset", () => {

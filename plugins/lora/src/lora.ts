@@ -35,20 +35,26 @@ export const lora = definePetMethod({
       lora_B: zerosVariable(`${NAME}@${site.name}/lora_B`, [o.rank, site.dOut]), // [r, dOut]
     };
     let training = false;
-    let dropoutCalls = 0; // a fresh dropout mask per training forward, reproducible from the seed
+    let step = 0;
+    let forwards = 0; // training forwards in this step (a search step runs two)
     const module: PetModule = {
       weights,
       contribution: {
         kind: "linear",
         delta(x) {
           // x: [N, dIn] with N = batch * tokens
-          const xIn = training && o.dropout > 0 ? tf.dropout(x, o.dropout, undefined, init.seed + ++dropoutCalls) : x;
+          // A fresh mask per training forward, a function of (seed, step, forward) only: resume-exact.
+          const xIn = training && o.dropout > 0 ? tf.dropout(x, o.dropout, undefined, dropoutSeed(init.seed, step, ++forwards)) : x;
           const xa = tf.matMul(xIn, weights.lora_A); // [N, r]
           return tf.mul(tf.matMul(xa, weights.lora_B), scale); // [N, dOut]
         },
       },
       load: (saved) => assignWeights(`${NAME}@${site.name}`, weights, saved),
-      setTraining: (on) => void (training = on),
+      setTraining(on, k = 0) {
+        training = on;
+        step = k;
+        forwards = 0;
+      },
       dispose: () => tf.dispose(Object.values(weights)),
     };
     return module;
@@ -64,6 +70,11 @@ export const lora = definePetMethod({
     },
   ],
 });
+
+/** The dropout seed of a module's `forward`-th training forward at `step`; distinct for every pair. */
+function dropoutSeed(seed: number, step: number, forward: number): number {
+  return (seed * 1_000_003 + step) * 4 + forward; // a step has at most 2 forwards (search: A and W)
+}
 
 /** W + z · A B · alpha/r as a new tensor: the frozen kernel `weight` [dIn, dOut] with the update folded in. */
 export function mergeLora(module: PetModule, options: LoraOptions, weight: tf.Tensor2D, gate = 1): tf.Tensor2D {

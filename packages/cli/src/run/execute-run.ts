@@ -10,7 +10,6 @@ import { chooseUi } from "../reporters/choose-ui.js";
 import { createReporter } from "../reporters/create-reporter.js";
 import type { RunOptions } from "../run-config/resolve-run-options.js";
 import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-options.js";
-import { eventLoopHook } from "./event-loop-hook.js";
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
@@ -59,7 +58,7 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const structure = options.command === "train" ? structureFromFlag(options.structure!, prepared.methods) : null;
   if (structure === null) checkSearchSpace(options, prepared);
   else checkStructure(structure, options, prepared);
-  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [eventLoopHook, taskNotesHook(prepared.taskData.notes)] };
+  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [taskNotesHook(prepared.taskData.notes)] };
   const config = { ...options.engine, name: basename(options.outDir) };
   const handle: RunHandle =
     options.command === "search"

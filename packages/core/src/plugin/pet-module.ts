@@ -64,7 +64,9 @@ export interface PetModule {
   /** Overwrite the weights with saved values (shapes checked; error names the weight). */
   load(weights: Readonly<Record<string, tf.Tensor>>): void;
   /** Called when the engine switches between training (true) and evaluation; modules with dropout
-   *  use it. A module starts in evaluation mode, so inference and the no-op checks are deterministic. */
-  setTraining?(training: boolean): void;
+   *  use it. A module starts in evaluation mode, so inference and the no-op checks are deterministic.
+   *  `step` is the phase's step number while training (1-based, the same step after a resume): seed
+   *  train-time randomness from it, and a resumed run draws exactly the masks the uninterrupted one did. */
+  setTraining?(training: boolean, step?: number): void;
   dispose(): void;
 }

@@ -251,6 +251,17 @@ describe("runSearch: stop and resume", () => {
     expect(resumed.result.results!.supernet).toEqual(reference.result.results!.supernet);
   });
 
+  it("yields to the event loop between steps: a timer set at the start stops the run mid-search", async () => {
+    const handle = runSearch(FAST, deps(freshDir()));
+    const steps: StepEvent[] = [];
+    handle.events$.subscribe((e) => void (e.type === "step" && steps.push(e)));
+    setTimeout(() => handle.stop(), 0); // fires only if the engine gives the event loop a turn
+    expect(await handle.result).toMatchObject({ status: "stopped", results: null });
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.at(-1)!.phase).toBe("search");
+    expect(steps.at(-1)!.step).toBeLessThan(steps.at(-1)!.totalSteps);
+  });
+
   it("a run killed right after any checkpoint (search or re-training) resumes to the same result", async () => {
     const reference = await search(FAST, deps(freshDir()));
     const out = freshDir();

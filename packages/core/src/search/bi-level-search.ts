@@ -156,7 +156,7 @@ export class BiLevelSearch {
         evalEvery: config.evalEvery ?? wStream.batchesPerEpoch,
         start,
         step: (k) => {
-          model.setTraining(true);
+          model.setTraining(true, k);
           const aBatch = task.train.batch(aStream.next());
           const wBatch = task.train.batch(wStream.next());
           // 1. structure step on A (module weights fixed)

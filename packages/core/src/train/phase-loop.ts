@@ -103,6 +103,10 @@ export class PhaseLoop {
         lr: out.lr,
         tokensPerSecond: out.tokens / seconds,
       });
+      // A macrotask turn after every step: the step itself is synchronous tensor work and the hooks
+      // settle as microtasks, so without it timers, signals (Ctrl-C) and a UI in the same process
+      // would wait for the whole run. Costs microseconds per step.
+      await new Promise<void>((resolve) => setImmediate(resolve));
 
       // Evaluate on schedule, at the last step, and before a requested early end (so a best exists).
       const evaluate = k % spec.evalEvery === 0 || k === total || this.control.peekEndPhase() !== null;

@@ -118,7 +118,7 @@ export class Trainer {
         step: (k) => {
           const batch: LabeledBatch = task.train.batch(stream.next());
           const lr = opt.lrNow();
-          model.setTraining(true);
+          model.setTraining(true, k);
           const loss = minimizeStep(opt, () => taskLoss(task.objective, model.forward(batch, null), batch.labels), label(k));
           model.setTraining(false);
           return { loss, lr, tokens: batch.attentionMask.reduce((s, v) => s + v, 0) };

@@ -57,9 +57,9 @@ export class TunedModel {
     return this.head.apply(out);
   }
 
-  /** Switches modules with train-time behaviour (dropout) between training and evaluation. */
-  setTraining(training: boolean): void {
-    for (const m of this.modules) m.module.setTraining?.(training);
+  /** Switches modules with train-time behaviour (dropout) between training (at step k) and evaluation. */
+  setTraining(training: boolean, step?: number): void {
+    for (const m of this.modules) m.module.setTraining?.(training, step);
   }
 
   /** Module weights as `<candidate key>/<weight>`, in candidate order. */
