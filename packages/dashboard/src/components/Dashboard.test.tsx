@@ -20,8 +20,8 @@ describe("Dashboard", () => {
     const events = fixtureEvents();
     const firstGates = events.findIndex((e) => e.type === "gates");
     for (const e of events.slice(0, firstGates + 2)) events$.next(e);
-    await nextFrame();
-    const frame = strip(lastFrame());
+    // Frames are drawn on a timer: wait for the one with the first gates (a loaded machine is slower).
+    const frame = await frameWhen(lastFrame, (f) => f.includes("Gates p · step 10"));
     expect(frame).toContain("search-20260101-120000 ● searching");
     expect(frame).toMatch(/search +━+.* 10\/200 +5%/);
     expect(frame).toContain("Gates p · step 10");

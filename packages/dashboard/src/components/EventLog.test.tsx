@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render } from "ink-testing-library";
 import type { S3petEvent } from "@s3pet/core";
 import { reduceRunState } from "../state/reduce-run-state.js";
-import { fixtureState, nextFrame, strip } from "../testing/render-frame.js";
+import { fixtureState, frameWhen, strip } from "../testing/render-frame.js";
 import { EventLog } from "./EventLog.js";
 
 afterEach(cleanup);
@@ -31,8 +31,7 @@ describe("EventLog", () => {
     ];
     state = more.reduce(reduceRunState, state);
     rerender(<EventLog log={state.log} startTime={state.startTime} />);
-    await nextFrame();
-    const lines = strip(lastFrame()).split("\n").filter((l) => l !== "");
+    const lines = (await frameWhen(lastFrame, (f) => f.includes("prefix:kv-norm"))).split("\n").filter((l) => l !== "");
     expect(lines.filter((l) => l.includes("phase search"))).toHaveLength(1);
     expect(lines.slice(-2)).toEqual(["     2s fatal error: disk full while writing checkpoint", '     3s prefix:kv-norm {"layer":2,"norm":1.25}']);
   });
