@@ -14,7 +14,7 @@
 // Jobs run N at a time (--jobs, default 2), seed by seed, so a partial grid is still balanced.
 //   npm run build && node tools/bench/quality/quality.mjs [--tasks spam,sotu-party,emoji-group]
 //     [--budgets 0.015%,0.1%,1%] [--seeds 1,2,3] [--jobs 2] [--runs-dir tools/bench/quality/runs]
-//     [--max-examples n] [--epochs n] [--max-length n] [--batch-size n] [--lr x] [--full-lr x]
+//     [--max-examples n] [--epochs n] [--search-epochs n] [--max-length n] [--batch-size n] [--lr x] [--full-lr x]
 //     [--transfer-from task,...] [--order seed|priority]
 //     [--out f.json] [--write-docs] [--report-only: render what finished, start nothing]
 // Without the cap flags it is the full protocol (CLI defaults: 3 epochs, max length 128, all examples).
@@ -42,6 +42,7 @@ const { values: flags } = parseArgs({
     "runs-dir": { type: "string", default: join(ROOT, "tools/bench/quality/runs") },
     "max-examples": { type: "string" },
     epochs: { type: "string" },
+    "search-epochs": { type: "string" },
     "max-length": { type: "string" },
     "batch-size": { type: "string" },
     lr: { type: "string" },
@@ -71,6 +72,8 @@ for (const k of ["max-examples", "epochs", "max-length", "batch-size"]) if (flag
 // a rate that suits a few thousand module parameters can wreck the whole backbone.
 const petLr = flags.lr === undefined ? [] : ["--lr", flags.lr];
 const fullLr = flags["full-lr"] === undefined ? petLr : ["--lr", flags["full-lr"]];
+// Search runs only: a longer structure search than re-training (the ablation of the search's length).
+const searchOnly = flags["search-epochs"] === undefined ? [] : ["--search-epochs", flags["search-epochs"]];
 if (flags.model) protocol.push("--model", flags.model);
 
 const taskArg = (task) => (existsSync(join(ROOT, "assets/tasks", task, "task.json")) ? task : `tools/bench/quality/tasks/${task}`);
@@ -83,7 +86,7 @@ for (const seed of seeds) {
   for (const task of tasks) {
     const base = ["--task", taskArg(task), "--seed", String(seed), ...protocol];
     const add = (row, budget, command, args) => {
-      args = [...(row === "full" ? fullLr : petLr), ...args];
+      args = [...(row === "full" ? fullLr : petLr), ...(command === "search" ? searchOnly : []), ...args];
       const runDir = join(runsDir, task, row, budget ? budget.replace("%", "pct") : "-", `seed${seed}`);
       jobs.push({ id: `${task}/${row}/${budget ?? "-"}/seed${seed}`, task, seed, row, budget, command, args: [command, ...base, ...args], runDir });
     };
@@ -193,7 +196,7 @@ const report = {
   date: new Date().toISOString(),
   seconds: (Date.now() - started) / 1000,
   machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, load1AtEnd: loadavg()[0] },
-  protocol: { flags: [...protocol, ...petLr], fullLr: fullLr[1] ?? null, tasks, budgets, seeds, jobs: parallel, loraRank: Object.fromEntries(budgets.map((b) => [b, Number(loraRank(b))])), transferBudget: flags["transfer-budget"] },
+  protocol: { flags: [...protocol, ...petLr], searchFlags: searchOnly, fullLr: fullLr[1] ?? null, tasks, budgets, seeds, jobs: parallel, loraRank: Object.fromEntries(budgets.map((b) => [b, Number(loraRank(b))])), transferBudget: flags["transfer-budget"] },
   summary: aggregateQuality(runs),
   runs,
 };
