@@ -17,6 +17,7 @@
 //     [--max-examples n] [--epochs n] [--search-epochs n] [--max-length n] [--batch-size n] [--lr x] [--full-lr x]
 //     [--transfer-from task,...] [--order seed|priority]
 //     [--out f.json] [--write-docs] [--report-only: render what finished, start nothing]
+//   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: the markdown of a saved report
 // Without the cap flags it is the full protocol (CLI defaults: 3 epochs, max length 128, all examples).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -51,11 +52,20 @@ const { values: flags } = parseArgs({
     "write-docs": { type: "boolean" },
     "dry-run": { type: "boolean" },
     "report-only": { type: "boolean" },
+    render: { type: "string" },
     "transfer-from": { type: "string" },
     order: { type: "string", default: "seed" },
   },
   strict: true,
 });
+
+// --render: a saved report's markdown (its own command, date and run time), nothing run or rewritten.
+if (flags.render) {
+  const markdown = renderQualityMarkdown(JSON.parse(readFileSync(flags.render, "utf8")));
+  process.stdout.write(`${markdown}\n`);
+  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "quality", markdown);
+  process.exit(0);
+}
 
 const started = Date.now();
 const tasks = list(flags.tasks);
