@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { mulberry32, shuffle } from "../seeded.mjs";
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -26,25 +27,6 @@ const MAX_WORDS = Number(args.words);
 const OUT = resolve(args.out);
 /** Examples per split and class: ham is the majority (55 %), as in real mail but not overwhelmingly. */
 const SPLITS = { train: { ham: 825, spam: 675 }, validation: { ham: 165, spam: 135 }, test: { ham: 330, spam: 270 } };
-
-// --- seeded PRNG (mulberry32) and Fisher-Yates; the script stays plain node with no build step
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function shuffle(items, rand) {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
-}
 
 // --- a small MIME reader: enough for this corpus (single part, multipart/*, QP, base64, RFC 2047)
 function splitHeaderBody(raw) {

@@ -7,19 +7,10 @@
 // that sum n_i p_i = budget, and the structure is the greedy first-fit of §6, as the engine computes them.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { mulberry32 } from "../../../tools/seeded.mjs";
 
 const outDir = join(dirname(new URL(import.meta.url).pathname), "search-run");
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(7);
 const noise = () => (rand() - 0.5) * 2;
 

@@ -1,18 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
+import { SeededRng } from "../random/seeded-rng.js";
 import { ShiftedGlobalSigmoid, sigmoid, solveShift, SHIFT_TOLERANCE } from "./shifted-global-sigmoid.js";
-
-/** A small deterministic generator for test data (mulberry32). */
-function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function softCount(p: ArrayLike<number>, counts: readonly number[]): number {
   let s = 0;
@@ -22,7 +11,8 @@ function softCount(p: ArrayLike<number>, counts: readonly number[]): number {
 
 describe("solveShift", () => {
   it("holds the budget within 1e-6 relative for random alpha and counts spanning 4 orders of magnitude", () => {
-    const r = rand(7);
+    const rng = new SeededRng(7);
+    const r = () => rng.next();
     for (let trial = 0; trial < 200; trial++) {
       const C = 1 + Math.floor(r() * 300);
       const counts = Array.from({ length: C }, () => Math.max(1, Math.round(10 ** (1 + 4 * r())))); // 10 .. 100000

@@ -7,7 +7,7 @@
 //   node tools/bench/quality/tasks/make-emoji-group-task.mjs [--seed 1] [--out tools/bench/quality/tasks/emoji-group]
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { mulberry32, shuffle, writeTask } from "./seeded.mjs";
+import { mulberry32, shuffle, writeTask } from "../../../seeded.mjs";
 
 const { values: flags } = parseArgs({
   options: {

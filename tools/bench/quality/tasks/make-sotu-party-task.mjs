@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { mulberry32, shuffle, writeTask } from "./seeded.mjs";
+import { mulberry32, shuffle, writeTask } from "../../../seeded.mjs";
 
 const { values: flags } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 // @ts-check
-// The seeded PRNG and helpers the task builders share (mulberry32, as tools/assets/make-spam-task.mjs),
+// The seeded PRNG (mulberry32) and helpers the plain-node data scripts share (task builders, test fixtures),
 // so every generated file is reproducible byte for byte from its seed.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
