@@ -61,9 +61,7 @@ const { values: flags } = parseArgs({
 
 // --render: a saved report's markdown (its own command, date and run time), nothing run or rewritten.
 if (flags.render) {
-  const markdown = renderQualityMarkdown(JSON.parse(readFileSync(flags.render, "utf8")));
-  process.stdout.write(`${markdown}\n`);
-  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "quality", markdown);
+  publishMarkdown(JSON.parse(readFileSync(flags.render, "utf8")));
   process.exit(0);
 }
 
@@ -211,9 +209,14 @@ const report = {
   runs,
 };
 if (flags.out) writeJsonAtomic(flags.out, report);
-const markdown = renderQualityMarkdown(report);
-process.stdout.write(`${markdown}\n`);
-if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "quality", markdown);
+publishMarkdown(report);
+
+/** Prints the report's markdown and, with --write-docs, puts it in docs/BENCHMARKS.md's quality section. */
+function publishMarkdown(report) {
+  const markdown = renderQualityMarkdown(report);
+  process.stdout.write(`${markdown}\n`);
+  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "quality", markdown);
+}
 
 /** The CLI's one-line error (`s3pet: ...` / `...Error: ...`) from a run's log, else its last line. */
 function lastErrorLine(logFile) {

@@ -46,6 +46,9 @@ describe("quality aggregation and table", () => {
     expect(md).toContain("**Reduced grid**: every run used `--epochs 1`");
     expect(md).toContain("Failed runs (1): b/s3pet/1%/seed2 (exit 2: boom)");
     expect(md).toContain("**Not run (time ran out): 1 of 11 runs** (seed 2)");
+    expect(md).not.toContain("Search runs also used");
+    const longerSearch = renderQualityMarkdown({ ...report, protocol: { ...report.protocol, searchFlags: ["--search-epochs", "12"] } });
+    expect(longerSearch).toContain("- Search runs also used `--search-epochs 12` (re-training unchanged).");
   });
 });
 

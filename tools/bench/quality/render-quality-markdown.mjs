@@ -46,6 +46,7 @@ export function renderQualityMarkdown(report) {
       ? `- **Reduced grid**: every run used \`${protocol.flags.join(" ")}\` to fit the time available; the full protocol is the same command without those flags (CLI defaults: 3 epochs, max length 128, every example).`
       : "- Full protocol (CLI defaults: 3 epochs, max length 128, every example).",
   );
+  if (protocol.searchFlags?.length) lines.push(`- Search runs also used \`${protocol.searchFlags.join(" ")}\` (re-training unchanged).`);
   if (protocol.fullLr) lines.push(`- Full fine-tuning used \`--lr ${protocol.fullLr}\` (the PET rows' rate would wreck the whole backbone).`);
   lines.push("");
 
