@@ -20,7 +20,7 @@ export function describeEvent(event: S3petEvent): EventLine | null {
       const noun = run.command === "search" ? "candidates" : "modules";
       const space = candidates.length > 0 ? `${candidates.length} ${noun} (${run.methods.join(", ")}), ` : "";
       const budget =
-        run.budget !== null ? `budget ${formatCount(run.budget)} params` : candidates.length > 0 ? "fixed structure, no budget" : "full fine-tuning";
+        run.budget !== null ? `budget ${formatCount(run.budget)} params` : run.methods.length > 0 ? "fixed structure, no budget" : "full fine-tuning";
       return { level: "info", text: `${run.command} ${run.name} ${event.resumed ? "resumed" : "started"}: ${space}${budget}` };
     }
     case "phase":
