@@ -61,7 +61,15 @@ const { values: flags } = parseArgs({
 
 // --render: a saved report's markdown (its own command, date and run time), nothing run or rewritten.
 if (flags.render) {
-  publishMarkdown(JSON.parse(readFileSync(flags.render, "utf8")));
+  let saved;
+  try {
+    saved = JSON.parse(readFileSync(flags.render, "utf8"));
+    if (!saved?.protocol || !saved?.summary) throw new Error("no protocol/summary: not a quality report");
+  } catch (error) {
+    process.stderr.write(`quality: --render ${flags.render}: ${error.message} (pass a report written by --out)\n`);
+    process.exit(2);
+  }
+  publishMarkdown(saved);
   process.exit(0);
 }
 
