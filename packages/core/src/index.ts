@@ -17,7 +17,9 @@ export type {
   NormContribution,
   EmbeddingContribution,
   AttentionContribution,
+  TrainingContext,
 } from "./plugin/pet-module.js";
+export { exampleDropout, mixSeed } from "./plugin/example-dropout.js";
 export type { PetMethod, S3petPlugin, ModuleInit, Preset } from "./plugin/pet-method.js";
 export { definePetMethod } from "./plugin/pet-method.js";
 export type { OptionSpec, OptionsSchema, OptionsOf } from "./plugin/options-schema.js";
@@ -114,6 +116,9 @@ export { Evaluator, majorityBaselineScore } from "./train/evaluator.js";
 export type { AdamWOptions, NamedParam } from "./train/adamw.js";
 export { AdamW } from "./train/adamw.js";
 export { TrainingDivergedError } from "./train/gradients.js";
+export type { ReplicaSpec, CandidateRef } from "./train/replica.js";
+export { DataParallel, WorkerFailedError, shardRanges } from "./train/data-parallel.js";
+export { defaultWorkers, resolveWorkers } from "./run/default-workers.js";
 // hooks, events and DI (one tsyringe instance: plugins import these from here)
 export type { SearchHook, HookContext, CandidateState, SequentialHooks, ParallelHooks, HookName } from "./hooks/search-hook.js";
 export { defaultHooks } from "./hooks/default-hooks.js";

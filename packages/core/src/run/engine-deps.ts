@@ -20,8 +20,20 @@ export interface EngineDeps {
   readonly hooks?: readonly SearchHook[];
   /** Called with the run's child container before anything is resolved (plugins' `register`). */
   readonly configureContainer?: (container: DependencyContainer) => void;
+  /** How a data-parallel worker thread rebuilds `createBackbone`, `createHead`, `task` and `methods`
+   *  (functions cannot cross threads); without it the run trains in-process (`workers` 1). */
+  readonly workerRecipe?: WorkerRecipe;
   /** Recorded in run.json: where the backbone came from, package versions. */
   readonly provenance?: { readonly model?: string; readonly versions?: Readonly<Record<string, string>> };
+}
+
+/** A module a worker thread imports and the export it calls with `args` (structured-cloneable) to get
+ *  its own EvalDeps, after its tfjs backend is initialised. */
+export interface WorkerRecipe {
+  /** An ES module specifier or file: URL the worker can import. */
+  readonly module: string;
+  readonly export: string;
+  readonly args: unknown;
 }
 
 /** What `evaluateRun` needs: the same factories, without an output directory or hooks. */

@@ -7,7 +7,7 @@ import { Evaluator } from "../train/evaluator.js";
 import { resolveStructure } from "../train/resolve-structure.js";
 import { createModules, TunedModel } from "../train/tuned-model.js";
 import { openAdapterTensors, readAdapterConfig } from "./adapter.js";
-import type { EngineDeps, EvalDeps } from "./engine-deps.js";
+import type { EvalDeps } from "./engine-deps.js";
 import { readRunJson, RunDir } from "./run-dir.js";
 import type { SplitScores } from "./run-results.js";
 
@@ -21,7 +21,6 @@ export interface EvaluateRunResult extends SplitScores {
 export async function evaluateRun(runDir: string, deps: EvalDeps): Promise<EvaluateRunResult> {
   const adapter = readAdapterConfig(runDir);
   const run = readRunJson(runDir);
-  const engineDeps: EngineDeps = { ...deps, outDir: runDir };
   if (deps.task.objective.numLabels !== adapter.objective.numLabels) {
     throw new CheckpointError(`${runDir}: the adapter's head has ${adapter.objective.numLabels} outputs but task '${deps.task.name}' has ${deps.task.objective.numLabels} (evaluate with the run's task)`);
   }
@@ -55,11 +54,11 @@ export async function evaluateRun(runDir: string, deps: EvalDeps): Promise<Evalu
         });
       }
     });
-    const evaluator = new Evaluator(engineDeps, run.config);
+    const evaluator = new Evaluator(deps.task, run.config);
     const forward = (batch: Parameters<TunedModel["forward"]>[0]) => model!.forward(batch, null);
-    const validation = evaluator.evaluate("validation", forward).score;
-    const test = evaluator.evaluate("test", forward).score;
-    const results = new RunDir(engineDeps).readResults();
+    const validation = evaluator.evaluateForward("validation", forward).score;
+    const test = evaluator.evaluateForward("test", forward).score;
+    const results = new RunDir(runDir).readResults();
     return { metric: adapter.objective.metric, validation, test, recorded: results ? results.retrained : null };
   } finally {
     file.close();

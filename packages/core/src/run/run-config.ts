@@ -50,6 +50,9 @@ export interface CommonConfig {
   readonly gatesEvery: number;
   /** Continue the run in the output directory from its last checkpoint. @default false */
   readonly resume: boolean;
+  /** Data-parallel compute units (the main thread and worker threads); null = one per core when the
+   *  caller can start workers, else 1. A run is deterministic for a given count. @default null */
+  readonly workers: number | null;
 }
 
 export interface SearchConfig extends CommonConfig {
@@ -107,6 +110,7 @@ export const DEFAULT_COMMON_CONFIG: CommonConfig = {
   exclude: [],
   gatesEvery: 10,
   resume: false,
+  workers: null,
 };
 
 export const DEFAULT_SEARCH_CONFIG: SearchConfig = {
@@ -157,7 +161,7 @@ function checkCommon(c: CommonConfig): void {
   positiveInt(c, "trainEpochs");
   positiveInt(c, "checkpointEvery");
   positiveInt(c, "gatesEvery");
-  for (const k of ["maxSteps", "maxEvalExamples", "evalEvery", "patience"] as const) if (c[k] !== null) positiveInt(c, k);
+  for (const k of ["maxSteps", "maxEvalExamples", "evalEvery", "patience", "workers"] as const) if (c[k] !== null) positiveInt(c, k);
   bool(c, "countHead");
   bool(c, "resume");
   if (c.budget !== null && typeof c.budget !== "number" && typeof c.budget !== "string") {
