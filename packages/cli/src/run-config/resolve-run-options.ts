@@ -85,6 +85,7 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
     ...optional("evalEvery", intFlag(flags, "eval-every")),
     ...optional("checkpointEvery", intFlag(flags, "checkpoint-every")),
     ...optional("patience", intFlag(flags, "patience")),
+    ...optional("workers", intFlag(flags, "workers")),
     ...optional("include", listValue(flags["include"])),
     ...optional("exclude", listValue(flags["exclude"])),
     ...(flags["count-head"] === true ? { countHead: true } : {}),

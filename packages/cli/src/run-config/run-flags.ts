@@ -30,6 +30,7 @@ export const SHARED_RUN_FLAGS = {
   "eval-every": { type: "string", valueName: "n", description: "evaluate on validation every n steps (default: once per epoch)" },
   "checkpoint-every": { type: "string", valueName: "n", description: "write a resumable checkpoint every n steps (default: 50)" },
   patience: { type: "string", valueName: "n", description: "stop a phase after n evaluations without improvement" },
+  workers: { type: "string", valueName: "n", description: "data-parallel units: the main thread and n-1 worker threads, each with its own backend and model copy; a run is deterministic for a given n (default: one per core)" },
   ui: { type: "string", valueName: "tui|plain|json", description: "progress display (default: tui on a terminal, plain otherwise)" },
   json: { type: "boolean", description: "print results.json on stdout when done (progress goes to stderr)" },
   config: { type: "string", valueName: "file.json", description: "read options from a JSON file with the flags' names as keys; flags win" },
