@@ -58,11 +58,13 @@ export class DataParallel {
   private failure: Error | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; worker: number }>();
+  private readonly shapes: Map<string, number[]>;
 
   private constructor(
     readonly local: Replica,
     private readonly workers: readonly Worker[],
   ) {
+    this.shapes = new Map(local.params("all").map((p) => [p.key, [...p.variable.shape]]));
     workers.forEach((w, i) => {
       w.on("message", (reply: WorkerReply) => this.settle(reply));
       w.on("error", (error) => this.fail(new WorkerFailedError(`data-parallel worker ${i + 1} failed: ${error.message}`, { cause: error })));
@@ -192,9 +194,9 @@ export class DataParallel {
   }
 
   private shapeOf(key: string): number[] {
-    const p = this.local.params("all").find((q) => q.key === key);
-    if (!p) throw new WorkerFailedError(`a worker returned a gradient for unknown parameter '${key}'`);
-    return [...p.variable.shape];
+    const shape = this.shapes.get(key);
+    if (!shape) throw new WorkerFailedError(`a worker returned a gradient for unknown parameter '${key}'`);
+    return shape;
   }
 
   private call(worker: number, message: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
