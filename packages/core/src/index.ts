@@ -114,11 +114,17 @@ export { Trainer } from "./train/trainer.js";
 export type { EvalScore } from "./train/evaluator.js";
 export { Evaluator, majorityBaselineScore } from "./train/evaluator.js";
 export type { AdamWOptions, NamedParam } from "./train/adamw.js";
-export { AdamW } from "./train/adamw.js";
+export { AdamW, warmupLinearDecay } from "./train/adamw.js";
 export { TrainingDivergedError } from "./train/gradients.js";
 export type { ReplicaSpec, CandidateRef } from "./train/replica.js";
 export { DataParallel, WorkerFailedError, shardRanges } from "./train/data-parallel.js";
 export { defaultWorkers, resolveWorkers } from "./run/default-workers.js";
+export type { StandalonePhase, StandaloneRunOptions, StandaloneCheckpointBody } from "./run/standalone-run.js";
+export { StandaloneRun } from "./run/standalone-run.js";
+export { PhaseState } from "./train/phase-state.js";
+export type { SavedPhaseState } from "./train/phase-state.js";
+export type { StepOutcome } from "./train/phase-loop.js";
+export { checkFinite } from "./train/gradients.js";
 // hooks, events and DI (one tsyringe instance: plugins import these from here)
 export type { SearchHook, HookContext, CandidateState, SequentialHooks, ParallelHooks, HookName } from "./hooks/search-hook.js";
 export { defaultHooks } from "./hooks/default-hooks.js";

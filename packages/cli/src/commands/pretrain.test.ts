@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -35,8 +35,9 @@ describe("s3pet pretrain", () => {
   it("refuses to overwrite an unfinished run without --resume, and --resume needs a checkpoint", async () => {
     const resume = await run(["pretrain", "--out", "fresh", "--resume"], dir);
     expect(resume.code).toBe(2);
-    expect(resume.stderr).toBe(`s3pet pretrain: ${join(dir, "fresh", "pretrain-checkpoint.safetensors")}: no checkpoint to resume; run without --resume to start fresh\n`);
-    writeFileSync(join(dir, "pretrain-checkpoint.safetensors"), "");
+    expect(resume.stderr).toBe(`s3pet pretrain: ${join(dir, "fresh", "checkpoints", "state.json")}: no checkpoint to resume; run without --resume to start fresh\n`);
+    mkdirSync(join(dir, "checkpoints"));
+    writeFileSync(join(dir, "checkpoints", "state.json"), "");
     const again = await run(["pretrain", "--out", "."], dir);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("an unfinished run is there; pass --resume to continue it or delete the file\n");

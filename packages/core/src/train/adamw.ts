@@ -1,5 +1,6 @@
 // AdamW for one parameter group (method.md §5): decoupled weight decay, bias-corrected moments,
-// a learning rate decayed linearly to 0 over `totalSteps`, and gradient-norm clipping over the group.
+// a learning rate decayed linearly to 0 over `totalSteps` (after an optional linear warmup, as
+// pretraining uses), and gradient-norm clipping over the group. The engine's only optimiser.
 // The moments are tf.Variables owned (and disposed) here; `state()`/`loadState()` move them and the
 // step count through checkpoints exactly, so a resumed run continues bit for bit.
 import * as tf from "@tensorflow/tfjs";
@@ -12,6 +13,10 @@ export interface AdamWOptions {
   readonly maxGradNorm: number;
   /** The learning rate reaches 0 after this many steps. */
   readonly totalSteps: number;
+  /** Linear warmup from 0 over this many steps before the decay. @default 0 */
+  readonly warmupSteps?: number;
+  /** Which parameters (by key) weight decay applies to. @default every one */
+  readonly decays?: (key: string) => boolean;
   readonly beta1?: number;
   readonly beta2?: number;
   readonly eps?: number;
@@ -60,9 +65,9 @@ export class AdamW {
     return this.t;
   }
 
-  /** The learning rate of the next step: lr * (1 - t / totalSteps), never below 0. */
+  /** The learning rate of the next step (warmupLinearDecay at step t). */
   lrNow(): number {
-    return this.opts.lr * Math.max(0, 1 - this.t / this.opts.totalSteps);
+    return warmupLinearDecay(this.t, this.opts.lr, this.opts.warmupSteps ?? 0, this.opts.totalSteps);
   }
 
   /** The gradient norm of `grads` (by variable name), as a host number. */
@@ -90,9 +95,10 @@ export class AdamW {
     const { beta1: b1, beta2: b2, eps } = this;
     const c1 = 1 - b1 ** this.t;
     const c2 = 1 - b2 ** this.t;
-    const wd = this.opts.weightDecay;
+    const { weightDecay, decays } = this.opts;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
+        const wd = decays && !decays(p.key) ? 0 : weightDecay;
         const raw = grads[p.variable.name];
         if (!raw) return;
         const g = scale === 1 ? raw : tf.mul(raw, scale);
@@ -131,4 +137,14 @@ export class AdamW {
   dispose(): void {
     for (const x of [...this.m, ...this.v]) x.dispose();
   }
+}
+
+/**
+ * The learning rate at step `step` (0-based): linear warmup from 0 to `peak` over `warmupSteps`, then
+ * linear decay to 0 at `totalSteps`; without warmup, peak * (1 - step / totalSteps).
+ */
+export function warmupLinearDecay(step: number, peak: number, warmupSteps: number, totalSteps: number): number {
+  if (step < warmupSteps) return (peak * (step + 1)) / warmupSteps;
+  if (warmupSteps === 0) return peak * Math.max(0, 1 - step / totalSteps);
+  return (peak * Math.max(0, totalSteps - step)) / Math.max(1, totalSteps - warmupSteps);
 }

@@ -53,6 +53,12 @@ describe("pretrainMlm", () => {
       expect(existsSync(join(outDir, f))).toBe(true);
     }
     expect(existsSync(join(outDir, PRETRAIN_CHECKPOINT_FILE))).toBe(false);
+    // The engine's event stream, as `s3pet watch` reads it: one pretrain phase, its steps and evals, run-end done.
+    const events = readFileSync(join(outDir, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; phase?: string; step?: number; status?: string; run?: { command: string } });
+    expect(events[0]).toMatchObject({ type: "run-start", run: { command: "pretrain" } });
+    expect(events.filter((e) => e.type === "step" && e.phase === "pretrain").map((e) => e.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(events.filter((e) => e.type === "eval").map((e) => e.step)).toEqual([20, 40]);
+    expect(events.at(-1)).toMatchObject({ type: "run-end", status: "done" });
     const loaded = loadPretrained(outDir);
     expect(loaded.config.numLayers).toBe(2);
     expect(loaded.config.vocabSize).toBe(report.vocab.size);

@@ -2,24 +2,41 @@
 // saves it in the Hugging Face layout (config.json, model.safetensors with the MLM head, vocab.txt,
 // tokenizer_config.json) plus pretrain-report.json and the model card README.md built from it.
 // Recipe (Devlin et al. 2019 without NSP, RoBERTa-style full-length packing): 15% masking 80/10/10,
-// logits only at the masked positions, AdamW with linear warmup and decay, global-norm clipping.
-// A checkpoint is written every few minutes, so a killed run continues with `resume`.
+// logits only at the masked positions, core's AdamW with linear warmup and decay, global-norm clipping.
+// The training runs on the engine's own loop (core's StandaloneRun: PhaseLoop, events.jsonl, so
+// `s3pet watch <outDir>` shows it, and checkpoints/ in the run format); a checkpoint is written every
+// few minutes, so a killed run continues with `resume`.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { CheckpointError, initBackend, S3petInputError, SeededRng, writeFileAtomic, writeJsonAtomic, type BackendInfo, type EncodedBatch } from "@s3pet/core";
+import {
+  AdamW,
+  CheckpointError,
+  initBackend,
+  PhaseState,
+  S3petInputError,
+  SeededRng,
+  StandaloneRun,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type BackendInfo,
+  type EncodedBatch,
+  type EvalScore,
+  type NamedParam,
+  type SearchHook,
+  type StepOutcome,
+} from "@s3pet/core";
 import { defineBertConfig } from "../bert/bert-config.js";
 import type { BertModel } from "../bert/bert-model.js";
 import { initRandomBertModel } from "../bert/init-random-bert.js";
 import { saveBackbone } from "../checkpoint/save-backbone.js";
 import { createMaskedLmHead, type MaskedLmHead } from "../heads/masked-lm-head.js";
-import { AdamW, warmupLinearDecay } from "./adam-w.js";
 import { SPECIAL_TOKENS } from "./learn-word-piece-vocab.js";
 import { maskTokens, type MaskedBatch } from "./mask-tokens.js";
 import { maskedLmLoss } from "./masked-lm-loss.js";
 import { renderModelCard } from "./model-card.js";
 import { prepareMlmData, type MlmData } from "./prepare-mlm-data.js";
-import { readPretrainCheckpoint, writePretrainCheckpoint, type PretrainEval } from "./pretrain-checkpoint.js";
+import { checkFingerprint, type PretrainClock, type PretrainEval } from "./pretrain-checkpoint.js";
 import type { PretrainReport } from "./pretrain-report.js";
 import { readPretrainingCorpus, type PretrainingCorpus } from "./pretraining-corpus.js";
 
@@ -62,7 +79,7 @@ export interface PretrainMlmOptions {
   readonly checkpointEverySeconds?: number;
   /** @default 0 */
   readonly seed?: number;
-  /** Continue from `outDir`/pretrain-checkpoint.safetensors. @default false */
+  /** Continue from `outDir`/checkpoints/. @default false */
   readonly resume?: boolean;
   /** @default readPretrainingCorpus() */
   readonly corpus?: PretrainingCorpus;
@@ -81,7 +98,8 @@ export type PretrainProgress =
 /** Dimensions per attention head when `heads` is not given (BERT-base: 768 / 12 = 64; small models use 32). */
 const HEAD_DIM = 32;
 
-export const PRETRAIN_CHECKPOINT_FILE = "pretrain-checkpoint.safetensors";
+/** The checkpoint of an unfinished run, relative to its output directory (the run-directory format). */
+export const PRETRAIN_CHECKPOINT_FILE = join("checkpoints", "state.json");
 
 type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command">> & Pick<PretrainMlmOptions, "corpus" | "command">;
 
@@ -110,12 +128,20 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
     baselineAccuracy: data.frequencyBaseline.accuracy,
   });
 
-  const run = new MlmRun(o, data, rng, checkpointPath, new Date().toISOString());
+  mkdirSync(join(o.outDir, "checkpoints"), { recursive: true });
+  if (!o.resume) rmSync(join(o.outDir, "events.jsonl"), { force: true }); // a previous finished run's
+  const engine = new StandaloneRun({ outDir: o.outDir, metric: "masked-token accuracy", checkpointEvery: null, hooks: [checkpointClock(o.checkpointEverySeconds)] });
+  const toProgress = engine.events$.subscribe((e) => {
+    if (e.type === "checkpoint") onProgress({ type: "checkpoint", step: e.step, path: e.path });
+  });
+  const run = new MlmRun(o, data, rng, new Date().toISOString());
   try {
-    if (o.resume) run.restore();
-    onProgress({ type: "model", params: run.model.paramCount(), description: run.model.description, resumedAtStep: o.resume ? run.step : null });
-    mkdirSync(o.outDir, { recursive: true });
-    run.train(onProgress);
+    const ckpt = o.resume ? engine.load<PretrainClock>() : null;
+    if (ckpt) run.restoreClock(ckpt.state.body.phase);
+    onProgress({ type: "model", params: run.model.paramCount(), description: run.model.description, resumedAtStep: ckpt ? ckpt.state.step : null });
+    await engine.start({ name: basename(o.outDir), command: "pretrain", backbone: run.model.description, task: "masked-lm", metric: "masked-token accuracy", backend: backend.name, methods: [], budget: null, backboneParams: run.model.paramCount(), seed: o.seed }, ckpt !== null);
+    const result = await engine.run(run.phase(onProgress), ckpt);
+    if (result.status === "stopped") throw new Error("pretraining stopped before its last step");
     const report = buildReport(o, corpus, data, run, backend);
     tf.tidy(() =>
       saveBackbone(o.outDir, run.model, {
@@ -126,19 +152,36 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
     );
     writeJsonAtomic(join(o.outDir, "pretrain-report.json"), report);
     writeFileAtomic(join(o.outDir, "README.md"), renderModelCard(report));
-    rmSync(checkpointPath, { force: true });
+    rmSync(join(o.outDir, "checkpoints"), { recursive: true, force: true });
+    await engine.end("done");
     onProgress({ type: "done", report });
     return report;
+  } catch (error) {
+    await engine.end("failed").catch(() => undefined);
+    throw error;
   } finally {
+    toProgress.unsubscribe();
     run.dispose();
   }
 }
 
-/** The model, head and optimizer of one run, its step and clock, and what a checkpoint holds. */
+/** Asks for a checkpoint whenever `seconds` have passed since the last request (0: every step). */
+function checkpointClock(seconds: number): SearchHook {
+  let last = performance.now();
+  return {
+    name: "pretrain:checkpoint-clock",
+    onStep: (event, ctx) => {
+      if (event.step >= event.totalSteps || performance.now() - last < seconds * 1000) return;
+      last = performance.now();
+      ctx.requestCheckpoint();
+    },
+  };
+}
+
+/** The model, head and optimizer of one run, its clock and eval history, and its training phase. */
 class MlmRun {
   readonly model: BertModel;
   readonly head: MaskedLmHead;
-  step = 0;
   /** Wall-clock seconds of training and evaluation, over all sessions. */
   elapsedSeconds = 0;
   /** Seconds inside training steps, over all sessions. */
@@ -148,8 +191,7 @@ class MlmRun {
   readonly evals: PretrainEval[] = [];
   private readonly adam: AdamW;
   /** Every trainable variable by checkpoint name (`encoder.<HF name>`, `head.<field>`). */
-  private readonly named: Record<string, tf.Variable> = {};
-  private readonly params: tf.Variable[];
+  private readonly params: NamedParam[];
   private readonly fingerprint: string;
   private readonly batches: TrainBatches;
 
@@ -157,7 +199,6 @@ class MlmRun {
     private readonly o: ResolvedOptions,
     private readonly data: MlmData,
     rng: SeededRng,
-    private readonly checkpointPath: string,
     /** ISO time the run started (the first session's, once restored). */
     public startedAt: string,
   ) {
@@ -174,13 +215,20 @@ class MlmRun {
     // No pooler: nothing in MLM trains it, and without one pooledOutput is the [CLS] hidden state.
     this.model = initRandomBertModel(config, { seed: rng.fork("init-encoder").nextSeed(), pooler: false });
     this.head = createMaskedLmHead(config, { seed: rng.fork("init-head").nextSeed() });
-    for (const { spec, tensor } of this.model.namedWeights()) this.named[`encoder.${spec.name}`] = tensor as tf.Variable;
-    for (const [field, v] of Object.entries(this.head.weights)) this.named[`head.${field}`] = v;
-    const names = Object.keys(this.named);
-    this.params = names.map((n) => this.named[n]!);
-    // BERT decays weights only: not biases, LayerNorm parameters or the decoder bias.
-    const decayed = names.map((n) => !/(\.bias|LayerNorm\.weight|norm(Gamma|Beta)|Bias)$/.test(n));
-    this.adam = new AdamW(this.params, decayed, { weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm });
+    this.params = [
+      ...this.model.namedWeights().map(({ spec, tensor }) => ({ key: `encoder.${spec.name}`, variable: tensor as tf.Variable })),
+      ...Object.entries(this.head.weights).map(([field, variable]) => ({ key: `head.${field}`, variable })),
+    ];
+    this.adam = new AdamW(this.params, {
+      lr: o.learningRate,
+      weightDecay: o.weightDecay,
+      maxGradNorm: o.maxGradNorm > 0 ? o.maxGradNorm : Infinity,
+      totalSteps: o.steps,
+      warmupSteps: o.warmupSteps,
+      eps: 1e-6, // BERT's
+      // BERT decays weights only: not biases, LayerNorm parameters or the decoder bias.
+      decays: (key) => !/(\.bias|LayerNorm\.weight|norm(Gamma|Beta)|Bias)$/.test(key),
+    });
     this.batches = new TrainBatches(data, o, rng);
     this.fingerprint = JSON.stringify({
       layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: config.vocabSize, initializerRange: o.initializerRange,
@@ -190,24 +238,22 @@ class MlmRun {
     });
   }
 
-  restore(): void {
-    const state = readPretrainCheckpoint(this.checkpointPath, this.checkpointTensors(), this.fingerprint);
-    this.adam.resumeAt(state.step);
-    this.step = state.step;
-    this.startedAt = state.startedAt ?? this.startedAt;
-    this.elapsedSeconds = state.elapsedSeconds;
-    this.trainSeconds = state.trainSeconds;
-    this.cpuSeconds = state.cpuSeconds;
-    this.evals.push(...state.evals);
+  /** The clock and eval history of a checkpoint (its settings must match this run's). */
+  restoreClock(saved: PretrainClock): void {
+    checkFingerprint(join(this.o.outDir, "checkpoints"), saved.fingerprint, this.fingerprint);
+    this.startedAt = saved.startedAt ?? this.startedAt;
+    this.elapsedSeconds = saved.elapsedSeconds;
+    this.trainSeconds = saved.trainSeconds;
+    this.cpuSeconds = saved.cpuSeconds;
+    this.evals.push(...saved.evals);
   }
 
-  /** Trains from the current step to the last, evaluating and checkpointing on the way. */
-  train(onProgress: (event: PretrainProgress) => void): void {
+  /** The training phase on the engine's loop: one step per batch, a held-out evaluation every evalEvery steps. */
+  phase(onProgress: (event: PretrainProgress) => void) {
     const o = this.o;
     const tokensPerStep = o.batchSize * o.seqLength;
     let sessionStart = performance.now();
     let cpuStart = process.cpuUsage();
-    let lastCheckpoint = sessionStart;
     const clock = (): void => {
       const now = performance.now();
       const cpu = process.cpuUsage(cpuStart);
@@ -218,55 +264,54 @@ class MlmRun {
     };
     let lossSum = 0;
     let lossSteps = 0;
-    while (this.step < o.steps) {
-      const learningRate = warmupLinearDecay(this.step, o.learningRate, o.warmupSteps, o.steps);
-      const { batch, masked } = this.batches.at(this.step);
-      const started = performance.now();
-      const { loss, gradNorm } = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => maskedLmLoss(this.model, this.head, batch, masked).loss, this.params);
-        const { gradNorm } = this.adam.apply(this.params.map((p) => grads[p.name]!), learningRate);
-        return { loss: value.dataSync()[0]!, gradNorm };
-      });
-      this.trainSeconds += (performance.now() - started) / 1000;
-      this.step++;
-      if (!Number.isFinite(loss)) throw new Error(`pretrain: the loss diverged at step ${this.step} (${loss}); lower the learning rate`);
-      lossSum += loss;
-      lossSteps++;
-      clock();
-      onProgress({
-        type: "step",
-        step: this.step,
-        steps: o.steps,
-        loss,
-        learningRate,
-        gradNorm,
-        tokensPerSecond: (tokensPerStep * this.step) / this.trainSeconds,
-        elapsedSeconds: this.elapsedSeconds,
-      });
-      if (this.step % o.evalEvery === 0 || this.step === o.steps) {
-        const entry: PretrainEval = { step: this.step, ...this.evaluate(), trainLoss: lossSum / lossSteps };
+    return {
+      phase: "pretrain" as const,
+      totalSteps: o.steps,
+      evalEvery: o.evalEvery,
+      state: new PhaseState(this.params, { weights: this.adam }),
+      step: async (k: number): Promise<StepOutcome> => {
+        const learningRate = this.adam.lrNow();
+        const { batch, masked } = this.batches.at(k - 1);
+        const started = performance.now();
+        const { loss, gradNorm } = tf.tidy(() => {
+          const vars = this.params.map((p) => p.variable);
+          const { value, grads } = tf.variableGrads(() => maskedLmLoss(this.model, this.head, batch, masked).loss, vars);
+          const loss = value.dataSync()[0]!;
+          if (!Number.isFinite(loss)) throw new S3petInputError(`pretrain: the loss diverged at step ${k} (${loss}); lower the learning rate`);
+          const { gradNorm } = this.adam.apply(grads, (norm) => {
+            throw new S3petInputError(`pretrain: the gradient norm diverged at step ${k} (${norm}); lower the learning rate`);
+          });
+          return { loss, gradNorm };
+        });
+        this.trainSeconds += (performance.now() - started) / 1000;
+        lossSum += loss;
+        lossSteps++;
+        clock();
+        onProgress({ type: "step", step: k, steps: o.steps, loss, learningRate, gradNorm, tokensPerSecond: (tokensPerStep * k) / this.trainSeconds, elapsedSeconds: this.elapsedSeconds });
+        return { loss, lr: learningRate, tokens: tokensPerStep };
+      },
+      validate: async (): Promise<EvalScore> => {
+        const step = this.adam.step;
+        const entry: PretrainEval = { step, ...this.evaluate(), trainLoss: lossSum / lossSteps };
         this.evals.push(entry);
         lossSum = 0;
         lossSteps = 0;
         clock();
         onProgress({ type: "eval", ...entry });
-      }
-      if (this.step < o.steps && performance.now() - lastCheckpoint >= o.checkpointEverySeconds * 1000) {
+        return { score: entry.accuracy, loss: entry.loss, examples: this.data.heldOut.masked.labels.length };
+      },
+      body: (): PretrainClock => {
         clock();
-        writePretrainCheckpoint(this.checkpointPath, this.checkpointTensors(), {
-          step: this.step,
+        return {
           startedAt: this.startedAt,
           elapsedSeconds: this.elapsedSeconds,
           trainSeconds: this.trainSeconds,
           cpuSeconds: this.cpuSeconds,
           evals: this.evals,
           fingerprint: this.fingerprint,
-        });
-        lastCheckpoint = performance.now();
-        onProgress({ type: "checkpoint", step: this.step, path: this.checkpointPath });
-      }
-    }
-    clock();
+        };
+      },
+    };
   }
 
   /** Held-out MLM loss (mean over the masked positions) and accuracy, forward only. */
@@ -302,10 +347,6 @@ class MlmRun {
     this.adam.dispose();
     this.head.dispose();
     this.model.dispose();
-  }
-
-  private checkpointTensors(): Record<string, tf.Variable> {
-    return { ...this.named, ...prefixed("adam.", this.adam.slots()) };
   }
 }
 
@@ -408,10 +449,6 @@ class TrainBatches {
 
 function encodedBatch(inputIds: Int32Array, tokenTypeIds: Int32Array, batch: number, length: number): EncodedBatch {
   return { batch, length, inputIds, tokenTypeIds, attentionMask: new Int32Array(batch * length).fill(1) };
-}
-
-function prefixed<T>(prefix: string, record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [prefix + k, v]));
 }
 
 function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
