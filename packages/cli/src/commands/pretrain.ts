@@ -25,17 +25,20 @@ export const pretrain = defineCommand({
     "vocab-size": { type: "string", default: "8000", valueName: "n", description: "WordPiece vocabulary size, special tokens included" },
     seed: { type: "string", default: "0", valueName: "n", description: "seed of the sequence packing, data order, masking and initialisation" },
     resume: { type: "boolean", description: "continue the unfinished run in --out from its checkpoint" },
+    workers: { type: "string", valueName: "n", description: "data-parallel units: this thread and n-1 worker threads; a run is deterministic for a given n (default: one per core)" },
   },
   examples: [
     { command: "s3pet pretrain", description: "reproduce assets/backbone (about 30 minutes of one core)" },
     { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64", description: "a quick, smaller model" },
     { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64 --resume", description: "continue it after an interruption" },
+    { command: "s3pet watch assets/backbone", description: "follow a pretraining run from another terminal" },
   ],
   async run({ values }, io) {
     const steps = positiveInt(values.steps, "--steps");
     const layers = positiveInt(values.layers, "--layers");
     const hidden = positiveInt(values.hidden, "--hidden");
     const vocabSize = positiveInt(values["vocab-size"], "--vocab-size");
+    const workers = values.workers === undefined ? undefined : positiveInt(values.workers, "--workers");
     const seed = Number(values.seed);
     if (!Number.isSafeInteger(seed)) throw new S3petInputError(`--seed: expected an integer, got '${values.seed}'`);
     // Every setting spelled out, so the report's command reproduces the run whatever the defaults become.
@@ -43,7 +46,7 @@ export const pretrain = defineCommand({
       `s3pet pretrain --out ${values.out} --steps ${steps} --layers ${layers} --hidden ${hidden} ` +
       `--vocab-size ${vocabSize} --seed ${seed}`;
     const report = await pretrainMlm(
-      { outDir: resolve(io.cwd, values.out), steps, layers, hidden, vocabSize, seed, resume: values.resume, command },
+      { outDir: resolve(io.cwd, values.out), steps, layers, hidden, vocabSize, seed, resume: values.resume, command, ...(workers === undefined ? {} : { workers }) },
       (event) => {
         const line = progressLine(event);
         if (line !== null) io.stdout.write(`${line}\n`);

@@ -1,7 +1,7 @@
 // The glue that builds a run (issue 6): task (read and checked first, before anything slow), PET methods
 // from the installed plugins, the tfjs backend, the backbone checkpoint and its tokenizer, the task head
 // -> core's EngineDeps. Every bad input fails here, before a step runs, as an S3petInputError.
-import { initBackend, PluginError, type BackendInfo, type EngineDeps, type EvalDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
+import { builtSibling, initBackend, PluginError, type BackendInfo, type EngineDeps, type EvalDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
 import { encodeTask, loadTask, type TaskData } from "@s3pet/data";
 import { createClassificationHead, loadPretrained, loadTokenizer } from "@s3pet/models";
 import { installedPlugins } from "../run-config/method-option-flags.js";
@@ -34,7 +34,7 @@ export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
     deps: {
       ...deps,
       methods,
-      workerRecipe: { module: import.meta.url, export: "workerDeps", args: workerInputs(inputs) },
+      workerRecipe: { module: builtSibling(import.meta.url, "prepare-run"), export: "workerDeps", args: workerInputs(inputs) },
       configureContainer: (container) => {
         for (const { plugin } of registry.plugins()) plugin.register?.(container);
       },

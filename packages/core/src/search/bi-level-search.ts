@@ -108,7 +108,7 @@ export class BiLevelSearch {
     const alphaOpt = new AdamW(replica.params("alpha"), { lr: config.alphaLr, weightDecay: 0, maxGradNorm: config.maxGradNorm, totalSteps });
     let pool: DataParallel | null = null;
     try {
-      pool = await DataParallel.start(replica, this.ctx.workers, this.ctx.deps.workerRecipe);
+      pool = await DataParallel.start(replica, this.ctx.workers, this.ctx.deps.workerRecipe, replica.spec);
       const state = new PhaseState(replica.params("all"), { weights: weightOpt, alpha: alphaOpt });
       const noise = new SeededRng(config.seed).fork("search:gate-noise");
       return await this.search(input, { replica, pool, wStream, aStream, noise, weightOpt, alphaOpt, state, totalSteps });
@@ -188,7 +188,7 @@ export class BiLevelSearch {
     const lr = s.weightOpt.lrNow();
     const where = `search step ${k} (weight step)`;
     const g = await s.pool.gradients(wBatch, { noise: uW, wrt: "weights", step: k, pass: 1, where });
-    const loss = applyGradients(s.weightOpt, g, where);
+    const { loss } = applyGradients(s.weightOpt, g, where);
     s.pool.sync("weights");
     return { loss, alphaLoss: structure.loss, lr, tokens: structure.tokens + g.tokens };
   }
@@ -197,7 +197,7 @@ export class BiLevelSearch {
   private async structureStep(s: SearchSetup, k: number, aBatch: readonly number[], u: Float32Array): Promise<{ loss: number; tokens: number }> {
     const where = `search step ${k} (structure step)`;
     const g = await s.pool.gradients(aBatch, { noise: u, wrt: "alpha", step: k, pass: 0, where });
-    const loss = applyGradients(s.alphaOpt, g, where);
+    const { loss } = applyGradients(s.alphaOpt, g, where);
     s.pool.sync("alpha");
     return { loss, tokens: g.tokens };
   }

@@ -8,6 +8,7 @@
 // splits are sharded the same way and the logits concatenated in order. A worker that throws, aborts
 // or exits fails the pending call (and every later one) with an error naming the worker.
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
@@ -15,7 +16,8 @@ import { S3petInputError } from "../errors/s3pet-error.js";
 import type { WorkerRecipe } from "../run/engine-deps.js";
 import type { TaskObjective } from "../task/task.js";
 import type { EvalScore, SplitName } from "./evaluator.js";
-import type { EvalShard, GradTarget, Replica, ReplicaSpec, ShardGradients, ShardRequest } from "./replica.js";
+import type { NamedParam } from "./adamw.js";
+import type { EvalShard, GradTarget, ReplicaSpec, ShardGradients, ShardRequest } from "./replica.js";
 import type { ParamSnapshot } from "./tuned-model.js";
 
 /** What the main thread asks of a worker (`id` pairs the answer). */
@@ -28,10 +30,22 @@ export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: { readonly message: string; readonly name: string; readonly input: boolean } };
 
-/** What a worker is started with. */
+/** What one data-parallel unit computes: the engine's Replica, or a caller's own (pretraining's). */
+export interface ShardReplica {
+  /** The trained parameters of `wrt` in a fixed order (the same in every unit). */
+  params(wrt: GradTarget): NamedParam[];
+  /** A shard's scaled loss and gradients (tensors the caller owns). */
+  gradients(req: ShardRequest): ShardGradients<tf.Tensor>;
+  /** Outputs and summed loss of items [start, end) of an evaluation split. */
+  evaluate(split: SplitName, start: number, end: number, gates: Float32Array | null, batchSize: number): EvalShard;
+  /** Overwrites the parameters named in `values`. */
+  assign(values: ParamSnapshot): void;
+}
+
+/** What a worker is started with: the engine's ReplicaSpec (the recipe gives EvalDeps), or null (the recipe gives the ShardReplica itself). */
 export interface WorkerData {
   readonly recipe: WorkerRecipe;
-  readonly spec: ReplicaSpec;
+  readonly spec: ReplicaSpec | null;
   readonly index: number;
 }
 
@@ -61,7 +75,7 @@ export class DataParallel {
   private readonly shapes: Map<string, number[]>;
 
   private constructor(
-    readonly local: Replica,
+    readonly local: ShardReplica,
     private readonly workers: readonly Worker[],
   ) {
     this.shapes = new Map(local.params("all").map((p) => [p.key, [...p.variable.shape]]));
@@ -78,10 +92,10 @@ export class DataParallel {
   }
 
   /**
-   * Starts `workers - 1` worker threads that build replicas of `local` from `recipe`, and waits until
-   * every one is ready (or fails). `workers` 1 runs in-process with no thread.
+   * Starts `workers - 1` worker threads that build replicas of `local` from `recipe` (and `spec` for
+   * the engine's Replica), and waits until every one is ready (or fails). `workers` 1 runs in-process.
    */
-  static async start(local: Replica, workers: number, recipe: WorkerRecipe | undefined): Promise<DataParallel> {
+  static async start(local: ShardReplica, workers: number, recipe: WorkerRecipe | undefined, spec: ReplicaSpec | null): Promise<DataParallel> {
     if (workers > 1 && !recipe) {
       throw new S3petInputError(`--workers ${workers}: this caller gives the engine no worker recipe (EngineDeps.workerRecipe), so it can only train in-process: use --workers 1`);
     }
@@ -89,7 +103,7 @@ export class DataParallel {
     const threads: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let i = 1; i < workers; i++) {
-      const data: WorkerData = { recipe: recipe!, spec: local.spec, index: i };
+      const data: WorkerData = { recipe: recipe!, spec, index: i };
       const w = new Worker(script, { workerData: data });
       threads.push(w);
       ready.push(
@@ -158,21 +172,27 @@ export class DataParallel {
   async evaluate(split: SplitName, objective: TaskObjective, labels: Float32Array, gates: Float32Array | null, batchSize: number): Promise<EvalScore> {
     const n = labels.length;
     if (n === 0) throw new Error("cannot evaluate an empty split");
+    const parts = await this.evaluateShards(split, n, gates, batchSize);
+    const predictions = new Float32Array(n * objective.numLabels);
+    let offset = 0;
+    let lossSum = 0;
+    for (const p of parts) {
+      predictions.set(p.predictions, offset);
+      offset += p.predictions.length;
+      lossSum += p.lossSum;
+    }
+    return { score: objective.score(predictions, labels), loss: lossSum / n, examples: n };
+  }
+
+  /** Items [0, n) of a split cut into contiguous ranges, one per unit; the non-empty ones' outputs in unit order. */
+  async evaluateShards(split: SplitName, n: number, gates: Float32Array | null, batchSize: number): Promise<EvalShard[]> {
     const ranges = shardRanges(n, this.units);
     const remote = this.workers.map((_, j) => {
       const [start, end] = ranges[j + 1]!;
       return end > start ? (this.call(j, { op: "evaluate", split, start, end, gates, batchSize }) as Promise<EvalShard>) : null;
     });
     const mine = this.local.evaluate(split, ranges[0]![0], ranges[0]![1], gates, batchSize);
-    const parts = [mine, ...(await Promise.all(remote))];
-    const predictions = new Float32Array(n * objective.numLabels);
-    let lossSum = 0;
-    parts.forEach((p, i) => {
-      if (!p) return;
-      predictions.set(p.predictions, ranges[i]![0] * objective.numLabels);
-      lossSum += p.lossSum;
-    });
-    return { score: objective.score(predictions, labels), loss: lossSum / n, examples: n };
+    return [mine, ...(await Promise.all(remote))].filter((p): p is EvalShard => p !== null);
   }
 
   /** Sends the main replica's current values of `which` to every worker (after an update or a restore). */
@@ -232,12 +252,21 @@ export class DataParallel {
   }
 }
 
-/** The worker entry: next to this file in dist; from the TypeScript sources (tests), the built one. */
+/** The worker entry, next to this file. */
 function workerScript(): URL {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = here.replace(/data-parallel\.[tj]s$/, "replica-worker.js");
-  if (existsSync(sibling)) return pathToFileURL(sibling);
+  return new URL(builtSibling(import.meta.url, "replica-worker"));
+}
+
+/**
+ * The file: URL of the compiled module `name` next to the module at `moduleUrl`, for a worker thread
+ * to import: `name.js` beside it, or, when `moduleUrl` is a TypeScript source (tests), the one in the
+ * package's dist/. Throws when neither exists (build the package first).
+ */
+export function builtSibling(moduleUrl: string, name: string): string {
+  const here = fileURLToPath(moduleUrl);
+  const sibling = join(dirname(here), `${name}.js`);
+  if (existsSync(sibling)) return pathToFileURL(sibling).href;
   const built = sibling.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, "$1dist$2");
-  if (existsSync(built)) return pathToFileURL(built);
-  throw new Error(`data-parallel worker script not found at ${sibling} or ${built} (build @s3pet/core first)`);
+  if (existsSync(built)) return pathToFileURL(built).href;
+  throw new Error(`the compiled module ${name}.js is neither at ${sibling} nor at ${built} (build the package first)`);
 }

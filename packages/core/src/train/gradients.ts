@@ -46,9 +46,13 @@ function noVariable(where: StepLabel, cause?: unknown): S3petInputError {
 /**
  * One optimisation step of `opt`'s parameters from a batch's loss and gradients (keyed by parameter
  * key, as DataParallel returns them): the loss checked finite, then the update (refused for a
- * non-finite gradient norm). The gradient tensors are disposed. Returns the loss.
+ * non-finite gradient norm). The gradient tensors are disposed. Returns the loss and the gradient norm.
  */
-export function applyGradients(opt: AdamW, g: { readonly loss: number; readonly grads: Readonly<Record<string, tf.Tensor>> }, where: StepLabel): number {
+export function applyGradients(
+  opt: AdamW,
+  g: { readonly loss: number; readonly grads: Readonly<Record<string, tf.Tensor>> },
+  where: StepLabel,
+): { readonly loss: number; readonly gradNorm: number } {
   try {
     checkFinite(g.loss, where);
     const byName: tf.NamedTensorMap = {};
@@ -56,10 +60,10 @@ export function applyGradients(opt: AdamW, g: { readonly loss: number; readonly 
       const grad = g.grads[p.key];
       if (grad) byName[p.variable.name] = grad;
     }
-    opt.apply(byName, (norm) => {
+    const { gradNorm } = opt.apply(byName, (norm) => {
       throw diverged(norm, where, "gradient norm");
     });
-    return g.loss;
+    return { loss: g.loss, gradNorm };
   } finally {
     tf.dispose(Object.values(g.grads));
   }

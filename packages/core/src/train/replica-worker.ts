@@ -7,22 +7,23 @@ import { parentPort, workerData } from "node:worker_threads";
 import { initBackend } from "../backend/init-backend.js";
 import { S3petInputError } from "../errors/s3pet-error.js";
 import type { EvalDeps } from "../run/engine-deps.js";
-import type { WorkerData, WorkerReply, WorkerRequest } from "./data-parallel.js";
+import type { ShardReplica, WorkerData, WorkerReply, WorkerRequest } from "./data-parallel.js";
 import { Replica } from "./replica.js";
 
 const port = parentPort!;
 const { recipe, spec } = workerData as WorkerData;
 
-async function start(): Promise<Replica> {
+async function start(): Promise<ShardReplica> {
   await initBackend();
   const mod = (await import(recipe.module)) as Record<string, unknown>;
   const factory = mod[recipe.export];
   if (typeof factory !== "function") throw new Error(`worker recipe: ${recipe.module} exports no function '${recipe.export}'`);
-  const deps = (await (factory as (args: unknown) => EvalDeps | Promise<EvalDeps>)(recipe.args)) as EvalDeps;
-  return new Replica(deps, spec);
+  const made = (await (factory as (args: unknown) => unknown)(recipe.args)) as EvalDeps | ShardReplica;
+  // With the engine's spec the recipe gives EvalDeps; without, it builds the replica itself.
+  return spec ? new Replica(made as EvalDeps, spec) : (made as ShardReplica);
 }
 
-function answer(replica: Replica, m: WorkerRequest): { result: unknown; transfer: ArrayBuffer[] } {
+function answer(replica: ShardReplica, m: WorkerRequest): { result: unknown; transfer: ArrayBuffer[] } {
   switch (m.op) {
     case "gradients": {
       const { loss, tokens, grads } = replica.gradients(m.req);

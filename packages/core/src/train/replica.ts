@@ -13,6 +13,7 @@ import { sampleConcreteGates } from "../search/sample-concrete-gates.js";
 import { ShiftedGlobalSigmoid } from "../search/shifted-global-sigmoid.js";
 import type { ShiftGradient } from "../run/run-config.js";
 import type { NamedParam } from "./adamw.js";
+import type { ShardReplica } from "./data-parallel.js";
 import { gradsOf } from "./gradients.js";
 import { taskLoss } from "./task-loss.js";
 import { createModules, restoreParams, seedFor, TunedModel, type ParamSnapshot } from "./tuned-model.js";
@@ -71,7 +72,7 @@ export interface ShardGradients<G> {
   readonly grads: Record<string, G>;
 }
 
-/** A range of an evaluation split: logits row-major and the summed loss. */
+/** A range of an evaluation split: per-item outputs (the engine's: logits row-major) and the summed loss. */
 export interface EvalShard {
   readonly predictions: Float32Array;
   readonly lossSum: number;
@@ -81,7 +82,7 @@ export function candidateRef(c: Candidate): CandidateRef {
   return { site: c.site.name, method: c.method.name, options: c.options };
 }
 
-export class Replica {
+export class Replica implements ShardReplica {
   readonly model: TunedModel;
   /** alpha [C] of a search (null for a fixed structure). */
   readonly alpha: tf.Variable<tf.Rank.R1> | null;

@@ -71,7 +71,7 @@ export class Trainer {
     let pool: DataParallel | null = null;
     let opt: AdamW | null = null;
     try {
-      pool = await DataParallel.start(replica, this.ctx.workers, deps.workerRecipe);
+      pool = await DataParallel.start(replica, this.ctx.workers, deps.workerRecipe, replica.spec);
       const stream = new BatchStream(Array.from({ length: deps.task.train.size }, (_, i) => i), config.batchSize, seedFor(config.seed, TRAIN_SEEDS.data));
       const totalSteps = Math.min(config.trainEpochs * stream.batchesPerEpoch, config.maxSteps ?? Infinity);
       const params = replica.params("weights");
@@ -131,7 +131,7 @@ export class Trainer {
     const where = `${input.phase} step ${k}`;
     const lr = s.opt.lrNow();
     const g = await s.pool.gradients(s.stream.next(), { noise: null, wrt: "weights", step: k, pass: 0, where });
-    const loss = applyGradients(s.opt, g, where);
+    const { loss } = applyGradients(s.opt, g, where);
     s.pool.sync("weights");
     return { loss, lr, tokens: g.tokens };
   }

@@ -18,7 +18,7 @@ const corpus: PretrainingCorpus = {
 };
 const TINY: Omit<PretrainMlmOptions, "outDir" | "steps"> = {
   layers: 2, hidden: 32, heads: 2, intermediate: 64, vocabSize: 300, seqLength: 32, batchSize: 8,
-  learningRate: 1e-2, evalEvery: 20, evalSequences: 16, corpus, command: "test", seed: 3,
+  learningRate: 1e-2, evalEvery: 20, evalSequences: 16, corpus, command: "test", seed: 3, workers: 1,
 };
 const dirs: string[] = [];
 const tempDir = () => {
@@ -98,6 +98,16 @@ describe("pretrainMlm", () => {
     expect(heldOut(resumed)).toEqual(heldOut(straight));
     expect(resumed.evals[0]).toEqual(straight.evals[0]);
     await expect(pretrainMlm({ ...options, steps: 30, resume: true })).rejects.toThrow(/no checkpoint to resume/);
+  });
+
+  it("trains the same model on 2 data-parallel units as on 1, within float tolerance", async () => {
+    const options = { ...TINY, steps: 6, evalEvery: 6 };
+    const one = await pretrainMlm({ ...options, outDir: tempDir() });
+    const two = await pretrainMlm({ ...options, outDir: tempDir(), workers: 2 });
+    expect(two.evals).toHaveLength(1);
+    expect(two.evals[0]!.loss).toBeCloseTo(one.evals[0]!.loss, 4);
+    expect(two.evals[0]!.trainLoss).toBeCloseTo(one.evals[0]!.trainLoss, 4);
+    expect(two.heldOut.accuracy).toBeCloseTo(one.heldOut.accuracy, 3);
   });
 
   it("rejects bad options with the flag to fix", async () => {

@@ -11,31 +11,29 @@ import { basename, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {
   AdamW,
+  applyGradients,
+  builtSibling,
   CheckpointError,
+  DataParallel,
+  resolveWorkers,
   initBackend,
   PhaseState,
   S3petInputError,
-  SeededRng,
   StandaloneRun,
   writeFileAtomic,
   writeJsonAtomic,
   type BackendInfo,
-  type EncodedBatch,
   type EvalScore,
-  type NamedParam,
+  type EvalShard,
   type SearchHook,
   type StepOutcome,
 } from "@s3pet/core";
-import { defineBertConfig } from "../bert/bert-config.js";
 import type { BertModel } from "../bert/bert-model.js";
-import { initRandomBertModel } from "../bert/init-random-bert.js";
 import { saveBackbone } from "../checkpoint/save-backbone.js";
-import { createMaskedLmHead, type MaskedLmHead } from "../heads/masked-lm-head.js";
-import { SPECIAL_TOKENS } from "./learn-word-piece-vocab.js";
-import { maskTokens, type MaskedBatch } from "./mask-tokens.js";
-import { maskedLmLoss } from "./masked-lm-loss.js";
+import type { MaskedLmHead } from "../heads/masked-lm-head.js";
 import { renderModelCard } from "./model-card.js";
-import { prepareMlmData, type MlmData } from "./prepare-mlm-data.js";
+import { mlmData, MlmReplica } from "./mlm-replica.js";
+import type { MlmData } from "./prepare-mlm-data.js";
 import { checkFingerprint, type PretrainClock, type PretrainEval } from "./pretrain-checkpoint.js";
 import type { PretrainReport } from "./pretrain-report.js";
 import { readPretrainingCorpus, type PretrainingCorpus } from "./pretraining-corpus.js";
@@ -79,6 +77,8 @@ export interface PretrainMlmOptions {
   readonly checkpointEverySeconds?: number;
   /** @default 0 */
   readonly seed?: number;
+  /** Data-parallel units (this thread and workers - 1 worker threads); a run is deterministic for a given count. @default one per core */
+  readonly workers?: number;
   /** Continue from `outDir`/checkpoints/. @default false */
   readonly resume?: boolean;
   /** @default readPretrainingCorpus() */
@@ -114,8 +114,7 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
   }
   const backend = await initBackend();
   const corpus = o.corpus ?? readPretrainingCorpus();
-  const rng = new SeededRng(o.seed);
-  const data = prepareMlmData(corpus, { vocabSize: o.vocabSize, seqLength: o.seqLength, evalSequences: o.evalSequences, maskProb: o.maskProb }, rng.fork("data"));
+  const data = mlmData(o, corpus);
   if (data.train.count < o.batchSize) {
     throw new S3petInputError(`the corpus gives ${data.train.count} training sequences, fewer than batchSize ${o.batchSize}`);
   }
@@ -134,8 +133,9 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
   const toProgress = engine.events$.subscribe((e) => {
     if (e.type === "checkpoint") onProgress({ type: "checkpoint", step: e.step, path: e.path });
   });
-  const run = new MlmRun(o, data, rng, new Date().toISOString());
+  const run = new MlmRun(o, data, new Date().toISOString());
   try {
+    await run.startWorkers();
     const ckpt = o.resume ? engine.load<PretrainClock>() : null;
     if (ckpt) run.restoreClock(ckpt.state.body.phase);
     onProgress({ type: "model", params: run.model.paramCount(), description: run.model.description, resumedAtStep: ckpt ? ckpt.state.step : null });
@@ -161,7 +161,7 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
     throw error;
   } finally {
     toProgress.unsubscribe();
-    run.dispose();
+    await run.dispose();
   }
 }
 
@@ -180,8 +180,7 @@ function checkpointClock(seconds: number): SearchHook {
 
 /** The model, head and optimizer of one run, its clock and eval history, and its training phase. */
 class MlmRun {
-  readonly model: BertModel;
-  readonly head: MaskedLmHead;
+  readonly replica: MlmReplica;
   /** Wall-clock seconds of training and evaluation, over all sessions. */
   elapsedSeconds = 0;
   /** Seconds inside training steps, over all sessions. */
@@ -190,36 +189,17 @@ class MlmRun {
   cpuSeconds = 0;
   readonly evals: PretrainEval[] = [];
   private readonly adam: AdamW;
-  /** Every trainable variable by checkpoint name (`encoder.<HF name>`, `head.<field>`). */
-  private readonly params: NamedParam[];
   private readonly fingerprint: string;
-  private readonly batches: TrainBatches;
+  private pool: DataParallel | null = null;
 
   constructor(
     private readonly o: ResolvedOptions,
     private readonly data: MlmData,
-    rng: SeededRng,
     /** ISO time the run started (the first session's, once restored). */
     public startedAt: string,
   ) {
-    const config = defineBertConfig({
-      vocabSize: data.vocab.tokens.length,
-      hiddenSize: o.hidden,
-      numLayers: o.layers,
-      numHeads: o.heads,
-      intermediateSize: o.intermediate,
-      maxPositions: o.seqLength,
-      typeVocabSize: 2,
-      initializerRange: o.initializerRange,
-    });
-    // No pooler: nothing in MLM trains it, and without one pooledOutput is the [CLS] hidden state.
-    this.model = initRandomBertModel(config, { seed: rng.fork("init-encoder").nextSeed(), pooler: false });
-    this.head = createMaskedLmHead(config, { seed: rng.fork("init-head").nextSeed() });
-    this.params = [
-      ...this.model.namedWeights().map(({ spec, tensor }) => ({ key: `encoder.${spec.name}`, variable: tensor as tf.Variable })),
-      ...Object.entries(this.head.weights).map(([field, variable]) => ({ key: `head.${field}`, variable })),
-    ];
-    this.adam = new AdamW(this.params, {
+    this.replica = new MlmReplica(o, data);
+    this.adam = new AdamW(this.replica.params(), {
       lr: o.learningRate,
       weightDecay: o.weightDecay,
       maxGradNorm: o.maxGradNorm > 0 ? o.maxGradNorm : Infinity,
@@ -229,13 +209,27 @@ class MlmRun {
       // BERT decays weights only: not biases, LayerNorm parameters or the decoder bias.
       decays: (key) => !/(\.bias|LayerNorm\.weight|norm(Gamma|Beta)|Bias)$/.test(key),
     });
-    this.batches = new TrainBatches(data, o, rng);
     this.fingerprint = JSON.stringify({
-      layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: config.vocabSize, initializerRange: o.initializerRange,
+      layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: this.model.config.vocabSize, initializerRange: o.initializerRange,
       seqLength: o.seqLength, batchSize: o.batchSize, steps: o.steps, learningRate: o.learningRate, warmupSteps: o.warmupSteps,
       weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, maskProb: o.maskProb, seed: o.seed,
       trainTokens: data.trainTokens, trainSequences: data.train.count,
     });
+  }
+
+  get model(): BertModel {
+    return this.replica.model;
+  }
+
+  get head(): MaskedLmHead {
+    return this.replica.head;
+  }
+
+  /** The data-parallel units: this thread's replica and o.workers - 1 worker threads with their own. */
+  async startWorkers(): Promise<void> {
+    const { corpus, command: _, ...options } = this.o;
+    const recipe = { module: builtSibling(import.meta.url, "mlm-replica"), export: "mlmReplica", args: { options, corpus: corpus ?? null } };
+    this.pool = await DataParallel.start(this.replica, this.o.workers, recipe, null);
   }
 
   /** The clock and eval history of a checkpoint (its settings must match this run's). */
@@ -268,21 +262,14 @@ class MlmRun {
       phase: "pretrain" as const,
       totalSteps: o.steps,
       evalEvery: o.evalEvery,
-      state: new PhaseState(this.params, { weights: this.adam }),
+      state: new PhaseState(this.replica.params(), { weights: this.adam }),
       step: async (k: number): Promise<StepOutcome> => {
         const learningRate = this.adam.lrNow();
-        const { batch, masked } = this.batches.at(k - 1);
         const started = performance.now();
-        const { loss, gradNorm } = tf.tidy(() => {
-          const vars = this.params.map((p) => p.variable);
-          const { value, grads } = tf.variableGrads(() => maskedLmLoss(this.model, this.head, batch, masked).loss, vars);
-          const loss = value.dataSync()[0]!;
-          if (!Number.isFinite(loss)) throw new S3petInputError(`pretrain: the loss diverged at step ${k} (${loss}); lower the learning rate`);
-          const { gradNorm } = this.adam.apply(grads, (norm) => {
-            throw new S3petInputError(`pretrain: the gradient norm diverged at step ${k} (${norm}); lower the learning rate`);
-          });
-          return { loss, gradNorm };
-        });
+        const pool = this.pool!;
+        const rows = Array.from({ length: o.batchSize }, (_, i) => i);
+        const { loss, gradNorm } = applyGradients(this.adam, await pool.gradients(rows, { noise: null, wrt: "weights", step: k, pass: 0, where: `pretrain step ${k}` }), `pretrain step ${k}`);
+        pool.sync("weights");
         this.trainSeconds += (performance.now() - started) / 1000;
         lossSum += loss;
         lossSteps++;
@@ -292,7 +279,7 @@ class MlmRun {
       },
       validate: async (): Promise<EvalScore> => {
         const step = this.adam.step;
-        const entry: PretrainEval = { step, ...this.evaluate(), trainLoss: lossSum / lossSteps };
+        const entry: PretrainEval = { step, ...(await this.evaluate()), trainLoss: lossSum / lossSteps };
         this.evals.push(entry);
         lossSum = 0;
         lossSteps = 0;
@@ -314,39 +301,18 @@ class MlmRun {
     };
   }
 
-  /** Held-out MLM loss (mean over the masked positions) and accuracy, forward only. */
-  evaluate(): { loss: number; accuracy: number } {
-    const { sequences, masked } = this.data.heldOut;
-    const T = sequences.seqLength;
-    const B = this.o.batchSize;
-    let lossSum = 0;
-    let correct = 0;
-    let j = 0; // next index into masked.positions (ascending)
-    for (let first = 0; first < sequences.count; first += B) {
-      const rows = Math.min(B, sequences.count - first);
-      const start = first * T;
-      const end = (first + rows) * T;
-      const from = j;
-      while (j < masked.positions.length && masked.positions[j]! < end) j++;
-      if (j === from) continue;
-      const positions = masked.positions.slice(from, j).map((p) => p - start);
-      const labels = masked.labels.slice(from, j);
-      const batch = encodedBatch(masked.inputIds.slice(start, end), sequences.tokenTypeIds.slice(start, end), rows, T);
-      const [loss, hits] = tf.tidy(() => {
-        const r = maskedLmLoss(this.model, this.head, batch, { positions, labels });
-        return [r.loss.dataSync()[0]!, r.correct.dataSync()[0]!];
-      });
-      lossSum += loss * labels.length;
-      correct += hits;
-    }
-    const total = masked.labels.length;
-    return { loss: lossSum / total, accuracy: correct / total };
+  /** Held-out MLM loss (mean over the masked positions) and accuracy, forward only, sharded over the units. */
+  async evaluate(): Promise<{ loss: number; accuracy: number }> {
+    const shards = await this.pool!.evaluateShards("validation", this.data.heldOut.sequences.count, null, this.o.batchSize);
+    const total = this.data.heldOut.masked.labels.length;
+    const sum = (f: (s: EvalShard) => number) => shards.reduce((a, s) => a + f(s), 0);
+    return { loss: sum((s) => s.lossSum) / total, accuracy: sum((s) => s.predictions[0]!) / total };
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
+    await this.pool?.dispose();
     this.adam.dispose();
-    this.head.dispose();
-    this.model.dispose();
+    this.replica.dispose();
   }
 }
 
@@ -405,52 +371,6 @@ function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmDat
   };
 }
 
-/** The batch of a step: epoch-wise seeded shuffles of the packed sequences, masking seeded by step. */
-class TrainBatches {
-  private epoch = -1;
-  private order: number[] = [];
-
-  constructor(
-    private readonly data: MlmData,
-    private readonly o: ResolvedOptions,
-    private readonly rng: SeededRng,
-  ) {}
-
-  at(step: number): { batch: EncodedBatch; masked: MaskedBatch } {
-    const { train } = this.data;
-    const B = this.o.batchSize;
-    const T = train.seqLength;
-    const inputIds = new Int32Array(B * T);
-    const tokenTypeIds = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) {
-      const sample = step * B + b;
-      const row = this.row(sample);
-      inputIds.set(train.inputIds.subarray(row * T, (row + 1) * T), b * T);
-      tokenTypeIds.set(train.tokenTypeIds.subarray(row * T, (row + 1) * T), b * T);
-    }
-    const masked = maskTokens(
-      inputIds,
-      { maskId: SPECIAL_TOKENS.indexOf("[MASK]"), vocabSize: this.data.vocab.tokens.length, numSpecialTokens: SPECIAL_TOKENS.length, maskProb: this.o.maskProb },
-      this.rng.fork(`mask-${step}`),
-    );
-    return { batch: encodedBatch(masked.inputIds, tokenTypeIds, B, T), masked };
-  }
-
-  private row(sample: number): number {
-    const n = this.data.train.count;
-    const epoch = Math.floor(sample / n);
-    if (epoch !== this.epoch) {
-      this.epoch = epoch;
-      this.order = this.rng.fork(`epoch-${epoch}`).shuffle(Array.from({ length: n }, (_, i) => i));
-    }
-    return this.order[sample % n]!;
-  }
-}
-
-function encodedBatch(inputIds: Int32Array, tokenTypeIds: Int32Array, batch: number, length: number): EncodedBatch {
-  return { batch, length, inputIds, tokenTypeIds, attentionMask: new Int32Array(batch * length).fill(1) };
-}
-
 function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
   const hidden = options.hidden ?? 128;
   const steps = options.steps;
@@ -475,6 +395,7 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
     checkpointEverySeconds: options.checkpointEverySeconds ?? 180,
     seed: options.seed ?? 0,
     resume: options.resume ?? false,
+    workers: resolveWorkers(options.workers ?? null, true),
     corpus: options.corpus,
     command: options.command,
   };
