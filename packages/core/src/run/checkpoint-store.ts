@@ -74,13 +74,3 @@ export class CheckpointStore {
     }
   }
 }
-
-/** Prefixes every key of a snapshot (`best/`, `adam.weights.m/` ...). */
-export function prefixed(prefix: string, snap: ParamSnapshot): ParamSnapshot {
-  return Object.fromEntries(Object.entries(snap).map(([k, v]) => [`${prefix}${k}`, v]));
-}
-
-/** The entries of `snap` under `prefix`, with the prefix removed. */
-export function unprefixed(prefix: string, snap: ParamSnapshot): ParamSnapshot {
-  return Object.fromEntries(Object.entries(snap).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-}

@@ -4,31 +4,24 @@
 // <outDir>/checkpoints/, resume, and stop() finishing the current step with a checkpoint.
 import type { Observable } from "rxjs";
 import { EventBus } from "../events/event-bus.js";
-import type { PhaseName, RunInfo, S3petEvent } from "../events/events.js";
+import type { RunInfo, S3petEvent } from "../events/events.js";
 import { checkpointHook } from "../hooks/checkpoint-hook.js";
 import { eventsJsonlHook } from "../hooks/events-jsonl-hook.js";
 import { HookRunner } from "../hooks/hook-runner.js";
 import type { SearchHook } from "../hooks/search-hook.js";
-import type { EvalScore } from "../train/evaluator.js";
-import { FRESH_PROGRESS, PhaseLoop, type LoopResult, type StepOutcome } from "../train/phase-loop.js";
+import { FRESH_PROGRESS, PhaseLoop, type LoopResult, type PhaseLoopSpec } from "../train/phase-loop.js";
 import type { PhaseState, SavedPhaseState } from "../train/phase-state.js";
 import { CheckpointStore, type LoadedCheckpoint } from "./checkpoint-store.js";
 import { RunControl } from "./run-control.js";
 import { RunDir } from "./run-dir.js";
 import { RunSession } from "./run-session.js";
 
-/** One phase of a standalone run; `B` is its own JSON state (data position, clocks). */
-export interface StandalonePhase<B> {
-  readonly phase: PhaseName;
-  readonly totalSteps: number;
-  readonly evalEvery: number;
-  readonly state: PhaseState;
-  step(step: number): Promise<StepOutcome>;
-  validate(): Promise<EvalScore>;
-  /** Called with the best validation score so far (most phases snapshot through state.markBest). */
-  onBest?(step: number, score: number): void;
-  body(): B;
-}
+/** One phase of a standalone run: PhaseLoop's step and validation, its PhaseState, and `B`, its own JSON state (data position, clocks). */
+export type StandalonePhase<B> = Pick<PhaseLoopSpec, "phase" | "totalSteps" | "evalEvery" | "step" | "validate"> &
+  Partial<Pick<PhaseLoopSpec, "onBest">> & {
+    readonly state: PhaseState;
+    body(): B;
+  };
 
 /** The checkpoint body of a standalone phase. */
 export type StandaloneCheckpointBody<B> = SavedPhaseState & { readonly phase: B };

@@ -2,7 +2,6 @@
 // the optimisers' moments and step counts, the best validation snapshot and its score — and the one
 // place that names their checkpoint tensor keys: `current/<param>`, `adam.<group>.m/<param>`,
 // `adam.<group>.v/<param>`, `best/<param>`. Phases add their own JSON (data order, RNG state).
-import { prefixed, unprefixed } from "../run/checkpoint-store.js";
 import type { AdamW, NamedParam } from "./adamw.js";
 import { loadProgress, saveProgress, type LoopProgress, type SavedProgress } from "./phase-loop.js";
 import { restoreParams, snapshotParams, type ParamSnapshot } from "./tuned-model.js";
@@ -64,4 +63,14 @@ export class PhaseState {
     const bestScore = this.bestScore !== null && Number.isFinite(this.bestScore) ? this.bestScore : null;
     return { state: { loop: saveProgress(progress), adamSteps, bestScore }, tensors };
   }
+}
+
+/** Prefixes every key of a snapshot (`best/`, `adam.weights.m/` ...). */
+function prefixed(prefix: string, snap: ParamSnapshot): ParamSnapshot {
+  return Object.fromEntries(Object.entries(snap).map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
+/** The entries of `snap` under `prefix`, with the prefix removed. */
+function unprefixed(prefix: string, snap: ParamSnapshot): ParamSnapshot {
+  return Object.fromEntries(Object.entries(snap).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
