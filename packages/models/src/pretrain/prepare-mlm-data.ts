@@ -3,7 +3,8 @@
 // packed into full-length pair sequences, a fixed masked held-out set, and the frequency baseline
 // a trained model must beat (always predicting the most frequent training token).
 import type { SeededRng } from "@s3pet/core";
-import { BertWordPieceTokenizer, type BertTokenizerOptions } from "../tokenizer/bert-word-piece-tokenizer.js";
+import { bertTokenizer, type BertTokenizerOptions } from "../tokenizer/bert-tokenizer.js";
+import type { HfJsonTokenizer } from "../tokenizer/hf-json-tokenizer.js";
 import { countWords, learnWordPieceVocab, SPECIAL_TOKENS, type LearnedWordPieceVocab } from "./learn-word-piece-vocab.js";
 import { maskTokens, type MaskedBatch } from "./mask-tokens.js";
 import { packSequences, type PackedSequences } from "./pack-sequences.js";
@@ -19,7 +20,7 @@ export interface MlmDataOptions {
 
 export interface MlmData {
   readonly vocab: LearnedWordPieceVocab;
-  readonly tokenizer: BertWordPieceTokenizer;
+  readonly tokenizer: HfJsonTokenizer;
   readonly train: PackedSequences;
   /** Held-out sequences with their fixed masking, [evalCount, T] row-major. */
   readonly heldOut: { readonly sequences: PackedSequences; readonly masked: MaskedBatch };
@@ -41,7 +42,7 @@ export interface FrequencyBaseline {
 export function prepareMlmData(corpus: PretrainingCorpus, options: MlmDataOptions, rng: SeededRng): MlmData {
   const tokenizerOptions = { doLowerCase: true };
   const vocab = learnWordPieceVocab(countWords(paragraphs(corpus.train), basicTokenizer(tokenizerOptions)), { vocabSize: options.vocabSize });
-  const tokenizer = new BertWordPieceTokenizer(vocab.tokens, tokenizerOptions);
+  const tokenizer = bertTokenizer(vocab.tokens, tokenizerOptions);
   const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
   const ids = (text: string) => tokenizer.tokenize(text).map((token) => idOf.get(token)!);
   const clsId = SPECIAL_TOKENS.indexOf("[CLS]");
@@ -73,13 +74,12 @@ export function prepareMlmData(corpus: PretrainingCorpus, options: MlmDataOption
 }
 
 /**
- * The BERT basic tokenizer's words (clean-up, punctuation split, lower-casing, accent stripping) of
- * the same tokenizer class that will read vocab.txt, so learning and tokenising agree.
+ * The words (clean-up, lower-casing, accent stripping, split on whitespace and punctuation) of the
+ * same tokenizer that will read vocab.txt, so learning and tokenising agree.
  */
 function basicTokenizer(options: Partial<BertTokenizerOptions>): (text: string) => string[] {
-  const withSpecialsOnly = new BertWordPieceTokenizer(SPECIAL_TOKENS, options);
-  // TODO(#3): use a public basicTokenize once the tokenizer exports one; this reads the private method.
-  return (text) => withSpecialsOnly["basicTokenize"](text);
+  const withSpecialsOnly = bertTokenizer(SPECIAL_TOKENS, options);
+  return (text) => withSpecialsOnly.preTokenize(text);
 }
 
 function* paragraphs(documents: readonly CorpusDocument[]): Iterable<string> {
