@@ -24,6 +24,8 @@ export interface MlmData {
   readonly train: PackedSequences;
   /** Held-out sequences with their fixed masking, [evalCount, T] row-major. */
   readonly heldOut: { readonly sequences: PackedSequences; readonly masked: MaskedBatch };
+  /** The same for the prepared sources' held-out documents; null without a prepared corpus. */
+  readonly heldOutPrepared: { readonly sequences: PackedSequences; readonly masked: MaskedBatch; readonly tokens: number } | null;
   readonly trainTokens: number;
   readonly heldOutTokens: number;
   readonly frequencyBaseline: FrequencyBaseline;
@@ -52,21 +54,26 @@ export function prepareMlmData(corpus: PretrainingCorpus, options: MlmDataOption
   const trainStream = tokenStream(corpus.train, ids);
   const heldOutStream = tokenStream(corpus.heldOut, ids);
   const train = packSequences(trainStream, { seqLength: options.seqLength, clsId, sepId, rng: rng.fork("pack-train") });
-  const heldOutAll = packSequences(heldOutStream, { seqLength: options.seqLength, clsId, sepId, rng: rng.fork("pack-held-out") });
-  // An evenly spaced subset covers every held-out document rather than the first few.
-  const evalCount = Math.min(options.evalSequences, heldOutAll.count);
-  const heldOutSequences = takeRows(heldOutAll, evalIndices(heldOutAll.count, evalCount));
-  const masked = maskTokens(
-    heldOutSequences.inputIds,
-    { maskId, vocabSize: vocab.tokens.length, numSpecialTokens: SPECIAL_TOKENS.length, maskProb: options.maskProb },
-    rng.fork("mask-held-out"),
-  );
+  const evalSet = (stream: Int32Array, name: string) => {
+    const all = packSequences(stream, { seqLength: options.seqLength, clsId, sepId, rng: rng.fork(`pack-${name}`) });
+    // An evenly spaced subset covers every held-out document rather than the first few.
+    const sequences = takeRows(all, evalIndices(all.count, Math.min(options.evalSequences, all.count)));
+    const masked = maskTokens(
+      sequences.inputIds,
+      { maskId, vocabSize: vocab.tokens.length, numSpecialTokens: SPECIAL_TOKENS.length, maskProb: options.maskProb },
+      rng.fork(`mask-${name}`),
+    );
+    return { sequences, masked };
+  };
+  const { sequences: heldOutSequences, masked } = evalSet(heldOutStream, "held-out");
+  const preparedStream = corpus.heldOutPrepared.length > 0 ? tokenStream(corpus.heldOutPrepared, ids) : null;
 
   return {
     vocab,
     tokenizer,
     train,
     heldOut: { sequences: heldOutSequences, masked },
+    heldOutPrepared: preparedStream ? { ...evalSet(preparedStream, "held-out-prepared"), tokens: preparedStream.length } : null,
     trainTokens: trainStream.length,
     heldOutTokens: heldOutStream.length,
     frequencyBaseline: frequencyBaseline(trainStream, masked.labels, vocab.tokens),
