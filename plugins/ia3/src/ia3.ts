@@ -12,6 +12,8 @@ export const ia3 = definePetMethod({
 
   // --- options: none; the vector is the whole method
   options: {},
+  // not in the preset learning-rate ablation (docs/BENCHMARKS.md); a vector method, so BitFit's rate
+  lr: 3e-3,
 
   // --- where
   siteKinds: ["linear"],

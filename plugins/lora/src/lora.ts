@@ -20,6 +20,8 @@ export const lora = definePetMethod({
   name: NAME,
   description: "low-rank update (x A) B · alpha/r of a frozen linear map",
   options: loraOptions,
+  // the preset learning-rate ablation on `spam` (docs/BENCHMARKS.md): LoRA leads at 3e-3 and 1e-2 alike and collapses at 3e-2
+  lr: 3e-3,
 
   // --- where
   siteKinds: ["linear"],

@@ -25,6 +25,8 @@ export const prefix = definePetMethod({
   name: NAME,
   description: "learned key/value prefixes of length L in a gated joint softmax",
   options: prefixOptions,
+  // the preset learning-rate ablation on `spam` (docs/BENCHMARKS.md): prefixes do best at 3e-2
+  lr: 3e-2,
 
   // --- where
   siteKinds: ["attention"],

@@ -105,6 +105,12 @@ describe("resolveRunOptions", () => {
     expect(() => resolveRunOptions("search", { model: MODEL, lr: "-1" }, ctx)).toThrow("--lr must be a positive number, got '-1'");
     expect(() => resolveRunOptions("search", { model: MODEL, order: "third" }, ctx)).toThrow("--order must be one of first, second, got 'third'");
     expect(() => resolveRunOptions("search", { model: MODEL, methods: " , " }, ctx)).toThrow("--methods needs at least one name, e.g. --methods lora,adapter");
+    expect(() => resolveRunOptions("search", { model: MODEL, "lora.lr": "0" }, ctx)).toThrow("--lora.lr must be a positive number, got '0' (e.g. --lora.lr 1e-2)");
+    expect(() => resolveRunOptions("search", { model: MODEL, "method-lrs": "maybe" }, ctx)).toThrow("--method-lrs must be one of on, off, got 'maybe'");
+  });
+  it("takes --<method>.lr as a learning rate, not a method option, and --method-lrs on|off", () => {
+    const o = resolveRunOptions("train", { model: MODEL, "lora.lr": "1e-2", "lora.rank": "4", "method-lrs": "off" }, ctx);
+    expect(o.engine).toMatchObject({ methodLr: { lora: 0.01 }, methodOptions: { lora: { rank: "4" } }, methodLrs: false });
   });
 });
 

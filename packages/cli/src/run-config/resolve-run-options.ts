@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { S3petInputError, type SearchConfig, type ShiftGradient } from "@s3pet/core";
 import { DEFAULT_TASK, findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
+import { methodLrFrom } from "./method-lr-flags.js";
 import { methodOptionsFrom } from "./method-option-flags.js";
 import type { FlagValues } from "./run-flags.js";
 
@@ -89,6 +90,8 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
     ...optional("exclude", listValue(flags["exclude"])),
     ...(flags["count-head"] === true ? { countHead: true } : {}),
     methodOptions: methodOptionsFrom(flags),
+    ...optional("methodLr", nonEmpty(methodLrFrom(flags))),
+    ...optional("methodLrs", onOff(enumFlag<"on" | "off">(flags, "method-lrs", ["on", "off"]))),
   };
   const engine: EngineOptions =
     command === "search"
@@ -228,4 +231,12 @@ function listValue(v: FlagValues[string]): string[] | undefined {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function nonEmpty<T extends object>(o: T): T | undefined {
+  return Object.keys(o).length ? o : undefined;
+}
+
+function onOff(v: "on" | "off" | undefined): boolean | undefined {
+  return v === undefined ? undefined : v === "on";
 }

@@ -205,7 +205,7 @@ describe("runSearch: scores, stopping and memory", () => {
   });
 
   it("ends a phase early when validation stops improving (core:early-stopping)", async () => {
-    const { result, events } = await search({ ...FAST, lr: 1e-9, alphaLr: 1e-9, evalEvery: 2, patience: 2 }, deps(freshDir()));
+    const { result, events } = await search({ ...FAST, lr: 1e-9, methodLrs: false, alphaLr: 1e-9, evalEvery: 2, patience: 2 }, deps(freshDir()));
     const logs = ofType(events, "log").map((e) => e.message);
     expect(logs.some((m) => /^search ended early at step \d+: core:early-stopping: no better accuracy in 2 evaluations/.test(m))).toBe(true);
     expect(result.results!.steps.search).toBeLessThan(24);

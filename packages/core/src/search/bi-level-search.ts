@@ -5,8 +5,9 @@
 //      or second order (DARTS finite differences) with a virtual step of the *module and head*
 //      weights only (the backbone is frozen, so it is never copied);
 //   2. weight step on a W batch with fresh gate noise and the updated alpha (head trained too).
-// AdamW per group (weights 3e-4, alpha 0.1, wd 0, linear decay, clip 2.0). The soft supernet (z = p)
-// is evaluated on validation every `evalEvery` steps; the best checkpoint's alpha is the outcome.
+// Two AdamWs (weights: each method's declared lr, head at --lr; alpha 0.1; wd 0, linear decay, clip
+// 2.0). The soft supernet (z = p) is evaluated on validation every `evalEvery` steps; the best
+// checkpoint's alpha is the outcome.
 import * as tf from "@tensorflow/tfjs";
 import { inject, injectable } from "tsyringe";
 import type { Backbone } from "../backbone/backbone.js";
@@ -25,6 +26,7 @@ import { AdamW, type NamedParam } from "../train/adamw.js";
 import { BatchStream, type BatchStreamState } from "../train/batch-stream.js";
 import { Evaluator } from "../train/evaluator.js";
 import { checkFinite, diverged, gradsOf, minimizeStep } from "../train/gradients.js";
+import { methodRates } from "../train/method-rates.js";
 import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "../train/phase-loop.js";
 import { taskLoss } from "../train/task-loss.js";
 import { createModules, restoreParams, seedFor, snapshotParams, TunedModel, type ParamSnapshot } from "../train/tuned-model.js";
@@ -111,7 +113,7 @@ export class BiLevelSearch {
     }
     const alpha = tf.tidy(() => tf.variable(tf.zeros([C]), true)) as tf.Variable<tf.Rank.R1>; // [C], alpha_i = 0 at the start (method.md §3)
     const alphaParams: NamedParam[] = [{ key: "alpha", variable: alpha }];
-    const weightParams = model.weightParams();
+    const weightParams = model.weightParams(methodRates(config));
     const totalSteps = Math.min(config.searchEpochs * wStream.batchesPerEpoch, config.maxSteps ?? Infinity);
     const weightOpt = new AdamW(weightParams, { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
     const alphaOpt = new AdamW(alphaParams, { lr: config.alphaLr, weightDecay: 0, maxGradNorm: config.maxGradNorm, totalSteps });
