@@ -38,7 +38,7 @@ export const lora = definePetMethod({
     };
     let training = false;
     let step = 0;
-    let forwards = 0; // training forwards in this step (a search step runs two)
+    let forwards = 0; // training forwards since setTraining (at most two: the search's A and W passes)
     const module: PetModule = {
       weights,
       contribution: {
@@ -75,7 +75,7 @@ export const lora = definePetMethod({
 
 /** The dropout seed of a module's `forward`-th training forward at `step`; distinct for every pair. */
 function dropoutSeed(seed: number, step: number, forward: number): number {
-  return (seed * 1_000_003 + step) * 4 + forward; // a step has at most 2 forwards (search: A and W)
+  return (seed * 1_000_003 + step) * 4 + forward; // at most 2 forwards per setTraining; step may be -k (second order)
 }
 
 /** W + z · A B · alpha/r as a new tensor: the frozen kernel `weight` [dIn, dOut] with the update folded in. */

@@ -66,7 +66,9 @@ export interface PetModule {
   /** Called when the engine switches between training (true) and evaluation; modules with dropout
    *  use it. A module starts in evaluation mode, so inference and the no-op checks are deterministic.
    *  `step` is the phase's step number while training (1-based, the same step after a resume): seed
-   *  train-time randomness from it, and a resumed run draws exactly the masks the uninterrupted one did. */
+   *  train-time randomness from it and the count of training forwards since this call (at most 2),
+   *  and a resumed run draws exactly the masks the uninterrupted one did. The second-order search
+   *  also passes -step, repeatedly, to draw the same masks again for its finite-difference passes. */
   setTraining?(training: boolean, step?: number): void;
   dispose(): void;
 }

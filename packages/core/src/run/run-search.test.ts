@@ -118,9 +118,15 @@ describe("runSearch: the planted structure", () => {
     expect(again.recorded).toEqual(result.results!.retrained);
   });
 
-  it("finds it with the second-order structure step and the detach-sum gradient too", async () => {
-    const { result } = await search({ ...FAST, order: "second", shiftGradient: "detach-sum" }, deps(freshDir()));
-    expect(result.results!.structure.map((m) => `${m.site}#${m.method}`)).toEqual([PLANTED_KEY]);
+  it("finds it with the second-order structure step and the detach-sum gradient too, with alphas of its own", async () => {
+    const second = await search({ ...FAST, order: "second", shiftGradient: "detach-sum" }, deps(freshDir()));
+    expect(second.result.results!.structure.map((m) => `${m.site}#${m.method}`)).toEqual([PLANTED_KEY]);
+    // The virtual step is a real AdamW step, so the Hessian term moves alpha measurably.
+    const first = await search({ ...FAST, shiftGradient: "detach-sum" }, deps(freshDir()));
+    const lastAlpha = (events: S3petEvent[]) => ofType(events, "gates").filter((g: GatesEvent) => g.step === 24).pop()!.alpha;
+    const [a2, a1] = [lastAlpha(second.events), lastAlpha(first.events)];
+    const gap = Math.max(...a2.map((a, i) => Math.abs(a - a1[i]!)));
+    expect(gap).toBeGreaterThan(0.05);
   });
 
   it("runs with straight-through hard gates, no shift gradient and a lower temperature, holding the budget", async () => {

@@ -78,6 +78,11 @@ export class AdamW {
     return this.opts.lr * this.factor();
   }
 
+  /** The learning rate `param` gets at the next step: its group's lr on the shared schedule. */
+  lrOf(param: NamedParam): number {
+    return (param.lr ?? this.opts.lr) * this.factor();
+  }
+
   /** The gradient norm of `grads` (by variable name), as a host number. */
   gradNorm(grads: tf.NamedTensorMap): number {
     return tf.tidy(() => {
