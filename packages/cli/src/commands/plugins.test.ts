@@ -60,7 +60,7 @@ describe("s3pet plugins", () => {
       mkdirSync(pluginDir(), { recursive: true });
       writeFileSync(join(pluginDir(), "package.json"), JSON.stringify({ name: "s3pet-plugin-shift", version: "3.1.4", type: "module", keywords: ["s3pet-plugin"], main: "index.js" }));
       writeFileSync(join(pluginDir(), "index.js"),
-        `export default { name: "shift", version: "3.1.4", methods: [{ name: "shift", description: "a shift", siteKinds: ["residual"], options: {}, paramCount: (s) => s.dim, create() { throw new Error("unused"); } }] };\n`);
+        `export default { name: "shift", version: "3.1.4", methods: [{ name: "shift", description: "a shift", siteKinds: ["residual"], options: {}, lr: 1e-3, paramCount: (s) => s.dim, create() { throw new Error("unused"); } }] };\n`);
     });
     afterAll(() => rmSync(project, { recursive: true, force: true }));
 

@@ -61,7 +61,7 @@ export class GatedSiteCalls implements SiteCalls {
     return this.attachedAt(site.name).map((a) => {
       const c = a.module.contribution;
       if (c.kind !== "attention") return unreachable(c);
-      const { keys, values } = c.prefix(); // [L, hidden] each
+      const { keys, values, mass } = c.prefix(); // [L, hidden] each
       for (const [what, t] of [["keys", keys], ["values", values]] as const) {
         if (t.rank !== 2 || t.shape[1] !== site.hidden || t.shape[0] !== keys.shape[0]) {
           throw new PluginError(
@@ -69,7 +69,7 @@ export class GatedSiteCalls implements SiteCalls {
           );
         }
       }
-      return { keys, values, gate: a.gate };
+      return { keys, values, gate: mass ? tf.mul(a.gate, mass) as tf.Scalar : a.gate };
     });
   }
 

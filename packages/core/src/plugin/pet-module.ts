@@ -40,8 +40,9 @@ export interface EmbeddingContribution {
  */
 export interface AttentionContribution {
   readonly kind: "attention";
-  /** keys, values: [L, hidden] (all heads, concatenated as the backbone's key/value projections are). */
-  prefix(): { keys: tf.Tensor2D; values: tf.Tensor2D };
+  /** keys, values: [L, hidden] (all heads, concatenated as the backbone's key/value projections are);
+   *  `mass`, a scalar >= 0 multiplying the gate, lets a module start as an exact no-op (mass 0). */
+  prefix(): { keys: tf.Tensor2D; values: tf.Tensor2D; mass?: tf.Scalar };
 }
 
 export type SiteContribution =

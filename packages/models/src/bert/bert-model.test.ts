@@ -61,9 +61,10 @@ describe("BertModel", () => {
   it("lists every site in forward order with HF names, kinds and dims", () => {
     const model = initRandomBertModel(tiny, { seed: 1, trainable: false });
     const sites = model.sites();
-    expect(sites).toHaveLength(1 + 11 * tiny.numLayers);
-    expect(sites[0]).toEqual({ kind: "embedding", name: "embeddings", layer: null, position: "embeddings", dim: 16, vocabSize: 40 });
-    expect(sites.slice(1, 12).map((s) => `${s.position}:${s.kind}`)).toEqual([
+    expect(sites).toHaveLength(2 + 11 * tiny.numLayers);
+    expect(sites[0]).toEqual({ kind: "norm", name: "embeddings.LayerNorm", layer: null, position: "embeddings.LayerNorm", dim: 16 });
+    expect(sites[1]).toEqual({ kind: "embedding", name: "embeddings", layer: null, position: "embeddings", dim: 16, vocabSize: 40 });
+    expect(sites.slice(2, 13).map((s) => `${s.position}:${s.kind}`)).toEqual([
       "attention.self.query:linear",
       "attention.self.key:linear",
       "attention.self.value:linear",

@@ -68,6 +68,7 @@ export class BertModel implements Backbone {
   readonly numLayers: number;
   private readonly weights: BertWeights;
   private readonly embeddingSite: EmbeddingSite;
+  private readonly embeddingNormSite: NormSite;
   private readonly layerSites: readonly LayerSites[];
   private readonly variables: readonly tf.Variable[];
   private disposed = false;
@@ -95,6 +96,7 @@ export class BertModel implements Backbone {
       this.weights = weights;
       this.variables = [];
     }
+    this.embeddingNormSite = { kind: "norm", name: "embeddings.LayerNorm", layer: null, position: "embeddings.LayerNorm", dim: config.hiddenSize };
     this.embeddingSite = {
       kind: "embedding",
       name: "embeddings",
@@ -106,9 +108,9 @@ export class BertModel implements Backbone {
     this.layerSites = Array.from({ length: config.numLayers }, (_, i) => layerSites(config, i));
   }
 
-  /** Every site in forward order: embeddings, then per layer q, k, v, attention, ..., output.LayerNorm. */
+  /** Every site in forward order: embeddings.LayerNorm, embeddings, then per layer q, k, v, attention, ..., output.LayerNorm. */
   sites(): readonly Site[] {
-    return [this.embeddingSite, ...this.layerSites.flatMap((s) => Object.values(s) as Site[])];
+    return [this.embeddingNormSite, this.embeddingSite, ...this.layerSites.flatMap((s) => Object.values(s) as Site[])];
   }
 
   paramCount(): number {
@@ -148,7 +150,7 @@ export class BertModel implements Backbone {
       dropout: makeDropout(options.dropoutSeed),
     };
     const tree = this.weights.tree;
-    let x = embeddings(batch, tree, this.embeddingSite, ctx); // [N, H]
+    let x = embeddings(batch, tree, this.embeddingNormSite, this.embeddingSite, ctx); // [N, H]
     const hidden2d: tf.Tensor2D[] = [x];
     for (let i = 0; i < this.numLayers; i++) {
       x = bertLayer(x, tree.layers[i]!, this.layerSites[i]!, ctx); // [N, H]
@@ -169,8 +171,8 @@ export class BertModel implements Backbone {
 // ---------------------------------------------------------------------------------------------
 // Blocks
 
-/** word + position + token-type embeddings, LayerNorm, the embedding site. -> [N, H] */
-function embeddings(batch: EncodedBatch, w: BertWeights["tree"], site: EmbeddingSite, ctx: ForwardContext): tf.Tensor2D {
+/** word + position + token-type embeddings, LayerNorm (a norm site), the embedding site. -> [N, H] */
+function embeddings(batch: EncodedBatch, w: BertWeights["tree"], normSite: NormSite, site: EmbeddingSite, ctx: ForwardContext): tf.Tensor2D {
   const { config, calls } = ctx;
   const { batch: B, length: T } = batch; // batch, tokens
   const H = config.hiddenSize; // hidden
@@ -184,7 +186,7 @@ function embeddings(batch: EncodedBatch, w: BertWeights["tree"], site: Embedding
       : tf.reshape(tf.add(tf.reshape(words, [B, T, H]), tf.slice(w.positionEmbeddings, [0, 0], [T, H])), [B * T, H]); // [N, H]
   const typeOneHot = tf.tensor2d(oneHot(batch.tokenTypeIds, config.typeVocabSize), [B * T, config.typeVocabSize]); // [N, types]
   const summed = tf.add(positioned, tf.matMul(typeOneHot, w.tokenTypeEmbeddings)) as tf.Tensor2D; // [N, H]
-  const { y } = layerNorm(summed, w.embeddingsNorm.gamma, w.embeddingsNorm.beta, config.layerNormEps); // [N, H]
+  const y = normAt(normSite, summed, w.embeddingsNorm, ctx); // [N, H]
   const e = calls ? calls.embedding(site, y) : y; // [N, H]
   return ctx.dropout(e, config.hiddenDropoutProb);
 }
