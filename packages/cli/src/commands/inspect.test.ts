@@ -42,12 +42,14 @@ describe("s3pet inspect", () => {
     expect(lines).toContain("└─ output.LayerNorm            norm       dim 32");
     expect(r.stdout).toContain(
       [
-        "candidates: 29 (site × method, options as given)",
+        "candidates: 41 (site × method, options as given)",
         "  method  options                    candidates  params each  all together  fit in 300 (1.18%)",
+        "  lora    rank=1 alpha=16 dropout=0          12        64–96           896                   4",
         "  lora    rank=8 alpha=16 dropout=0          12      512–768         7,168                   0",
         "  bitfit                                     17        32–64           608                   9",
       ].join("\n"),
     );
+    // lora enters a search space at ranks 1 and 8 (its searchOptions), one row each; 4 x 64 = 256 <= 300
     // bitfit: 15 sites of 32 (the embeddings' LayerNorm included) and 2 of 64 parameters; 9 x 32 = 288 <= 300
   });
   it("rejects an unknown method and a missing model directory with exit 2", async () => {

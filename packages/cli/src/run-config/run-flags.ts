@@ -14,6 +14,7 @@ export const SHARED_RUN_FLAGS = {
   "task-kind": { type: "string", valueName: "classification|regression", description: "custom tasks: what the label is (default: classification)" },
   metric: { type: "string", valueName: "name", description: "custom tasks: accuracy, f1, matthews, pearson-spearman, pearson or spearman (default: accuracy, or pearson-spearman for regression)" },
   methods: { type: "string", valueName: "list", description: "comma-separated PET methods to use (default: every installed plugin's methods)" },
+  space: { type: "string", valueName: "name", description: "a named search space: s3pet-m (the paper's: lora r=1, adapter, bitfit, lnfit, low-rank-adapter); --methods and method options win" },
   budget: { type: "string", valueName: "params|pct%", description: "trainable-parameter budget, absolute (12000) or relative to the backbone (0.1%) (default: 1% for search and random)" },
   seed: { type: "string", valueName: "n", description: "root seed of splits, data order, inits and gate noise (default: 42)" },
   out: { type: "string", short: "o", valueName: "dir", description: "run directory; never overwritten (default: runs/<command>-<timestamp>)" },

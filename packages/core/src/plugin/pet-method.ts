@@ -30,6 +30,10 @@ export interface PetMethod<S extends OptionsSchema = OptionsSchema, K extends Si
   readonly siteKinds: readonly K[];
   /** Its options, declared once. */
   readonly options: S;
+  /** Option values the method enters a search space with, each value a candidate of its own (e.g.
+   *  LoRA `{ rank: [1, 8] }`, so a small budget still has LoRA candidates that fit); an option the
+   *  user sets (`--lora.rank 4` or `--lora.rank 1,2`) replaces its list. */
+  readonly searchOptions?: Readonly<Record<string, readonly unknown[]>>;
   /** The AdamW learning rate of its modules' weights (before the schedule); `--<method>.lr` overrides
    *  it, and the task head keeps the run's --lr. */
   readonly lr: number;

@@ -41,7 +41,7 @@ export class SearchSpace {
   static build(sites: readonly Site[], methods: readonly PetMethod[], opts: SearchSpaceOptions = {}): SearchSpace {
     checkMethods(methods, opts.methodOptions ?? {});
     const chosen = matchSites(sites, opts.include?.length ? opts.include : ["/./"], opts.exclude ?? []);
-    const variants = new Map(methods.map((m) => [m.name, optionVariants(m, opts.methodOptions?.[m.name] ?? {})]));
+    const variants = new Map(methods.map((m) => [m.name, optionVariants(m, { ...m.searchOptions, ...opts.methodOptions?.[m.name] })]));
     const candidates: Candidate[] = [];
     for (const site of chosen) {
       for (const method of methods) {
