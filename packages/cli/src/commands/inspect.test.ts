@@ -19,7 +19,7 @@ describe("s3pet inspect", () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["backboneParams", "sites", "candidates"]);
     expect(out.backboneParams).toBe(25440);
-    expect(out.sites).toHaveLength(2 + 2 * 11);
+    expect(out.sites).toHaveLength(2 + 2 * 12);
     expect(out.sites[0]).toEqual({ name: "embeddings.LayerNorm", kind: "norm", dims: { dim: 32 } });
     expect(out.sites[2]).toEqual({ name: "encoder.layer.0.attention.self.query", kind: "linear", dims: { dIn: 32, dOut: 32 } });
     // 6 linear sites per layer x 2 layers; rank 2: 2 * (dIn + dOut)
@@ -33,13 +33,14 @@ describe("s3pet inspect", () => {
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe(`backbone  bert 2x32 (4 heads, ffn 64, vocab 160) · 25,440 params · ${MODEL}`);
     expect(lines.slice(2, 7)).toEqual([
-      "embeddings.LayerNorm           norm       dim 32",
-      "embeddings                     embedding  dim 32, vocab 160",
-      "encoder.layer.{0-1}            ×2",
-      "├─ attention.self.query        linear     32 → 32",
-      "├─ attention.self.key          linear     32 → 32",
+      "embeddings.LayerNorm                 norm        dim 32",
+      "embeddings                           embedding   dim 32, vocab 160",
+      "encoder.layer.{0-1}                  ×2",
+      "├─ attention.self.query              linear      32 → 32",
+      "├─ attention.self.key                linear      32 → 32",
     ]);
-    expect(lines).toContain("└─ output.LayerNorm            norm       dim 32");
+    expect(lines).toContain("├─ intermediate.intermediate_act_fn  activation  dim 64");
+    expect(lines).toContain("└─ output.LayerNorm                  norm        dim 32");
     expect(r.stdout).toContain(
       [
         "candidates: 41 (site × method, options as given)",

@@ -117,6 +117,7 @@ function describeDims(s: Site): string {
       return `${s.heads} heads × ${s.headDim} (hidden ${s.hidden})`;
     case "residual":
     case "norm":
+    case "activation":
       return `dim ${s.dim}`;
     case "embedding":
       return `dim ${s.dim}, vocab ${s.vocabSize}`;

@@ -26,6 +26,13 @@ export interface NormContribution {
   delta(xhat: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor;
 }
 
+/** At an activation site: u' = u + z * delta(u), before the feed-forward output projection. */
+export interface ActivationContribution {
+  readonly kind: "activation";
+  /** u: [N, d] activated hidden units -> delta [N, d] or [d]. */
+  delta(u: tf.Tensor2D): tf.Tensor;
+}
+
 /** At the embedding site: e' = e + z * delta(e). */
 export interface EmbeddingContribution {
   readonly kind: "embedding";
@@ -50,6 +57,7 @@ export type SiteContribution =
   | ResidualContribution
   | NormContribution
   | EmbeddingContribution
+  | ActivationContribution
   | AttentionContribution;
 
 export type ContributionOfKind<K extends SiteKind> = Extract<SiteContribution, { kind: K }>;

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { S3petInputError } from "@s3pet/core";
 import type {
+  ActivationSite,
   AttentionSite,
   Backbone,
   BackboneOutput,
@@ -44,6 +45,7 @@ interface LayerSites {
   readonly attentionOutput: ResidualSite;
   readonly attentionNorm: NormSite;
   readonly intermediate: LinearSite;
+  readonly intermediateAct: ActivationSite;
   readonly outputDense: LinearSite;
   readonly output: ResidualSite;
   readonly outputNorm: NormSite;
@@ -205,7 +207,8 @@ function bertLayer(x: tf.Tensor2D, w: BertLayerWeights, sites: LayerSites, ctx: 
   if (calls) h = calls.residual(sites.attentionOutput, h);
   const a = normAt(sites.attentionNorm, tf.add(h, x) as tf.Tensor2D, w.attentionNorm, ctx); // [N, H]
   // feed-forward
-  const u = ctx.act(linearAt(sites.intermediate, a, w.intermediate, calls)); // [N, I]
+  const act = ctx.act(linearAt(sites.intermediate, a, w.intermediate, calls)); // [N, I]
+  const u = calls ? calls.activation(sites.intermediateAct, act) : act; // [N, I]
   let f = ctx.dropout(linearAt(sites.outputDense, u, w.output, calls), config.hiddenDropoutProb); // [N, H]
   if (calls) f = calls.residual(sites.output, f);
   return normAt(sites.outputNorm, tf.add(f, a) as tf.Tensor2D, w.outputNorm, ctx); // [N, H]
@@ -303,6 +306,7 @@ function layerSites(config: BertConfig, i: number): LayerSites {
     attentionOutput: { kind: "residual", ...at("attention.output"), dim: H },
     attentionNorm: { kind: "norm", ...at("attention.output.LayerNorm"), dim: H },
     intermediate: linearSite("intermediate.dense", H, I),
+    intermediateAct: { kind: "activation", ...at("intermediate.intermediate_act_fn"), dim: I },
     outputDense: linearSite("output.dense", I, H),
     output: { kind: "residual", ...at("output"), dim: H },
     outputNorm: { kind: "norm", ...at("output.LayerNorm"), dim: H },
