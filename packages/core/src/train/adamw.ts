@@ -100,24 +100,11 @@ export class AdamW {
    * clipped as in `apply`. The second-order search uses it for its virtual step. Call inside tf.tidy.
    */
   peekUpdate(grads: tf.NamedTensorMap): tf.NamedTensorMap {
-    const norm = this.gradNorm(grads);
-    const scale = norm > this.opts.maxGradNorm ? this.opts.maxGradNorm / (norm + 1e-6) : 1;
-    const factor = this.factor();
-    const { beta1: b1, beta2: b2, eps } = this;
-    const t = this.t + 1;
-    const [c1, c2] = [1 - b1 ** t, 1 - b2 ** t];
+    const scale = this.clipScale(this.gradNorm(grads));
     const out: tf.NamedTensorMap = {};
     this.params.forEach((p, i) => {
       const raw = grads[p.variable.name];
-      if (!raw) return;
-      const lr = (p.lr ?? this.opts.lr) * factor;
-      const wd = p.weightDecay ?? this.opts.weightDecay;
-      const g = scale === 1 ? raw : tf.mul(raw, scale);
-      const m = tf.add(tf.mul(this.m[i]!, b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(this.v[i]!, b2), tf.mul(tf.square(g), 1 - b2));
-      let update = tf.mul(tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps)), lr);
-      if (wd > 0) update = tf.add(update, tf.mul(p.variable, lr * wd));
-      out[p.variable.name] = update;
+      if (raw) out[p.variable.name] = this.next(i, raw, scale, this.t + 1).update;
     });
     return out;
   }
@@ -131,30 +118,41 @@ export class AdamW {
     const norm = this.gradNorm(grads);
     if (!Number.isFinite(norm)) onNonFinite(norm);
     const lr = this.lrNow();
-    const factor = this.factor();
-    this.t += 1;
-    const scale = norm > this.opts.maxGradNorm ? this.opts.maxGradNorm / (norm + 1e-6) : 1;
-    const { beta1: b1, beta2: b2, eps } = this;
-    const c1 = 1 - b1 ** this.t;
-    const c2 = 1 - b2 ** this.t;
+    const scale = this.clipScale(norm);
+    const t = this.t + 1;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const raw = grads[p.variable.name];
         if (!raw) return;
-        const groupLr = (p.lr ?? this.opts.lr) * factor;
-        const wd = p.weightDecay ?? this.opts.weightDecay;
-        const g = scale === 1 ? raw : tf.mul(raw, scale);
-        const m = tf.add(tf.mul(this.m[i]!, b1), tf.mul(g, 1 - b1));
-        const v = tf.add(tf.mul(this.v[i]!, b2), tf.mul(tf.square(g), 1 - b2));
+        const { m, v, update } = this.next(i, raw, scale, t);
         this.m[i]!.assign(m);
         this.v[i]!.assign(v);
-        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps)); // mhat / (sqrt(vhat) + eps)
-        let next = tf.sub(p.variable, tf.mul(update, groupLr));
-        if (wd > 0) next = tf.sub(next, tf.mul(p.variable, groupLr * wd));
-        p.variable.assign(next);
+        p.variable.assign(tf.sub(p.variable, update));
       });
     });
+    this.t = t;
     return { gradNorm: norm, lr };
+  }
+
+  /** Global-norm clipping: the factor every gradient is scaled by. */
+  private clipScale(norm: number): number {
+    return norm > this.opts.maxGradNorm ? this.opts.maxGradNorm / (norm + 1e-6) : 1;
+  }
+
+  /** Parameter i's new moments and update (lr * mhat / (sqrt(vhat) + eps) + lr * wd * w) as step t,
+   *  on its group's lr at the current point of the schedule. */
+  private next(i: number, raw: tf.Tensor, scale: number, t: number): { m: tf.Tensor; v: tf.Tensor; update: tf.Tensor } {
+    const p = this.params[i]!;
+    const { beta1: b1, beta2: b2, eps } = this;
+    const lr = this.lrOf(p);
+    const wd = p.weightDecay ?? this.opts.weightDecay;
+    const g = scale === 1 ? raw : tf.mul(raw, scale);
+    const m = tf.add(tf.mul(this.m[i]!, b1), tf.mul(g, 1 - b1));
+    const v = tf.add(tf.mul(this.v[i]!, b2), tf.mul(tf.square(g), 1 - b2));
+    const mhat = tf.div(m, 1 - b1 ** t);
+    const vhat = tf.div(v, 1 - b2 ** t);
+    const step = tf.mul(tf.div(mhat, tf.add(tf.sqrt(vhat), eps)), lr);
+    return { m, v, update: wd > 0 ? tf.add(step, tf.mul(p.variable, lr * wd)) : step };
   }
 
   state(): AdamWState {
