@@ -218,6 +218,33 @@ describe("runSearch: scores, stopping and memory", () => {
     expect(result.status).toBe("done");
   });
 
+  it("second order: the three L_W passes of a step share dropout masks, every other forward has its own", async () => {
+    // A tbias that records the (key, forward) pair every training forward would seed its masks from.
+    const seen: string[] = [];
+    const recording: typeof tbias = {
+      ...tbias,
+      name: "tbias",
+      create(site, o, init) {
+        const m = tbias.create(site, o, init);
+        let [training, key, forwards] = [false, 0, 0];
+        const c = m.contribution;
+        if (c.kind !== "linear") throw new Error("tbias is linear");
+        const record = site.name === "encoder.layer.0.dense";
+        return {
+          ...m,
+          contribution: { kind: "linear", delta: (x, y) => ((training && record && seen.push(`${key}:${++forwards}`)), c.delta(x, y)) },
+          setTraining(on, k = 0) {
+            [training, key, forwards] = [on, k, 0];
+          },
+        };
+      },
+    };
+    await search({ ...FAST, order: "second", searchEpochs: 1, trainEpochs: 1 }, deps(freshDir(), { methods: [recording, tgain] }));
+    // search step 1: virtual step, A at w', w+, w- (key -1), then the weight step (key 1); re-training: key 1, 2, ...
+    expect(seen.slice(0, 5)).toEqual(["-1:1", "-1:2", "-1:1", "-1:1", "1:1"]);
+    expect(seen.slice(5, 10)).toEqual(["-2:1", "-2:2", "-2:1", "-2:1", "2:1"]);
+  });
+
   it("does not leak tensors: the count after step 1 equals the count after step N in every phase", async () => {
     const counts: Record<string, number[]> = {};
     const probe: SearchHook = { name: "test:memory", onStep: (e: StepEvent) => void (counts[e.phase] ??= []).push(tf.memory().numTensors) };
