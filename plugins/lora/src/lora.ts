@@ -20,6 +20,11 @@ export const lora = definePetMethod({
   name: NAME,
   description: "low-rank update (x A) B · alpha/r of a frozen linear map",
   options: loraOptions,
+  // A search space holds rank 1 (the paper's mixed space; 256 parameters at a 128 -> 128 site, so it
+  // fits 0.1% budgets) and rank 8 (the preset's) at every site; --lora.rank replaces the list.
+  searchOptions: { rank: [1, 8] },
+  // the preset learning-rate ablation on `spam` (docs/BENCHMARKS.md): LoRA leads at 3e-3 and 1e-2 alike and collapses at 3e-2
+  lr: 3e-3,
 
   // --- where
   siteKinds: ["linear"],

@@ -26,6 +26,13 @@ export interface NormContribution {
   delta(xhat: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor;
 }
 
+/** At an activation site: u' = u + z * delta(u), before the feed-forward output projection. */
+export interface ActivationContribution {
+  readonly kind: "activation";
+  /** u: [N, d] activated hidden units -> delta [N, d] or [d]. */
+  delta(u: tf.Tensor2D): tf.Tensor;
+}
+
 /** At the embedding site: e' = e + z * delta(e). */
 export interface EmbeddingContribution {
   readonly kind: "embedding";
@@ -40,8 +47,9 @@ export interface EmbeddingContribution {
  */
 export interface AttentionContribution {
   readonly kind: "attention";
-  /** keys, values: [L, hidden] (all heads, concatenated as the backbone's key/value projections are). */
-  prefix(): { keys: tf.Tensor2D; values: tf.Tensor2D };
+  /** keys, values: [L, hidden] (all heads, concatenated as the backbone's key/value projections are);
+   *  `mass`, a scalar >= 0 multiplying the gate, lets a module start as an exact no-op (mass 0). */
+  prefix(): { keys: tf.Tensor2D; values: tf.Tensor2D; mass?: tf.Scalar };
 }
 
 export type SiteContribution =
@@ -49,6 +57,7 @@ export type SiteContribution =
   | ResidualContribution
   | NormContribution
   | EmbeddingContribution
+  | ActivationContribution
   | AttentionContribution;
 
 export type ContributionOfKind<K extends SiteKind> = Extract<SiteContribution, { kind: K }>;
@@ -57,7 +66,9 @@ export type ContributionOfKind<K extends SiteKind> = Extract<SiteContribution, {
 export interface TrainingContext {
   /** The phase's step (1-based, the same after a resume). */
   readonly step: number;
-  /** Which forward of the step (a search step runs several: structure, weights, second-order passes). */
+  /** Which forward of the step (a search step runs several: structure, weights, second-order passes).
+   *  Passes that must see one function share a number: the second-order search's virtual step and
+   *  its w+ and w- passes draw identical masks, so the finite difference sees no dropout noise. */
   readonly pass: number;
   /** The batch's examples (indices into the training split), in row order: a shard holds a slice of
    *  them, so a mask drawn per example is the same whichever worker computes it. */

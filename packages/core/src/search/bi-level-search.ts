@@ -5,8 +5,9 @@
 //      or second order (DARTS finite differences) with a virtual step of the *module and head*
 //      weights only (the backbone is frozen, so it is never copied);
 //   2. weight step on a W batch with fresh gate noise and the updated alpha (head trained too).
-// AdamW per group (weights 3e-4, alpha 0.1, wd 0, linear decay, clip 2.0). The soft supernet (z = p)
-// is evaluated on validation every `evalEvery` steps; the best checkpoint's alpha is the outcome.
+// Two AdamWs (weights: each method's declared lr, head at --lr; alpha 0.1; wd 0, linear decay, clip
+// 2.0). The soft supernet (z = p) is evaluated on validation every `evalEvery` steps; the best
+// checkpoint's alpha is the outcome.
 // Every gradient is taken over the run's data-parallel units (DataParallel); the main thread owns
 // alpha's and the weights' optimisers, the data order and the gate noise.
 import * as tf from "@tensorflow/tfjs";
@@ -22,6 +23,7 @@ import { AdamW } from "../train/adamw.js";
 import { BatchStream, type BatchStreamState } from "../train/batch-stream.js";
 import { DataParallel } from "../train/data-parallel.js";
 import { applyGradients, checkFinite, diverged } from "../train/gradients.js";
+import { methodRates } from "../train/method-rates.js";
 import { FRESH_PROGRESS, type LoopProgress, type StepOutcome } from "../train/phase-loop.js";
 import { PhaseState, type SavedPhaseState } from "../train/phase-state.js";
 import { candidateRef, Replica } from "../train/replica.js";
@@ -104,7 +106,7 @@ export class BiLevelSearch {
     const wStream = new BatchStream(order.slice(0, half), config.batchSize, seedFor(config.seed, "search:data:w"));
     const aStream = new BatchStream(order.slice(half), config.batchSize, seedFor(config.seed, "search:data:a"));
     const totalSteps = Math.min(config.searchEpochs * wStream.batchesPerEpoch, config.maxSteps ?? Infinity);
-    const weightOpt = new AdamW(replica.params("weights"), { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
+    const weightOpt = new AdamW(replica.params("weights", methodRates(config)), { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
     const alphaOpt = new AdamW(replica.params("alpha"), { lr: config.alphaLr, weightDecay: 0, maxGradNorm: config.maxGradNorm, totalSteps });
     let pool: DataParallel | null = null;
     try {
@@ -203,10 +205,15 @@ export class BiLevelSearch {
   }
 
   /**
-   * DARTS second order (method.md §5): grad_alpha L_A(w', alpha) - xi * (grad_alpha L_W(w+, alpha) -
-   * grad_alpha L_W(w-, alpha)) / (2 eps), with the virtual step w' = w - xi grad_w L_W(w, alpha) and
-   * w+- = w +- eps grad_w' L_A(w', alpha), eps = 0.01 / |grad_w' L_A|. Only the module and head weights
-   * are perturbed (on every unit) and restored; the frozen backbone is shared.
+   * DARTS second order (method.md §5): grad_alpha L_A(w', alpha) - (grad_alpha L_W(w+, alpha) -
+   * grad_alpha L_W(w-, alpha)) / (2 eps). The virtual step w' = w - u is the weight optimiser's own
+   * next update u (AdamW: moments, per-group lr, clipping; `peekUpdate`), not an SGD step, so w' is
+   * where the weights really go. The Hessian term's direction is xi * grad_w' L_A(w', alpha) with xi
+   * each weight's own learning rate, w+- = w +- eps * that direction, eps = 0.01 / |direction|.
+   * The three L_W passes (virtual step, w+, w-) share one pass number, so they draw identical
+   * per-example dropout masks and the finite difference sees one function; the A pass and the weight
+   * step draw masks of their own. Only the module and head weights are perturbed (on every unit) and
+   * restored; the frozen backbone is shared.
    */
   private async secondOrderStructureStep(
     s: SearchSetup,
@@ -216,8 +223,7 @@ export class BiLevelSearch {
     u: Float32Array,
   ): Promise<{ loss: number; tokens: number }> {
     const where = `search step ${k} (second-order structure step)`;
-    const xi = s.weightOpt.lrNow();
-    const params = s.replica.params("weights");
+    const params = s.weightOpt.params; // with their groups' learning rates
     const alpha = s.replica.params("alpha")[0]!.variable;
     const saved = params.map((p) => tf.clone(p.variable));
     const owned: tf.Tensor[] = [...saved];
@@ -226,18 +232,27 @@ export class BiLevelSearch {
       s.pool.sync("weights");
     };
     const grad = (batch: readonly number[], wrt: "weights" | "alpha" | "all", pass: number) => s.pool.gradients(batch, { noise: u, wrt, step: k, pass, where });
+    const W_PASS = 2; // the virtual step, w+ and w-: the same masks
     try {
-      // virtual step on W
-      const gTrain = await grad(wBatch, "weights", 2);
+      // virtual step on W with the optimiser's own update
+      const gTrain = await grad(wBatch, "weights", W_PASS);
       owned.push(...Object.values(gTrain.grads));
-      setWeights((i) => (gTrain.grads[params[i]!.key] ? tf.sub(saved[i]!, tf.mul(gTrain.grads[params[i]!.key]!, xi)) : saved[i]!));
-      // gradients of L_A at w'
+      const byName: tf.NamedTensorMap = {};
+      for (const p of params) if (gTrain.grads[p.key]) byName[p.variable.name] = gTrain.grads[p.key]!;
+      const update = tf.tidy(() => s.weightOpt.peekUpdate(byName));
+      owned.push(...Object.values(update));
+      setWeights((i) => (update[params[i]!.variable.name] ? tf.sub(saved[i]!, update[params[i]!.variable.name]!) : saved[i]!));
+      // gradients of L_A at w' (masks of its own)
       const gA = await grad(aBatch, "all", 3);
       owned.push(...Object.values(gA.grads));
       const loss = checkFinite(gA.loss, where);
-      const dW = params.map((p) => gA.grads[p.key] ?? null);
+      const direction = params.map((p) => {
+        const g = gA.grads[p.key];
+        return g ? tf.mul(g, s.weightOpt.lrOf(p)) : null;
+      });
+      owned.push(...direction.filter((d): d is tf.Tensor => d !== null));
       const norm = tf.tidy(() => {
-        const squares = dW.flatMap((g) => (g ? [tf.sum(tf.square(g))] : []));
+        const squares = direction.flatMap((d) => (d ? [tf.sum(tf.square(d))] : []));
         return squares.length ? Math.sqrt(tf.addN(squares).dataSync()[0]!) : 0;
       });
       checkFinite(norm, where, "gradient norm");
@@ -245,12 +260,12 @@ export class BiLevelSearch {
       owned.push(hessian);
       if (norm > 0) {
         const eps = 0.01 / norm;
-        const shifted = (sign: number) => (i: number) => (dW[i] ? tf.add(saved[i]!, tf.mul(dW[i]!, sign * eps)) : saved[i]!);
+        const shifted = (sign: number) => (i: number) => (direction[i] ? tf.add(saved[i]!, tf.mul(direction[i]!, sign * eps)) : saved[i]!);
         setWeights(shifted(1));
-        const gPlus = await grad(wBatch, "alpha", 4);
+        const gPlus = await grad(wBatch, "alpha", W_PASS);
         owned.push(...Object.values(gPlus.grads));
         setWeights(shifted(-1));
-        const gMinus = await grad(wBatch, "alpha", 5);
+        const gMinus = await grad(wBatch, "alpha", W_PASS);
         owned.push(...Object.values(gMinus.grads));
         const zeros = tf.zerosLike(alpha);
         owned.push(zeros);
@@ -261,7 +276,7 @@ export class BiLevelSearch {
       const dAlpha = gA.grads["alpha"];
       if (dAlpha) {
         tf.tidy(() => {
-          s.alphaOpt.apply({ [alpha.name]: tf.sub(dAlpha, tf.mul(hessian, xi)) }, (n) => { throw diverged(n, where, "gradient norm"); });
+          s.alphaOpt.apply({ [alpha.name]: tf.sub(dAlpha, hessian) }, (n) => { throw diverged(n, where, "gradient norm"); });
         });
         s.pool.sync("alpha");
       }

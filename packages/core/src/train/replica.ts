@@ -13,6 +13,7 @@ import { sampleConcreteGates } from "../search/sample-concrete-gates.js";
 import { ShiftedGlobalSigmoid } from "../search/shifted-global-sigmoid.js";
 import type { ShiftGradient } from "../run/run-config.js";
 import type { NamedParam } from "./adamw.js";
+import type { MethodRates } from "./method-rates.js";
 import type { ShardReplica } from "./data-parallel.js";
 import { gradsOf } from "./gradients.js";
 import { taskLoss } from "./task-loss.js";
@@ -117,9 +118,10 @@ export class Replica implements ShardReplica {
     this.byKey = new Map(this.params("all").map((p) => [p.key, p]));
   }
 
-  /** The trained parameters of `wrt`, in a fixed order (modules, head, backbone; then alpha). */
-  params(wrt: GradTarget): NamedParam[] {
-    const weights = wrt === "alpha" ? [] : this.model.weightParams();
+  /** The trained parameters of `wrt`, in a fixed order (modules, head, backbone; then alpha); with
+   *  `rates`, each module's weights carry its method's lr and weight decay (for the optimiser). */
+  params(wrt: GradTarget, rates?: MethodRates): NamedParam[] {
+    const weights = wrt === "alpha" ? [] : this.model.weightParams(rates);
     const alpha = wrt === "weights" || !this.alpha ? [] : [{ key: "alpha", variable: this.alpha as tf.Variable }];
     return [...weights, ...alpha];
   }

@@ -1,8 +1,9 @@
 // Trainer (method.md §6): trains one fixed structure with the re-training protocol every structure
 // shares — searched, manual preset, random, full fine-tuning: a fresh backbone, fresh modules
 // (seeded by candidate key, so the same structure gets the same init in `search` and `train`), gates
-// fixed at 1, the whole training split, AdamW (lr, wd 0, linear decay, clip 2.0), the task head
-// trained alongside; the best validation checkpoint is kept and scored on test. Each batch is sharded
+// fixed at 1, the whole training split, AdamW (each method's modules at its declared lr, the head at
+// the run's lr, linear decay, clip 2.0), the task head trained alongside; the best validation
+// checkpoint is kept and scored on test. Each batch is sharded
 // over the run's data-parallel units (DataParallel); the optimiser lives on the main thread.
 import type { LoadedCheckpoint } from "../run/checkpoint-store.js";
 import type { EngineContext } from "../run/engine-context.js";
@@ -12,6 +13,7 @@ import { AdamW } from "./adamw.js";
 import { BatchStream, type BatchStreamState } from "./batch-stream.js";
 import { DataParallel } from "./data-parallel.js";
 import { applyGradients } from "./gradients.js";
+import { methodRates } from "./method-rates.js";
 import { FRESH_PROGRESS, type LoopProgress, type StepOutcome } from "./phase-loop.js";
 import { PhaseState, type SavedPhaseState } from "./phase-state.js";
 import { candidateRef, Replica } from "./replica.js";
@@ -74,7 +76,7 @@ export class Trainer {
       pool = await DataParallel.start(replica, this.ctx.workers, deps.workerRecipe, replica.spec);
       const stream = new BatchStream(Array.from({ length: deps.task.train.size }, (_, i) => i), config.batchSize, seedFor(config.seed, TRAIN_SEEDS.data));
       const totalSteps = Math.min(config.trainEpochs * stream.batchesPerEpoch, config.maxSteps ?? Infinity);
-      const params = replica.params("weights");
+      const params = replica.params("weights", methodRates(config));
       opt = new AdamW(params, { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
       const setup: TrainingSetup = { replica, pool, stream, opt, state: new PhaseState(params, { weights: opt }), totalSteps };
       return await this.train(input, setup);

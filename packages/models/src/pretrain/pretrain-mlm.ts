@@ -199,15 +199,16 @@ class MlmRun {
     public startedAt: string,
   ) {
     this.replica = new MlmReplica(o, data);
-    this.adam = new AdamW(this.replica.params(), {
+    // BERT decays weights only: not biases, LayerNorm parameters or the decoder bias.
+    const undecayed = /(\.bias|LayerNorm\.weight|norm(Gamma|Beta)|Bias)$/;
+    const params = this.replica.params().map((p) => (undecayed.test(p.key) ? { ...p, weightDecay: 0 } : p));
+    this.adam = new AdamW(params, {
       lr: o.learningRate,
       weightDecay: o.weightDecay,
       maxGradNorm: o.maxGradNorm > 0 ? o.maxGradNorm : Infinity,
       totalSteps: o.steps,
       warmupSteps: o.warmupSteps,
       eps: 1e-6, // BERT's
-      // BERT decays weights only: not biases, LayerNorm parameters or the decoder bias.
-      decays: (key) => !/(\.bias|LayerNorm\.weight|norm(Gamma|Beta)|Bias)$/.test(key),
     });
     this.fingerprint = JSON.stringify({
       layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: this.model.config.vocabSize, initializerRange: o.initializerRange,
