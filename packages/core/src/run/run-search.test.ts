@@ -246,6 +246,17 @@ describe("runSearch: scores, stopping and memory", () => {
     expect(seen.slice(5, 10)).toEqual(["2:2", "2:3", "2:2", "2:2", "2:1"]);
   });
 
+  it("searches a space with an option list: each value is its own candidate and module (`site#tlow[rank=1]`)", async () => {
+    const { result, events } = await search(
+      { ...FAST, budget: 16, searchEpochs: 1, trainEpochs: 1, methodOptions: { tlow: { rank: "1,4" } } },
+      deps(freshDir(), { methods: [tlow, tbias] }),
+    );
+    expect(result.status).toBe("done");
+    const keys = ofType(events, "run-start")[0]!.candidates.map((c) => c.key);
+    expect(keys).toContain("encoder.layer.0.dense#tlow[rank=1]");
+    expect(keys).toContain("encoder.layer.0.dense#tlow[rank=4]");
+  });
+
   it("does not leak tensors: the count after step 1 equals the count after step N in every phase", async () => {
     const counts: Record<string, number[]> = {};
     const probe: SearchHook = { name: "test:memory", onStep: (e: StepEvent) => void (counts[e.phase] ??= []).push(tf.memory().numTensors) };

@@ -24,6 +24,8 @@ export interface CandidateRef {
   readonly site: string;
   readonly method: string;
   readonly options: Readonly<Record<string, unknown>>;
+  /** The option values that tell this candidate from its siblings at the site (`rank=1`), or null. */
+  readonly variant: string | null;
 }
 
 /** The gates of a search: the SGS over alpha and the concrete noise (null for a fixed structure). */
@@ -80,7 +82,7 @@ export interface EvalShard {
 }
 
 export function candidateRef(c: Candidate): CandidateRef {
-  return { site: c.site.name, method: c.method.name, options: c.options };
+  return { site: c.site.name, method: c.method.name, options: c.options, variant: c.variant };
 }
 
 export class Replica implements ShardReplica {
@@ -198,6 +200,6 @@ function resolveCandidates(refs: readonly CandidateRef[], backbone: Backbone, de
     const site = sites.get(r.site);
     const method = methods.get(r.method);
     if (!site || !method) throw new S3petInputError(`a worker could not rebuild candidate ${r.site}#${r.method}: its backbone or methods differ from the main thread's`);
-    return makeCandidate(i, site, method, r.options);
+    return makeCandidate(i, site, method, r.options, r.variant);
   });
 }
