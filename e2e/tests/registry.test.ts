@@ -6,8 +6,9 @@
 // and task arrive as @s3pet/assets, a dependency of the CLI (docs/EXPORT.md "Packages").
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "./s3pet-process.js";
 
@@ -20,20 +21,34 @@ const npmrc = join(work, "npmrc");
 let registry = "";
 let verdaccio: ChildProcess | null = null;
 
+const npmEnv = () => ({ ...process.env, npm_config_userconfig: npmrc, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", CI: undefined, FORCE_COLOR: "0" });
+
 /** Runs npm (or npx) with the test's user config; returns its output, failing the test with it on a non-zero exit. */
 function npm(args: readonly string[], cwd: string, tool = "npm"): string {
-  const r = spawnSync(tool, args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, npm_config_userconfig: npmrc, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", CI: undefined, FORCE_COLOR: "0" },
-    timeout: 300_000,
-  });
+  const r = spawnSync(tool, args, { cwd, encoding: "utf8", env: npmEnv(), timeout: 300_000 });
   if (r.status !== 0) throw new Error(`${tool} ${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 
+/** `npm <args>` without blocking, so independent publishes overlap. */
+function npmAsync(args: readonly string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", args, { cwd, env: npmEnv(), stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`npm ${args.join(" ")} failed (${code}):\n${stderr}`))));
+  });
+}
+
 const s3pet = (args: readonly string[]) => npm(["--no-install", "s3pet", ...args], project, "npx");
 const methodsListed = () => (JSON.parse(s3pet(["plugins", "--json"])) as { methods: { name: string }[] }[]).flatMap((p) => p.methods.map((m) => m.name)).sort();
+
+/** The verdaccio executable of the devDependency, wherever npm placed it. */
+function verdaccioBin(): string {
+  const pkgPath = createRequire(import.meta.url).resolve("verdaccio/package.json");
+  const { bin } = JSON.parse(readFileSync(pkgPath, "utf8")) as { bin: string | Record<string, string> };
+  return join(dirname(pkgPath), typeof bin === "string" ? bin : bin.verdaccio!);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,7 +94,7 @@ describe("install from a registry", () => {
         "",
       ].join("\n"),
     );
-    verdaccio = spawn(process.execPath, [join(ROOT, "node_modules/verdaccio/bin/verdaccio"), "--config", config, "--listen", `127.0.0.1:${port}`], { stdio: "ignore" });
+    verdaccio = spawn(process.execPath, [verdaccioBin(), "--config", config, "--listen", `127.0.0.1:${port}`], { stdio: "ignore" });
     await waitForRegistry(registry, Date.now() + 60_000);
     // a user, as `npm adduser` makes one; its token publishes
     const res = await fetch(`${registry}-/user/org.couchdb.user:e2e`, {
@@ -92,12 +107,17 @@ describe("install from a registry", () => {
     writeFileSync(npmrc, `@s3pet:registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\nprefer-offline=true\n`);
   }, 120_000);
 
-  afterAll(() => {
-    verdaccio?.kill();
+  afterAll(async () => {
+    const child = verdaccio;
+    if (!child || child.exitCode !== null) return;
+    await new Promise((resolve) => {
+      child.once("exit", resolve);
+      child.kill();
+    });
   });
 
-  it("publishes every package", () => {
-    for (const pkg of PACKAGES) npm(["publish", join(ROOT, pkg), "--access", "public", "--registry", registry], work);
+  it("publishes every package", async () => {
+    await Promise.all(PACKAGES.map((pkg) => npmAsync(["publish", join(ROOT, pkg), "--access", "public", "--registry", registry], work)));
     const names = PACKAGES.map((p) => (JSON.parse(readFileSync(join(ROOT, p, "package.json"), "utf8")) as { name: string }).name);
     for (const name of names) expect(JSON.parse(npm(["view", name, "name", "--json"], work))).toBe(name);
   });
