@@ -94,7 +94,7 @@ export type { EvalSettings } from "./run/evaluate-run.js";
 export { evaluateSaved } from "./run/evaluate-run.js";
 // export: a trained structure as a PEFT adapter or folded into the backbone (docs/EXPORT.md)
 export type { SavedModel, HostTensors } from "./export/saved-model.js";
-export { savedModelOfRun, savedModelOfTensors, loadSavedModules, readSavedHead } from "./export/saved-model.js";
+export { savedModelOfRun, savedModelOfTensors, openSavedModel, loadSavedModules, readSavedHead } from "./export/saved-model.js";
 export type { PeftModelInfo, PeftExport } from "./export/peft-adapter.js";
 export { writePeftAdapter, readPeftAdapter, isPeftAdapterDir, notPeftExpressible, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from "./export/peft-adapter.js";
 export { PEFT_TENSOR_PREFIX, peftModuleMatches, peftPatternValue } from "./export/peft-names.js";

@@ -55,7 +55,7 @@ export const evalCommand = defineCommand({
       const model = exported === "checkpoint" ? runDir : (values.model ?? peftBaseModel(runDir));
       const inputs = resolveRunInputs(mergeFlagValues({ model } as FlagValues, taskFlags as FlagValues), io.cwd);
       const prepared = await prepareRun(inputs);
-      const saved = exported === "peft" ? readPeftAdapter(runDir, prepared.backbone.sites, prepared.methods, `${modelType(inputs.modelDir)}.`) : checkpointHead(runDir);
+      const saved = exported === "peft" ? readPeftAdapter(runDir, prepared.backbone.sites, prepared.methods) : checkpointHead(runDir);
       const scores = evaluateSaved(saved, prepared.deps);
       printScores(io, values.json, runDir, prepared.task.name, { ...scores, recorded: null });
       return;
@@ -92,11 +92,6 @@ function printScores(io: CommandIo, json: boolean, runDir: string, taskName: str
 function peftBaseModel(dir: string): string | undefined {
   const base = (JSON.parse(readFileSync(join(dir, PEFT_CONFIG_FILE), "utf8")) as { base_model_name_or_path?: unknown }).base_model_name_or_path;
   return typeof base === "string" && existsSync(join(base, "config.json")) ? base : undefined;
-}
-
-/** config.json's model_type (bert or roberta): PEFT's module names start with it. */
-function modelType(modelDir: string): string {
-  return String((JSON.parse(readFileSync(join(modelDir, "config.json"), "utf8")) as { model_type?: unknown }).model_type ?? "bert");
 }
 
 /** A merged checkpoint as a SavedModel: no modules, the head from its classifier.* tensors. */

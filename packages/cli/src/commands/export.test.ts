@@ -140,12 +140,21 @@ describe("s3pet export --format peft", () => {
     // read back: the same logits as the run's adapter, and the same eval scores
     const { methods } = await selectMethods(null);
     const sites = loadPretrained(BACKBONE).model;
-    const imported = readPeftAdapter(out, sites.sites(), methods, "bert.");
+    const imported = readPeftAdapter(out, sites.sites(), methods);
     sites.dispose();
     expect(imported.structure.map((m) => [m.site, m.method, m.options])).toEqual(expect.arrayContaining([[v1, "lora", { rank: 2, alpha: 6, dropout: 0 }], [ff2, "ia3", {}]]));
     const [before, after] = [await logitsOf(savedModelOfRun(runDir)), await logitsOf(imported)];
     expect(maxDiff(before, after)).toBeLessThan(1e-5);
     expect(await evalJson(["peft", ...EVAL])).toEqual(await evalJson(["lora-ia3"]));
+
+    // train --init-adapter: the adapter's modules are the structure and its weights the start
+    const cont = await run(["train", "--init-adapter", "peft", ...TINY.slice(0, -2), "--lr", "1e-12", "--out", "continued", "--json", "--ui", "plain"]);
+    expect(cont.code, cont.stderr).toBe(0);
+    const continued = JSON.parse(cont.stdout) as { structure: { site: string; method: string }[]; retrained: { validation: number; test: number } };
+    expect(continued.structure.map((m) => `${m.method}@${m.site}`).sort()).toEqual([`ia3@${v1}`, `ia3@${ff2}`, `lora@${q0}`, `lora@${v1}`]);
+    expect(continued.retrained).toEqual(await evalJson(["peft", ...EVAL])); // a vanishing lr keeps the loaded weights
+    expect(maxDiff(await logitsOf(savedModelOfRun(join(dir, "continued"))), before)).toBeLessThan(1e-4);
+    expect((await run(["train", "--init-adapter", "peft", "--structure", "lora", "--out", "both"])).stderr).toMatch(/--init-adapter: .* drop --structure/);
   });
 
   it("leaves out what PEFT cannot express with a note, and --strict fails naming it", async () => {

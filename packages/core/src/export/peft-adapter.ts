@@ -120,9 +120,10 @@ export function isPeftAdapterDir(dir: string): boolean {
 
 /**
  * Reads the PEFT adapter in `dir` (and the further adapters in its subdirectories) for a backbone with
- * `sites`, using the installed `methods`' `peft` mappings. Module names may carry `modulePrefix` or not.
+ * `sites`, using the installed `methods`' `peft` mappings. Module names may carry a model prefix
+ * (`bert.`, `roberta.`, ...) before the site name or not.
  */
-export function readPeftAdapter(dir: string, sites: readonly Site[], methods: readonly PetMethod[], modulePrefix: string): SavedModel {
+export function readPeftAdapter(dir: string, sites: readonly Site[], methods: readonly PetMethod[]): SavedModel {
   const dirs = [dir, ...readdirSync(dir).map((e) => join(dir, e)).filter((d) => statSync(d).isDirectory() && isPeftAdapterDir(d))];
   if (!isPeftAdapterDir(dir)) throw new S3petInputError(`${dir}: no ${PEFT_CONFIG_FILE} with a peft_type; pass a directory written by PEFT's save_pretrained or s3pet export --format peft`);
   const structure: ChosenModule[] = [];
@@ -140,6 +141,7 @@ export function readPeftAdapter(dir: string, sites: readonly Site[], methods: re
     try {
       const headModules = Array.isArray(config.modules_to_save) ? (config.modules_to_save as string[]) : [];
       const perModule = new Map<string, Record<string, tf.Tensor>>();
+      const moduleNames = new Map<string, string>(); // site -> PEFT module name
       tf.tidy(() => {
         for (const stored of file.names()) {
           if (!stored.startsWith(PEFT_TENSOR_PREFIX)) throw new CheckpointError(`${weightsPath}: tensor '${stored}' does not start with '${PEFT_TENSOR_PREFIX}' (not a PEFT adapter?)`);
@@ -150,11 +152,12 @@ export function readPeftAdapter(dir: string, sites: readonly Site[], methods: re
             if (name.endsWith(".weight")) numLabels = shape[0]!;
             continue;
           }
-          const { site, suffix } = siteOf(name, sites, modulePrefix) ?? {};
+          const { site, suffix, module } = siteOf(name, sites) ?? {};
           if (!site || !suffix) throw new CheckpointError(`${weightsPath}: '${stored}' names no site of this backbone (was the adapter made for another model?)`);
           const group = perModule.get(site.name) ?? {};
           group[suffix] = tf.keep(tf.tensor(data, shape));
           perModule.set(site.name, group);
+          moduleNames.set(site.name, module!);
         }
       });
       try {
@@ -165,7 +168,7 @@ export function readPeftAdapter(dir: string, sites: readonly Site[], methods: re
           const key = candidateKey(siteName, method.name);
           let options: Record<string, unknown> = {};
           tf.tidy(() => {
-            const back = method.peft!.fromPeft(`${modulePrefix}${siteName}`, site as never, config, moduleTensors);
+            const back = method.peft!.fromPeft(moduleNames.get(siteName)!, site as never, config, moduleTensors);
             options = back.options;
             for (const [n, t] of Object.entries(back.weights)) tensors[`${key}.${n}`] = { shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) };
           });
@@ -183,9 +186,14 @@ export function readPeftAdapter(dir: string, sites: readonly Site[], methods: re
   return savedModelOfTensors(dir, structure, numLabels, tensors);
 }
 
-/** The site and tensor suffix of a PEFT tensor name `<prefix><site>.<suffix>` (prefix optional); the longest site name wins. */
-function siteOf(name: string, sites: readonly Site[], modulePrefix: string): { site: Site; suffix: string } | undefined {
-  const bare = name.startsWith(modulePrefix) ? name.slice(modulePrefix.length) : name;
-  const site = sites.filter((s) => bare.startsWith(`${s.name}.`)).sort((a, b) => b.name.length - a.name.length)[0];
-  return site && { site, suffix: bare.slice(site.name.length + 1) };
+/**
+ * The site, PEFT module name and tensor suffix of a tensor name `<prefix><site>.<suffix>` (the prefix is
+ * empty or ends in `.`); the longest matching site name wins.
+ */
+function siteOf(name: string, sites: readonly Site[]): { site: Site; module: string; suffix: string } | undefined {
+  const at = (s: Site) => (name.startsWith(`${s.name}.`) ? 0 : name.indexOf(`.${s.name}.`) + 1 || -1); // where the site name starts
+  const site = sites.filter((s) => at(s) >= 0).sort((a, b) => b.name.length - a.name.length)[0];
+  if (!site) return undefined;
+  const end = at(site) + site.name.length;
+  return { site, module: name.slice(0, end), suffix: name.slice(end + 1) };
 }

@@ -6,8 +6,9 @@ import type { ChosenModule } from "../events/events.js";
 import type { PetMethod } from "../plugin/pet-method.js";
 import type { Site } from "../plugin/site.js";
 import { openAdapterTensors, readAdapterConfig } from "../run/adapter.js";
+import { isPeftAdapterDir, readPeftAdapter } from "./peft-adapter.js";
 import { resolveStructure } from "../train/resolve-structure.js";
-import { createModules, type CandidateModule } from "../train/tuned-model.js";
+import { createModules, type CandidateModule, type TunedModel } from "../train/tuned-model.js";
 
 /** Host tensors by name: `<candidate key>.<weight>` for modules, `head.<weight>` for the task head. */
 export type HostTensors = Record<string, { readonly shape: number[]; readonly data: Float32Array }>;
@@ -102,3 +103,27 @@ export function hostTensor(t: { shape: readonly number[]; data: Float32Array }):
 
 /** A modules structure needs no search-space settings. */
 const NO_SPACE = { seed: 0, include: [], exclude: [], methodOptions: {} } as const;
+
+/** A PEFT adapter directory or a run directory as a SavedModel (close it when done). */
+export function openSavedModel(dir: string, sites: readonly Site[], methods: readonly PetMethod[]): SavedModel {
+  return isPeftAdapterDir(dir) ? readPeftAdapter(dir, sites, methods) : savedModelOfRun(dir);
+}
+
+/** Loads `dir`'s tensors into `model`'s modules (every one must be there) and into its head when the sizes fit. */
+export function initFromSaved(model: TunedModel, dir: string, methods: readonly PetMethod[]): void {
+  const saved = openSavedModel(dir, model.backbone.sites(), methods);
+  try {
+    tf.tidy(() => {
+      for (const m of model.modules) {
+        const names = saved.moduleTensors[m.candidate.key];
+        if (!names) throw new CheckpointError(`${dir}: no tensors for ${m.candidate.key}; initialise from the adapter the structure came from`);
+        m.module.load(Object.fromEntries(names.map((n) => [n, hostTensor(saved.read(`${m.candidate.key}.${n}`))])));
+      }
+      const head = Object.keys(model.head.weights);
+      const fits = head.every((n) => saved.names.includes(`head.${n}`) && saved.read(`head.${n}`).data.length === model.head.weights[n]!.size);
+      if (fits) model.head.load(readSavedHead(saved, head)); // another task's head: keep the fresh one
+    });
+  } finally {
+    saved.close();
+  }
+}
