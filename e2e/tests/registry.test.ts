@@ -2,7 +2,8 @@
 // no uplinks) gets every workspace package published, then an empty project installs @s3pet/cli and
 // one plugin from it and runs the CLI as `npx s3pet`. Only @s3pet/* comes from the local registry
 // (a scoped registry, so no @s3pet name can be taken from elsewhere); the third-party dependencies come
-// from npm's cache (--prefer-offline), filled by the `npm ci` that built the repo. The embedded backbone
+// from npm's cache (--prefer-offline), filled by the `npm ci` that built the repo, or the machine's npm
+// registry for metadata the cache lacks. The embedded backbone
 // and task arrive as @s3pet/assets, a dependency of the CLI (docs/EXPORT.md "Packages").
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
