@@ -42,7 +42,13 @@ export interface PeftExport {
 
 /** `<method>@<site>` of the modules whose method lacks `peft` (empty when PEFT expresses all). */
 export function notPeftExpressible(modules: readonly CandidateModule[]): string[] {
-  return modules.filter((m) => !m.candidate.method.peft).map((m) => `${m.candidate.method.name}@${m.candidate.site.name}`);
+  return modules.filter((m) => !peftExpresses(m)).map((m) => `${m.candidate.method.name}@${m.candidate.site.name}`);
+}
+
+/** Whether the module's method maps it to PEFT at its site's kind. */
+function peftExpresses({ candidate }: CandidateModule): boolean {
+  const peft = candidate.method.peft;
+  return peft !== undefined && (peft.siteKinds ?? candidate.method.siteKinds).includes(candidate.site.kind);
 }
 
 /**
@@ -61,9 +67,9 @@ export function writePeftAdapter(
     throw new S3petInputError(`--strict: PEFT cannot express ${left.join(", ")}; drop --strict to export the rest, or use --merge`);
   }
   const byType = new Map<string, CandidateModule[]>();
-  for (const m of modules) {
-    const type = m.candidate.method.peft?.peftType;
-    if (type) byType.set(type, [...(byType.get(type) ?? []), m]);
+  for (const m of modules.filter(peftExpresses)) {
+    const type = m.candidate.method.peft!.peftType;
+    byType.set(type, [...(byType.get(type) ?? []), m]);
   }
   if (byType.size === 0) throw new S3petInputError(`PEFT can express none of this structure's modules (${left.join(", ") || "none"}); use --merge instead`);
   const groups = [...byType].sort((a, b) => b[1].length - a[1].length);

@@ -35,6 +35,8 @@ export interface PeftModuleExport {
 export interface PeftMapping<O, K extends SiteKind> {
   /** PEFT's `peft_type` (e.g. `LORA`); the modules of one type form one PEFT adapter. */
   readonly peftType: string;
+  /** The site kinds PEFT can express (default: all of the method's); modules elsewhere are left out. */
+  readonly siteKinds?: readonly SiteKind[];
   /** One trained module in PEFT's names and layout. Called inside tf.tidy. */
   toPeft(module: PetModule, site: SiteOfKind<K>, options: O): PeftModuleExport;
   /**

@@ -153,7 +153,7 @@ export function describePetMethod<S extends OptionsSchema, K extends SiteKind>(m
             });
           }
 
-          if (m.peft) {
+          if (m.peft && (m.peft.siteKinds ?? m.siteKinds).includes(site.kind)) {
             it(`PEFT (${m.peft.peftType}): toPeft then fromPeft rebuilds a module with the same outputs`, () => {
               const module = create(10);
               perturbWeights(module, 10);
