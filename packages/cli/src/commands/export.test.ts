@@ -148,11 +148,11 @@ describe("s3pet export --format peft", () => {
     expect(await evalJson(["peft", ...EVAL])).toEqual(await evalJson(["lora-ia3"]));
 
     // train --init-adapter: the adapter's modules are the structure and its weights the start
-    const cont = await run(["train", "--init-adapter", "peft", ...TINY.slice(0, -2), "--lr", "1e-12", "--out", "continued", "--json", "--ui", "plain"]);
+    const cont = await run(["train", "--init-adapter", "peft", ...TINY.slice(0, -2), "--lr", "1e-12", "--lora.lr", "1e-12", "--ia3.lr", "1e-12", "--out", "continued", "--json", "--ui", "plain"]);
     expect(cont.code, cont.stderr).toBe(0);
     const continued = JSON.parse(cont.stdout) as { structure: { site: string; method: string }[]; retrained: { validation: number; test: number } };
     expect(continued.structure.map((m) => `${m.method}@${m.site}`).sort()).toEqual([`ia3@${v1}`, `ia3@${ff2}`, `lora@${q0}`, `lora@${v1}`]);
-    expect(continued.retrained).toEqual(await evalJson(["peft", ...EVAL])); // a vanishing lr keeps the loaded weights
+    expect(continued.retrained).toEqual(await evalJson(["peft", ...EVAL])); // vanishing lrs keep the loaded weights
     expect(maxDiff(await logitsOf(savedModelOfRun(join(dir, "continued"))), before)).toBeLessThan(1e-4);
     expect((await run(["train", "--init-adapter", "peft", "--structure", "lora", "--out", "both"])).stderr).toMatch(/--init-adapter: .* drop --structure/);
   });
