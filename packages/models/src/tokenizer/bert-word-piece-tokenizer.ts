@@ -70,9 +70,7 @@ export class BertWordPieceTokenizer implements TextTokenizer {
   static fromDir(dir: string): BertWordPieceTokenizer {
     const vocabPath = path.join(dir, "vocab.txt");
     if (!fs.existsSync(vocabPath)) throw new S3petInputError(`${vocabPath}: missing; a WordPiece tokenizer needs its vocab.txt`);
-    const lines = fs.readFileSync(vocabPath, "utf8").split("\n");
-    if (lines[lines.length - 1] === "") lines.pop();
-    const vocab = lines.map((line) => line.replace(/\r$/, ""));
+    const vocab = readVocabLines(vocabPath);
     const configPath = path.join(dir, "tokenizer_config.json");
     const options = fs.existsSync(configPath) ? optionsFromConfig(readJson(configPath), configPath) : {};
     return new BertWordPieceTokenizer(vocab, options, vocabPath);
@@ -298,4 +296,33 @@ function optionsFromConfig(json: unknown, source: string): Partial<BertTokenizer
     maskToken: token("mask_token"),
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<BertTokenizerOptions>;
+}
+
+/**
+ * The tokens of vocab.txt, one a line. A byte-order mark, bytes that are not UTF-8 and a token on two
+ * lines are refused: each would shift or hide ids silently (a BOM glues itself to the first token).
+ */
+function readVocabLines(vocabPath: string): string[] {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(fs.readFileSync(vocabPath));
+  } catch (error) {
+    throw new S3petInputError(`${vocabPath}: not valid UTF-8 (${(error as Error).message}); save the vocabulary as UTF-8`, { cause: error });
+  }
+  if (text.startsWith("\uFEFF")) {
+    throw new S3petInputError(`${vocabPath}: starts with a byte-order mark (BOM); save it as UTF-8 without BOM (sed -i '1s/^\\xEF\\xBB\\xBF//' vocab.txt)`);
+  }
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  const vocab = lines.map((line) => line.replace(/\r$/, ""));
+  const firstLine = new Map<string, number>();
+  for (const [i, token] of vocab.entries()) {
+    const seen = firstLine.get(token);
+    if (seen !== undefined) {
+      const shown = token.length > 40 ? `${token.slice(0, 40)}…` : token;
+      throw new S3petInputError(`${vocabPath}: token '${shown}' is on lines ${seen + 1} and ${i + 1}; each token must appear once (remove the duplicate line)`);
+    }
+    firstLine.set(token, i);
+  }
+  return vocab;
 }
