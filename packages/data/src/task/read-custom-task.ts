@@ -10,7 +10,7 @@ import { LabelSpace } from "./label-space.js";
 import type { TaskData, SplitName } from "./task-data.js";
 import type { TaskOptions } from "./task-options.js";
 import { DATA_FILE_EXTENSIONS, readRows } from "../readers/read-rows.js";
-import type { TableRow } from "../readers/table-row.js";
+import { briefJson, type TableRow } from "../readers/table-row.js";
 import { findMetric, type TaskKind } from "../metrics/metrics.js";
 
 /** task.json: the same keys as the flags, plus a fixed label order. Flags win. */
@@ -108,7 +108,7 @@ function readManifest(dir: string): TaskManifest {
     const ok = k === "labels" ? Array.isArray(v) && v.every((x) => typeof x === "string") : k === "kind" ? v === "classification" || v === "regression" : typeof v === "string";
     if (!ok) {
       const want = k === "labels" ? "an array of strings" : k === "kind" ? '"classification" or "regression"' : "a string";
-      throw new S3petInputError(`${file}: '${k}' must be ${want}, got ${JSON.stringify(v)}`);
+      throw new S3petInputError(`${file}: '${k}' must be ${want}, got ${briefJson(v)}`);
     }
   }
   return m as TaskManifest;
