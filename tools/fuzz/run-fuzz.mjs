@@ -30,7 +30,7 @@ const report = await fuzz({
   cases: int("cases"),
   cliCases: int("cli"),
   processCases: int("processes"),
-  log: values.json ? () => {} : (c) => console.error(`${c.target}: ${c.cases} cases, ${c.ok} ok, ${c.inputError} exit-2, ${c.findings} findings, slowest ${c.maxMs} ms`),
+  log: values.json ? () => {} : (c) => console.error(`${c.target}: ${c.cases} cases, ${c.ok} ok, ${c.inputError} exit-2, ${c.findings} findings, slowest ${c.maxMs} ms (${c.maxCpuMs} ms CPU)`),
 });
 const total = report.results.reduce((a, r) => ({ cases: a.cases + r.cases, findings: a.findings + r.findings }), { cases: 0, findings: 0 });
 const full = { ...report, totalCases: total.cases, findings: total.findings, seconds: Math.round((Date.now() - started) / 1000), node: process.version };
