@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The long fuzz mode: `node tools/fuzz/run-fuzz.mjs [--cases N] [--cli N] [--processes N] [--seed S] [--json]`.
+// The long fuzz mode: `node tools/fuzz/run-fuzz.mjs [--cases N] [--cli N] [--processes N] [--seed S] [--json]`;
+// `--render report.json` prints a saved --json report as the Markdown table of docs/BENCHMARKS.md.
 // Runs N seeded cases of every loader target (safetensors bytes and header, config.json, tokenizer files,
 // dataset rows), --cli flag vectors through the in-process CLI and --processes through real `s3pet`
 // processes (built packages: run `npm run build` first). Prints a table (or --json) and exits 1 on any
 // finding. docs/BENCHMARKS.md "Reliability" records a run of it.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { fuzz } from "./fuzz-targets.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -14,8 +15,21 @@ const { values } = parseArgs({
     processes: { type: "string", default: "40" },
     seed: { type: "string", default: "1" },
     json: { type: "boolean", default: false },
+    render: { type: "string" },
   },
 });
+if (values.render !== undefined) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(values.render, "utf8"));
+  } catch (error) {
+    console.error(`run-fuzz: --render ${values.render}: cannot read a report (${error.code ?? error.message}); pass a file written by --json`);
+    process.exit(2);
+  }
+  console.log(renderMarkdown(report));
+  process.exit(0);
+}
+const { fuzz } = await import("./fuzz-targets.mjs");
 const int = (name) => {
   const n = Number(values[name]);
   if (!Number.isSafeInteger(n) || n < 0) {
@@ -40,3 +54,15 @@ else {
   console.log(`${total.cases} cases, ${total.findings} findings, peak RSS ${report.peakRssMB} MB, ${full.seconds} s`);
 }
 process.exit(total.findings > 0 ? 1 : 0);
+
+function renderMarkdown(r) {
+  const rows = r.results.map((t) => `| ${t.target} | ${t.cases.toLocaleString("en-US")} | ${t.ok} | ${t.inputError} | ${t.findings} | ${t.maxMs} | ${t.maxCpuMs ?? "–"} | ${t.seconds} |`);
+  return [
+    "| target | cases | success | exit 2 (one line) | findings | slowest case, ms (wall) | slowest case, ms (CPU) | seconds |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows,
+    `| **total** | **${r.totalCases.toLocaleString("en-US")}** | ${r.results.reduce((n, t) => n + t.ok, 0)} | ${r.results.reduce((n, t) => n + t.inputError, 0)} | **${r.findings}** | | | ${r.seconds} |`,
+    "",
+    `Seed ${r.seed}, ${r.node}, peak RSS of the fuzzing process ${r.peakRssMB} MB.`,
+  ].join("\n");
+}
