@@ -134,6 +134,7 @@ export { SeededRng, RNG_ALGORITHM } from "./random/seeded-rng.js";
 export type { FileData } from "./io/write-file-atomic.js";
 export { writeFileAtomic, writeJsonAtomic } from "./io/write-file-atomic.js";
 export { fsInputError } from "./io/fs-input-error.js";
+export { brief, briefJson } from "./errors/brief.js";
 
 // --- safetensors (lazy, validated read; atomic write)
 export type { SafetensorsFile, SafetensorsTensorInfo } from "./io/safetensors/safetensors-file.js";

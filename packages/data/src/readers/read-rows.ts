@@ -2,9 +2,9 @@
 // header row) or `.tsv` (header row, no quoting). Malformed input fails here with file, line and field.
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { S3petInputError } from "@s3pet/core";
+import { briefJson, S3petInputError } from "@s3pet/core";
 import { parseDelimited, type DelimitedFormat } from "./parse-delimited.js";
-import { briefJson, rowError, type TableRow } from "./table-row.js";
+import { rowError, type TableRow } from "./table-row.js";
 
 export const DATA_FILE_EXTENSIONS = [".jsonl", ".csv", ".tsv"] as const;
 

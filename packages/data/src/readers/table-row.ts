@@ -14,12 +14,3 @@ export function rowError(row: { file: string; line: number }, message: string): 
   return `${row.file}:${row.line}: ${message}`;
 }
 
-/** `text` cut short: a corrupt row must not make a megabyte error line. */
-export function brief(text: string, max = 60): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-/** A value as JSON, cut short. */
-export function briefJson(value: unknown, max = 60): string {
-  return brief(JSON.stringify(value) ?? String(value), max);
-}

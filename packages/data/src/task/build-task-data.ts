@@ -1,12 +1,12 @@
 // Raw examples per file -> checked TaskData: label mapping (fixed or inferred from train), seeded
 // stratified carving of missing splits, --max-examples caps, and the checks that must fail before any
 // training starts (empty splits, a single class, constant regression targets, unknown labels).
-import { S3petInputError, SeededRng } from "@s3pet/core";
+import { brief, S3petInputError, SeededRng } from "@s3pet/core";
 import { LabelSpace } from "./label-space.js";
 import { SPLIT_NAMES, type SplitName, type TaskData } from "./task-data.js";
 import type { RawExample } from "./extract-examples.js";
 import type { TextExample } from "./text-example.js";
-import { brief, rowError } from "../readers/table-row.js";
+import { rowError } from "../readers/table-row.js";
 import { cutOrder, stratifiedOrder } from "../splits/stratified-order.js";
 import type { Metric, TaskKind } from "../metrics/metrics.js";
 

@@ -1,7 +1,7 @@
 // TableRows -> raw examples: pick the text, pair and label fields, check their types, and keep the
 // row's file and line so that a bad label found later (unknown class, not a number) still names them.
-import { S3petInputError } from "@s3pet/core";
-import { briefJson, rowError, type TableRow } from "../readers/table-row.js";
+import { briefJson, S3petInputError } from "@s3pet/core";
+import { rowError, type TableRow } from "../readers/table-row.js";
 import type { TaskKind } from "../metrics/metrics.js";
 
 export type FieldRole = "text" | "textPair" | "label";

@@ -3,14 +3,14 @@
 // is split seeded 80/10/10. Field names come from the flags, then task.json, then the defaults.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { S3petInputError } from "@s3pet/core";
+import { briefJson, S3petInputError } from "@s3pet/core";
 import { buildTaskData } from "./build-task-data.js";
 import { CUSTOM_FIELD_FIXES, extractExamples, type FieldNames, type RawExample } from "./extract-examples.js";
 import { LabelSpace } from "./label-space.js";
 import type { TaskData, SplitName } from "./task-data.js";
 import type { TaskOptions } from "./task-options.js";
 import { DATA_FILE_EXTENSIONS, readRows } from "../readers/read-rows.js";
-import { briefJson, type TableRow } from "../readers/table-row.js";
+import type { TableRow } from "../readers/table-row.js";
 import { findMetric, type TaskKind } from "../metrics/metrics.js";
 
 /** task.json: the same keys as the flags, plus a fixed label order. Flags win. */

@@ -26,7 +26,7 @@ describe("BertConfig", () => {
     expect(() => parseBertConfig({ ...ARCH, num_hidden_layers: 0 }, "c.json")).toThrow("c.json: num_hidden_layers must be a positive integer, got 0");
     expect(() => parseBertConfig({ ...ARCH, num_hidden_layers: 1e9 }, "c.json")).toThrow("c.json: num_hidden_layers 1000000000 is out of range (at most 256); check that config.json belongs to the weights");
     expect(() => parseBertConfig({ ...ARCH, hidden_size: undefined, num_attention_heads: null }, "c.json")).toThrow(/^c\.json: missing hidden_size, num_attention_heads; a Hugging Face config\.json states the architecture/);
-    expect(() => parseBertConfig({ ...ARCH, hidden_act: "x".repeat(1e6) }, "c.json")).toThrow(/^c\.json: hidden_act 'x{39}… is not supported/);
+    expect(() => parseBertConfig({ ...ARCH, hidden_act: "x".repeat(1e6) }, "c.json")).toThrow(/^c\.json: hidden_act 'x{39}…' is not supported/);
     expect(() => defineBertConfig({ vocabSize: 10, padTokenId: 10 })).toThrow("BertConfig: pad_token_id must be an id in [0, vocab_size), got 10");
     expect(() => defineBertConfig({ hiddenDropoutProb: 1 })).toThrow(/hidden_dropout_prob out of range, got 1/);
   });

@@ -1,7 +1,7 @@
 // BertConfig: the architecture of a BERT or RoBERTa encoder, read from a Hugging Face config.json
 // (`parseBertConfig`) or written in code (`defineBertConfig`); both go through one validation.
 // `bertConfigToJson` writes it back in the HF field names, keeping unknown fields of the source.
-import { S3petInputError } from "@s3pet/core";
+import { brief, briefJson, S3petInputError } from "@s3pet/core";
 
 /** `gelu` is the exact erf form; `gelu_new`, `gelu_pytorch_tanh` and `gelu_fast` the tanh approximation. */
 export type HiddenAct = "gelu" | "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" | "relu";
@@ -106,13 +106,13 @@ export function parseBertConfig(json: unknown, source: string): BertConfig {
   const modelType = raw.model_type ?? "bert";
   if (modelType !== "bert" && modelType !== "roberta") {
     throw new S3petInputError(
-      `${source}: model_type ${brief(modelType)} is not supported; use a bert or roberta checkpoint`,
+      `${source}: model_type ${shown(modelType)} is not supported; use a bert or roberta checkpoint`,
     );
   }
   const positionType = raw.position_embedding_type ?? "absolute";
   if (positionType !== "absolute") {
     throw new S3petInputError(
-      `${source}: position_embedding_type ${brief(positionType)} is not supported; only 'absolute' is`,
+      `${source}: position_embedding_type ${shown(positionType)} is not supported; only 'absolute' is`,
     );
   }
   const missing = REQUIRED_FIELDS.map((f) => HF_NAMES[f]).filter((name) => raw[name] === undefined || raw[name] === null);
@@ -154,7 +154,7 @@ function validate(config: BertConfig, source: string): void {
   for (const field of positive) {
     const value = config[field];
     if (!Number.isInteger(value) || (value as number) <= 0) {
-      throw new S3petInputError(`${source}: ${HF_NAMES[field]} must be a positive integer, got ${brief(value)}`);
+      throw new S3petInputError(`${source}: ${HF_NAMES[field]} must be a positive integer, got ${shown(value)}`);
     }
     const limit = BERT_CONFIG_LIMITS[field as keyof typeof BERT_CONFIG_LIMITS];
     if ((value as number) > limit) {
@@ -168,19 +168,19 @@ function validate(config: BertConfig, source: string): void {
   }
   if (!HIDDEN_ACTS.includes(config.hiddenAct)) {
     throw new S3petInputError(
-      `${source}: hidden_act ${brief(config.hiddenAct)} is not supported; use one of ${HIDDEN_ACTS.join(", ")}`,
+      `${source}: hidden_act ${shown(config.hiddenAct)} is not supported; use one of ${HIDDEN_ACTS.join(", ")}`,
     );
   }
   if (!(config.layerNormEps > 0)) {
-    throw new S3petInputError(`${source}: layer_norm_eps must be > 0, got ${brief(config.layerNormEps)}`);
+    throw new S3petInputError(`${source}: layer_norm_eps must be > 0, got ${shown(config.layerNormEps)}`);
   }
   if (!Number.isInteger(config.padTokenId) || config.padTokenId < 0 || config.padTokenId >= config.vocabSize) {
-    throw new S3petInputError(`${source}: pad_token_id must be an id in [0, vocab_size), got ${brief(config.padTokenId)}`);
+    throw new S3petInputError(`${source}: pad_token_id must be an id in [0, vocab_size), got ${shown(config.padTokenId)}`);
   }
   for (const field of ["hiddenDropoutProb", "attentionDropoutProb", "initializerRange"] as const) {
     const value = config[field];
     if (typeof value !== "number" || !(value >= 0) || (field !== "initializerRange" && value >= 1)) {
-      throw new S3petInputError(`${source}: ${HF_NAMES[field]} out of range, got ${brief(value)}`);
+      throw new S3petInputError(`${source}: ${HF_NAMES[field]} out of range, got ${shown(value)}`);
     }
   }
   if (config.modelType === "roberta" && config.maxPositions <= config.padTokenId + 1) {
@@ -194,8 +194,7 @@ function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** A value as it appears in the JSON, cut short: a corrupt config must not make a megabyte error line. */
-function brief(value: unknown): string {
-  const text = typeof value === "string" ? `'${value}'` : (JSON.stringify(value) ?? String(value));
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+/** A value as it appears in the JSON (strings in single quotes), cut short. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? `'${brief(value, 39)}'` : briefJson(value, 40);
 }
