@@ -2,7 +2,7 @@
 // splits and tokenisation (from the run's cli.json) and re-scores it on validation and test, next to
 // the scores results.json recorded. It also scores what `s3pet export` writes (docs/EXPORT.md): a PEFT
 // adapter directory (on --model) or a merged checkpoint (its own weights and classifier head).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   evaluateRun,
@@ -48,6 +48,8 @@ export const evalCommand = defineCommand({
   ],
   async run({ values, positionals }, io) {
     const runDir = resolve(io.cwd, positionals[0]!);
+    if (!existsSync(runDir)) throw new S3petInputError(`${positionals[0]}: no such directory; pass a run directory, a PEFT adapter or a merged checkpoint`);
+    if (!statSync(runDir).isDirectory()) throw new S3petInputError(`${positionals[0]}: is a file; pass a run directory, a PEFT adapter or a merged checkpoint`);
     const taskFlags = { task: values.task, "max-length": values["max-length"], "max-examples": values["max-examples"], seed: values.seed };
     const exported = isPeftAdapterDir(runDir) ? "peft" : existsSync(join(runDir, "config.json")) ? "checkpoint" : null;
     if (!existsSync(join(runDir, "adapter")) && exported) {
