@@ -41,6 +41,7 @@ export class TrainRun {
       candidates: plan.resolved.candidates,
       full: plan.resolved.full,
       resume: ckpt?.state.phase === "train" && ckpt.state.body.train ? ckpt : null,
+      init: this.config.structure.kind === "modules" ? (this.config.structure.init ?? null) : null,
       checkpoint: (step, body, tensors) => session.checkpoint<EngineCheckpointBody>("train", "train", step, { train: body }, tensors),
       save: adapterWriter(this.ctx, plan.facts, chosenModules(plan.resolved.candidates), plan.resolved.full),
     });

@@ -5,6 +5,7 @@
 // the run's lr, linear decay, clip 2.0), the task head trained alongside; the best validation
 // checkpoint is kept and scored on test. Each batch is sharded
 // over the run's data-parallel units (DataParallel); the optimiser lives on the main thread.
+import { initFromSaved } from "../export/saved-model.js";
 import type { LoadedCheckpoint } from "../run/checkpoint-store.js";
 import type { EngineContext } from "../run/engine-context.js";
 import type { SplitScores } from "../run/run-results.js";
@@ -31,6 +32,8 @@ export interface TrainInput {
   /** Full fine-tuning: the backbone is created trainable and trained with the head. */
   readonly full: boolean;
   readonly resume: LoadedCheckpoint<{ train?: TrainCheckpointBody }> | null;
+  /** A PEFT adapter or run directory to initialise the modules (and the head) from on a fresh start. */
+  readonly init?: string | null;
   checkpoint(step: number, body: TrainCheckpointBody, tensors: ParamSnapshot): Promise<void>;
   /** Called with the best model before it is disposed (writes adapter/). */
   save(model: TunedModel): void;
@@ -118,10 +121,19 @@ export class Trainer {
     return { status: "done", scores, steps: result.progress.step, trainedParams, headParams };
   }
 
-  /** Values, moments, data order and best snapshot from the checkpoint (fresh without one). */
+  /**
+   * Values, moments, data order and best snapshot from the checkpoint; without one, fresh (from
+   * `input.init`'s module and head weights when given). Either way the workers get unit 0's values.
+   */
   private restore(input: TrainInput, s: TrainingSetup): LoopProgress {
     const saved = input.resume?.state.body.train;
-    if (!saved) return FRESH_PROGRESS;
+    if (!saved) {
+      if (input.init) {
+        initFromSaved(s.replica.model, input.init, this.ctx.deps.methods);
+        s.pool.sync("weights");
+      }
+      return FRESH_PROGRESS;
+    }
     s.stream.restore(saved.data);
     const progress = s.state.restore(saved, input.resume!.tensors);
     s.pool.sync("weights");

@@ -10,11 +10,13 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {
+  acquireRunLock,
   AdamW,
   applyGradients,
   builtSibling,
   CheckpointError,
   DataParallel,
+  fsInputError,
   resolveWorkers,
   initBackend,
   PhaseState,
@@ -106,12 +108,31 @@ type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command">> 
 export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (event: PretrainProgress) => void = () => {}): Promise<PretrainReport> {
   const o = resolveOptions(options);
   const checkpointPath = join(o.outDir, PRETRAIN_CHECKPOINT_FILE);
-  if (!o.resume && existsSync(checkpointPath)) {
-    throw new S3petInputError(`${checkpointPath}: an unfinished run is there; pass --resume to continue it or delete the file`);
+  const checkResume = () => {
+    if (!o.resume && existsSync(checkpointPath)) {
+      throw new S3petInputError(`${checkpointPath}: an unfinished run is there; pass --resume to continue it or delete the file`);
+    }
+    if (o.resume && !existsSync(checkpointPath)) {
+      throw new CheckpointError(`${checkpointPath}: no checkpoint to resume; run without --resume to start fresh`);
+    }
+  };
+  checkResume();
+  try {
+    mkdirSync(o.outDir, { recursive: true });
+  } catch (error) {
+    throw fsInputError(error, o.outDir, "create the output directory");
   }
-  if (o.resume && !existsSync(checkpointPath)) {
-    throw new CheckpointError(`${checkpointPath}: no checkpoint to resume; run without --resume to start fresh`);
+  // One writer per directory; checked again under the lock, as another pretrain may have just left a checkpoint.
+  const lock = acquireRunLock(o.outDir, "pretrain");
+  try {
+    checkResume();
+    return await pretrainLocked(o, onProgress);
+  } finally {
+    lock.release();
   }
+}
+
+async function pretrainLocked(o: ResolvedOptions, onProgress: (event: PretrainProgress) => void): Promise<PretrainReport> {
   const backend = await initBackend();
   const corpus = o.corpus ?? readPretrainingCorpus();
   const data = mlmData(o, corpus);
