@@ -3,7 +3,7 @@
 // Core's resolveStructure then turns the spec into modules on a backbone.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { openSavedModel, S3petInputError, type PetMethod, type Site, type StructureFile, type StructureSpec } from "@s3pet/core";
+import { candidateKey, openSavedModel, S3petInputError, type PetMethod, type Site, type StructureFile, type StructureSpec } from "@s3pet/core";
 
 export function structureFromFlag(value: string, methods: readonly PetMethod[]): StructureSpec {
   if (value === "random") return { kind: "random" };
@@ -48,10 +48,13 @@ export function readStructureFile(file: string): StructureFile {
   if (list.length === 0) throw new S3petInputError(`--structure ${file}: lists no modules; pass a structure with at least one, or --structure full for full fine-tuning`);
   const first = new Map<string, number>();
   for (const [i, m] of list.entries()) {
-    const key = `${m.method}@${m.site}`;
+    // A search over several option values of one method (LoRA ranks 1 and 8) may keep both at a site:
+    // they are distinct modules, told apart by their variant, as their candidate keys are.
+    const variant = (m as { variant?: unknown }).variant;
+    const key = candidateKey(m.site, m.method, typeof variant === "string" ? variant : null);
     const seen = first.get(key);
     if (seen !== undefined) {
-      throw new S3petInputError(`--structure ${file}: modules ${seen} and ${i} both put ${m.method} on '${m.site}'; list each module once`);
+      throw new S3petInputError(`--structure ${file}: modules ${seen} and ${i} both put ${m.method}${typeof variant === "string" ? `[${variant}]` : ""} on '${m.site}'; list each module once`);
     }
     first.set(key, i);
   }
