@@ -148,10 +148,13 @@ export class BertModel implements Backbone {
       dropout: makeDropout(options.dropoutSeed),
     };
     const tree = this.weights.tree;
-    let x = embeddings(batch, tree, this.embeddingSite, ctx); // [N, H]
+    // One tidy per block: a layer's intermediates are freed when it ends (the gradient tape keeps
+    // what backward needs), so a forward holds one layer's work at a time, not the whole model's.
+    let x = tf.tidy(() => embeddings(batch, tree, this.embeddingSite, ctx)); // [N, H]
     const hidden2d: tf.Tensor2D[] = [x];
     for (let i = 0; i < this.numLayers; i++) {
-      x = bertLayer(x, tree.layers[i]!, this.layerSites[i]!, ctx); // [N, H]
+      const input = x;
+      x = tf.tidy(() => bertLayer(input, tree.layers[i]!, this.layerSites[i]!, ctx)); // [N, H]
       hidden2d.push(x);
     }
     const hiddenStates = hidden2d.map((h) => tf.reshape(h, [B, T, H]) as tf.Tensor3D); // each [B, T, H]
