@@ -18,6 +18,8 @@ export const ia3 = definePetMethod({
 
   // --- how many
   paramCount: (site) => site.dOut,
+  // y, read by the scale's gradient; in the search also the gated delta
+  keptPerToken: (site, _o, gated) => site.dOut * (gated ? 2 : 1),
 
   // --- what delta
   create(site) {

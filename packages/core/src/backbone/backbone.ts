@@ -3,6 +3,7 @@
 // During `forward` the backbone calls `SiteCalls` at each of its sites, so PET modules change the
 // computation without the backbone knowing them; with no calls it is the plain pretrained model.
 import type * as tf from "@tensorflow/tfjs";
+import type { BackboneMemoryProfile } from "../plan/memory-plan.js";
 import type { AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "../plugin/site.js";
 
 /** A tokenised batch as plain typed arrays, row-major [batch, length]. */
@@ -58,6 +59,8 @@ export interface Backbone {
   paramCount(): number;
   /** Runs the encoder; `calls` absent means the plain pretrained model. Call inside tf.tidy. */
   forward(batch: EncodedBatch, calls?: SiteCalls): BackboneOutput;
+  /** What the memory plan needs to know of the architecture (absent: no plan is made). */
+  memoryProfile?(): BackboneMemoryProfile;
   /** The backbone's own weights as trainable variables (full fine-tuning); empty when frozen. */
   trainableWeights(): readonly tf.Variable[];
   dispose(): void;

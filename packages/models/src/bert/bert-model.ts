@@ -8,6 +8,7 @@ import { S3petInputError } from "@s3pet/core";
 import type {
   AttentionSite,
   Backbone,
+  BackboneMemoryProfile,
   BackboneOutput,
   EmbeddingSite,
   EncodedBatch,
@@ -19,6 +20,7 @@ import type {
 } from "@s3pet/core";
 import { activation } from "./activation.js";
 import type { BertConfig } from "./bert-config.js";
+import { bertMemoryProfile } from "./bert-memory-profile.js";
 import { buildBertWeights } from "./bert-weights.js";
 import type { BertLayerWeights, BertTensorSpec, BertWeights, LinearWeights, NormWeights } from "./bert-weights.js";
 import { additiveMask, gatedPrefixAttention, type AttentionDims } from "./gated-prefix-attention.js";
@@ -127,6 +129,10 @@ export class BertModel implements Backbone {
 
   get hasPooler(): boolean {
     return this.weights.tree.pooler !== null;
+  }
+
+  memoryProfile(): BackboneMemoryProfile {
+    return bertMemoryProfile(this.config, this.hasPooler);
   }
 
   trainableWeights(): readonly tf.Variable[] {
