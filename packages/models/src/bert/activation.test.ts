@@ -21,4 +21,16 @@ describe("activation", () => {
     expect(Math.max(...apply("gelu_new").map((v, i) => Math.abs(v - erf[i]!)))).toBeGreaterThan(5e-5);
     expect(apply("relu")).toEqual([0, 0, 0, 1, 3]);
   });
+
+  it("gelu's written-out derivatives match autodiff of the formulas", () => {
+    const xs = tf.linspace(-5, 5, 41);
+    const erfForm = (v: tf.Tensor) => tf.mul(tf.mul(v, 0.5), tf.add(tf.erf(tf.mul(v, Math.SQRT1_2)), 1));
+    const tanhForm = (v: tf.Tensor) => tf.mul(tf.mul(v, 0.5), tf.add(tf.tanh(tf.mul(tf.add(v, tf.mul(tf.pow(v, 3), 0.044715)), Math.sqrt(2 / Math.PI))), 1));
+    for (const [name, reference] of [["gelu", erfForm], ["gelu_new", tanhForm]] as const) {
+      const ours = tf.grad((v: tf.Tensor) => tf.sum(activation(name)(v)))(xs).dataSync();
+      const want = tf.grad((v: tf.Tensor) => tf.sum(reference(v)))(xs).dataSync();
+      ours.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
+    }
+    xs.dispose();
+  });
 });

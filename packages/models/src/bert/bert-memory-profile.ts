@@ -1,8 +1,8 @@
 // bertMemoryProfile: what the memory plan needs of a BERT/RoBERTa encoder, from its config alone.
 // The counts are the float32 tensors of one post-LN layer (bert-model.ts) per token: hidden size H,
 // feed-forward width I, heads h and sequence length T (the attention terms scale with h x T).
-// Kept for the backward pass (what its gradients read, docs/MEMORY.md): the GELU's input, erf and
-// product (3 I); the softmax's exponent, weights and the score matmul's input (3 h T); the attention's
+// Kept for the backward pass (what its gradients read, docs/MEMORY.md): the GELU's input (I, its
+// derivative is written out); the softmax's exponent, weights and the score matmul's input (3 h T); the attention's
 // q, k, v heads, its output, two LayerNorms' normalised inputs and their scales (about 9 H).
 // Alive while a layer runs: every intermediate of the layer until it ends (about 26 H + 7 I + 5 h T).
 import type { BackboneMemoryProfile } from "@s3pet/core";
@@ -15,7 +15,7 @@ export function bertMemoryProfile(config: BertConfig, withPooler = true): Backbo
   return {
     weightBytes: 4 * weights,
     numLayers: config.numLayers,
-    keptPerToken: 3 * I + 9 * H,
+    keptPerToken: I + 9 * H,
     keptPerTokenPosition: 3 * h,
     workPerToken: 26 * H + 7 * I,
     workPerTokenPosition: 5 * h,
