@@ -77,7 +77,7 @@ function render(/** @type {any} */ report) {
   const { batchSize, maxLength, maxSteps, maxExamples } = report.settings;
   const rows = report.rows.map((/** @type {any} */ r) => {
     const est = r.plan?.perWorker;
-    const ratio = est && r.heapBytes ? `${((est / r.heapBytes) * 100).toFixed(0)}%` : "–";
+    const ratio = r.exitCode === 0 && est && r.heapBytes ? `${((est / r.heapBytes) * 100).toFixed(0)}%` : "–";
     const outcome = r.exitCode === 0 ? "exit 0" : `exit ${r.exitCode}: ${String(r.message).replace(/\|/g, "/").slice(0, 90)}…`;
     return `| ${r.shape} | ${r.command === "train" ? "train lora" : "search"} | ${outcome} | ${mib(est)} | ${mib(r.peakTensorBytes)} | ${mib(r.heapBytes)} | ${ratio} | ${mib(r.peakRssBytes)} | ${r.seconds ?? "–"} |`;
   });
