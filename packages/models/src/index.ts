@@ -12,6 +12,7 @@ export { initRandomBertModel } from "./bert/init-random-bert.js";
 export { bertMemoryProfile } from "./bert/bert-memory-profile.js";
 export type { AttentionDims } from "./bert/gated-prefix-attention.js";
 export { gatedPrefixAttention, additiveMask, MASKED_SCORE } from "./bert/gated-prefix-attention.js";
+export { layerNorm } from "./bert/layer-norm.js";
 
 // --- checkpoints (Hugging Face layout)
 export type { LoadPretrainedOptions, LoadedBackbone } from "./checkpoint/load-pretrained.js";
