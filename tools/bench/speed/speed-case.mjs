@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, loadInstalledPlugins, runSearch, runTrain } from "@s3pet/core";
 import { createClassificationHead, loadPretrained } from "@s3pet/models";
+import { installKernelProfiler, summariseProfile } from "./kernel-profiler.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -30,6 +31,7 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "2" },
     methods: { type: "string" },
     budget: { type: "string", default: "0.1%" },
+    profile: { type: "boolean" },
   },
   strict: true,
 });
@@ -44,6 +46,8 @@ const modelDir = flags.model;
 
 tf.enableProdMode();
 const backend = await initBackend();
+// --profile: time every kernel of the timed steps (adds ~1 us per op; steps then include it).
+const profiler = flags.profile ? installKernelProfiler() : null;
 const probe = loadPretrained(modelDir);
 const vocabSize = probe.config.vocabSize;
 const backboneParams = probe.model.paramCount();
@@ -119,12 +123,21 @@ async function timeEngine(kind) {
   let candidates = 0;
   /** @type {Record<string, { tensors: number[], liveMiB: number }>} */
   const memoryByPhase = {};
+  /** @type {Record<string, any[]>} kernel recordings of the timed steps, by phase */
+  const profiled = {};
   const sub = handle.events$.subscribe((e) => {
     if (e.type === "run-start") candidates = e.candidates.length;
-    if (e.type !== "step") return;
+    if (e.type !== "step") {
+      if (e.type === "phase") profiler?.take(); // what ran between phases is not a step
+      return;
+    }
     const tokens = e.phase === "search" ? 2 * batch * seq : batch * seq; // A + W batches in a search step
     const phase = (byPhase[e.phase] ??= { ms: [], tokens });
-    if (e.step > warmup) phase.ms.push((1000 * tokens) / e.tokensPerSecond);
+    const recorded = profiler?.take();
+    if (e.step > warmup) {
+      phase.ms.push((1000 * tokens) / e.tokensPerSecond);
+      if (recorded) (profiled[e.phase] ??= []).push(recorded);
+    }
     const mem = tf.memory();
     const m = (memoryByPhase[e.phase] ??= { tensors: [], liveMiB: 0 });
     m.tensors.push(mem.numTensors);
@@ -138,7 +151,8 @@ async function timeEngine(kind) {
   const summaries = Object.fromEntries(
     Object.entries(byPhase).map(([phase, p]) => {
       const m = memoryByPhase[phase];
-      return [phase, { ...summarise(p.ms, p.tokens), tensorsAfterStep: { first: m.tensors[0], last: m.tensors.at(-1) }, liveTfMiB: m.liveMiB }];
+      const profile = profiled[phase] ? { profile: summariseProfile(profiled[phase]) } : {};
+      return [phase, { ...summarise(p.ms, p.tokens), tensorsAfterStep: { first: m.tensors[0], last: m.tensors.at(-1) }, liveTfMiB: m.liveMiB, ...profile }];
     }),
   );
   return {
