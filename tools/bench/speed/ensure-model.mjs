@@ -3,6 +3,7 @@
 // shape (`embedded`, `bert-base`) with random weights (speed depends on shapes only), saved once to a
 // temp directory so tfjs and torch load the same file. The embedded shape stands in for assets/backbone
 // while that has no weights.
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,18 @@ export const EMBEDDED_CONFIG = { modelType: "bert", numLayers: 4, hiddenSize: 12
 export const BERT_BASE_CONFIG = { modelType: "bert", numLayers: 12, hiddenSize: 768, numHeads: 12, intermediateSize: 3072, vocabSize: 30522, maxPositions: 512 };
 
 export const MODEL_SHAPES = { embedded: EMBEDDED_CONFIG, "bert-base": BERT_BASE_CONFIG };
+
+/**
+ * ensureModel in a child process: making a bert-base checkpoint takes ~1 GB, and a process's peak RSS
+ * carries over to the children it spawns afterwards (Linux keeps the high-water mark across fork +
+ * exec), so the driver must stay small for the cases' peak RSS to be their own.
+ * @returns {{ dir: string, note: string }}
+ */
+export function ensureModelInChild(dirOrShape) {
+  const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, dirOrShape], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`making the ${dirOrShape} checkpoint failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1));
+}
 
 /** @returns {Promise<{ dir: string, note: string }>} */
 export async function ensureModel(dirOrShape) {
@@ -33,4 +46,10 @@ async function randomCheckpoint(shape, config) {
     model.dispose();
   }
   return { dir, note: `${shape}-shaped BERT with random weights (${JSON.stringify(config)}), saved to ${dir}` };
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  const tf = await import("@tensorflow/tfjs");
+  tf.enableProdMode();
+  process.stdout.write(`${JSON.stringify(await ensureModel(process.argv[2]))}\n`);
 }

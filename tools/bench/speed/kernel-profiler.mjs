@@ -58,6 +58,36 @@ export function installKernelProfiler() {
 }
 
 /**
+ * Counts the FLOPs of every matmul the engine dispatches (2*M*N*K per product; no timing, so it costs
+ * nothing measurable); `take()` returns the count since the last call.
+ */
+export function installMatmulFlopCounter() {
+  const backendName = tf.getBackend();
+  let flops = 0;
+  for (const kernelName of ["BatchMatMul", "_FusedMatMul"]) {
+    const config = tf.getKernelsForBackend(backendName).find((k) => k.kernelName === kernelName);
+    if (!config) continue;
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        const { a, b } = /** @type {any} */ (args.inputs);
+        const { transposeA, transposeB } = /** @type {any} */ (args.attrs);
+        flops += matmulFlops(a.shape, b.shape, transposeA, transposeB);
+        return config.kernelFunc(args);
+      },
+    });
+  }
+  return {
+    take() {
+      const out = flops;
+      flops = 0;
+      return out;
+    },
+  };
+}
+
+/**
  * Averages the per-step recordings of `steps` (each { cpuMs, byKernel, byMatmul }) into one profile:
  * kernels sorted by time, matmuls by shape, and the split matmul / other kernels / outside kernels.
  */

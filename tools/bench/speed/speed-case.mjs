@@ -17,9 +17,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, loadInstalledPlugins, runSearch, runTrain } from "@s3pet/core";
+import { initBackend, loadInstalledPlugins, measureMatmulGflops, runSearch, runTrain } from "@s3pet/core";
 import { createClassificationHead, loadPretrained } from "@s3pet/models";
-import { installKernelProfiler, summariseProfile } from "./kernel-profiler.mjs";
+import { cpuMs, installKernelProfiler, installMatmulFlopCounter, summariseProfile } from "./kernel-profiler.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -46,7 +46,14 @@ const modelDir = flags.model;
 
 tf.enableProdMode();
 const backend = await initBackend();
-// --profile: time every kernel of the timed steps (adds ~1 us per op; steps then include it).
+// The roofline: the GFLOP/s `s3pet doctor` measures (a 256 x 256 matmul), here, at this machine load.
+// On a loaded machine wall time inflates both it and the steps; the same matmul timed in process CPU
+// time gives the roofline the CPU-time step figures are compared with.
+const roofline = measureMatmulGflops({ a: [256, 256], b: [256, 256] }, { minMs: 200 });
+const rooflineCpu = cpuMatmulGflops(256, 30);
+// Matmul FLOPs each step executes (counted, not timed); --profile: time every kernel of the timed
+// steps (adds ~1 us per op, which the step times then include).
+const flopCounter = installMatmulFlopCounter();
 const profiler = flags.profile ? installKernelProfiler() : null;
 const probe = loadPretrained(modelDir);
 const vocabSize = probe.config.vocabSize;
@@ -67,6 +74,7 @@ process.stdout.write(
     seq,
     tokensPerBatch: batch * seq,
     warmup,
+    roofline: { shape: "256x256", gflops: roofline.gflops, cpuGflops: rooflineCpu },
     ...result,
     memory: memoryNow(),
   })}\n`,
@@ -125,16 +133,31 @@ async function timeEngine(kind) {
   const memoryByPhase = {};
   /** @type {Record<string, any[]>} kernel recordings of the timed steps, by phase */
   const profiled = {};
+  /** @type {Record<string, { cpuMs: number[], flops: number[] }>} process CPU time and matmul FLOPs of the timed steps */
+  const work = {};
+  let cpuAtStep = cpuMs();
   const sub = handle.events$.subscribe((e) => {
     if (e.type === "run-start") candidates = e.candidates.length;
     if (e.type !== "step") {
-      if (e.type === "phase") profiler?.take(); // what ran between phases is not a step
+      if (e.type === "phase") {
+        // what ran between phases is not a step
+        profiler?.take();
+        flopCounter.take();
+        cpuAtStep = cpuMs();
+      }
       return;
     }
     const tokens = e.phase === "search" ? 2 * batch * seq : batch * seq; // A + W batches in a search step
     const phase = (byPhase[e.phase] ??= { ms: [], tokens });
     const recorded = profiler?.take();
+    const cpuNow = cpuMs();
+    const stepCpu = cpuNow - cpuAtStep;
+    cpuAtStep = cpuNow;
+    const stepFlops = flopCounter.take();
     if (e.step > warmup) {
+      const w = (work[e.phase] ??= { cpuMs: [], flops: [] });
+      w.cpuMs.push(stepCpu);
+      w.flops.push(stepFlops);
       phase.ms.push((1000 * tokens) / e.tokensPerSecond);
       if (recorded) (profiled[e.phase] ??= []).push(recorded);
     }
@@ -152,7 +175,9 @@ async function timeEngine(kind) {
     Object.entries(byPhase).map(([phase, p]) => {
       const m = memoryByPhase[phase];
       const profile = profiled[phase] ? { profile: summariseProfile(profiled[phase]) } : {};
-      return [phase, { ...summarise(p.ms, p.tokens), tensorsAfterStep: { first: m.tensors[0], last: m.tensors.at(-1) }, liveTfMiB: m.liveMiB, ...profile }];
+      const w = work[phase];
+      const cpu = { cpuMedianMs: median(w.cpuMs), cpuMs: w.cpuMs, executedMatmulGflop: median(w.flops) / 1e9 };
+      return [phase, { ...summarise(p.ms, p.tokens), ...cpu, tensorsAfterStep: { first: m.tensors[0], last: m.tensors.at(-1) }, liveTfMiB: m.liveMiB, ...profile }];
     }),
   );
   return {
@@ -213,10 +238,31 @@ function syntheticTask(trainSize) {
 
 // --- numbers
 
+/** GFLOP/s of an n x n matmul (+ dataSync) in process CPU time, median of `runs` after 3 warm-ups. */
+function cpuMatmulGflops(n, runs) {
+  const a = tf.randomNormal([n, n], 0, 1, "float32", 1);
+  const b = tf.randomNormal([n, n], 0, 1, "float32", 2);
+  const ms = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const t0 = cpuMs();
+    const out = tf.matMul(a, b);
+    out.dataSync();
+    out.dispose();
+    if (i >= 3) ms.push(cpuMs() - t0);
+  }
+  tf.dispose([a, b]);
+  return (2 * n * n * n) / median(ms) / 1e6;
+}
+
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] / 2 + sorted[Math.ceil((sorted.length - 1) / 2)] / 2 : NaN;
+}
+
 function summarise(ms, tokens) {
   const sorted = [...ms].sort((a, b) => a - b);
-  const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] / 2 + sorted[Math.ceil((sorted.length - 1) / 2)] / 2 : NaN;
-  return { n: ms.length, tokens, medianMs: median, minMs: sorted[0] ?? NaN, maxMs: sorted.at(-1) ?? NaN, tokensPerSecond: (1000 * tokens) / median, ms };
+  const med = median(ms);
+  return { n: ms.length, tokens, medianMs: med, minMs: sorted[0] ?? NaN, maxMs: sorted.at(-1) ?? NaN, tokensPerSecond: (1000 * tokens) / med, ms };
 }
 
 /** Peak RSS of this process (high-water mark), tf.memory() now, and the wasm heap size (it never shrinks). */

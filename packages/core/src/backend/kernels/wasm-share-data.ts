@@ -9,7 +9,7 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { KernelFix } from "./kernel-fix.js";
 
 /** The same data under a new reference; the backend frees it when the last reference is disposed. */
-function share(x: tf.TensorInfo, backend: tf.KernelBackend): tf.TensorInfo {
+function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
   (backend as BackendWasm).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
