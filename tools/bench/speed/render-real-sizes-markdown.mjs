@@ -32,8 +32,10 @@ export function renderRealSizesMarkdown(report) {
     "GFLOP/s `s3pet doctor` measures (a 256 x 256 matmul), measured in the same process just before the steps. The FLOPs",
     "are counted per matmul the step dispatches (2·M·N·K each): the forward pass plus the backward products tfjs keeps",
     "after pruning the tape to what reaches a trained weight (no gradient products for frozen weights, none below the",
-    "lowest trained module). The wall share uses wall-clock step time and roofline; the CPU share uses process CPU",
-    "time for both (1 worker only), which stays meaningful on a loaded machine where wall time is inflated.",
+    "lowest trained module). The wall share uses wall-clock step time and that roofline; the CPU share uses process",
+    "CPU time for the step and for a 512 x 512 matmul (a 256 x 256 one is too short to time in CPU time; on an idle",
+    "machine the two run within a few % of each other), 1 worker only: it stays meaningful on a loaded machine, where",
+    "wall time is inflated by the other processes.",
     "",
   );
   lines.push(`- Command: \`${report.command}\` (${f1(report.seconds / 60)} min)`);

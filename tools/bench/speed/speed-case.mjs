@@ -11,6 +11,9 @@
 // Step times come from the engine's own `step` events (performance.now() around the step only, so
 // evaluation, checkpoints and data are outside); the first --warmup steps are dropped.
 // Backend: S3PET_BACKEND (wasm | cpu), read by core's initBackend.
+// --from-layer k (lora): LoRA only on the layers >= k, trained over 2-batch epochs, so from the second
+// epoch on the layers below k come from the kept per-example outputs; --no-skip recomputes them every
+// step (the backbone without hiddenAt), for comparison.
 //   node tools/bench/speed/speed-case.mjs --case lora --model assets/backbone --seq 64 --batch 16 --reps 10
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,6 +35,8 @@ const { values: flags } = parseArgs({
     methods: { type: "string" },
     budget: { type: "string", default: "0.1%" },
     profile: { type: "boolean" },
+    "from-layer": { type: "string" },
+    "no-skip": { type: "boolean" },
   },
   strict: true,
 });
@@ -47,10 +52,11 @@ const modelDir = flags.model;
 tf.enableProdMode();
 const backend = await initBackend();
 // The roofline: the GFLOP/s `s3pet doctor` measures (a 256 x 256 matmul), here, at this machine load.
-// On a loaded machine wall time inflates both it and the steps; the same matmul timed in process CPU
-// time gives the roofline the CPU-time step figures are compared with.
+// On a loaded machine wall time inflates both it and the steps; a 512 x 512 matmul timed in process
+// CPU time (on an idle machine within a few % of the 256 x 256 wall figure, docs/BENCHMARKS.md) gives
+// the roofline the CPU-time step figures are compared with.
 const roofline = measureMatmulGflops({ a: [256, 256], b: [256, 256] }, { minMs: 200 });
-const rooflineCpu = cpuMatmulGflops(256, 30);
+const rooflineCpu = cpuMatmulGflops(512, 40);
 // Matmul FLOPs each step executes (counted, not timed); --profile: time every kernel of the timed
 // steps (adds ~1 us per op, which the step times then include).
 const flopCounter = installMatmulFlopCounter();
@@ -59,6 +65,7 @@ const probe = loadPretrained(modelDir);
 const vocabSize = probe.config.vocabSize;
 const backboneParams = probe.model.paramCount();
 const hiddenSize = probe.model.hiddenSize;
+const probeLayers = probe.model.numLayers;
 probe.model.dispose();
 if (seq > probe.config.maxPositions) throw new Error(`--seq ${seq} exceeds the model's ${probe.config.maxPositions} positions`);
 
@@ -74,7 +81,7 @@ process.stdout.write(
     seq,
     tokensPerBatch: batch * seq,
     warmup,
-    roofline: { shape: "256x256", gflops: roofline.gflops, cpuGflops: rooflineCpu },
+    roofline: { shape: "256x256", gflops: roofline.gflops, cpuShape: "512x512", cpuGflops: rooflineCpu },
     ...result,
     memory: memoryNow(),
   })}\n`,
@@ -108,10 +115,14 @@ async function timeEngine(kind) {
   const methods = kind === "search" ? methodNames.map((m) => registry.method(m)) : registry.methods();
   const steps = warmup + reps;
   // Search halves train into W and A: enough rows that no phase wraps an epoch.
-  const task = syntheticTask(2 * batch * (steps + 1));
+  const fromLayer = flags["from-layer"] === undefined ? null : Number(flags["from-layer"]);
+  const task = syntheticTask(fromLayer === null ? 2 * batch * (steps + 1) : 2 * batch);
   const outDir = mkdtempSync(join(tmpdir(), `s3pet-speed-${kind}-`));
   const deps = {
-    createBackbone: ({ trainable }) => loadPretrained(modelDir, { trainable }).model,
+    createBackbone: ({ trainable }) => {
+      const model = loadPretrained(modelDir, { trainable }).model;
+      return flags["no-skip"] ? Object.assign(Object.create(model), { hiddenAt: undefined }) : model;
+    },
     createHead: createClassificationHead({ hiddenSize }),
     task,
     methods,
@@ -124,7 +135,7 @@ async function timeEngine(kind) {
   const handle =
     kind === "search"
       ? runSearch({ ...common, searchEpochs: 1, budget: flags.budget }, deps)
-      : runTrain({ ...common, structure: kind === "full" ? { kind: "full" } : { kind: "preset", name: "lora" } }, deps);
+      : runTrain({ ...common, ...(fromLayer === null ? {} : { trainEpochs: steps }), structure: kind === "full" ? { kind: "full" } : fromLayer === null ? { kind: "preset", name: "lora" } : upperLora(fromLayer) }, deps);
 
   /** @type {Record<string, { ms: number[], tokens: number }>} */
   const byPhase = {};
@@ -189,6 +200,13 @@ async function timeEngine(kind) {
   };
 }
 
+/** LoRA r=8 on query and value of the layers >= `from` (the preset's modules, upper layers only). */
+function upperLora(from) {
+  const layers = Array.from({ length: probeLayers - from }, (_, i) => from + i);
+  const modules = layers.flatMap((i) => ["query", "value"].map((p) => ({ site: `encoder.layer.${i}.attention.self.${p}`, method: "lora", options: { rank: 8 }, params: 8 * 2 * hiddenSize })));
+  return { kind: "modules", modules };
+}
+
 // --- synthetic fixed-shape data (speed only: the values do not matter, the shapes do)
 
 /** Row i: [CLS]-like id 2 then ids drawn from a fixed LCG over the vocabulary (no padding). */
@@ -238,20 +256,24 @@ function syntheticTask(trainSize) {
 
 // --- numbers
 
-/** GFLOP/s of an n x n matmul (+ dataSync) in process CPU time, median of `runs` after 3 warm-ups. */
+/**
+ * GFLOP/s of an n x n matmul (+ dataSync) in process CPU time over `runs` runs after 3 warm-ups, timed
+ * as one block (a single 256 x 256 matmul is too short for CPU-time accounting).
+ */
 function cpuMatmulGflops(n, runs) {
   const a = tf.randomNormal([n, n], 0, 1, "float32", 1);
   const b = tf.randomNormal([n, n], 0, 1, "float32", 2);
-  const ms = [];
-  for (let i = 0; i < runs + 3; i++) {
-    const t0 = cpuMs();
+  const once = () => {
     const out = tf.matMul(a, b);
     out.dataSync();
     out.dispose();
-    if (i >= 3) ms.push(cpuMs() - t0);
-  }
+  };
+  for (let i = 0; i < 3; i++) once();
+  const t0 = cpuMs();
+  for (let i = 0; i < runs; i++) once();
+  const ms = cpuMs() - t0;
   tf.dispose([a, b]);
-  return (2 * n * n * n) / median(ms) / 1e6;
+  return (2 * n * n * n * runs) / ms / 1e6;
 }
 
 function median(xs) {
