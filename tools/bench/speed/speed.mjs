@@ -13,7 +13,7 @@
 // --suite real-sizes: the embedded backbone at 16 x 64 and a bert-base-shaped one (random weights) at
 // 16 x 128: LoRA, full fine-tuning, search and re-training steps at each of --workers (e.g. 1,2), torch's
 // LoRA and full steps, and each step's matmul-roofline share; --write-docs fills the "Speed at real
-// sizes" section instead.
+// sizes" section instead. --groups embedded (or bert-base) runs one backbone only.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -38,6 +38,7 @@ const { values: flags } = parseArgs({
     from: { type: "string" },
     suite: { type: "string", default: "main" },
     workers: { type: "string", default: "1" },
+    groups: { type: "string", default: "embedded,bert-base" },
   },
   strict: true,
 });
@@ -79,9 +80,11 @@ const torchCase = (group, kind, seq, n) =>
 
 if (flags.suite === "real-sizes") {
   // Few timed steps: a bert-base step takes tens of seconds. --workers n > 1 goes to the engine's data parallelism.
-  const bertBase = ensureModelInChild("bert-base");
-  models[bertBase.dir] = bertBase.note;
-  for (const [group, dir, seq] of [["embedded", model, 64], ["bert-base", bertBase.dir, 128]]) {
+  const groups = flags.groups.split(",");
+  const bertBase = groups.includes("bert-base") ? ensureModelInChild("bert-base") : null;
+  if (bertBase) models[bertBase.dir] = bertBase.note;
+  for (const [group, dir, seq] of [["embedded", model, 64], ["bert-base", bertBase?.dir, 128]]) {
+    if (!groups.includes(group)) continue;
     const small = group === "embedded";
     for (const workers of workerCounts) {
       const w = workers > 1 ? ["--workers", String(workers)] : [];
