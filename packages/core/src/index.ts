@@ -36,7 +36,7 @@ export { PLUGIN_KEYWORD, discoverPlugins, defaultPluginSearchRoots } from "./plu
 export { loadPlugin, loadInstalledPlugins } from "./plugin/load-plugin.js";
 
 // --- backbone contract
-export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
+export type { Backbone, BackboneForwardOptions, BackboneOutput, EncodedBatch, HiddenAtLayer, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
 
 // --- tasks
 export type { LabeledBatch, Dataset, TaskObjective, TaskSplits } from "./task/task.js";
