@@ -3,6 +3,7 @@
 import type { Command } from "../cli/command.js";
 import { doctor } from "./doctor.js";
 import { evalCommand } from "./eval.js";
+import { exportCommand } from "./export.js";
 import { inspect } from "./inspect.js";
 import { plugins } from "./plugins.js";
 import { search } from "./search.js";
@@ -11,4 +12,4 @@ import { encode } from "./encode.js";
 import { pretrain } from "./pretrain.js";
 import { watch } from "./watch.js";
 
-export const COMMANDS: readonly Command[] = [search, train, evalCommand, inspect, plugins, doctor, encode, watch, pretrain];
+export const COMMANDS: readonly Command[] = [search, train, evalCommand, exportCommand, inspect, plugins, doctor, encode, watch, pretrain];

@@ -2,9 +2,9 @@
 // checked with one-line errors naming the flag, paths made absolute, and the run directory chosen
 // (never an existing run without --resume). Engine settings go through as a partial SearchConfig,
 // which core validates again with its own messages.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { S3petInputError, type SearchConfig, type ShiftGradient } from "@s3pet/core";
+import { checkOutDir, S3petInputError, type SearchConfig, type ShiftGradient } from "@s3pet/core";
 import { DEFAULT_TASK, findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
 import { methodLrFrom } from "./method-lr-flags.js";
 import { methodOptionsFrom } from "./method-option-flags.js";
@@ -36,6 +36,8 @@ export interface RunOptions extends RunInputs {
   readonly json: boolean;
   /** train: the --structure value (a file, a run dir, a preset, random or full). */
   readonly structure: string | null;
+  /** train: --init-adapter as an absolute path (a PEFT adapter or run directory), or null. */
+  readonly initAdapter: string | null;
   readonly engine: EngineOptions;
   /** The merged flag values (absolute paths), saved to cli.json. */
   readonly flags: FlagValues;
@@ -73,6 +75,8 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
   const ui = str("ui");
   const epochs = intFlag(flags, "epochs");
   const structureFlag = str("structure");
+  const initAdapter = command === "train" && str("init-adapter") !== undefined ? resolve(ctx.cwd, str("init-adapter")!) : null;
+  if (initAdapter !== null && structureFlag !== undefined) throw new S3petInputError("--init-adapter: the adapter's modules are the structure; drop --structure");
   const structure = command === "train" ? resolveStructureFlag(structureFlag ?? RUN_DEFAULTS.trainStructure, ctx.cwd) : null;
   // A budget matters to a search and to a random structure; other fixed structures have their own size.
   const budgetText = str("budget") ?? (command === "search" || structure === "random" ? RUN_DEFAULTS.budget : undefined);
@@ -109,9 +113,10 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
 
   const absoluteFlags: Record<string, FlagValues[string]> = { ...flags, model: inputs.modelDir, task: inputs.task, out: outDir };
   if (structure !== null && structureFlag !== undefined) absoluteFlags["structure"] = structure;
+  if (initAdapter !== null) absoluteFlags["init-adapter"] = initAdapter;
   delete absoluteFlags["config"];
   delete absoluteFlags["resume"];
-  return { command, ...inputs, outDir, resume, ui, json, structure, engine, flags: absoluteFlags };
+  return { command, ...inputs, outDir, resume, ui, json, structure, initAdapter, engine, flags: absoluteFlags };
 }
 
 /** What a run reads (model, task, methods, tokenisation), also used by eval and inspect. */
@@ -169,23 +174,17 @@ function resolveStructureFlag(value: string, cwd: string): string {
 }
 
 function chooseOutDir(command: RunCommand, given: string | undefined, resume: boolean, ctx: ResolveContext): string {
-  if (resume) {
-    if (given === undefined) throw new S3petInputError("--resume continues the run named by --out; pass --out <run dir>");
-    const dir = resolve(ctx.cwd, given);
-    if (!existsSync(dir)) throw new S3petInputError(`--out ${given}: no run to resume there (no such directory); drop --resume to start a new run`);
-    return dir;
-  }
+  if (resume && given === undefined) throw new S3petInputError("--resume continues the run named by --out; pass --out <run dir>");
   if (given !== undefined) {
     const dir = resolve(ctx.cwd, given);
-    if (existsSync(dir) && readdirSync(dir).length > 0) {
-      throw new S3petInputError(`--out ${given}: already holds a run and is never overwritten; pass --resume to continue it, or choose another --out`);
-    }
+    checkOutDir(dir, resume, given);
     return dir;
   }
   const stamp = ctx.now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15); // 20261126-210501
   const base = join(ctx.cwd, "runs", `${command}-${stamp}`);
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  checkOutDir(dir, false);
   return dir;
 }
 

@@ -27,7 +27,7 @@ import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
 import { checkMemoryPlan } from "./run-memory-plan.js";
-import { structureFromFlag } from "./structure-from-flag.js";
+import { structureFromAdapter, structureFromFlag } from "./structure-from-flag.js";
 import { formatRunSummary } from "./format-run-summary.js";
 
 /**
@@ -70,7 +70,12 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const requested = options.json && (options.ui ?? "tui") === "tui" ? "plain" : options.ui;
   const ui = chooseUi(requested, io.stdout, io.env);
   const prepared = await prepareRun(options);
-  const structure = options.command === "train" ? structureFromFlag(options.structure!, prepared.methods) : null;
+  const structure =
+    options.command !== "train"
+      ? null
+      : options.initAdapter
+        ? structureFromAdapter(options.initAdapter, prepared.backbone.sites, prepared.methods)
+        : structureFromFlag(options.structure!, prepared.methods);
   const shape = {
     batchSize: options.engine.batchSize ?? DEFAULT_COMMON_CONFIG.batchSize,
     length: options.maxLength,
@@ -115,6 +120,9 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
     return EXIT_STOPPED;
   }
   if (options.json) io.stdout.write(`${JSON.stringify(result.results, null, 2)}\n`);
-  else io.stdout.write(`\n${formatRunSummary(result.results, { numLayers: prepared.backbone.numLayers, outDir: options.outDir })}\n`);
+  else {
+    const columns = (io.stdout as { columns?: number; isTTY?: boolean }).isTTY ? (io.stdout as { columns?: number }).columns : undefined;
+    io.stdout.write(`\n${formatRunSummary(result.results, { numLayers: prepared.backbone.numLayers, outDir: options.outDir, ...(columns ? { columns } : {}) })}\n`);
+  }
   return 0;
 }

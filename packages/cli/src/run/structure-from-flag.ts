@@ -3,7 +3,7 @@
 // Core's resolveStructure then turns the spec into modules on a backbone.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { S3petInputError, type PetMethod, type StructureFile, type StructureSpec } from "@s3pet/core";
+import { openSavedModel, S3petInputError, type PetMethod, type Site, type StructureFile, type StructureSpec } from "@s3pet/core";
 
 export function structureFromFlag(value: string, methods: readonly PetMethod[]): StructureSpec {
   if (value === "random") return { kind: "random" };
@@ -14,6 +14,17 @@ export function structureFromFlag(value: string, methods: readonly PetMethod[]):
   throw new S3petInputError(
     `--structure ${value}: not a structure.json, a run directory, random, full or a preset (presets of the installed methods: ${presets.join(", ") || "none"})`,
   );
+}
+
+/** `train --init-adapter <dir>`: the modules of a PEFT adapter (or a run's adapter/), initialised from its tensors. */
+export function structureFromAdapter(dir: string, sites: readonly Site[], methods: readonly PetMethod[]): StructureSpec {
+  if (!existsSync(dir)) throw new S3petInputError(`--init-adapter ${dir}: no such directory; pass a PEFT adapter directory or a run directory`);
+  const saved = openSavedModel(dir, sites, methods);
+  try {
+    return { kind: "modules", modules: saved.structure, source: dir, init: dir };
+  } finally {
+    saved.close();
+  }
 }
 
 /** A run directory stands for its structure.json. */
@@ -32,5 +43,17 @@ export function readStructureFile(file: string): StructureFile {
   const modules = (value as { structure?: unknown })?.structure;
   const ok = Array.isArray(modules) && modules.every((m) => typeof m?.site === "string" && typeof m?.method === "string" && typeof m?.options === "object" && typeof m?.params === "number");
   if (!ok) throw new S3petInputError(`--structure ${file}: expected {"structure": [{"site", "method", "options", "params"}, ...]} as s3pet search writes it`);
+  const list = modules as StructureFile["structure"];
+  // Nothing to train would run as head-only training and be reported like full fine-tuning: refused.
+  if (list.length === 0) throw new S3petInputError(`--structure ${file}: lists no modules; pass a structure with at least one, or --structure full for full fine-tuning`);
+  const first = new Map<string, number>();
+  for (const [i, m] of list.entries()) {
+    const key = `${m.method}@${m.site}`;
+    const seen = first.get(key);
+    if (seen !== undefined) {
+      throw new S3petInputError(`--structure ${file}: modules ${seen} and ${i} both put ${m.method} on '${m.site}'; list each module once`);
+    }
+    first.set(key, i);
+  }
   return value as StructureFile;
 }
