@@ -10,7 +10,7 @@ import type { CommandIo } from "../cli/command.js";
 import { runCli } from "../cli/run-cli.js";
 import { COMMANDS } from "../commands/index.js";
 import { selectMethods } from "./prepare-run.js";
-import { runMemoryPlan } from "./run-memory-plan.js";
+import { perWorkerShape, runMemoryPlan, workersFit } from "./run-memory-plan.js";
 
 const EMBEDDED = findAssetDir("backbone")!;
 const TINY = new URL("../../../models/test-fixtures/tiny-bert-hf", import.meta.url).pathname;
@@ -73,6 +73,20 @@ describe("the memory plan", () => {
     const half = runMemoryPlan(backbone, "wasm", { ...shape, batchSize: 8, candidates: SearchSpace.build(backbone.sites, methods).candidates })!;
     expect(search.activations).toBeGreaterThan(1.9 * half.activations);
     expect(search.weights).toBe(4 * backbone.params);
+  });
+
+  it("plans each worker at its shard of the batch, and caps the workers by the plan", async () => {
+    const { methods } = await selectMethods(null);
+    const backbone = await plannedBackbone(TINY);
+    const shape = { gated: true, full: false, batchSize: 15, length: 64, numLabels: 2, candidates: SearchSpace.build(backbone.sites, methods).candidates };
+    expect(perWorkerShape(shape, 2)).toMatchObject({ batchSize: 8, workers: 2 });
+    const one = runMemoryPlan(backbone, "wasm", shape)!;
+    const two = runMemoryPlan(backbone, "wasm", perWorkerShape(shape, 2))!;
+    expect(two.activations).toBeLessThan(one.activations);
+    expect(two.total).toBe(2 * two.perWorker);
+    expect(workersFit(backbone, "wasm", shape)(2)).toBe(true);
+    // a batch no single worker can hold does not fit however it is split across 2
+    expect(workersFit(backbone, "wasm", { ...shape, batchSize: 400_000 })(2)).toBe(false);
   });
 
   it("refuses a run that would not fit before it starts: one line with what it needs, what there is and what to change, exit 2, no run directory", async () => {

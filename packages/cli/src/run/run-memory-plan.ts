@@ -57,6 +57,22 @@ export function runMemoryPlan(backbone: PlannedBackbone, backendName: string, sh
   });
 }
 
+/** `shape` as each of `workers` data-parallel units sees it: the largest shard of the batch. */
+export function perWorkerShape(shape: RunShape, workers: number): RunShape {
+  return { ...shape, batchSize: Math.ceil(shape.batchSize / workers), workers };
+}
+
+/**
+ * Whether `workers` units, each planned at its shard of the batch, fit: each within its own limit and
+ * all of them within this machine's memory (no plan: they fit).
+ */
+export function workersFit(backbone: PlannedBackbone, backendName: string, shape: RunShape): (workers: number) => boolean {
+  return (workers) => {
+    const plan = runMemoryPlan(backbone, backendName, perWorkerShape(shape, workers));
+    return plan === null || (plan.fits && maxWorkersThatFit(plan, totalmem()) >= workers);
+  };
+}
+
 /** Throws the one-line MemoryPlanError when the run would not fit. */
 export function checkMemoryPlan(backbone: PlannedBackbone, backendName: string, shape: RunShape, what: string): MemoryPlan | null {
   const plan = runMemoryPlan(backbone, backendName, shape);
