@@ -37,7 +37,7 @@ export { PLUGIN_KEYWORD, discoverPlugins, defaultPluginSearchRoots } from "./plu
 export { loadPlugin, loadInstalledPlugins } from "./plugin/load-plugin.js";
 
 // --- backbone contract
-export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
+export type { Backbone, BackboneForwardOptions, BackboneOutput, EncodedBatch, HiddenAtLayer, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
 
 // --- tasks
 export type { LabeledBatch, Dataset, TaskObjective, TaskSplits } from "./task/task.js";
@@ -127,6 +127,24 @@ export { Evaluator, majorityBaselineScore } from "./train/evaluator.js";
 export type { AdamWOptions, NamedParam } from "./train/adamw.js";
 export { AdamW } from "./train/adamw.js";
 export { TrainingDivergedError } from "./train/gradients.js";
+// memory: the plan of a step's peak per worker, checked before a run starts
+export type { BackboneMemoryProfile, MemoryPlan, MemoryPlanInput } from "./plan/memory-plan.js";
+export {
+  planMemory,
+  maxWorkersThatFit,
+  largestBatchThatFits,
+  describeMemoryPlan,
+  assertPlanFits,
+  formatBytes,
+  workerMemoryLimit,
+  MemoryPlanError,
+  WASM_HEAP_LIMIT,
+  HEAP_SLACK,
+} from "./plan/memory-plan.js";
+export type { RunMemoryInput } from "./plan/plan-run-memory.js";
+export { planRunMemory } from "./plan/plan-run-memory.js";
+export { OutOfMemoryError, asOutOfMemory } from "./plan/out-of-memory.js";
+export { lowMemoryVariableGrads } from "./backend/low-memory-grads.js";
 // hooks, events and DI (one tsyringe instance: plugins import these from here)
 export type { SearchHook, HookContext, CandidateState, SequentialHooks, ParallelHooks, HookName } from "./hooks/search-hook.js";
 export { defaultHooks } from "./hooks/default-hooks.js";

@@ -194,7 +194,7 @@ function stringFlag(flags: FlagValues, name: string): string | undefined {
   return typeof v === "string" ? v : v.join(",");
 }
 
-function intFlag(flags: FlagValues, name: string, { min = 1 } = {}): number | undefined {
+export function intFlag(flags: FlagValues, name: string, { min = 1 } = {}): number | undefined {
   const v = stringFlag(flags, name);
   if (v === undefined) return undefined;
   const n = Number(v);

@@ -18,6 +18,7 @@ import { AdamW } from "./adamw.js";
 import { BatchStream, type BatchStreamState } from "./batch-stream.js";
 import { Evaluator } from "./evaluator.js";
 import { minimizeStep } from "./gradients.js";
+import { FrozenPrefix } from "./frozen-prefix.js";
 import { methodRates } from "./method-rates.js";
 import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "./phase-loop.js";
 import { taskLoss } from "./task-loss.js";
@@ -94,6 +95,8 @@ export class Trainer {
     );
     const totalSteps = Math.min(config.trainEpochs * stream.batchesPerEpoch, config.maxSteps ?? Infinity);
     const opt = new AdamW(params, { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
+    // Layers below the lowest module: run once per example, outside the tape (null: nothing to skip).
+    const prefix = input.full ? null : FrozenPrefix.of(backbone, input.candidates, task.train.size);
     const headParams = countParams(model.headParams());
     const trainedParams = input.full ? countParams(model.backboneParams()) : countParams(model.moduleParams());
 
@@ -123,11 +126,18 @@ export class Trainer {
         evalEvery: config.evalEvery ?? stream.batchesPerEpoch,
         start,
         step: (k) => {
-          const batch: LabeledBatch = task.train.batch(stream.next());
+          const indices = stream.next();
+          const batch: LabeledBatch = task.train.batch(indices);
           const lr = opt.lrNow();
+          const from = prefix?.hiddenAt(batch, indices);
           model.setTraining(true, k);
-          const loss = minimizeStep(opt, () => taskLoss(task.objective, model.forward(batch, null), batch.labels), label(k));
-          model.setTraining(false);
+          let loss: number;
+          try {
+            loss = minimizeStep(opt, () => taskLoss(task.objective, model.forward(batch, null, from), batch.labels), label(k));
+          } finally {
+            model.setTraining(false);
+            from?.hidden.dispose();
+          }
           return { loss, lr, tokens: batch.attentionMask.reduce((s, v) => s + v, 0) };
         },
         validate: () => this.evaluator.evaluate("validation", (batch) => model.forward(batch, null)),
