@@ -19,10 +19,8 @@ export const sweep = defineCommand({
     "each list is an axis and the grid is the cross product. Each run goes to <runs-dir>/<id>, its id a hash of its flags, " +
     "so finished runs are never run again and a started one resumes. Without --queue, --workers processes run the grid here; " +
     "with --queue the jobs go to a BullMQ queue on Redis for `s3pet worker`s on any machine sharing the runs dir.",
-  positionals: [
-    { name: "status|report", description: "show every run's state, or the result table (default: run the grid)" },
-    { name: "grid", description: "the grid file (.json, .yaml)", required: true },
-  ],
+  // `sweep <grid>`, `sweep status <grid>`, `sweep report <grid>`: one or two words.
+  positionals: [{ name: "grid", description: "the grid file (.json, .yaml), after `status` or `report` for those", required: true, variadic: true }],
   options: {
     queue: { type: "string", valueName: "redis://host:port/name", description: "enqueue on this BullMQ queue instead of running here" },
     "runs-dir": { type: "string", valueName: "dir", description: "where the runs go, shared by every worker (default: runs/<grid file name>)" },
@@ -38,6 +36,7 @@ export const sweep = defineCommand({
     { command: "s3pet sweep report grid.json --runs-dir /shared/runs", description: "mean ± std over seeds and win/tie/loss" },
   ],
   async run({ values, positionals }, io) {
+    if (positionals.length > 2) throw new S3petInputError(`unexpected argument '${positionals[2]}' (see s3pet sweep --help)`);
     const action = positionals.length > 1 ? positionals[0]! : undefined;
     if (action !== undefined && !(ACTIONS as readonly string[]).includes(action)) {
       throw new S3petInputError(`unknown action '${action}'; use s3pet sweep <grid>, s3pet sweep status <grid> or s3pet sweep report <grid>`);
