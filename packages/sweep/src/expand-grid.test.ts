@@ -25,8 +25,14 @@ describe("expandGrid", () => {
     expect(pointArgs(p!)).toEqual(["search", "--count-head", "--include", "query", "--include", "value"]);
   });
 
+  it("takes a list of grids as their union, each run once", () => {
+    const points = expandGrid([{ command: "search", budget: ["0.1%", "1%"], seed: 1 }, { command: "train", structure: ["lora", "full"], seed: 1 }, { seed: 1, budget: "1%" }]);
+    expect(points.map((p) => `${p.command} ${JSON.stringify(p.axes)}`)).toEqual(['search {"budget":"0.1%"}', 'search {"budget":"1%"}', 'train {"structure":"lora"}', 'train {"structure":"full"}']);
+  });
+
   it("rejects what is not a grid with one line naming the key", () => {
-    expect(() => expandGrid([1], "g.json")).toThrow(/g.json: a grid is an object/);
+    expect(() => expandGrid([1], "g.json")).toThrow(/g.json \[0\]: a grid is an object/);
+    expect(() => expandGrid("x", "g.json")).toThrow(/g.json: a grid is an object/);
     expect(() => expandGrid({ command: "eval" })).toThrow(/"command" must be "search" or "train"/);
     expect(() => expandGrid({ out: "x" })).toThrow(/"out" is set by the sweep/);
     expect(() => expandGrid({ seed: [] })).toThrow(/"seed" is an empty list/);

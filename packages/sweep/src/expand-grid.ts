@@ -22,8 +22,21 @@ export interface GridPoint {
 /** Flags the sweep sets itself for every run. */
 const RESERVED = ["out", "resume", "ui", "json", "config", "help"];
 
-/** The runs of a grid, in the grid's order (the first axis varies slowest). */
+/**
+ * The runs of a grid, in the grid's order (the first axis varies slowest). A list of grid objects is
+ * their union (rows that differ in more than one value, e.g. search at each budget next to fixed
+ * presets); a run in two of them is run once.
+ */
 export function expandGrid(grid: unknown, source = "grid"): GridPoint[] {
+  if (Array.isArray(grid) && grid.length > 0) {
+    const points = grid.flatMap((g, i) => expandOne(g, `${source} [${i}]`));
+    const seen = new Set<string>();
+    return points.filter((p) => !seen.has(p.id) && seen.add(p.id));
+  }
+  return expandOne(grid, source);
+}
+
+function expandOne(grid: unknown, source: string): GridPoint[] {
   if (grid === null || typeof grid !== "object" || Array.isArray(grid)) {
     throw new S3petInputError(`${source}: a grid is an object of run flags, e.g. {"command": "train", "task": "spam", "seed": [1, 2]}`);
   }
