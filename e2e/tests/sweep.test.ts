@@ -110,10 +110,10 @@ describe("sweep", () => {
     const wait = await runS3pet(["sweep", file, "--queue", queue, "--runs-dir", runsDir, "--wait"]);
     expect(wait.code).toBe(1);
     expect(wait.stdout).toContain("2 runs: 1 done, 0 running, 0 waiting, 1 failed");
-    expect(wait.stdout).toContain("unknown structure preset 'no-such-preset'");
+    expect(wait.stdout).toMatch(/failed +s3pet train: --structure no-such-preset: not a structure.json/);
     expect(log.match(/failed: /g)).toHaveLength(1);
     const report = await runS3pet(["sweep", "report", file, "--runs-dir", runsDir]);
-    expect(report.stdout).toMatch(/Failed runs \(1\):\n- train-[0-9a-f]{12} \(structure no-such-preset\): s3pet train: unknown structure preset 'no-such-preset'/);
+    expect(report.stdout).toMatch(/Failed runs \(1\):\n- train-[0-9a-f]{12} \(structure no-such-preset\): s3pet train: --structure no-such-preset: not a structure.json/);
     await stopWorkers();
   });
 });
