@@ -6,7 +6,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { S3petInputError, type SearchConfig, type ShiftGradient } from "@s3pet/core";
 import { DEFAULT_TASK, findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
+import { methodLrFrom } from "./method-lr-flags.js";
 import { methodOptionsFrom } from "./method-option-flags.js";
+import { searchSpacePreset } from "./search-space-presets.js";
 import type { FlagValues } from "./run-flags.js";
 
 export type RunCommand = "search" | "train";
@@ -88,7 +90,9 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
     ...optional("include", listValue(flags["include"])),
     ...optional("exclude", listValue(flags["exclude"])),
     ...(flags["count-head"] === true ? { countHead: true } : {}),
-    methodOptions: methodOptionsFrom(flags),
+    methodOptions: withSpacePreset(str("space"), inputs.methods, methodOptionsFrom(flags)),
+    ...optional("methodLr", nonEmpty(methodLrFrom(flags))),
+    ...optional("methodLrs", onOff(enumFlag<"on" | "off">(flags, "method-lrs", ["on", "off"]))),
   };
   const engine: EngineOptions =
     command === "search"
@@ -124,7 +128,8 @@ export function resolveRunInputs(flags: FlagValues, cwd: string): RunInputs {
     ...optional("kind", enumFlag<TaskKind>(flags, "task-kind", ["classification", "regression"])),
     ...optional("metric", str("metric")),
   };
-  const methods = str("methods") === undefined ? null : listFlag(str("methods")!, "--methods");
+  const space = str("space") === undefined ? null : searchSpacePreset(str("space")!);
+  const methods = str("methods") === undefined ? (space ? [...space.methods] : null) : listFlag(str("methods")!, "--methods");
   return { modelDir, task, taskOptions, methods, maxLength: intFlag(flags, "max-length", { min: 2 }) ?? RUN_DEFAULTS.maxLength };
 }
 
@@ -228,4 +233,21 @@ function listValue(v: FlagValues[string]): string[] | undefined {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function nonEmpty<T extends object>(o: T): T | undefined {
+  return Object.keys(o).length ? o : undefined;
+}
+
+function onOff(v: "on" | "off" | undefined): boolean | undefined {
+  return v === undefined ? undefined : v === "on";
+}
+
+/** The --space preset's option values (for the methods in use) under the ones given as flags. */
+function withSpacePreset(space: string | undefined, methods: readonly string[] | null, given: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  if (space === undefined) return given;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [method, options] of Object.entries(searchSpacePreset(space).methodOptions)) if (!methods || methods.includes(method)) out[method] = { ...options };
+  for (const [method, options] of Object.entries(given)) out[method] = { ...out[method], ...options };
+  return out;
 }

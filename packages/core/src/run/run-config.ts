@@ -18,11 +18,17 @@ export interface CommonConfig {
   readonly batchSize: number;
   /** Evaluation batch size. @default 64 */
   readonly evalBatchSize: number;
-  /** AdamW learning rate of module weights and the task head, decayed linearly to 0. @default 3e-4 */
+  /** AdamW learning rate of the task head (and of module weights when `methodLrs` is off), decayed
+   *  linearly to 0. @default 3e-4 */
   readonly lr: number;
+  /** Train each method's modules at the learning rate (and weight decay) its plugin declares;
+   *  false puts every module at `lr` (the per-method rate ablation). @default true */
+  readonly methodLrs: boolean;
+  /** Learning rate per method id, overriding the declared one (`--lora.lr 1e-2`). @default {} */
+  readonly methodLr: Readonly<Record<string, number>>;
   /** AdamW weight decay of module weights and the head. @default 0 */
   readonly weightDecay: number;
-  /** Gradient-norm clipping, per parameter group. @default 2 */
+  /** Gradient-norm clipping, one norm over all weights (the structure parameters apart). @default 2 */
   readonly maxGradNorm: number;
   /** Epochs of training a fixed structure (re-training after search, baselines). @default 3 */
   readonly trainEpochs: number;
@@ -92,6 +98,8 @@ export const DEFAULT_COMMON_CONFIG: CommonConfig = {
   batchSize: 16,
   evalBatchSize: 64,
   lr: 3e-4,
+  methodLrs: true,
+  methodLr: {},
   weightDecay: 0,
   maxGradNorm: 2,
   trainEpochs: 3,
@@ -160,6 +168,13 @@ function checkCommon(c: CommonConfig): void {
   for (const k of ["maxSteps", "maxEvalExamples", "evalEvery", "patience"] as const) if (c[k] !== null) positiveInt(c, k);
   bool(c, "countHead");
   bool(c, "resume");
+  bool(c, "methodLrs");
+  if (typeof c.methodLr !== "object" || c.methodLr === null) throw configError("methodLr", c.methodLr, "must map method ids to learning rates", "e.g. --lora.lr 1e-2");
+  for (const [method, lr] of Object.entries(c.methodLr)) {
+    if (typeof lr !== "number" || !Number.isFinite(lr) || lr <= 0) {
+      throw new S3petInputError(`${method}.lr must be a positive number, got ${JSON.stringify(lr)} (set --${method}.lr, e.g. 1e-2)`);
+    }
+  }
   if (c.budget !== null && typeof c.budget !== "number" && typeof c.budget !== "string") {
     throw configError("budget", c.budget, "must be a number of parameters or a percentage", "e.g. 12000 or 0.01%");
   }
