@@ -20,6 +20,7 @@ export type {
   AttentionContribution,
 } from "./plugin/pet-module.js";
 export type { PetMethod, S3petPlugin, ModuleInit, Preset } from "./plugin/pet-method.js";
+export type { FrozenParams, ParamDelta, PeftMapping, PeftModuleExport, PeftSetting } from "./plugin/method-export.js";
 export { definePetMethod } from "./plugin/pet-method.js";
 export type { OptionSpec, OptionsSchema, OptionsOf } from "./plugin/options-schema.js";
 export { intOption, numberOption, enumOption, boolOption, defaultOptions, resolveOptions } from "./plugin/options-schema.js";
@@ -90,6 +91,15 @@ export { runTrain } from "./run/run-train.js";
 export type { EvaluateRunResult } from "./run/evaluate-run.js";
 export { evaluateRun } from "./run/evaluate-run.js";
 export { readAdapterConfig } from "./run/adapter.js";
+export type { EvalSettings } from "./run/evaluate-run.js";
+export { evaluateSaved } from "./run/evaluate-run.js";
+// export: a trained structure as a PEFT adapter or folded into the backbone (docs/EXPORT.md)
+export type { SavedModel, HostTensors } from "./export/saved-model.js";
+export { savedModelOfRun, savedModelOfTensors, openSavedModel, loadSavedModules, readSavedHead } from "./export/saved-model.js";
+export type { PeftModelInfo, PeftExport } from "./export/peft-adapter.js";
+export { writePeftAdapter, readPeftAdapter, isPeftAdapterDir, notPeftExpressible, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from "./export/peft-adapter.js";
+export { PEFT_TENSOR_PREFIX, peftModuleMatches, peftPatternValue } from "./export/peft-names.js";
+export { mergeModules, notMergeable } from "./export/merge-modules.js";
 export type { RunJson } from "./run/run-dir.js";
 export { RUN_FILES, checkOutDir, readRunJson } from "./run/run-dir.js";
 export type { RunLock, RunLockHolder, RunLockState } from "./run/run-lock.js";

@@ -35,6 +35,9 @@ export const bitfit = definePetMethod({
     };
   },
 
+  // --- export: the learned bias adds to the frozen one (the LayerNorm beta at a norm site); PEFT has no BitFit
+  merge: (module) => ({ bias: tf.clone(module.weights.bias!) }),
+
   // --- presets
   presets: [{ name: NAME, description: "BitFit: every linear bias and LayerNorm bias", include: ["/./"] }],
 });

@@ -36,6 +36,8 @@ export interface RunOptions extends RunInputs {
   readonly json: boolean;
   /** train: the --structure value (a file, a run dir, a preset, random or full). */
   readonly structure: string | null;
+  /** train: --init-adapter as an absolute path (a PEFT adapter or run directory), or null. */
+  readonly initAdapter: string | null;
   readonly engine: EngineOptions;
   /** The merged flag values (absolute paths), saved to cli.json. */
   readonly flags: FlagValues;
@@ -73,6 +75,8 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
   const ui = str("ui");
   const epochs = intFlag(flags, "epochs");
   const structureFlag = str("structure");
+  const initAdapter = command === "train" && str("init-adapter") !== undefined ? resolve(ctx.cwd, str("init-adapter")!) : null;
+  if (initAdapter !== null && structureFlag !== undefined) throw new S3petInputError("--init-adapter: the adapter's modules are the structure; drop --structure");
   const structure = command === "train" ? resolveStructureFlag(structureFlag ?? RUN_DEFAULTS.trainStructure, ctx.cwd) : null;
   // A budget matters to a search and to a random structure; other fixed structures have their own size.
   const budgetText = str("budget") ?? (command === "search" || structure === "random" ? RUN_DEFAULTS.budget : undefined);
@@ -109,9 +113,10 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
 
   const absoluteFlags: Record<string, FlagValues[string]> = { ...flags, model: inputs.modelDir, task: inputs.task, out: outDir };
   if (structure !== null && structureFlag !== undefined) absoluteFlags["structure"] = structure;
+  if (initAdapter !== null) absoluteFlags["init-adapter"] = initAdapter;
   delete absoluteFlags["config"];
   delete absoluteFlags["resume"];
-  return { command, ...inputs, outDir, resume, ui, json, structure, engine, flags: absoluteFlags };
+  return { command, ...inputs, outDir, resume, ui, json, structure, initAdapter, engine, flags: absoluteFlags };
 }
 
 /** What a run reads (model, task, methods, tokenisation), also used by eval and inspect. */

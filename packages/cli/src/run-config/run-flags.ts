@@ -55,6 +55,11 @@ export const TRAIN_FLAGS = {
     valueName: "file|preset|random|full",
     description: "what to train: a structure.json (or a run dir), a method preset (lora, adapter, bitfit, prefix, ...), random, or full (default: lora)",
   },
+  "init-adapter": {
+    type: "string",
+    valueName: "dir",
+    description: "start from a PEFT adapter (or a run): its modules are the structure, its weights (and head, if it fits) the initialisation",
+  },
 } as const satisfies Readonly<Record<string, OptionSpec>>;
 
 /** Flag values as parsed (strings, booleans, lists), keyed by flag name. */

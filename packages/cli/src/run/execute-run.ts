@@ -13,7 +13,7 @@ import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-op
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
-import { structureFromFlag } from "./structure-from-flag.js";
+import { structureFromAdapter, structureFromFlag } from "./structure-from-flag.js";
 import { formatRunSummary } from "./format-run-summary.js";
 
 /**
@@ -55,7 +55,12 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const requested = options.json && (options.ui ?? "tui") === "tui" ? "plain" : options.ui;
   const ui = chooseUi(requested, io.stdout, io.env);
   const prepared = await prepareRun(options);
-  const structure = options.command === "train" ? structureFromFlag(options.structure!, prepared.methods) : null;
+  const structure =
+    options.command !== "train"
+      ? null
+      : options.initAdapter
+        ? structureFromAdapter(options.initAdapter, prepared.backbone.sites, prepared.methods)
+        : structureFromFlag(options.structure!, prepared.methods);
   if (structure === null) checkSearchSpace(options, prepared);
   else checkStructure(structure, options, prepared);
   const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [taskNotesHook(prepared.taskData.notes)] };

@@ -3,6 +3,7 @@
 // closed form, and creates a PetModule for a site. The core never names a method (style.md §3).
 import type { DependencyContainer } from "tsyringe";
 import type { OptionsOf, OptionsSchema } from "./options-schema.js";
+import type { FrozenParams, ParamDelta, PeftMapping } from "./method-export.js";
 import type { PetModule } from "./pet-module.js";
 import type { SiteKind, SiteOfKind } from "./site.js";
 import { PluginError } from "../errors/s3pet-error.js";
@@ -45,6 +46,15 @@ export interface PetMethod<S extends OptionsSchema = OptionsSchema, K extends Si
   create(site: SiteOfKind<K>, options: OptionsOf<S>, init: ModuleInit): PetModule;
   /** The manual baselines this method knows. */
   readonly presets?: readonly Preset[];
+  /**
+   * Merged export: the change a trained module makes to its site's frozen parameters, computed from the
+   * frozen values, so the changes of modules at one site add up as their deltas do. Absent = not mergeable.
+   */
+  merge?(module: PetModule, site: SiteOfKind<K>, options: OptionsOf<S>, frozen: FrozenParams): ParamDelta;
+  /** PEFT export and import (docs/EXPORT.md); absent = PEFT has no equivalent. */
+  readonly peft?: {
+    readonly [M in keyof PeftMapping<OptionsOf<S>, K>]: PeftMapping<OptionsOf<S>, K>[M];
+  };
 }
 
 /** Default export of a plugin package (keyword `s3pet-plugin`). */

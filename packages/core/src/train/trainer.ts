@@ -21,6 +21,7 @@ import { minimizeStep } from "./gradients.js";
 import { methodRates } from "./method-rates.js";
 import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "./phase-loop.js";
 import { taskLoss } from "./task-loss.js";
+import { initFromSaved } from "../export/saved-model.js";
 import { countParams, createModules, restoreParams, seedFor, snapshotParams, TunedModel, type ParamSnapshot } from "./tuned-model.js";
 
 /** The JSON part of a training checkpoint. */
@@ -38,6 +39,8 @@ export interface TrainInput {
   /** Full fine-tuning: the backbone is created trainable and trained with the head. */
   readonly full: boolean;
   readonly resume: LoadedCheckpoint<{ train?: TrainCheckpointBody }> | null;
+  /** A PEFT adapter or run directory to initialise the modules (and the head) from on a fresh start. */
+  readonly init?: string | null;
   checkpoint(step: number, body: TrainCheckpointBody, tensors: ParamSnapshot): Promise<void>;
   /** Called with the best model before it is disposed (writes adapter/). */
   save(model: TunedModel): void;
@@ -108,6 +111,8 @@ export class Trainer {
         const b = unprefixed("best/", t);
         best = Object.keys(b).length ? b : null;
         bestScore = saved.bestScore;
+      } else if (input.init) {
+        initFromSaved(model, input.init, deps.methods);
       }
       await this.hooks.publish({ type: "phase", time: Date.now(), phase: input.phase, totalSteps });
       const label = (k: number) => `${input.phase} step ${k}`;

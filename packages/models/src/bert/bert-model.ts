@@ -12,6 +12,7 @@ import type {
   BackboneOutput,
   EmbeddingSite,
   EncodedBatch,
+  FrozenParams,
   LinearSite,
   NormSite,
   ResidualSite,
@@ -122,6 +123,17 @@ export class BertModel implements Backbone {
   /** Every weight with its HF name and layout (for saving; kernels are stored [in, out]). */
   namedWeights(): readonly { readonly spec: BertTensorSpec; readonly tensor: tf.Tensor }[] {
     return this.weights.entries;
+  }
+
+  /**
+   * The frozen parameters of a linear site (kernel [in, out], bias) or a norm site (gamma, beta), for
+   * merging modules into them; null for the other site kinds. A site's parameters are `<site>.weight`/`.bias`.
+   */
+  siteParams(site: Site): FrozenParams | null {
+    if (site.kind !== "linear" && site.kind !== "norm") return null;
+    const byName = (name: string) => this.weights.entries.find((e) => e.spec.name === name)?.tensor;
+    const [weight, bias] = [byName(`${site.name}.weight`), byName(`${site.name}.bias`)];
+    return weight && bias ? { weight, bias } : null;
   }
 
   /** [V, H]: the word embeddings (the masked-LM decoder is tied to them). */
