@@ -52,7 +52,9 @@ describe("planMemory", () => {
 
 describe("asOutOfMemory", () => {
   it("turns a wasm abort into one line that says what happened and what to change", () => {
-    const error = asOutOfMemory(new WebAssembly.RuntimeError("Aborted(). Build with -sASSERTIONS for more info."));
+    // The error emscripten throws; core's compiler settings carry no WebAssembly typings, so it is reached untyped.
+    const { RuntimeError } = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly;
+    const error = asOutOfMemory(new RuntimeError("Aborted(). Build with -sASSERTIONS for more info."));
     expect(error).toBeInstanceOf(OutOfMemoryError);
     expect((error as Error).message).toMatch(/^the backend ran out of memory \(Aborted\(\): the wasm heap holds at most 4 GiB per worker\); use a smaller --batch-size/);
     expect((error as Error).message).not.toContain("\n");
