@@ -13,8 +13,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "./s3pet-process.js";
 
-/** Every publishable package, dependencies before dependents (the order does not matter to npm, only to a reader). */
-const PACKAGES = ["packages/core", "packages/models", "packages/data", "packages/dashboard", "assets", "packages/cli", ...readdirSync(join(ROOT, "plugins")).map((p) => `plugins/${p}`)];
+/** Every publishable package: every workspace under packages/ and plugins/, and the assets (publish order does not matter to npm). */
+const PACKAGES = [...readdirSync(join(ROOT, "packages")).map((p) => `packages/${p}`), "assets", ...readdirSync(join(ROOT, "plugins")).map((p) => `plugins/${p}`)];
 
 const work = tempDir("registry");
 const project = join(work, "project");

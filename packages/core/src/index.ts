@@ -39,7 +39,7 @@ export { PLUGIN_KEYWORD, discoverPlugins, defaultPluginSearchRoots } from "./plu
 export { loadPlugin, loadInstalledPlugins } from "./plugin/load-plugin.js";
 
 // --- backbone contract
-export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
+export type { Backbone, BackboneForwardOptions, BackboneOutput, EncodedBatch, HiddenAtLayer, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
 
 // --- tasks
 export type { LabeledBatch, Dataset, TaskObjective, TaskSplits } from "./task/task.js";
@@ -129,12 +129,30 @@ export { Evaluator, majorityBaselineScore } from "./train/evaluator.js";
 export type { AdamWOptions, NamedParam } from "./train/adamw.js";
 export { AdamW, warmupLinearDecay } from "./train/adamw.js";
 export { TrainingDivergedError } from "./train/gradients.js";
+// memory: the plan of a step's peak per worker, checked before a run starts
+export type { BackboneMemoryProfile, MemoryPlan, MemoryPlanInput } from "./plan/memory-plan.js";
+export {
+  planMemory,
+  maxWorkersThatFit,
+  largestBatchThatFits,
+  describeMemoryPlan,
+  assertPlanFits,
+  formatBytes,
+  workerMemoryLimit,
+  MemoryPlanError,
+  WASM_HEAP_LIMIT,
+  HEAP_SLACK,
+} from "./plan/memory-plan.js";
+export type { RunMemoryInput } from "./plan/plan-run-memory.js";
+export { planRunMemory } from "./plan/plan-run-memory.js";
+export { OutOfMemoryError, asOutOfMemory } from "./plan/out-of-memory.js";
+export { lowMemoryVariableGrads } from "./backend/low-memory-grads.js";
 export type { ReplicaSpec, CandidateRef, ShardRequest, ShardGradients, EvalShard, GradTarget } from "./train/replica.js";
 export type { ShardReplica } from "./train/data-parallel.js";
 export { DataParallel, WorkerFailedError, shardRanges, builtSibling } from "./train/data-parallel.js";
 export type { WorkerRecipe } from "./run/engine-deps.js";
 export { applyGradients } from "./train/gradients.js";
-export { defaultWorkers, resolveWorkers } from "./run/default-workers.js";
+export { defaultWorkers, resolveWorkers, type WorkersFit } from "./run/default-workers.js";
 export type { StandalonePhase, StandaloneRunOptions, StandaloneCheckpointBody } from "./run/standalone-run.js";
 export { StandaloneRun } from "./run/standalone-run.js";
 export { PhaseState } from "./train/phase-state.js";

@@ -21,6 +21,8 @@ export const bitfit = definePetMethod({
 
   // --- how many
   paramCount: (site) => (site.kind === "linear" ? site.dOut : site.dim),
+  // the delta is the bias itself, [d]: nothing per token
+  keptPerToken: () => 0,
 
   // --- what delta
   create(site) {

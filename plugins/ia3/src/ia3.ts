@@ -22,6 +22,8 @@ export const ia3 = definePetMethod({
 
   // --- how many
   paramCount: (site) => (site.kind === "linear" ? site.dOut : site.dim),
+  // y, read by the scale's gradient; in the search also the gated delta
+  keptPerToken: (site, _o, gated) => (site.kind === "linear" ? site.dOut : site.dim) * (gated ? 2 : 1),
 
   // --- what delta
   create(site) {

@@ -31,6 +31,8 @@ export const lora = definePetMethod({
 
   // --- how many
   paramCount: (site, o) => o.rank * (site.dIn + site.dOut),
+  // x A (and its dropout); in the search also the gated delta (x A) B
+  keptPerToken: (site, o, gated) => 2 * o.rank + (gated ? site.dOut : 0),
 
   // --- what delta
   create(site, o, init) {

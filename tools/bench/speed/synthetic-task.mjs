@@ -58,12 +58,17 @@ export function syntheticTask(/** @type {Shape} */ shape, /** @type {number} */ 
 /**
  * The deps of a speed case: the pretrained backbone of `modelDir`, its classification head, the
  * synthetic task and the installed methods (`methods` names, or all). Also the worker-recipe export.
- * @param {{ modelDir: string, shape: Shape, hiddenSize: number, trainSize: number, methods: string[] | null }} a
+ * `noSkip` hides the backbone's `hiddenAt`, so a fixed structure recomputes its frozen lower layers
+ * every step (the bench's comparison for the kept per-example outputs).
+ * @param {{ modelDir: string, shape: Shape, hiddenSize: number, trainSize: number, methods: string[] | null, noSkip?: boolean }} a
  */
 export async function speedDeps(a) {
   const registry = await loadInstalledPlugins();
   return {
-    createBackbone: (/** @type {{ trainable: boolean }} */ { trainable }) => loadPretrained(a.modelDir, { trainable }).model,
+    createBackbone: (/** @type {{ trainable: boolean }} */ { trainable }) => {
+      const model = loadPretrained(a.modelDir, { trainable }).model;
+      return a.noSkip ? Object.assign(Object.create(model), { hiddenAt: undefined }) : model;
+    },
     createHead: createClassificationHead({ hiddenSize: a.hiddenSize }),
     task: syntheticTask(a.shape, a.trainSize),
     methods: a.methods ? a.methods.map((m) => registry.method(m)) : registry.methods(),

@@ -11,5 +11,7 @@ import { train } from "./train.js";
 import { encode } from "./encode.js";
 import { pretrain } from "./pretrain.js";
 import { watch } from "./watch.js";
+import { sweep } from "./sweep.js";
+import { worker } from "./worker.js";
 
-export const COMMANDS: readonly Command[] = [search, train, evalCommand, exportCommand, inspect, plugins, doctor, encode, watch, pretrain];
+export const COMMANDS: readonly Command[] = [search, train, evalCommand, exportCommand, inspect, plugins, doctor, encode, watch, pretrain, sweep, worker];

@@ -1,6 +1,6 @@
 // `s3pet inspect`: the backbone as a folded tree (identical layers shown once, like OpenDelta's
 // structure graph) with every site's kind and dims, then per method the candidates it would add to a
-// search, their parameters, and with --budget how many would fit. --json is the contract of issue 6.
+// search, their parameters, and with --budget how many would fit. --json is a stable contract for scripts.
 import { resolve } from "node:path";
 import { initBackend, parseBudget, SearchSpace, siteDims, type Site } from "@s3pet/core";
 import { formatCount, formatPercent } from "@s3pet/dashboard";
@@ -11,6 +11,7 @@ import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { methodOptionFlags, methodOptionsFrom } from "../run-config/method-option-flags.js";
 import { SHARED_RUN_FLAGS } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
+import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
 
 const options = {
   model: SHARED_RUN_FLAGS.model,
@@ -18,7 +19,9 @@ const options = {
   budget: { type: "string", valueName: "params|pct%", description: "show how many candidates of each method fit in this budget" },
   include: SHARED_RUN_FLAGS.include,
   exclude: SHARED_RUN_FLAGS.exclude,
-  json: { type: "boolean", description: 'print {"backboneParams", "sites", "candidates"} as JSON' },
+  "batch-size": { ...SHARED_RUN_FLAGS["batch-size"], description: "batch size of the memory plan (default: 16)" },
+  "max-length": { ...SHARED_RUN_FLAGS["max-length"], description: "tokens per example of the memory plan (default: 64)" },
+  json: { type: "boolean", description: 'print {"backboneParams", "sites", "candidates", "memory"} as JSON' },
   ...(await methodOptionFlags()),
 } as const satisfies OptionSpecs;
 
@@ -39,17 +42,21 @@ export const inspect = defineCommand({
     if (!modelDir) throw new S3petInputError("--model: the embedded backbone (assets/backbone) is not reachable from here; pass --model <checkpoint dir>");
     const names = values.methods === undefined ? null : values.methods.split(",").map((s) => s.trim()).filter(Boolean);
     const { methods } = await selectMethods(names);
-    await initBackend();
+    const backend = await initBackend();
     const { model } = loadPretrained(modelDir);
     const sites = model.sites();
     const backboneParams = model.paramCount();
     const description = model.description;
+    const planned = { params: backboneParams, hiddenSize: model.hiddenSize, sites, memory: model.memoryProfile() };
     model.dispose();
+    const shape = planShape(values);
+    const plans = typicalPlans(planned, backend.name, methods, shape);
     const methodOptions = methodOptionsFrom(values);
     const space = SearchSpace.build(sites, methods, { include: values.include ?? [], exclude: values.exclude ?? [], methodOptions });
     const candidates = space.candidates.map((c) => ({ site: c.site.name, method: c.method.name, options: c.options, params: c.params, ...(c.variant ? { variant: c.variant } : {}) }));
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ backboneParams, sites: sites.map((s) => ({ name: s.name, kind: s.kind, dims: siteDims(s) })), candidates })}\n`);
+      const memory = Object.fromEntries(plans.map(({ name, plan }) => [name, planJson(plan)]));
+      io.stdout.write(`${JSON.stringify({ backboneParams, sites: sites.map((s) => ({ name: s.name, kind: s.kind, dims: siteDims(s) })), candidates, memory })}\n`);
       return;
     }
     const budget = values.budget === undefined ? null : parseBudget(values.budget, backboneParams).params;
@@ -60,6 +67,9 @@ export const inspect = defineCommand({
         ...foldedTree(sites),
         "",
         ...candidateTable(methods.map((m) => m.name), candidates, budget, backboneParams),
+        "",
+        `memory (${backend.name}, estimated peak per worker)`,
+        ...formatPlans(plans).map((l) => `  ${l}`),
         "",
       ].join("\n"),
     );
@@ -151,3 +161,4 @@ export function candidateTable(methods: readonly string[], candidates: readonly 
   const right = (c: number) => c >= 2;
   return [`candidates: ${candidates.length} (site × method, options as given)`, ...all.map((r) => r.map((cell, c) => (right(c) ? cell.padStart(w[c]!) : cell.padEnd(w[c]!))).join("  ").trimEnd()).map((l) => `  ${l}`)];
 }
+

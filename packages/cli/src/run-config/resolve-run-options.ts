@@ -53,8 +53,8 @@ export interface ResolveContext {
  * with no flags runs in a few minutes on 2 cores and clearly beats the majority baseline on the
  * embedded backbone and task (measured: docs in assets/tasks/spam/README.md): 64 tokens hold the
  * subject and first sentences of a mail; a 1% budget leaves room for a few LoRA modules next to the
- * cheap ones; and PET modules this small need a larger learning rate than the paper's 3e-4 (method.md
- * §5) to learn in 2 epochs. Full fine-tuning keeps 3e-4.
+ * cheap ones; and PET modules this small need a larger learning rate than the paper's 3e-4
+ * (docs/BENCHMARKS.md) to learn in 2 epochs. Full fine-tuning keeps 3e-4.
  */
 export const RUN_DEFAULTS = {
   seed: 42,
@@ -195,7 +195,7 @@ function stringFlag(flags: FlagValues, name: string): string | undefined {
   return typeof v === "string" ? v : v.join(",");
 }
 
-function intFlag(flags: FlagValues, name: string, { min = 1 } = {}): number | undefined {
+export function intFlag(flags: FlagValues, name: string, { min = 1 } = {}): number | undefined {
   const v = stringFlag(flags, name);
   if (v === undefined) return undefined;
   const n = Number(v);

@@ -3,7 +3,20 @@
 // stop gracefully on Ctrl-C, then print the summary table or results.json.
 import { basename } from "node:path";
 import { filter, take } from "rxjs";
-import { parseBudget, resolveStructure, runSearch, runTrain, SearchSpace, type EngineDeps, type RunHandle, type RunResult, type StructureSpec } from "@s3pet/core";
+import {
+  DEFAULT_COMMON_CONFIG,
+  parseBudget,
+  resolveStructure,
+  runSearch,
+  runTrain,
+  SearchSpace,
+  type Candidate,
+  type EngineDeps,
+  type ResolvedStructure,
+  type RunHandle,
+  type RunResult,
+  type StructureSpec,
+} from "@s3pet/core";
 import { SPLIT_NAMES, type TaskData } from "@s3pet/data";
 import type { CommandIo } from "../cli/command.js";
 import { chooseUi } from "../reporters/choose-ui.js";
@@ -13,6 +26,7 @@ import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-op
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
+import { checkMemoryPlan, perWorkerShape, workersFit, type RunShape } from "./run-memory-plan.js";
 import { structureFromAdapter, structureFromFlag } from "./structure-from-flag.js";
 import { formatRunSummary } from "./format-run-summary.js";
 
@@ -20,19 +34,20 @@ import { formatRunSummary } from "./format-run-summary.js";
  * The search space and budget checks of the engine, run before the engine starts, so an impossible budget
  * or a bad method option is one line and exit 2 with no run directory and no progress output.
  */
-function checkSearchSpace(options: RunOptions, prepared: PreparedRun): void {
+function checkSearchSpace(options: RunOptions, prepared: PreparedRun): readonly Candidate[] {
   const { include = [], exclude = [], methodOptions = {}, budget, countHead } = options.engine;
   const space = SearchSpace.build(prepared.backbone.sites, prepared.methods, { include, exclude, methodOptions });
   // With --count-head the engine subtracts the head first; it checks that case itself.
   if (budget !== undefined && budget !== null && !countHead) space.checkBudget(parseBudget(budget, prepared.backbone.params).params, prepared.backbone.params);
+  return space.candidates;
 }
 
 /** The engine's resolution of a fixed structure on this backbone, run first for the same reason. */
-function checkStructure(spec: StructureSpec, options: RunOptions, prepared: PreparedRun): void {
+function checkStructure(spec: StructureSpec, options: RunOptions, prepared: PreparedRun): ResolvedStructure | null {
   const { include = [], exclude = [], methodOptions = {}, budget, countHead, seed = 0 } = options.engine;
   const moduleBudget = budget !== undefined && budget !== null && !countHead ? parseBudget(budget, prepared.backbone.params).params : null;
-  if (spec.kind === "random" && moduleBudget === null) return; // --count-head: the engine subtracts the head first
-  resolveStructure(spec, prepared.backbone.sites, prepared.methods, { seed, include, exclude, methodOptions }, moduleBudget);
+  if (spec.kind === "random" && moduleBudget === null) return null; // --count-head: the engine subtracts the head first
+  return resolveStructure(spec, prepared.backbone.sites, prepared.methods, { seed, include, exclude, methodOptions }, moduleBudget);
 }
 
 function savedTask(task: TaskData): SavedTask {
@@ -61,9 +76,27 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
       : options.initAdapter
         ? structureFromAdapter(options.initAdapter, prepared.backbone.sites, prepared.methods)
         : structureFromFlag(options.structure!, prepared.methods);
-  if (structure === null) checkSearchSpace(options, prepared);
-  else checkStructure(structure, options, prepared);
-  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [taskNotesHook(prepared.taskData.notes)] };
+  const shape = {
+    batchSize: options.engine.batchSize ?? DEFAULT_COMMON_CONFIG.batchSize,
+    length: options.maxLength,
+    numLabels: prepared.task.objective.numLabels,
+  };
+  const backend = prepared.backend.name;
+  let planned: RunShape | null = null;
+  if (structure === null) {
+    planned = { ...shape, candidates: checkSearchSpace(options, prepared), gated: true, full: false };
+  } else {
+    const resolved = checkStructure(structure, options, prepared);
+    if (resolved !== null) planned = { ...shape, candidates: resolved.candidates, gated: false, full: resolved.full };
+  }
+  // Given --workers: each unit is planned at its shard of the batch; the default count is capped by the plan.
+  if (planned !== null) checkMemoryPlan(prepared.backbone, backend, perWorkerShape(planned, options.engine.workers ?? 1), structure === null ? "this search" : "this training run");
+  const deps: EngineDeps = {
+    ...prepared.deps,
+    outDir: options.outDir,
+    hooks: [taskNotesHook(prepared.taskData.notes)],
+    ...(planned !== null ? { workersFit: workersFit(prepared.backbone, backend, planned) } : {}),
+  };
   const config = { ...options.engine, name: basename(options.outDir) };
   const handle: RunHandle =
     options.command === "search"

@@ -1,7 +1,7 @@
 // The glue that builds a run (issue 6): task (read and checked first, before anything slow), PET methods
 // from the installed plugins, the tfjs backend, the backbone checkpoint and its tokenizer, the task head
 // -> core's EngineDeps. Every bad input fails here, before a step runs, as an S3petInputError.
-import { builtSibling, initBackend, PluginError, S3petInputError, type BackendInfo, type EngineDeps, type EvalDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
+import { builtSibling, initBackend, PluginError, S3petInputError, type BackboneMemoryProfile, type BackendInfo, type EngineDeps, type EvalDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
 import { encodeTask, loadTask, type TaskData } from "@s3pet/data";
 import { checkTokenizerFits, createClassificationHead, loadPretrained, loadTokenizer, readBertConfig, type BertConfig } from "@s3pet/models";
 import { installedPlugins } from "../run-config/method-option-flags.js";
@@ -14,7 +14,15 @@ export interface PreparedRun {
   readonly methods: readonly PetMethod[];
   readonly registry: PluginRegistry;
   readonly backend: BackendInfo;
-  readonly backbone: { readonly description: string; readonly numLayers: number; readonly params: number; readonly sites: readonly Site[] };
+  readonly backbone: {
+    readonly description: string;
+    readonly numLayers: number;
+    readonly hiddenSize: number;
+    readonly params: number;
+    readonly sites: readonly Site[];
+    /** For the memory plan (null: the backbone gives no profile). */
+    readonly memory: BackboneMemoryProfile | null;
+  };
   /** Everything of EngineDeps but the output directory and hooks. */
   readonly deps: Omit<EngineDeps, "outDir">;
 }
@@ -28,7 +36,7 @@ export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
   checkTokenizerFits(tokenizer, config, inputs.modelDir);
   checkMaxLength(inputs.maxLength, config, inputs.modelDir);
   const backend = await initBackend();
-  const { backbone, deps } = modelDeps(inputs, taskData, tokenizer);
+  const { backbone, deps } = modelDeps(inputs, taskData);
   return {
     taskData,
     task: deps.task,
@@ -48,10 +56,26 @@ export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
   };
 }
 
+/** --max-length within the positions the model has (RoBERTa's start after its pad id). */
+function checkMaxLength(maxLength: number, config: BertConfig, modelDir: string): void {
+  const positions = config.modelType === "roberta" ? config.maxPositions - config.padTokenId - 1 : config.maxPositions;
+  if (maxLength > positions) {
+    throw new S3petInputError(`--max-length ${maxLength} is beyond the ${positions} positions of ${modelDir} (max_position_embeddings in its config.json); pass --max-length ${positions} or less`);
+  }
+}
+
 /** The backbone factory, head factory and encoded task of a run (the backend must be initialised). */
-function modelDeps(inputs: RunInputs, taskData: TaskData, tokenizer = loadTokenizer(inputs.modelDir)): { backbone: PreparedRun["backbone"]; deps: Omit<EvalDeps, "methods"> } {
+function modelDeps(inputs: RunInputs, taskData: TaskData): { backbone: PreparedRun["backbone"]; deps: Omit<EvalDeps, "methods"> } {
   const loaded = loadPretrained(inputs.modelDir);
-  const backbone = { description: loaded.model.description, numLayers: loaded.model.numLayers, params: loaded.model.paramCount(), sites: loaded.model.sites() };
+  const tokenizer = loadTokenizer(inputs.modelDir);
+  const backbone = {
+    description: loaded.model.description,
+    numLayers: loaded.model.numLayers,
+    hiddenSize: loaded.model.hiddenSize,
+    params: loaded.model.paramCount(),
+    sites: loaded.model.sites(),
+    memory: loaded.model.memoryProfile(),
+  };
   const createHead = createClassificationHead(loaded.model);
   loaded.model.dispose(); // the engine asks for its own fresh copies
   const task = encodeTask(taskData, tokenizerBatchEncoder(tokenizer, inputs.maxLength));
@@ -71,14 +95,6 @@ export async function workerDeps(inputs: RunInputs): Promise<EvalDeps> {
   const taskData = loadTask(inputs.task, inputs.taskOptions);
   const { methods } = await selectMethods(inputs.methods);
   return { ...modelDeps(inputs, taskData).deps, methods };
-}
-
-/** --max-length within the positions the model has (RoBERTa's start after its pad id). */
-function checkMaxLength(maxLength: number, config: BertConfig, modelDir: string): void {
-  const positions = config.modelType === "roberta" ? config.maxPositions - config.padTokenId - 1 : config.maxPositions;
-  if (maxLength > positions) {
-    throw new S3petInputError(`--max-length ${maxLength} is beyond the ${positions} positions of ${modelDir} (max_position_embeddings in its config.json); pass --max-length ${positions} or less`);
-  }
 }
 
 /** The installed registry and the methods named by --methods (all when null); unknown names fail. */

@@ -84,7 +84,7 @@ export interface GatesEvent {
   readonly alpha: readonly number[];
 }
 
-/** Exactly these fields (issue 5): budget and soft are parameter counts, soft = sum n_i p_i. */
+/** Exactly these fields: budget and soft are parameter counts, soft = sum n_i p_i. */
 export interface BudgetEvent {
   readonly type: "budget";
   readonly time: number;

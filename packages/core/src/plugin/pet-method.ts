@@ -1,6 +1,6 @@
 // PetMethod: what a plugin provides for one PET method (architecture.md "Core concepts").
 // It declares where it attaches (site kinds), its options (one schema), its exact parameter count in
-// closed form, and creates a PetModule for a site. The core never names a method (style.md §3).
+// closed form, and creates a PetModule for a site. The core never names a method (docs/PLUGINS.md).
 import type { DependencyContainer } from "tsyringe";
 import type { OptionsOf, OptionsSchema } from "./options-schema.js";
 import type { FrozenParams, ParamDelta, PeftMapping } from "./method-export.js";
@@ -42,6 +42,12 @@ export interface PetMethod<S extends OptionsSchema = OptionsSchema, K extends Si
   readonly weightDecay?: number;
   /** Exact trainable parameter count at `site`, in closed form (must equal the summed variable sizes). */
   paramCount(site: SiteOfKind<K>, options: OptionsOf<S>): number;
+  /**
+   * Floats per token a module at `site` keeps for the backward pass (the memory plan's input;
+   * docs/MEMORY.md). `gated`: in the search, where the gate's gradient also reads the module's delta.
+   * Absent: the site's width when gated, 0 otherwise.
+   */
+  keptPerToken?(site: SiteOfKind<K>, options: OptionsOf<S>, gated: boolean): number;
   /** A fresh module at `site`; a fresh module is a no-op. */
   create(site: SiteOfKind<K>, options: OptionsOf<S>, init: ModuleInit): PetModule;
   /** The manual baselines this method knows. */

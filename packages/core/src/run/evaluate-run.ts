@@ -18,8 +18,8 @@ export interface EvaluateRunResult extends SplitScores {
   readonly recorded: SplitScores | null;
 }
 
-/** How to score: the evaluation batch size and the cap on examples per split. */
-export type EvalSettings = Pick<CommonConfig, "evalBatchSize" | "maxEvalExamples">;
+/** How to score: the evaluation batch size (capped by the training batch) and the cap on examples per split. */
+export type EvalSettings = Pick<CommonConfig, "batchSize" | "evalBatchSize" | "maxEvalExamples">;
 
 /** Re-scores the adapter saved in `runDir`; `deps.methods` must include every method it uses. */
 export async function evaluateRun(runDir: string, deps: EvalDeps): Promise<EvaluateRunResult> {

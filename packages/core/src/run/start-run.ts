@@ -8,6 +8,7 @@ import { S3petInputError } from "../errors/s3pet-error.js";
 import { EventBus } from "../events/event-bus.js";
 import { defaultHooks } from "../hooks/default-hooks.js";
 import { HookRunner } from "../hooks/hook-runner.js";
+import { asOutOfMemory } from "../plan/out-of-memory.js";
 import { Evaluator } from "../train/evaluator.js";
 import { PhaseLoop } from "../train/phase-loop.js";
 import { CheckpointStore } from "./checkpoint-store.js";
@@ -31,7 +32,7 @@ const CONTAINER_SERVICES = [EventBus, RunControl, HookRunner] as const;
  * with the configuration saved in its run.json; differing given settings are reported as warnings.
  */
 export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle {
-  const workers = resolveWorkers(given.workers, deps.workerRecipe !== undefined);
+  const workers = resolveWorkers(given.workers, deps.workerRecipe !== undefined, deps.workersFit);
   const { resumed, lock } = prepareRunDir(deps.outDir, given.resume, given.command);
   let started: { config: ResolvedRunConfig; ignored: string[] };
   try {
@@ -54,7 +55,8 @@ export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle 
       for (const key of ignored) hooks.log(`resume continues with the run's saved settings; ignored the new value of ${key}`, "warn", "core:resume");
       const pipeline = config.command === "search" ? new SearchRun(ctx, config) : new TrainRun(ctx, config);
       return await pipeline.run(resumed);
-    } catch (error) {
+    } catch (thrown) {
+      const error = asOutOfMemory(thrown);
       const message = error instanceof Error ? error.message : String(error);
       bus.emit({ type: "error", time: Date.now(), message, fatal: true });
       await hooks.publish({ type: "run-end", time: Date.now(), status: "failed", elapsedMs: Math.round(ctx.session.elapsedMs()) }).catch(() => undefined);

@@ -22,19 +22,24 @@ export type SplitName = "validation" | "test";
 export class Evaluator {
   constructor(
     private readonly task: TaskSplits,
-    private readonly config: Pick<CommonConfig, "evalBatchSize" | "maxEvalExamples">,
+    private readonly config: Pick<CommonConfig, "batchSize" | "evalBatchSize" | "maxEvalExamples">,
   ) {}
 
   /** Scores the model of `pool` on a split (sharded over its units) with gates `gates` [C] (null: all 1). */
   evaluate(split: SplitName, pool: DataParallel, gates: Float32Array | null): Promise<EvalScore> {
     const all = this.task[split].labels();
     const labels = all.subarray(0, Math.min(all.length, this.config.maxEvalExamples ?? Infinity));
-    return pool.evaluate(split, this.task.objective, labels, gates, this.config.evalBatchSize);
+    return pool.evaluate(split, this.task.objective, labels, gates, this.batchSize);
   }
 
   /** Scores `forward` (logits of a batch, called inside tf.tidy) on a split in this thread. */
   evaluateForward(split: SplitName, forward: (batch: EncodedBatch) => tf.Tensor2D): EvalScore {
-    return scoreDataset(this.task[split], this.task.objective, forward, this.config.evalBatchSize, this.config.maxEvalExamples);
+    return scoreDataset(this.task[split], this.task.objective, forward, this.batchSize, this.config.maxEvalExamples);
+  }
+
+  /** Evaluation batches no larger than the training batch: a forward without a tape then never needs more memory than a step. */
+  private get batchSize(): number {
+    return Math.min(this.config.evalBatchSize, this.config.batchSize);
   }
 
   /** Scores the test split and publishes it as `phase`'s closing `eval` event (the score results.json reports). */

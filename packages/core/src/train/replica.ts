@@ -15,6 +15,7 @@ import type { ShiftGradient } from "../run/run-config.js";
 import type { NamedParam } from "./adamw.js";
 import type { MethodRates } from "./method-rates.js";
 import type { ShardReplica } from "./data-parallel.js";
+import { FrozenPrefix } from "./frozen-prefix.js";
 import { gradsOf } from "./gradients.js";
 import { taskLoss } from "./task-loss.js";
 import { createModules, restoreParams, seedFor, TunedModel, type ParamSnapshot } from "./tuned-model.js";
@@ -91,6 +92,9 @@ export class Replica implements ShardReplica {
   readonly alpha: tf.Variable<tf.Rank.R1> | null;
   private readonly sgs: ShiftedGlobalSigmoid | null;
   private readonly byKey: Map<string, NamedParam>;
+  /** A fixed structure's layers below its lowest module, run outside the tape and kept per example
+   *  this replica has seen (its own shards' examples); null when there is nothing to skip. */
+  private readonly prefix: FrozenPrefix | null;
 
   /** `backbone` (owned from then on) or a fresh one from `deps.createBackbone`. */
   constructor(
@@ -110,6 +114,7 @@ export class Replica implements ShardReplica {
       }
       const g = spec.gates;
       this.sgs = g && new ShiftedGlobalSigmoid(candidates.map((c) => c.params), g.budget, { temperature: g.temperature, gradient: g.shiftGradient });
+      this.prefix = g || spec.full ? null : FrozenPrefix.of(backbone, candidates, deps.task.train.size);
       this.alpha = g && (tf.tidy(() => tf.variable(tf.zeros([candidates.length]), true)) as tf.Variable<tf.Rank.R1>); // [C], 0 at the start (method.md §3)
     } catch (error) {
       if (model) model.dispose();
@@ -139,12 +144,13 @@ export class Replica implements ShardReplica {
     const params = this.params(req.wrt);
     const batch = this.deps.task.train.batch(req.examples);
     const context: TrainingContext = { step: req.step, pass: req.pass, examples: req.examples };
+    const from = this.prefix?.hiddenAt(batch, req.examples);
     this.model.setTraining(true, context);
     try {
       return tf.tidy(() => {
         const f = () => {
           const gates = req.noise && sampleConcreteGates(this.gateSolver.probabilities(this.alpha!), req.noise, this.spec.gates!.hardGates);
-          return tf.mul(taskLoss(this.deps.task.objective, this.model.forward(batch, gates), batch.labels), req.examples.length / req.batchSize) as tf.Scalar;
+          return tf.mul(taskLoss(this.deps.task.objective, this.model.forward(batch, gates, from), batch.labels), req.examples.length / req.batchSize) as tf.Scalar;
         };
         const { value, grads } = gradsOf(f, params.map((p) => p.variable), req.where);
         const out: Record<string, tf.Tensor> = {};
@@ -156,6 +162,7 @@ export class Replica implements ShardReplica {
       });
     } finally {
       this.model.setTraining(false);
+      from?.hidden.dispose();
     }
   }
 

@@ -5,13 +5,13 @@
 // the run's lr, linear decay, clip 2.0), the task head trained alongside; the best validation
 // checkpoint is kept and scored on test. Each batch is sharded
 // over the run's data-parallel units (DataParallel); the optimiser lives on the main thread.
-import { initFromSaved } from "../export/saved-model.js";
 import type { LoadedCheckpoint } from "../run/checkpoint-store.js";
 import type { EngineContext } from "../run/engine-context.js";
 import type { SplitScores } from "../run/run-results.js";
 import type { Candidate } from "../search/search-space.js";
 import { AdamW } from "./adamw.js";
 import { BatchStream, type BatchStreamState } from "./batch-stream.js";
+import { initFromSaved } from "../export/saved-model.js";
 import { DataParallel } from "./data-parallel.js";
 import { applyGradients } from "./gradients.js";
 import { methodRates } from "./method-rates.js";
@@ -121,10 +121,7 @@ export class Trainer {
     return { status: "done", scores, steps: result.progress.step, trainedParams, headParams };
   }
 
-  /**
-   * Values, moments, data order and best snapshot from the checkpoint; without one, fresh (from
-   * `input.init`'s module and head weights when given). Either way the workers get unit 0's values.
-   */
+  /** Values, moments, data order and best snapshot from the checkpoint (fresh without one). */
   private restore(input: TrainInput, s: TrainingSetup): LoopProgress {
     const saved = input.resume?.state.body.train;
     if (!saved) {
