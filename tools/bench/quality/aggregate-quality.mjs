@@ -1,6 +1,6 @@
 // @ts-check
 // Aggregates the quality grid's runs: per (row, budget, task) the mean and sample std over seeds of the
-// re-trained test score, the parameters used and the supernet's test score; per task the majority
+// re-trained test score, the parameters used (and per method) and the supernet's test score; per task the majority
 // baseline. Failed runs and runs not run yet are counted apart, never averaged in.
 
 /** @param {{ task: string, row: string, budget: string | null, ok: boolean, results: any }[]} runs */
@@ -10,7 +10,7 @@ export function aggregateQuality(runs) {
   const backboneParams = runs.find((r) => r.ok)?.results.backboneParams ?? null;
   for (const r of runs) {
     const key = `${r.row}|${r.budget ?? "-"}|${r.task}`;
-    const cell = cells.get(key) ?? { row: r.row, budget: r.budget, task: r.task, test: [], supernet: [], params: [], seconds: [], failed: 0, missing: 0 };
+    const cell = cells.get(key) ?? { row: r.row, budget: r.budget, task: r.task, test: [], supernet: [], params: [], seconds: [], methods: {}, failed: 0, missing: 0 };
     cells.set(key, cell);
     if (!r.ok) {
       if (/^not run/.test(r.error ?? "")) cell.missing++;
@@ -21,6 +21,8 @@ export function aggregateQuality(runs) {
     if (r.results.supernet) cell.supernet.push(r.results.supernet.test);
     cell.params.push(r.results.chosenParams);
     cell.seconds.push(r.results.seconds);
+    // where the parameters went, summed per method over the seeds (divided by n below)
+    for (const m of Array.isArray(r.results.structure) ? r.results.structure : []) cell.methods[m.method] = (cell.methods[m.method] ?? 0) + m.params;
     majority[r.task] = r.results.majorityBaseline.test;
   }
   return {
@@ -37,6 +39,7 @@ export function aggregateQuality(runs) {
       supernet: c.supernet.length ? stats(c.supernet) : null,
       params: c.params.length ? mean(c.params) : null,
       seconds: c.seconds.length ? mean(c.seconds) : null,
+      methods: c.test.length ? Object.fromEntries(Object.entries(c.methods).map(([m, p]) => [m, p / c.test.length])) : {},
     })),
   };
 }

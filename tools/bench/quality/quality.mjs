@@ -1,256 +1,166 @@
 #!/usr/bin/env node
 // @ts-check
-// Quality benchmark (issue 8, not a test): the paper's comparison at a scale that runs here. For every
-// task x seed it drives the built CLI (`s3pet search|train ... --json`) as processes:
-//   s3pet        search over the mixed space (every installed method) at each budget, re-trained
-//   s3pet-lora   search over LoRA only at each budget, re-trained
-//   random       `train --structure random` from the mixed space at each budget
-//   lora, adapter, bitfit, prefix   each method's manual preset (`train --structure <preset>`)
-//   full         full fine-tuning
-//   transfer     the structure searched on one task (mixed space, --transfer-budget) re-trained on the others
-// LoRA options follow the budget: rank 1 below 1% (so LoRA candidates are 256/640 parameters and fit the
-// small budgets), rank 8 at 1% and above (rank 1's whole space, ~9k, is below 1% of the backbone).
-// Resumable: a finished run (results.json present) is skipped, a started one continues with --resume.
-// Jobs run N at a time (--jobs, default 2), seed by seed, so a partial grid is still balanced.
-//   npm run build && node tools/bench/quality/quality.mjs [--tasks spam,sotu-party,emoji-group]
-//     [--budgets 0.015%,0.1%,1%] [--seeds 1,2,3] [--jobs 2] [--runs-dir tools/bench/quality/runs]
-//     [--max-examples n] [--epochs n] [--search-epochs n] [--max-length n] [--batch-size n] [--lr x] [--full-lr x]
-//     [--transfer-from task,...] [--order seed|priority]
-//     [--out f.json] [--write-docs] [--report-only: render what finished, start nothing]
-//     [--ablate <axis>=<v1>,<v2> ...: the search ablation (ablation-axes.mjs): each value a variant of the
-//      search rows (s3pet, s3pet-lora), one axis at a time; --write-docs then fills "Search ablation"]
-//   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: the markdown of a saved report
-// Without the cap flags it is the full protocol (CLI defaults: 3 epochs, max length 128, all examples).
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
+// Quality benchmark report (not a test): the paper's comparison at a scale that runs here. The runs are a
+// sweep grid (docs/SWEEPS.md) that `s3pet sweep` runs, locally or on a queue, resumably; this script reads
+// the finished runs of one or more grid files and writes the JSON report and the markdown table
+// (mean ± std over seeds, win/tie/loss), optionally into docs/BENCHMARKS.md. Rows are told apart by the
+// points' flags (grid-runs.mjs): search over every method, over LoRA only (`methods: lora`), over the
+// paper's space (`space: s3pet-m`), `structure: random`, a preset, `full`, a transferred structure; a
+// flag that is not common to every point makes a variant row (the search ablation's axes).
+//
+//   s3pet sweep tools/bench/quality/quality.grid.json --workers 2 --runs-dir <dir>    (the runs)
+//   node tools/bench/quality/quality.mjs tools/bench/quality/quality.grid.json [<more grids>] --runs-dir <dir>
+//     [--out results/x.json] [--write-docs] [--load-log <file of `date /proc/loadavg` lines>]
+//   node tools/bench/quality/quality.mjs transfer-grid tools/bench/quality/quality.grid.json --runs-dir <dir>
+//     --from spam [--budget 0.1%] --out <dir>/transfer.grid.json   (re-train the structures searched on
+//     --from on the grid's other tasks: a second grid, as it needs the first one's finished searches)
+//   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: a saved report's markdown
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { writeJsonAtomic } from "@s3pet/core";
+import { readGridFile } from "@s3pet/sweep";
 import { replaceDocSection } from "../replace-doc-section.mjs";
-import { parseAblations } from "./ablation-axes.mjs";
 import { aggregateQuality } from "./aggregate-quality.mjs";
+import { collectRuns, parseVariantRow, taskLabel } from "./grid-runs.mjs";
 import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
-const BIN = join(ROOT, "packages/cli/dist/bin.js");
-const { values: flags } = parseArgs({
+
+const { values: flags, positionals } = parseArgs({
   options: {
-    model: { type: "string" },
-    tasks: { type: "string", default: "spam,sotu-party,emoji-group" },
-    budgets: { type: "string", default: "0.015%,0.1%,1%" },
-    seeds: { type: "string", default: "1,2,3" },
-    rows: { type: "string", default: "s3pet,s3pet-lora,random,lora,adapter,bitfit,prefix,full,transfer" },
-    "transfer-budget": { type: "string", default: "0.1%" },
-    jobs: { type: "string", default: "2" },
-    "runs-dir": { type: "string", default: join(ROOT, "tools/bench/quality/runs") },
-    "max-examples": { type: "string" },
-    epochs: { type: "string" },
-    "search-epochs": { type: "string" },
-    "max-length": { type: "string" },
-    "batch-size": { type: "string" },
-    lr: { type: "string" },
-    "full-lr": { type: "string" },
+    "runs-dir": { type: "string" },
     out: { type: "string" },
     "write-docs": { type: "boolean" },
-    "dry-run": { type: "boolean" },
-    "report-only": { type: "boolean" },
     render: { type: "string" },
-    "transfer-from": { type: "string" },
-    order: { type: "string", default: "seed" },
-    ablate: { type: "string", multiple: true },
+    "load-log": { type: "string" },
+    from: { type: "string" },
+    budget: { type: "string", default: "0.1%" },
   },
+  allowPositionals: true,
   strict: true,
 });
 
-// --render: a saved report's markdown (its own command, date and run time), nothing run or rewritten.
+const fail = (message) => {
+  process.stderr.write(`quality: ${message}\n`);
+  process.exit(2);
+};
+
+// --render: a saved report's markdown (its own commands, date and run time), nothing read or rewritten.
 if (flags.render) {
   let saved;
   try {
     saved = JSON.parse(readFileSync(flags.render, "utf8"));
     if (!saved?.protocol || !saved?.summary) throw new Error("no protocol/summary: not a quality report");
   } catch (error) {
-    process.stderr.write(`quality: --render ${flags.render}: ${error.message} (pass a report written by --out)\n`);
-    process.exit(2);
+    fail(`--render ${flags.render}: ${error.message} (pass a report written by --out)`);
   }
   publishMarkdown(saved);
   process.exit(0);
 }
 
-const started = Date.now();
-const load1AtStart = loadavg()[0];
-let ablations;
+const transfer = positionals[0] === "transfer-grid";
+const gridFiles = transfer ? positionals.slice(1) : positionals;
+if (!gridFiles.length) fail("pass the grid file(s) the sweep ran, e.g. tools/bench/quality/quality.grid.json --runs-dir <dir>");
+if (!flags["runs-dir"]) fail("--runs-dir: pass the directory the sweep wrote its runs to (s3pet sweep ... --runs-dir <dir>)");
+const runsDir = resolve(flags["runs-dir"]);
+if (!existsSync(runsDir)) fail(`--runs-dir ${flags["runs-dir"]} does not exist (run the grid first: s3pet sweep <grid> --runs-dir ${flags["runs-dir"]})`);
+let grids;
 try {
-  ablations = parseAblations(flags.ablate ?? []);
+  grids = gridFiles.map((f) => readGridFile(f, process.cwd()));
 } catch (error) {
-  process.stderr.write(`quality: ${error.message}\n`);
-  process.exit(2);
+  fail(error.message);
 }
-const tasks = list(flags.tasks);
-const budgets = list(flags.budgets);
-const seeds = list(flags.seeds).map(Number);
-const rows = new Set(list(flags.rows));
-const runsDir = flags["runs-dir"];
-const PRESETS = ["lora", "adapter", "bitfit", "prefix"];
+const { protocol, runs } = collectRuns(grids, runsDir);
 
-/** Flags every run shares: the protocol (caps) and the model. */
-const protocol = [];
-for (const k of ["max-examples", "epochs", "max-length", "batch-size"]) if (flags[k] !== undefined) protocol.push(`--${k}`, flags[k]);
-// Learning rates: PET modules (and the head) use --lr; full fine-tuning --full-lr (default: --lr), as
-// a rate that suits a few thousand module parameters can wreck the whole backbone.
-const petLr = flags.lr === undefined ? [] : ["--lr", flags.lr];
-const fullLr = flags["full-lr"] === undefined ? petLr : ["--lr", flags["full-lr"]];
-// Search runs only: a longer structure search than re-training (the ablation of the search's length).
-const searchOnly = flags["search-epochs"] === undefined ? [] : ["--search-epochs", flags["search-epochs"]];
-if (flags.model) protocol.push("--model", flags.model);
-
-const taskArg = (task) => (existsSync(join(ROOT, "assets/tasks", task, "task.json")) ? task : `tools/bench/quality/tasks/${task}`);
-const loraRank = (budget) => (budget.endsWith("%") && Number(budget.slice(0, -1)) < 1 ? "1" : "8");
-
-/** @typedef {{ id: string, task: string, seed: number, row: string, budget: string | null, command: "search" | "train", args: string[], runDir: string, source?: string, after?: string }} Job */
-/** @type {Job[]} */
-const jobs = [];
-for (const seed of seeds) {
-  for (const task of tasks) {
-    const base = ["--task", taskArg(task), "--seed", String(seed), ...protocol];
-    const add = (row, budget, command, args) => {
-      args = [...(row === "full" ? fullLr : petLr), ...(command === "search" ? searchOnly : []), ...args];
-      const runDir = join(runsDir, task, row.replace(/[~=]/g, "_"), budget ? budget.replace("%", "pct") : "-", `seed${seed}`);
-      jobs.push({ id: `${task}/${row}/${budget ?? "-"}/seed${seed}`, task, seed, row, budget, command, args: [command, ...base, ...args], runDir });
-    };
-    for (const budget of budgets) {
-      const lora = ["--lora.rank", loraRank(budget)];
-      // With --ablate, the search rows run once per ablation value (the row id says which) instead.
-      for (const v of ablations.length ? ablations : [{ suffix: "", flags: [] }]) {
-        if (rows.has("s3pet")) add(`s3pet${v.suffix}`, budget, "search", ["--budget", budget, ...lora, ...v.flags]);
-        if (rows.has("s3pet-lora")) add(`s3pet-lora${v.suffix}`, budget, "search", ["--budget", budget, "--methods", "lora", ...lora, ...v.flags]);
-      }
-      if (rows.has("random")) add("random", budget, "train", ["--structure", "random", "--budget", budget, ...lora]);
-    }
-    for (const preset of PRESETS) if (rows.has(preset)) add(preset, null, "train", ["--structure", preset]);
-    if (rows.has("full")) add("full", null, "train", ["--structure", "full"]);
-  }
-  // Transfer: the structure searched on `source` re-trained on every other task (same seed, protocol).
-  if (rows.has("transfer")) {
-    const budget = flags["transfer-budget"];
-    for (const source of flags["transfer-from"] ? list(flags["transfer-from"]) : tasks) {
-      const searched = jobs.find((j) => j.task === source && j.seed === seed && j.row === "s3pet" && j.budget === budget);
-      if (!searched) continue;
-      for (const target of tasks.filter((t) => t !== source)) {
-        const runDir = join(runsDir, target, `transfer-from-${source}`, budget.replace("%", "pct"), `seed${seed}`);
-        jobs.push({
-          id: `${target}/transfer-from-${source}/${budget}/seed${seed}`,
-          task: target,
-          seed,
-          row: `transfer-from-${source}`,
-          budget,
-          command: "train",
-          args: ["train", "--structure", join(searched.runDir, "structure.json"), "--task", taskArg(target), "--seed", String(seed), ...protocol, ...petLr],
-          runDir,
-          source,
-          after: searched.id,
-        });
-      }
-    }
-  }
-}
-
-// --order priority: the transfer budget's rows, the fixed structures and the transfers for every seed
-// first, then the other budgets seed by seed, so a grid cut short still has every seed of one budget.
-if (flags.order === "priority") {
-  const rank = (j) => (j.budget === null || j.budget === flags["transfer-budget"] ? 0 : 1);
-  jobs.sort((a, b) => rank(a) - rank(b) || a.seed - b.seed);
-}
-
-if (flags["dry-run"]) {
-  for (const j of jobs) process.stdout.write(`${j.id}: s3pet ${j.args.join(" ")} --out ${relative(ROOT, j.runDir)}\n`);
+if (transfer) {
+  writeTransferGrid();
   process.exit(0);
 }
 
-// --- run the grid, N jobs at a time; a job waits for the search whose structure it re-trains
-const done = new Map(); // id -> { ok, results?, error? }
-const pending = [...jobs];
-const running = new Set();
-const parallel = Number(flags.jobs);
-await new Promise((resolveAll) => {
-  const pump = () => {
-    while (running.size < parallel) {
-      const i = pending.findIndex((j) => !j.after || done.has(j.after));
-      if (i < 0) break;
-      const [job] = pending.splice(i, 1);
-      const task = runJob(job).then((outcome) => {
-        done.set(job.id, outcome);
-        running.delete(task);
-        const n = done.size;
-        process.stderr.write(`[${n}/${jobs.length}] ${job.id}: ${outcome.ok ? `test ${outcome.results.retrained.test.toFixed(3)} in ${Math.round(outcome.results.seconds)} s${outcome.skipped ? " (done earlier)" : ""}` : `FAILED ${outcome.error}`} (load ${loadavg()[0].toFixed(2)})\n`);
-        pump();
-      });
-      running.add(task);
-    }
-    if (running.size === 0 && pending.length === 0) resolveAll(undefined);
-  };
-  pump();
-});
-
-/** @returns {Promise<{ ok: boolean, skipped?: boolean, results?: any, error?: string }>} */
-function runJob(job) {
-  const resultsFile = join(job.runDir, "results.json");
-  if (existsSync(resultsFile)) return Promise.resolve({ ok: true, skipped: true, results: JSON.parse(readFileSync(resultsFile, "utf8")) });
-  if (flags["report-only"]) return Promise.resolve({ ok: false, error: "not run (yet)" });
-  if (job.after && !done.get(job.after)?.ok) return Promise.resolve({ ok: false, error: `its source run ${job.after} failed` });
-  mkdirSync(dirname(job.runDir), { recursive: true });
-  const resume = existsSync(join(job.runDir, "cli.json")) ? ["--resume"] : [];
-  const args = [BIN, ...job.args, "--out", job.runDir, "--json", "--ui", "plain", ...resume];
-  const log = createWriteStream(`${job.runDir}.log`, { flags: "a" });
-  log.write(`$ node ${args.join(" ")}\n`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: undefined, FORCE_COLOR: "0" } });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.pipe(log);
-    child.on("close", (code) => {
-      log.end();
-      if (code === 0 && existsSync(resultsFile)) resolve({ ok: true, results: JSON.parse(readFileSync(resultsFile, "utf8")) });
-      else resolve({ ok: false, error: `exit ${code}: ${lastErrorLine(`${job.runDir}.log`)}` });
-    });
-  });
-}
-
-// --- aggregate and report
-const runs = jobs.map((j) => {
-  const o = done.get(j.id);
-  return { id: j.id, task: j.task, seed: j.seed, row: j.row, budget: j.budget, source: j.source ?? null, command: `s3pet ${j.args.join(" ")}`, ok: o?.ok ?? false, error: o?.error ?? null, results: o?.results ?? null };
-});
+const finished = runs.filter((r) => r.ok && r.startedAt);
+const start = Math.min(...finished.map((r) => Date.parse(r.startedAt)));
+const end = Math.max(...finished.map((r) => Date.parse(r.startedAt) + 1000 * r.results.seconds));
+const tasks = [...new Set(runs.map((r) => r.task))];
+const budgets = [...new Set(runs.map((r) => r.budget).filter((b) => b !== null))];
+const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
+const shown = (p) => (p.startsWith(ROOT) ? relative(ROOT, p) : p);
 const report = {
-  // The grid's command: --report-only and --write-docs only re-render it.
-  command: `node tools/bench/quality/quality.mjs ${process.argv.slice(2).filter((a) => a !== "--report-only" && a !== "--write-docs").join(" ")}`.trim(),
-  date: new Date().toISOString(),
-  seconds: (Date.now() - started) / 1000,
-  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, load1AtStart, load1AtEnd: loadavg()[0] },
-  protocol: { flags: [...protocol, ...petLr], searchFlags: searchOnly, fullLr: fullLr[1] ?? null, tasks, budgets, seeds, jobs: parallel, loraRank: Object.fromEntries(budgets.map((b) => [b, Number(loraRank(b))])), transferBudget: flags["transfer-budget"] },
-  ablations: ablations.map(({ axis, value, flags: f }) => ({ axis, value, flags: f })),
+  command: `node tools/bench/quality/quality.mjs ${process.argv.slice(2).filter((a) => a !== "--write-docs").join(" ")}`,
+  sweep: gridFiles.map((f) => `s3pet sweep ${shown(resolve(f))} --runs-dir ${shown(runsDir)}`),
+  date: finished.length ? new Date(end).toISOString() : new Date().toISOString(),
+  // wall time from the first run's start to the last one's end, so a resumed grid counts its pauses too
+  seconds: finished.length ? (end - start) / 1000 : 0,
+  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, load1AtEnd: loadavg()[0], load: loadDuring(start, end) },
+  protocol: {
+    flags: Object.entries(protocol).flatMap(([k, v]) => [`--${k}`, String(v)]),
+    tasks,
+    budgets,
+    seeds,
+    jobs: maxOverlap(finished.map((r) => [Date.parse(r.startedAt), Date.parse(r.startedAt) + 1000 * r.results.seconds])),
+    transferBudget: runs.find((r) => r.row.startsWith("transfer-from-"))?.budget ?? flags.budget,
+  },
+  // the variants' CLI defaults, from a run without the variant's flag (its run.json)
+  defaults: variantDefaults(runs),
   summary: aggregateQuality(runs),
-  runs,
+  runs: runs.map(({ config, ...r }) => r),
 };
 if (flags.out) writeJsonAtomic(flags.out, report);
 publishMarkdown(report);
 
 /** Prints the report's markdown and, with --write-docs, puts it in docs/BENCHMARKS.md's quality section
- *  (or its search-ablation section, for a report run with --ablate). */
+ *  (or its search-ablation section, for a grid with variant rows). */
 function publishMarkdown(report) {
-  const ablation = report.ablations?.length > 0;
+  const ablation = report.summary.cells.some((c) => parseVariantRow(c.row));
   const markdown = ablation ? renderAblationMarkdown(report) : renderQualityMarkdown(report);
   process.stdout.write(`${markdown}\n`);
   if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), ablation ? "quality-ablation" : "quality", markdown);
 }
 
-/** The CLI's one-line error (`s3pet: ...` / `...Error: ...`) from a run's log, else its last line. */
-function lastErrorLine(logFile) {
-  const lines = existsSync(logFile) ? readFileSync(logFile, "utf8").trim().split("\n") : [];
-  return [...lines].reverse().find((l) => /error|s3pet:/i.test(l))?.trim() ?? lines.at(-1) ?? "no log";
+/** The most runs that overlapped in time: how many ran in parallel. */
+function maxOverlap(intervals) {
+  const edges = intervals.flatMap(([a, b]) => [[a, 1], [b, -1]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let n = 0, max = 0;
+  for (const [, d] of edges) max = Math.max(max, (n += d));
+  return max;
 }
 
-function list(s) {
-  return s.split(",").map((x) => x.trim()).filter(Boolean);
+/** Mean and max of the 1-minute load average over [from, to] from a log of `<ISO date> <loadavg fields>` lines. */
+function loadDuring(from, to) {
+  if (!flags["load-log"]) return null;
+  const samples = readFileSync(flags["load-log"], "utf8").split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => f.length > 1)
+    .map(([date, load1]) => [Date.parse(date), Number(load1)]).filter(([t, l]) => t >= from && t <= to && Number.isFinite(l)).map(([, l]) => l);
+  if (!samples.length) return null;
+  return { mean: samples.reduce((s, x) => s + x, 0) / samples.length, max: Math.max(...samples), samples: samples.length };
+}
+
+/** For every varied flag, its value in the base runs (e.g. shift-gradient: implicit), read from run.json. */
+function variantDefaults(runs) {
+  const base = runs.find((r) => r.row === "s3pet" && r.config)?.config;
+  const out = {};
+  for (const r of runs) {
+    const v = parseVariantRow(r.row);
+    if (!v || v.axis in out || !base) continue;
+    const value = base[v.axis.replace(/-([a-z])/g, (_, c) => c.toUpperCase())];
+    out[v.axis] = value === null ? (v.axis === "eval-every" ? "epoch" : "–") : value === true ? "on" : value === false ? "off" : String(value);
+  }
+  return out;
+}
+
+/** A grid of `train --structure <searched run>` on every other task, for the searches finished on --from. */
+function writeTransferGrid() {
+  if (!flags.from) fail("transfer-grid: --from <task> names the task whose searched structures are transferred");
+  if (!flags.out) fail("transfer-grid: --out <file.json> is where the transfer grid goes");
+  const sources = runs.filter((r) => r.ok && r.row === "s3pet" && r.task === flags.from && r.budget === flags.budget);
+  if (!sources.length) fail(`transfer-grid: no finished mixed-space search on ${flags.from} at ${flags.budget} in ${runsDir}`);
+  const points = grids.flatMap((g) => g.points.map((p) => ({ p, cwd: g.cwd })));
+  // each target task as the grid gave it, made absolute (the transfer grid lives elsewhere)
+  const targets = new Map(points.map(({ p, cwd }) => [taskLabel(p.flags.task), existsSync(resolve(cwd, String(p.flags.task))) ? resolve(cwd, String(p.flags.task)) : p.flags.task]));
+  const grid = sources.flatMap((s) =>
+    [...targets].filter(([label]) => label !== flags.from).map(([, task]) => ({ command: "train", ...protocol, task, seed: s.seed, structure: join(runsDir, s.id) })),
+  );
+  writeJsonAtomic(flags.out, grid);
+  process.stdout.write(`quality: ${grid.length} transfer runs in ${flags.out}; run them with s3pet sweep ${flags.out} --runs-dir ${flags["runs-dir"]}\n`);
 }

@@ -1,18 +1,78 @@
-// The quality benchmark's pure parts: aggregation over seeds, the markdown table, and that the committed
-// benchmark tasks are exactly what their builders produce.
+// The quality benchmark's pure parts: the committed grids' rows, reading a runs directory, aggregation over
+// seeds, the markdown tables, and that the committed benchmark tasks are exactly what their builders produce.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readGridFile } from "@s3pet/sweep";
 import { describe, expect, it } from "vitest";
 import { aggregateQuality, stats } from "./aggregate-quality.mjs";
-import { parseAblations, parseVariantRow } from "./ablation-axes.mjs";
+import { collectRuns, commonFlags, parseVariantRow, rowOf } from "./grid-runs.mjs";
 import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
 
 const run = (task, row, budget, seed, test, params, ok = true) => ({
   id: `${task}/${row}/${budget}/seed${seed}`, task, row, budget, seed, ok, error: ok ? null : "exit 2: boom",
   results: ok ? { backboneParams: 1000, chosenParams: params, retrained: { test }, supernet: row.split("~")[0] === "s3pet" ? { test: test - 0.1 } : null, majorityBaseline: { test: 0.5 }, seconds: 10 } : null,
+});
+
+const HERE = new URL(".", import.meta.url).pathname;
+
+describe("the committed grids", () => {
+  it("quality.grid.json: 3 tasks x 3 seeds x (4 searched or random rows x 3 budgets + 4 presets + full), spam first", () => {
+    const { points } = readGridFile("quality.grid.json", HERE);
+    const protocol = commonFlags(points);
+    expect(protocol).toEqual({ "max-examples": 512, epochs: 3, "max-length": 32, "batch-size": 16, workers: 1 });
+    const rows = points.map((p) => rowOf(p, protocol, () => "spam"));
+    expect(points).toHaveLength(153);
+    const count = (row) => rows.filter((r) => r === row).length;
+    for (const row of ["s3pet", "s3pet-m", "s3pet-lora", "random"]) expect(count(row), row).toBe(27);
+    for (const row of ["lora", "adapter", "bitfit", "prefix", "full"]) expect(count(row), row).toBe(9);
+    expect(points.slice(0, 51).every((p) => p.flags.task === "spam")).toBe(true);
+  });
+
+  it("ablation-spam.grid.json: the defaults, one variant row per value of each axis, and reference rows", () => {
+    const { points } = readGridFile("ablation-spam.grid.json", HERE);
+    const rows = [...new Set(points.map((p) => rowOf(p, commonFlags(points), () => "spam")))];
+    expect(rows).toEqual([
+      "s3pet", "s3pet-lora", "s3pet-m", "lora",
+      "s3pet~shift-gradient=detach-sum", "s3pet~shift-gradient=none", "s3pet~eval-every=4", "s3pet~eval-every=8",
+      "s3pet~method-lrs=off", "s3pet~alpha-lr=0.03", "s3pet~alpha-lr=0.3", "s3pet~temperature=0.5", "s3pet~temperature=2",
+      "s3pet~search-epochs=1", "s3pet~search-epochs=6",
+    ]);
+    expect(points).toHaveLength(45);
+    expect(parseVariantRow("s3pet-lora~alpha-lr=0.03")).toEqual({ row: "s3pet-lora", axis: "alpha-lr", value: "0.03" });
+    expect(parseVariantRow("s3pet")).toBeNull();
+  });
+});
+
+describe("a runs directory", () => {
+  it("joins every point with its results, its recorded failure, or nothing yet; a structure path is a transfer row", () => {
+    const dir = mkdtempSync(join(tmpdir(), "s3pet-quality-"));
+    writeFileSync(join(dir, "grid.json"), JSON.stringify([
+      { command: "search", task: "spam", budget: "0.1%", seed: [1, 2, 3], epochs: 1 },
+      { command: "train", task: "tasks/other", structure: join(dir, "runs", "source"), seed: 1, epochs: 1 },
+    ]));
+    const grid = readGridFile("grid.json", dir);
+    const [done, failed] = grid.points;
+    const runs = join(dir, "runs");
+    mkdirSync(join(runs, done.id), { recursive: true });
+    mkdirSync(join(runs, "source"), { recursive: true });
+    writeFileSync(join(runs, done.id, "results.json"), JSON.stringify({ task: "spam", retrained: { test: 0.8 }, seconds: 3 }));
+    writeFileSync(join(runs, done.id, "run.json"), JSON.stringify({ startedAt: "2026-12-03T00:00:00.000Z", config: { shiftGradient: "implicit" } }));
+    writeFileSync(join(runs, `${failed.id}.failed.json`), JSON.stringify({ id: failed.id, error: "s3pet search: --budget bad" }));
+    writeFileSync(join(runs, "source", "results.json"), JSON.stringify({ task: "spam" }));
+    const { protocol, runs: out } = collectRuns([grid], runs);
+    expect(protocol).toEqual({ epochs: 1 });
+    expect(out.map((r) => [r.row, r.task, r.seed, r.budget, r.ok, r.error])).toEqual([
+      ["s3pet", "spam", 1, "0.1%", true, null],
+      ["s3pet", "spam", 2, "0.1%", false, "s3pet search: --budget bad"],
+      ["s3pet", "spam", 3, "0.1%", false, "not run (yet)"],
+      ["transfer-from-spam", "other", 1, null, false, "not run (yet)"],
+    ]);
+    expect(out[0]).toMatchObject({ startedAt: "2026-12-03T00:00:00.000Z", config: { shiftGradient: "implicit" }, results: { retrained: { test: 0.8 } } });
+    expect(out[0].command).toBe("s3pet search --task spam --budget 0.1% --epochs 1 --seed 1");
+  });
 });
 
 describe("quality aggregation and table", () => {
@@ -45,47 +105,62 @@ describe("quality aggregation and table", () => {
     expect(md).toContain("| S3PET, mixed space (1 failed) | 1% | 10 (0.95%) | 0.850 ± 0.071 | 0.700 ± 0.000 (n=1) | 0.775 |");
     expect(md).toContain("| full fine-tuning | – | 1,000 (100%) | 0.950 ± 0.000 (n=1) | 0.750 ± 0.000 (n=1) | 0.850 |");
     expect(md).toContain("against random structures 1 wins, 0 ties, 0 losses"); // task b: s3pet has 1 seed, no std
-    expect(md).toContain("**Reduced grid**: every run used `--epochs 1`");
+    expect(md).toContain("- Every run used `--epochs 1`; everything else at the CLI's defaults.");
     expect(md).toContain("Failed runs (1): b/s3pet/1%/seed2 (exit 2: boom)");
     expect(md).toContain("**Not run (time ran out): 1 of 11 runs** (seed 2)");
+    expect(md).toContain("- Command: `node tools/bench/quality/quality.mjs --seeds 1,2`"); // an old report renders as it was
     expect(md).not.toContain("Search runs also used");
     const longerSearch = renderQualityMarkdown({ ...report, protocol: { ...report.protocol, searchFlags: ["--search-epochs", "12"] } });
     expect(longerSearch).toContain("- Search runs also used `--search-epochs 12` (re-training unchanged).");
   });
+
+  it("compares S3PET-M with LoRA-only search and the small-budget searches with the best preset", () => {
+    const cells = [
+      run("a", "s3pet-m", "0.1%", 1, 0.9, 10), run("a", "s3pet-m", "0.1%", 2, 0.88, 10),
+      run("a", "s3pet-lora", "0.1%", 1, 0.8, 10), run("a", "s3pet-lora", "0.1%", 2, 0.82, 10),
+      run("a", "lora", null, 1, 0.85, 100), run("a", "lora", null, 2, 0.87, 100),
+      run("a", "bitfit", null, 1, 0.6, 50), run("a", "bitfit", null, 2, 0.6, 50),
+    ];
+    const md = renderQualityMarkdown({
+      command: "node tools/bench/quality/quality.mjs g.json --runs-dir r", sweep: ["s3pet sweep g.json --runs-dir r"], date: "2026-12-03T00:00:00.000Z", seconds: 60,
+      machine: { cores: 2, cpu: "cpu", memoryGiB: 24, node: "20", load1AtEnd: 1 },
+      protocol: { flags: [], tasks: ["a"], budgets: ["0.1%"], seeds: [1, 2], jobs: 2 },
+      summary: aggregateQuality(cells), runs: cells,
+    });
+    expect(md).toContain("| S3PET, S3PET-M space (--space s3pet-m) | 0.1% | 10 (1.0%) | 0.890 ± 0.014 | 0.890 |");
+    expect(md).toContain("S3PET, S3PET-M space (--space s3pet-m) over the 1 budgets x 1 tasks (cells with at least 2 seeds), where a tie is a difference within the larger std: against random structures 0 wins, 0 ties, 0 losses; against LoRA-only search 1 wins, 0 ties, 0 losses.");
+    expect(md).toContain("- `a`: best preset LoRA r=8 on query/value (preset), 0.860 ± 0.014 with 100 params; S3PET, S3PET-M space (--space s3pet-m) at 0.1% (10 params) beats it; S3PET, LoRA only at 0.1% (10 params) loses to it");
+    expect(md).toContain("- Every run at the CLI's defaults.");
+  });
 });
 
 describe("search ablation", () => {
-  it("turns --ablate specs into per-value CLI flags and row ids, and rejects bad ones in one line", () => {
-    expect(parseAblations(["shift-gradient=implicit,detach-sum", "eval-every=epoch,20", "method-lrs=off"])).toEqual([
-      { axis: "shift-gradient", value: "implicit", flags: ["--shift-gradient", "implicit"], suffix: "~shift-gradient=implicit" },
-      { axis: "shift-gradient", value: "detach-sum", flags: ["--shift-gradient", "detach-sum"], suffix: "~shift-gradient=detach-sum" },
-      { axis: "eval-every", value: "epoch", flags: [], suffix: "~eval-every=epoch" },
-      { axis: "eval-every", value: "20", flags: ["--eval-every", "20"], suffix: "~eval-every=20" },
-      { axis: "method-lrs", value: "off", flags: ["--method-lrs", "off"], suffix: "~method-lrs=off" },
-    ]);
-    expect(parseVariantRow("s3pet-lora~alpha-lr=0.03")).toEqual({ row: "s3pet-lora", axis: "alpha-lr", value: "0.03" });
-    expect(parseVariantRow("s3pet")).toBeNull();
-    expect(() => parseAblations(["order=second"])).toThrow("--ablate order=second: expected <axis>=<v1>,<v2> with axis one of");
-    expect(() => parseAblations(["eval-every=0"])).toThrow("--ablate eval-every=0: must be a positive integer or 'epoch'");
-    expect(() => parseAblations(["shift-gradient=exact"])).toThrow("must be one of implicit, detach-sum, none");
-  });
-
-  it("renders one table per axis with each value's score, the supernet's, and the best value marked", () => {
+  it("renders the defaults, each variant with its win/tie/loss against them, and the reference rows", () => {
     const runs = [
-      run("a", "s3pet~shift-gradient=implicit", "0.1%", 1, 0.7, 10), run("a", "s3pet~shift-gradient=implicit", "0.1%", 2, 0.8, 10),
+      run("a", "s3pet", "0.1%", 1, 0.7, 10), run("a", "s3pet", "0.1%", 2, 0.72, 10),
       run("a", "s3pet~shift-gradient=detach-sum", "0.1%", 1, 0.9, 10), run("a", "s3pet~shift-gradient=detach-sum", "0.1%", 2, 0.8, 10),
+      run("a", "s3pet~shift-gradient=none", "0.1%", 1, 0.8, 10), run("a", "s3pet~shift-gradient=none", "0.1%", 2, 0.6, 10),
+      run("a", "s3pet-lora", "0.1%", 1, 0.8, 10), run("a", "lora", null, 1, 0.85, 100),
     ];
+    runs[0].results.structure = [{ method: "lora", params: 4 }, { method: "bitfit", params: 6 }];
+    runs[1].results.structure = [{ method: "lora", params: 6 }, { method: "bitfit", params: 4 }];
     const report = {
-      command: "node tools/bench/quality/quality.mjs --ablate shift-gradient=implicit,detach-sum", date: "2026-12-03T00:00:00.000Z", seconds: 60,
-      machine: { cores: 2, cpu: "cpu", memoryGiB: 24, node: "20", load1AtStart: 3, load1AtEnd: 2 },
-      protocol: { flags: ["--epochs", "1"], tasks: ["a"], budgets: ["0.1%"], seeds: [1, 2], jobs: 1 },
-      ablations: [], summary: aggregateQuality(runs), runs,
+      command: "node tools/bench/quality/quality.mjs ablation.grid.json --runs-dir r", sweep: ["s3pet sweep ablation.grid.json --runs-dir r"],
+      date: "2026-12-03T00:00:00.000Z", seconds: 600,
+      machine: { cores: 2, cpu: "cpu", memoryGiB: 24, node: "20", load1AtEnd: 2, load: { mean: 3.25, max: 6, samples: 10 } },
+      protocol: { flags: ["--epochs", "1"], tasks: ["a"], budgets: ["0.1%"], seeds: [1, 2], jobs: 2 },
+      defaults: { "shift-gradient": "implicit" }, summary: aggregateQuality(runs), runs,
     };
     const md = renderAblationMarkdown(report);
-    expect(md).toContain("| shift-gradient | search | a 0.1% |");
-    expect(md).toContain("| implicit | mixed space | 0.750 ± 0.071 (0.650) |");
-    expect(md).toContain("| detach-sum | mixed space | 0.850 ± 0.071 (0.750) ▲ |");
-    expect(md).toContain("load average at the start 3.0, at the end 2.0");
+    expect(md).toContain("- Runs: `s3pet sweep ablation.grid.json --runs-dir r --workers 2`");
+    expect(md).toContain("- Date: 2026-12-03T00:00:00.000Z; 10 min wall time for 8 runs, up to 2 at a time");
+    expect(md).toContain("load average (1 min) while it ran: mean 3.3, max 6.0 (10 samples)");
+    expect(md).toContain("| setting | value | a 0.1% | params (LoRA) | s per run | vs defaults |");
+    expect(md).toContain("| defaults | shift-gradient implicit | 0.710 ± 0.014 (0.610) | 10 (50%) | 10 | – |");
+    expect(md).toContain("| shift-gradient | detach-sum | 0.850 ± 0.071 (0.750) | 10 (0%) | 10 | win |");
+    expect(md).toContain("| shift-gradient | none | 0.700 ± 0.141 (0.600) | 10 (0%) | 10 | tie |");
+    expect(md).toContain("| reference | search, LoRA only | 0.800 ± 0.000 (n=1) | 10 (0%) | 10 | – |");
+    expect(md).toContain("| reference | lora (preset) | 0.850 ± 0.000 (n=1) | 100 (0%) | 10 | – |");
   });
 });
 

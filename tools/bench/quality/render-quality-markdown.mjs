@@ -1,13 +1,15 @@
 // @ts-check
 // The "Quality" section of docs/BENCHMARKS.md from a quality.mjs report: the main table (rows x tasks,
-// mean ± std of the re-trained test score over seeds, parameters used), the transfer table, and the
-// win/tie/loss counts of S3PET against random structures and LoRA-only search at the same budget.
+// mean ± std of the re-trained test score over seeds, parameters used), the transfer table, the
+// win/tie/loss counts of the searches against random structures and LoRA-only search at the same budget,
+// and the small-budget searches against the best preset.
 
 const fmt = (s) => (s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–");
 const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
 
 const ROW_LABELS = {
   s3pet: "S3PET, mixed space",
+  "s3pet-m": "S3PET, S3PET-M space (--space s3pet-m)",
   "s3pet-lora": "S3PET, LoRA only",
   random: "random structure, mixed space",
   lora: "LoRA r=8 on query/value (preset)",
@@ -36,23 +38,26 @@ export function renderQualityMarkdown(report) {
     "tasks and seeds; % is of the backbone's parameters.",
     "",
   );
-  lines.push(`- Command: \`${report.command}\` (finished runs are reused, so it resumes; ${(report.seconds / 60).toFixed(0)} min for this invocation)`);
-  lines.push(`- Date: ${report.date}`);
-  lines.push(`- Machine: ${report.machine.cores} x ${report.machine.cpu}, ${report.machine.memoryGiB.toFixed(1)} GiB, Node ${report.machine.node}; ${protocol.jobs} runs in parallel; load average at the end ${report.machine.load1AtEnd.toFixed(1)}`);
+  if (report.sweep) {
+    for (const c of report.sweep) lines.push(`- Runs: \`${c} --workers ${protocol.jobs}\` (resumable: finished runs are skipped)`);
+    lines.push(`- Report: \`${report.command}\``);
+    lines.push(`- Date: ${report.date}; ${(report.seconds / 60).toFixed(0)} min wall time for ${report.runs.filter((r) => r.ok).length} runs, up to ${protocol.jobs} at a time`);
+  } else {
+    lines.push(`- Command: \`${report.command}\` (finished runs are reused, so it resumes; ${(report.seconds / 60).toFixed(0)} min for this invocation)`);
+    lines.push(`- Date: ${report.date}`);
+  }
+  lines.push(`- Machine: ${machineLine(report)}`);
   lines.push(`- Backbone: ${int(summary.backboneParams)} parameters. Tasks: ${tasks.map((t) => `\`${t}\` (majority baseline ${summary.majority[t]?.toFixed(3) ?? "–"})`).join(", ")}`);
-  lines.push(`- Budgets: ${protocol.budgets.join(", ")}; LoRA rank in the search spaces and random structures: ${Object.entries(protocol.loraRank).map(([b, r]) => `${r} at ${b}`).join(", ")}; seeds ${protocol.seeds.join(", ")} (n per cell: ${Math.min(...ns)}-${Math.max(...ns)})`);
-  lines.push(
-    capped
-      ? `- **Reduced grid**: every run used \`${protocol.flags.join(" ")}\` to fit the time available; the full protocol is the same command without those flags (CLI defaults: 3 epochs, max length 128, every example).`
-      : "- Full protocol (CLI defaults: 3 epochs, max length 128, every example).",
-  );
+  const ranks = protocol.loraRank ? `; LoRA rank in the search spaces and random structures: ${Object.entries(protocol.loraRank).map(([b, r]) => `${r} at ${b}`).join(", ")}` : "";
+  lines.push(`- Budgets: ${protocol.budgets.join(", ")}${ranks}; seeds ${protocol.seeds.join(", ")} (n per cell: ${Math.min(...ns)}-${Math.max(...ns)})`);
+  lines.push(capped ? `- Every run used \`${protocol.flags.join(" ")}\`; everything else at the CLI's defaults.` : "- Every run at the CLI's defaults.");
   if (protocol.searchFlags?.length) lines.push(`- Search runs also used \`${protocol.searchFlags.join(" ")}\` (re-training unchanged).`);
   if (protocol.fullLr) lines.push(`- Full fine-tuning used \`--lr ${protocol.fullLr}\` (the PET rows' rate would wreck the whole backbone).`);
   lines.push("");
 
   lines.push(`| structure | budget | params | ${tasks.join(" | ")} | average |`);
   lines.push(`|---|---|---|${tasks.map(() => "---|").join("")}---|`);
-  const order = ["s3pet", "s3pet-lora", "random"];
+  const order = ["s3pet", "s3pet-m", "s3pet-lora", "random"];
   const budgetRows = [];
   for (const budget of protocol.budgets) for (const row of order) budgetRows.push([row, budget]);
   const fixedRows = ["lora", "adapter", "bitfit", "prefix", "full"].map((r) => [r, null]);
@@ -71,23 +76,39 @@ export function renderQualityMarkdown(report) {
   lines.push(`| majority class | – | 0 | ${tasks.map((t) => summary.majority[t]?.toFixed(3) ?? "–").join(" | ")} | – |`);
   lines.push("");
 
-  // S3PET against random and LoRA-only at the same budget, per task: win / tie / loss, where a tie
+  // A search against random and LoRA-only at the same budget, per task: win / tie / loss, where a tie
   // means the difference of the means is within the larger of the two stds.
-  const duel = (other) => {
+  const duel = (row, other) => {
     let win = 0, tie = 0, loss = 0;
     for (const budget of protocol.budgets) for (const t of tasks) {
-      const a = cell("s3pet", budget, t), b = cell(other, budget, t);
-      if (!a?.test || !b?.test || a.n < 2 || b.n < 2) continue; // a std needs at least 2 seeds
-      const d = a.test.mean - b.test.mean;
-      const band = Math.max(a.test.std, b.test.std);
-      if (Math.abs(d) <= band) tie++;
-      else if (d > 0) win++;
-      else loss++;
+      const r = versus(cell(row, budget, t), cell(other, budget, t));
+      if (r === "win") win++;
+      else if (r === "tie") tie++;
+      else if (r === "loss") loss++;
     }
     return `${win} wins, ${tie} ties, ${loss} losses`;
   };
-  lines.push(`S3PET (mixed) over the ${protocol.budgets.length} budgets x ${tasks.length} tasks (cells with at least 2 seeds), where a tie is a difference within the larger std: against random structures ${duel("random")}; against LoRA-only search ${duel("s3pet-lora")}.`);
-  lines.push("");
+  const searches = ["s3pet", "s3pet-m"].filter((row) => summary.cells.some((c) => c.row === row));
+  for (const row of searches) {
+    lines.push(`${ROW_LABELS[row]} over the ${protocol.budgets.length} budgets x ${tasks.length} tasks (cells with at least 2 seeds), where a tie is a difference within the larger std: against random structures ${duel(row, "random")}; against LoRA-only search ${duel(row, "s3pet-lora")}.`);
+    lines.push("");
+  }
+  // The paper's efficiency claim: a search at a small budget against the best preset, per task.
+  const presets = summary.cells.filter((c) => c.budget === null && c.row !== "full" && !c.row.startsWith("transfer-from-") && c.test && c.n >= 2);
+  const small = protocol.budgets.filter((b) => b.endsWith("%") && Number(b.slice(0, -1)) <= 0.1);
+  const claims = [];
+  for (const t of tasks) {
+    const best = presets.filter((c) => c.task === t).sort((a, b) => b.test.mean - a.test.mean)[0];
+    if (!best) continue;
+    const duels = [];
+    for (const row of [...searches, "s3pet-lora"]) for (const b of small) {
+      const c = cell(row, b, t);
+      const r = versus(c, best);
+      if (r) duels.push(`${ROW_LABELS[row] ?? row} at ${b} (${int(c.params)} params) ${r === "win" ? "beats" : r === "tie" ? "ties" : "loses to"} it`);
+    }
+    if (duels.length) claims.push(`- \`${t}\`: best preset ${ROW_LABELS[best.row] ?? best.row}, ${fmt(best.test)} with ${int(best.params)} params; ${duels.join("; ")}`);
+  }
+  if (claims.length) lines.push("Searches at 0.1% or less against the best preset (a tie is a difference within the larger std):", "", ...claims, "");
 
   // Transfer
   const transferRows = summary.cells.filter((c) => c.row.startsWith("transfer-from-"));
@@ -104,8 +125,25 @@ export function renderQualityMarkdown(report) {
     lines.push("");
   }
   const missing = report.runs.filter((r) => !r.ok && /^not run/.test(r.error ?? ""));
-  if (missing.length) lines.push(`**Not run (time ran out): ${missing.length} of ${report.runs.length} runs** (${[...new Set(missing.map((r) => `seed ${r.seed}`))].join(", ")}); the same command (without \`--report-only\`) resumes the grid and runs only these.`, "");
+  if (missing.length) lines.push(`**Not run (time ran out): ${missing.length} of ${report.runs.length} runs** (${[...new Set(missing.map((r) => `seed ${r.seed}`))].join(", ")}); the same \`s3pet sweep\` command resumes the grid and runs only these.`, "");
   const failures = report.runs.filter((r) => !r.ok && !/^not run/.test(r.error ?? ""));
   if (failures.length) lines.push(`Failed runs (${failures.length}): ${failures.slice(0, 12).map((r) => `${r.id} (${r.error ?? "not run"})`).join("; ")}${failures.length > 12 ? "; ..." : ""}`, "");
   return lines.join("\n");
+}
+
+/** "win" / "tie" / "loss" of cell a against cell b (means apart by more than the larger std), or null
+ *  when either has fewer than 2 seeds (a std needs at least 2). */
+export function versus(a, b) {
+  if (!a?.test || !b?.test || a.n < 2 || b.n < 2) return null;
+  const d = a.test.mean - b.test.mean;
+  return Math.abs(d) <= Math.max(a.test.std, b.test.std) ? "tie" : d > 0 ? "win" : "loss";
+}
+
+/** The machine and its load while the grid ran (mean and max of the 1-minute load average when logged). */
+export function machineLine(report) {
+  const m = report.machine;
+  const load = m.load
+    ? `load average (1 min) while it ran: mean ${m.load.mean.toFixed(1)}, max ${m.load.max.toFixed(1)} (${m.load.samples} samples)`
+    : `load average ${m.load1AtStart !== undefined ? `at the start ${m.load1AtStart.toFixed(1)}, ` : ""}at the end ${m.load1AtEnd.toFixed(1)}`;
+  return `${m.cores} x ${m.cpu}, ${m.memoryGiB.toFixed(1)} GiB, Node ${m.node}; ${load}`;
 }
