@@ -1,4 +1,4 @@
-// Every bad input is exit code 2 and one line on stderr that names the input (issue 6).
+// Every bad input is exit code 2 and one line on stderr that names the input (docs/ARCHITECTURE.md "CLI").
 import { cpSync, mkdirSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The fresh-clone test (issue 8): what a newcomer does, on the committed HEAD only. The cheap half always
+// The fresh-clone test: what a newcomer does, on the committed HEAD only. The cheap half always
 // runs: the README's two commands are npm scripts, and every file the default search reads is tracked
 // by git (an untracked or ignored backbone works here but not on a fresh clone). The expensive half —
 // git clone, `npm ci && npm run search` exactly as the README writes it, then `npm ci && npm test` —

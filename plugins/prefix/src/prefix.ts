@@ -13,7 +13,7 @@ const NAME = "prefix";
 /** Init spread of prefixes and their embedding: BERT's initializer range, so fresh scores are near 0. */
 const INIT_STD = 0.02;
 
-// Each option is declared once: default, --help doc and check (style.md §6).
+// Each option is declared once: default, --help doc and check (docs/ARCHITECTURE.md, convention §6).
 export const prefixOptions = {
   length: intOption({ default: 10, doc: "number L of prefix key/value vectors" }),
   reparameterize: boolOption({ default: false, doc: "produce the prefixes with an MLP while training (folded on export)" }),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
-// Quality benchmark (issue 8, not a test): the paper's comparison at a scale that runs here. For every
+// Quality benchmark (not a test): the paper's comparison at a scale that runs here. For every
 // task x seed it drives the built CLI (`s3pet search|train ... --json`) as processes:
 //   s3pet        search over the mixed space (every installed method) at each budget, re-trained
 //   s3pet-lora   search over LoRA only at each budget, re-trained

@@ -1,6 +1,6 @@
 // `s3pet inspect`: the backbone as a folded tree (identical layers shown once, like OpenDelta's
 // structure graph) with every site's kind and dims, then per method the candidates it would add to a
-// search, their parameters, and with --budget how many would fit. --json is the contract of issue 6.
+// search, their parameters, and with --budget how many would fit. --json is a contract for scripts.
 import { resolve } from "node:path";
 import { initBackend, parseBudget, SearchSpace, siteDims, type Site } from "@s3pet/core";
 import { formatCount, formatPercent } from "@s3pet/dashboard";

@@ -1,5 +1,5 @@
 // `s3pet search`: search -> discretise -> re-train -> test on the embedded backbone and task unless
-// told otherwise; the run directory holds everything (architecture.md "Run directory").
+// told otherwise; the run directory holds everything (docs/ARCHITECTURE.md "Run directory").
 import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { gatherFlags } from "../run-config/gather-flags.js";
 import { methodOptionFlags } from "../run-config/method-option-flags.js";

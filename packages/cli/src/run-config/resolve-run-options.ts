@@ -49,7 +49,7 @@ export interface ResolveContext {
  * with no flags runs in a few minutes on 2 cores and clearly beats the majority baseline on the
  * embedded backbone and task (measured: docs in assets/tasks/spam/README.md): 64 tokens hold the
  * subject and first sentences of a mail; a 1% budget leaves room for a few LoRA modules next to the
- * cheap ones; and PET modules this small need a larger learning rate than the paper's 3e-4 (method.md
+ * cheap ones; and PET modules this small need a larger learning rate than the paper's 3e-4 (docs/METHOD.md
  * §5) to learn in 2 epochs. Full fine-tuning keeps 3e-4.
  */
 export const RUN_DEFAULTS = {

@@ -1,5 +1,5 @@
 // The flags of `search` and `train`, declared once: the same objects parse the command line, print
-// --help and define the keys a --config file may hold (issue 6 "Contracts"). No flag declares a parse
+// --help and define the keys a --config file may hold (docs/ARCHITECTURE.md "CLI"). No flag declares a parse
 // default, so a value from --config is only overridden by a flag actually given; the defaults live in
 // resolveRunOptions and are quoted in each description.
 import type { OptionSpec } from "../cli/command.js";

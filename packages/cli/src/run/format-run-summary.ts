@@ -1,4 +1,4 @@
-// The summary printed when a run ends (issue 6 "Output"): budget and chosen parameters, the structure
+// The summary printed when a run ends: budget and chosen parameters, the structure
 // grouped by method and position with one column per layer (the layout of the paper's figures), the
 // supernet and re-trained scores next to the majority-class baseline, time and memory.
 import type { ChosenModule, RunResults } from "@s3pet/core";

@@ -1,4 +1,4 @@
-// The one builder and the one parser of candidate keys (style.md §5): `<site>#<method>`.
+// The one builder and the one parser of candidate keys (docs/ARCHITECTURE.md, convention §5): `<site>#<method>`.
 import { S3petInputError } from "../errors/s3pet-error.js";
 
 export function candidateKey(site: string, method: string): string {

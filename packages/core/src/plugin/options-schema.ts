@@ -1,4 +1,4 @@
-// One declaration per option (style.md §6): each field has `default`, `doc` and `check`; the TS type is
+// One declaration per option (docs/ARCHITECTURE.md, convention §6): each field has `default`, `doc` and `check`; the TS type is
 // inferred from it, and the same object produces --help text, adapter_config.json fields and the
 // one-line validation error, thrown before any tensor is created.
 import { S3petInputError } from "../errors/s3pet-error.js";

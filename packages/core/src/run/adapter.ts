@@ -1,4 +1,4 @@
-// adapter/: the trained structure as files another process can reload and re-score (issue 6):
+// adapter/: the trained structure as files another process can reload and re-score:
 // adapter_config.json (structure, objective, backbone, head seed) and adapter_model.safetensors with
 // each module's tensors as `<candidate key>.<name>` (its exportWeights(), e.g. a folded prefix),
 // the head as `head.<name>` and, for full fine-tuning, the backbone as `backbone.<index>`.

@@ -3,7 +3,7 @@ import { S3petInputError } from "../errors/s3pet-error.js";
 import { DEFAULT_SEARCH_CONFIG, resolveSearchConfig, resolveTrainConfig } from "./run-config.js";
 
 describe("run configuration", () => {
-  it("fills defaults (method.md §5) and keeps given values", () => {
+  it("fills defaults (docs/METHOD.md §5) and keeps given values", () => {
     const c = resolveSearchConfig({ budget: "0.01%", batchSize: 8, lr: undefined });
     expect(c.command).toBe("search");
     expect(c.budget).toBe("0.01%");

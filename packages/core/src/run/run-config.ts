@@ -1,11 +1,11 @@
-// Run configuration of `runSearch` and `runTrain`: every field has a default (method.md §5 for the
+// Run configuration of `runSearch` and `runTrain`: every field has a default (docs/METHOD.md §5 for the
 // optimiser settings), callers pass a partial object, and `resolveSearchConfig`/`resolveTrainConfig`
 // validate it before any tensor exists. Keys are camelCase; error messages name the key and the
 // kebab-case flag the CLI maps it to (`batchSize` -> `--batch-size`).
 import { S3petInputError } from "../errors/s3pet-error.js";
 import type { ChosenModule } from "../events/events.js";
 
-/** How the structure step differentiates through the shift b (method.md §3). */
+/** How the structure step differentiates through the shift b (docs/METHOD.md §3). */
 export type ShiftGradient = "implicit" | "detach-sum" | "none";
 
 /** Options shared by search and train. */

@@ -1,6 +1,6 @@
-// The run directory (architecture.md "Run directory"): one per run, never overwritten silently.
+// The run directory (docs/ARCHITECTURE.md "Run directory"): one per run, never overwritten silently.
 // A fresh run needs a missing or empty directory; a non-empty one is an error naming it and the fix
-// (`--resume`, or another `--out`), never an interactive prompt (method.md §9). Every file is written
+// (`--resume`, or another `--out`), never an interactive prompt (docs/METHOD.md §9). Every file is written
 // atomically (temp file, fsync, rename), so a run killed at any moment leaves whole files behind.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// SearchRun: the `search` pipeline (method.md §5-§6): build the search space and budget, run the
+// SearchRun: the `search` pipeline (docs/METHOD.md §5-§6): build the search space and budget, run the
 // bi-level search, discretise the best alpha greedily under the budget, re-train the chosen modules
 // from scratch with the shared protocol, score on test, and write structure.json, adapter/ and
 // results.json. Each phase boundary is checkpointed, so `resume` continues wherever the run stopped.
@@ -111,7 +111,7 @@ export class SearchRun {
       });
       if (r.status === "stopped") return this.session.end("stopped", null);
 
-      // 2. discretise the best alpha (method.md §6)
+      // 2. discretise the best alpha (docs/METHOD.md §6)
       await this.hooks.publish({ type: "phase", time: Date.now(), phase: "discretize", totalSteps: 0 });
       const chosen = discretizeGreedy(space.counts(), r.p, moduleBudget);
       outcome = { alpha: r.alpha, p: r.p, shift: r.shift, soft: r.soft, supernet: r.supernet!, chosen, steps: r.steps };

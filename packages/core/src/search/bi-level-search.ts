@@ -1,4 +1,4 @@
-// BiLevelSearch (method.md §4-§5): the search phase. Every candidate's module sits in one supernet,
+// BiLevelSearch (docs/METHOD.md §4-§5): the search phase. Every candidate's module sits in one supernet,
 // gated by z_i drawn from p_i = SGS(alpha)_i. The training split is halved at random (seeded) into
 // W (module weights) and A (structure). Each step:
 //   1. structure step on an A batch: minimise L w.r.t. alpha with module weights fixed — first order,
@@ -92,7 +92,7 @@ export class BiLevelSearch {
     const counts = space.counts();
     const sgs = new ShiftedGlobalSigmoid(counts, input.budget, { temperature: config.temperature, gradient: config.shiftGradient });
 
-    // W/A halves of the training split (method.md §5): a seeded 50/50 split.
+    // W/A halves of the training split (docs/METHOD.md §5): a seeded 50/50 split.
     if (task.train.size < 2) throw new S3petInputError(`the training split has ${task.train.size} example(s); the search needs at least 2 to halve it into W and A`);
     const order = new SeededRng(config.seed).fork("search:split").shuffle(Array.from({ length: task.train.size }, (_, i) => i));
     const half = Math.ceil(order.length / 2);
@@ -109,7 +109,7 @@ export class BiLevelSearch {
       input.backbone.dispose();
       throw error;
     }
-    const alpha = tf.tidy(() => tf.variable(tf.zeros([C]), true)) as tf.Variable<tf.Rank.R1>; // [C], alpha_i = 0 at the start (method.md §3)
+    const alpha = tf.tidy(() => tf.variable(tf.zeros([C]), true)) as tf.Variable<tf.Rank.R1>; // [C], alpha_i = 0 at the start (docs/METHOD.md §3)
     const alphaParams: NamedParam[] = [{ key: "alpha", variable: alpha }];
     const weightParams = model.weightParams();
     const totalSteps = Math.min(config.searchEpochs * wStream.batchesPerEpoch, config.maxSteps ?? Infinity);
@@ -240,7 +240,7 @@ export class BiLevelSearch {
   }
 
   /**
-   * DARTS second order (method.md §5): grad_alpha L_A(w', alpha) - xi * (grad_alpha L_W(w+, alpha) -
+   * DARTS second order (docs/METHOD.md §5): grad_alpha L_A(w', alpha) - xi * (grad_alpha L_W(w+, alpha) -
    * grad_alpha L_W(w-, alpha)) / (2 eps), with the virtual step w' = w - xi grad_w L_W(w, alpha) and
    * w+- = w +- eps grad_w' L_A(w', alpha), eps = 0.01 / |grad_w' L_A|. Only the module and head weights
    * are perturbed and restored; the frozen backbone is shared.

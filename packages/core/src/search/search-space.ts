@@ -1,4 +1,4 @@
-// SearchSpace: the candidates of a search (architecture.md "Core concepts", method.md §2): every
+// SearchSpace: the candidates of a search (docs/ARCHITECTURE.md "Core concepts", docs/METHOD.md §2): every
 // backbone site x every chosen method that attaches to the site's kind, with the method's resolved
 // options, narrowed by include/exclude site patterns. Candidate i has an exact parameter count n_i
 // from the method's closed form; index i is the order of run-start's candidates and of `gates.p`.

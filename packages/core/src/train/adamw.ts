@@ -1,4 +1,4 @@
-// AdamW for one parameter group (method.md §5): decoupled weight decay, bias-corrected moments,
+// AdamW for one parameter group (docs/METHOD.md §5): decoupled weight decay, bias-corrected moments,
 // a learning rate decayed linearly to 0 over `totalSteps`, and gradient-norm clipping over the group.
 // The moments are tf.Variables owned (and disposed) here; `state()`/`loadState()` move them and the
 // step count through checkpoints exactly, so a resumed run continues bit for bit.
@@ -8,7 +8,7 @@ import { CheckpointError } from "../errors/s3pet-error.js";
 export interface AdamWOptions {
   readonly lr: number;
   readonly weightDecay: number;
-  /** Clip the group's gradient norm to this (method.md §5: 2.0). */
+  /** Clip the group's gradient norm to this (docs/METHOD.md §5: 2.0). */
   readonly maxGradNorm: number;
   /** The learning rate reaches 0 after this many steps. */
   readonly totalSteps: number;

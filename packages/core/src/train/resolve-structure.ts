@@ -1,4 +1,4 @@
-// Fixed structures for `runTrain` (method.md §6): explicit modules (a structure.json), a method's
+// Fixed structures for `runTrain` (docs/METHOD.md §6): explicit modules (a structure.json), a method's
 // manual preset, a random structure drawn from the search space under the budget, or full
 // fine-tuning. Every problem is a one-line input error naming the site, method or preset and the fix.
 import type { Site } from "../plugin/site.js";

@@ -51,7 +51,7 @@ export function describeEvent(event: S3petEvent): EventLine | null {
     case "budget":
       return null;
     default: {
-      // A plugin event unknown to this build (style.md §11): its type and payload, generically.
+      // A plugin event unknown to this build (docs/ARCHITECTURE.md, convention §11): its type and payload, generically.
       const unknown: never = event;
       const { type, time: _time, ...payload } = unknown as { type: string; time: number };
       return { level: "info", text: `${type} ${JSON.stringify(payload)}` };

@@ -1,4 +1,4 @@
-// discretizeGreedy: which candidates the run would keep if it discretised now (method.md §6).
+// discretizeGreedy: which candidates the run would keep if it discretised now (docs/METHOD.md §6).
 // A small pure copy of core's search/discretize-greedy.ts (same signature and rule; a test holds them
 // equal), because the dashboard imports only types from @s3pet/core: it must run on another process's
 // events.jsonl without loading tfjs or the engine. Sort by p descending (ties: candidate order), take a

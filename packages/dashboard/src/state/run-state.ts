@@ -1,6 +1,6 @@
 // RunState: everything the dashboard shows, as one immutable value built by reduceRunState from events.
 // Invariant: only facts from events are stored; derived numbers (top candidates, the hard count, ETA,
-// tokens/s averages) are computed in render from this state, never stored twice (style.md §12).
+// tokens/s averages) are computed in render from this state, never stored twice (docs/ARCHITECTURE.md, convention §12).
 import type { CandidateInfo, ChosenModule, PhaseName, RunEndEvent, RunInfo, S3petEvent } from "@s3pet/core";
 
 /** Where the run is; follows the phases, ends in one of the three run-end statuses. */
