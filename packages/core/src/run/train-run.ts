@@ -46,7 +46,7 @@ export class TrainRun {
     const backbone = deps.createBackbone({ trainable: false });
     const backboneParams = backbone.paramCount();
     const description = backbone.description;
-    let budget: Budget | null = null;
+    let budget: Budget | null;
     let headParams: number;
     let resolved: ReturnType<typeof resolveStructure>;
     try {

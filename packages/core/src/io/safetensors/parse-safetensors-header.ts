@@ -94,7 +94,7 @@ function parseEntry(file: string, name: string, raw: unknown, dataStart: number)
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
     throw new CheckpointError(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || offsets[0] > offsets[1]) {
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || offsets[0]! > offsets[1]!) {
     throw new CheckpointError(`${where}: data_offsets ${JSON.stringify(offsets)} must be [begin, end] with 0 <= begin <= end`);
   }
   const [begin, end] = offsets as [number, number];
