@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import type { AttentionSite } from "@s3pet/core";
 import { GatedSiteCalls, resolveOptions } from "@s3pet/core";
@@ -8,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { prefix } from "./prefix.js";
 
 // The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
 const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
 const whyNotNoOp = "random prefix keys take attention mass; the gate, z = 0, is the exact no-op";
 

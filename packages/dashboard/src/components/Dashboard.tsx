@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useApp, useInput, useStdin } from "ink";
 import type { Observable } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { useRunState } from "../hooks/use-run-state.js";
 import { DEFAULT_THROTTLE_MS } from "../state/run-states.js";
 import { useTerminalSize, type TerminalSize } from "../hooks/use-terminal-size.js";

@@ -1,6 +1,6 @@
 // describeEvent: the one human line for an event that belongs in a log (the dashboard's EventLog and the
 // CLI's plain reporter both print these). Steps, gates and budget updates are progress, not log lines: null.
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { formatCount } from "./format-count.js";
 import { formatDuration } from "./format-duration.js";
 import { formatScore } from "./format-score.js";

@@ -4,7 +4,7 @@ import { EventEmitter } from "node:events";
 import { stripVTControlCharacters } from "node:util";
 import type { ReactElement } from "react";
 import { render } from "ink";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { reduceRunState } from "../state/reduce-run-state.js";
 import { initialRunState, type RunState } from "../state/run-state.js";
 import { fixtureEvents } from "./fixture-events.js";
