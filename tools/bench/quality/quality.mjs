@@ -18,7 +18,7 @@
 //     [--transfer-from task,...] [--order seed|priority]
 //     [--out f.json] [--write-docs] [--report-only: render what finished, start nothing]
 //   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: the markdown of a saved report
-// Without the cap flags it is the full protocol (CLI defaults: 3 epochs, max length 128, all examples).
+// Without the cap flags it is the full protocol (the CLI defaults of docs/OPTIONS.md, all examples).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";

@@ -7,7 +7,7 @@ import { evaluateRun, S3petInputError } from "@s3pet/core";
 import { formatScore } from "@s3pet/dashboard";
 import { defineCommand } from "../cli/command.js";
 import { mergeFlagValues, resolveRunInputs } from "../run-config/resolve-run-options.js";
-import { SHARED_RUN_FLAGS, type FlagValues } from "../run-config/run-flags.js";
+import { runFlag, type FlagValues } from "../run-config/run-flags.js";
 import { readSavedRunOptions, SAVED_OPTIONS_FILE } from "../run-config/saved-run-options.js";
 import { prepareRun } from "../run/prepare-run.js";
 
@@ -19,8 +19,8 @@ export const evalCommand = defineCommand({
     `on the run's own task splits (read from <run>/${SAVED_OPTIONS_FILE}); --model and --task point elsewhere if they moved.`,
   positionals: [{ name: "run", description: "a run directory written by s3pet search or s3pet train", required: true }],
   options: {
-    model: SHARED_RUN_FLAGS.model,
-    task: SHARED_RUN_FLAGS.task,
+    model: runFlag("model"),
+    task: runFlag("task"),
     json: { type: "boolean", description: 'print {"metric", "validation", "test", "recorded"} as JSON' },
   },
   examples: [

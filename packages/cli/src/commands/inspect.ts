@@ -9,15 +9,15 @@ import { loadPretrained } from "@s3pet/models";
 import { S3petInputError } from "@s3pet/core";
 import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { methodOptionFlags, methodOptionsFrom } from "../run-config/method-option-flags.js";
-import { SHARED_RUN_FLAGS } from "../run-config/run-flags.js";
+import { runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
 
 const options = {
-  model: SHARED_RUN_FLAGS.model,
-  methods: SHARED_RUN_FLAGS.methods,
+  model: runFlag("model"),
+  methods: runFlag("methods"),
   budget: { type: "string", valueName: "params|pct%", description: "show how many candidates of each method fit in this budget" },
-  include: SHARED_RUN_FLAGS.include,
-  exclude: SHARED_RUN_FLAGS.exclude,
+  include: runFlag("include"),
+  exclude: runFlag("exclude"),
   json: { type: "boolean", description: 'print {"backboneParams", "sites", "candidates"} as JSON' },
   ...(await methodOptionFlags()),
 } as const satisfies OptionSpecs;
@@ -46,7 +46,7 @@ export const inspect = defineCommand({
     const description = model.description;
     model.dispose();
     const methodOptions = methodOptionsFrom(values);
-    const space = SearchSpace.build(sites, methods, { include: values.include ?? [], exclude: values.exclude ?? [], methodOptions });
+    const space = SearchSpace.build(sites, methods, { include: (values.include as string[] | undefined) ?? [], exclude: (values.exclude as string[] | undefined) ?? [], methodOptions });
     const candidates = space.candidates.map((c) => ({ site: c.site.name, method: c.method.name, options: c.options, params: c.params }));
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ backboneParams, sites: sites.map((s) => ({ name: s.name, kind: s.kind, dims: siteDims(s) })), candidates })}\n`);

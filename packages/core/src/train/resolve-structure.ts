@@ -62,7 +62,7 @@ function modulesStructure(modules: readonly ChosenModule[], sites: readonly Site
     if (!method.siteKinds.includes(site.kind)) {
       throw new S3petInputError(`${source}: module ${i}: ${m.method} attaches to ${method.siteKinds.join("/")} sites, but '${site.name}' is a ${site.kind} site`);
     }
-    const c = makeCandidate(i, site, method, resolveOptions(method.name, method.options, m.options ?? {}));
+    const c = makeCandidate(i, site, method, resolveOptions(method.name, method.options, m.options ?? {}, `${source}: module ${i}`));
     if (m.params !== undefined && m.params !== c.params) {
       throw new CheckpointError(`${source}: module ${i} (${c.key}) records ${m.params} parameters but ${m.method} now counts ${c.params} (another plugin version?); re-run the search or fix the file`);
     }
