@@ -7,9 +7,9 @@ import type { Command, CommandIo, OptionSpecs, OptionValues } from "./command.js
 import { HELP_OPTION, PROGRAM, formatCommandHelp, formatProgramHelp } from "./format-help.js";
 import { isInputError } from "./is-input-error.js";
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_BAD_INPUT = 2;
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_BAD_INPUT = 2;
 
 /** Runs one command line; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CommandIo, commands: readonly Command[]): Promise<number> {

@@ -67,7 +67,7 @@ export const inspect = defineCommand({
 });
 
 /** Sites as a tree: sites outside layers as they come, runs of identical layers folded into one block. */
-export function foldedTree(sites: readonly Site[]): string[] {
+function foldedTree(sites: readonly Site[]): string[] {
   const lines: string[] = [];
   const rows = (list: readonly Site[], prefix: (s: Site) => string) => list.map((s) => [prefix(s), s.kind, describeDims(s)] as const);
   const out: (readonly [string, string, string])[] = [];
@@ -130,7 +130,7 @@ interface CandidateRow {
 }
 
 /** Per method: candidates, parameters each and together, and (with a budget) how many fit, cheapest first. */
-export function candidateTable(methods: readonly string[], candidates: readonly CandidateRow[], budget: number | null, backboneParams: number): string[] {
+function candidateTable(methods: readonly string[], candidates: readonly CandidateRow[], budget: number | null, backboneParams: number): string[] {
   const header = ["method", "options", "candidates", "params each", "all together", ...(budget === null ? [] : [`fit in ${formatCount(budget)} (${formatPercent(budget / backboneParams)})`])];
   const rows = methods.map((name) => {
     const mine = candidates.filter((c) => c.method === name);

@@ -17,7 +17,7 @@ import { DEFAULT_TASK } from "@s3pet/data";
 import type { OptionSpec } from "../cli/command.js";
 
 /** What a run reads and where it reports: applied by the CLI, not the engine. */
-export const CLI_RUN_OPTIONS = [
+const CLI_RUN_OPTIONS = [
   textRunOption({ flag: "model", valueName: "dir", default: null, defaultText: "the embedded assets/backbone", doc: "backbone checkpoint directory, Hugging Face layout" }),
   textRunOption({ flag: "task", valueName: "name|dir|glue:name:dir", default: DEFAULT_TASK, doc: "built-in task name, a directory with train/validation/test files, or a GLUE directory" }),
   textRunOption({ flag: "text-field", valueName: "name", default: null, defaultText: "text", doc: "custom tasks: field holding the text" }),
@@ -45,7 +45,7 @@ export function optionHelp(o: RunOption): string {
 }
 
 /** The parser's and --help's view of one declared option. */
-export function flagSpec(o: RunOption): OptionSpec {
+function flagSpec(o: RunOption): OptionSpec {
   return {
     type: o.kind === "switch" ? "boolean" : "string",
     ...(o.kind === "list" ? { multiple: true } : {}),

@@ -48,7 +48,7 @@ function savedTask(task: TaskData): SavedTask {
 }
 
 /** Exit code of a run stopped by Ctrl-C (it can be resumed). */
-export const EXIT_STOPPED = 130;
+const EXIT_STOPPED = 130;
 
 export async function executeRun(options: RunOptions, io: CommandIo): Promise<number> {
   // --json keeps stdout for results.json: progress goes to stderr, as plain lines rather than the dashboard.

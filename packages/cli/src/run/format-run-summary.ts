@@ -28,7 +28,7 @@ export function formatRunSummary(r: RunResults, options: SummaryOptions): string
 }
 
 /** One row per (method, options, position), one column per layer: ● chosen, · not. */
-export function formatStructure(structure: readonly ChosenModule[], numLayers: number): string[] {
+function formatStructure(structure: readonly ChosenModule[], numLayers: number): string[] {
   if (structure.length === 0) return ["structure   (no PET modules)"];
   interface Row {
     method: string;

@@ -93,5 +93,4 @@ export const HOOK_OF_EVENT = {
   step: "onStep",
 } as const satisfies Partial<Record<S3petEvent["type"], HookName>>;
 
-export const SEQUENTIAL_HOOKS: readonly SequentialHooks[] = ["onCheckpoint", "onEval", "onPhase", "onRunEnd", "onRunStart"];
 export const PARALLEL_HOOKS: readonly ParallelHooks[] = ["onStep"];

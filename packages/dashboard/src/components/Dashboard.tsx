@@ -15,7 +15,7 @@ import { DashboardView } from "./DashboardView.js";
 import type { QuitAction } from "./KeyHints.js";
 
 /** Share of the time the dashboard may spend drawing (the rest is training's). */
-export const RENDER_BUDGET = 0.03;
+const RENDER_BUDGET = 0.03;
 const MAX_FRAME_INTERVAL_MS = 2000;
 
 export interface DashboardProps {

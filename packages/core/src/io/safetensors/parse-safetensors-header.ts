@@ -6,7 +6,7 @@ import { CheckpointError } from "../../errors/s3pet-error.js";
 import { SAFETENSORS_DTYPE_BYTES, isSafetensorsDtype, type SafetensorsDtype } from "./safetensors-dtype.js";
 
 /** Headers above this are rejected (the format's own limit), so a garbage length cannot allocate gigabytes. */
-export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER_BYTES = 100_000_000;
 
 export interface SafetensorsEntry {
   readonly dtype: SafetensorsDtype;

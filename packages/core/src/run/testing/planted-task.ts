@@ -20,7 +20,7 @@ import { SeededRng } from "../../random/seeded-rng.js";
 const own = (init: () => tf.Tensor, trainable = true) => tf.tidy(() => tf.variable(init(), trainable));
 import type { Dataset, LabeledBatch, TaskObjective, TaskSplits } from "../../task/task.js";
 
-export const PLANTED = { vocab: 6, hidden: 4, layers: 3, length: 3 } as const;
+const PLANTED = { vocab: 6, hidden: 4, layers: 3, length: 3 } as const;
 /** The one candidate that can solve the planted task. */
 export const PLANTED_KEY = "encoder.layer.0.LayerNorm#tgain";
 
@@ -134,7 +134,7 @@ const accuracy: TaskObjective = {
 };
 
 /** n examples: the first token is 1 (label 1) or 2 (label 0), the rest are noise tokens. */
-export function plantedDataset(n: number, seed: number): Dataset {
+function plantedDataset(n: number, seed: number): Dataset {
   const rng = new SeededRng(seed);
   const T = PLANTED.length;
   const rows = Array.from({ length: n }, (_, i) => {
@@ -231,4 +231,3 @@ export const tlow: PetMethod = definePetMethod({
   presets: [{ name: "tlow-dense0", description: "rank-1 at layer 0", include: ["encoder.layer.0.dense"] }],
 });
 
-export const TEST_METHODS: readonly PetMethod[] = [tbias, tgain, tlow];
