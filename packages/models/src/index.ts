@@ -25,8 +25,8 @@ export { MaskedLmHead, createMaskedLmHead, maskedLmNames } from "./heads/masked-
 
 // --- tokenizers
 export type { TextTokenizer, Encoding, EncodeOptions } from "./tokenizer/text-tokenizer.js";
-export type { BertTokenizerOptions } from "./tokenizer/bert-word-piece-tokenizer.js";
-export { BertWordPieceTokenizer } from "./tokenizer/bert-word-piece-tokenizer.js";
+export type { BertTokenizerOptions } from "./tokenizer/bert-tokenizer.js";
+export { bertTokenizer, readBertTokenizer } from "./tokenizer/bert-tokenizer.js";
 export type { HfJsonTokenizerOptions } from "./tokenizer/hf-json-tokenizer.js";
 export { HfJsonTokenizer } from "./tokenizer/hf-json-tokenizer.js";
 export { loadTokenizer } from "./tokenizer/load-tokenizer.js";

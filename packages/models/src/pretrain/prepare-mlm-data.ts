@@ -3,7 +3,8 @@
 // packed into full-length pair sequences, a fixed masked held-out set, and the frequency baseline
 // a trained model must beat (always predicting the most frequent training token).
 import type { SeededRng } from "@s3pet/core";
-import { BertWordPieceTokenizer, type BertTokenizerOptions } from "../tokenizer/bert-word-piece-tokenizer.js";
+import { bertTokenizer, type BertTokenizerOptions } from "../tokenizer/bert-tokenizer.js";
+import type { HfJsonTokenizer } from "../tokenizer/hf-json-tokenizer.js";
 import { countWords, learnWordPieceVocab, SPECIAL_TOKENS, type LearnedWordPieceVocab } from "./learn-word-piece-vocab.js";
 import { maskTokens, type MaskedBatch } from "./mask-tokens.js";
 import { packSequences, type PackedSequences } from "./pack-sequences.js";
@@ -19,10 +20,12 @@ export interface MlmDataOptions {
 
 export interface MlmData {
   readonly vocab: LearnedWordPieceVocab;
-  readonly tokenizer: BertWordPieceTokenizer;
+  readonly tokenizer: HfJsonTokenizer;
   readonly train: PackedSequences;
   /** Held-out sequences with their fixed masking, [evalCount, T] row-major. */
   readonly heldOut: { readonly sequences: PackedSequences; readonly masked: MaskedBatch };
+  /** The same for the prepared sources' held-out documents; null without a prepared corpus. */
+  readonly heldOutPrepared: { readonly sequences: PackedSequences; readonly masked: MaskedBatch; readonly tokens: number } | null;
   readonly trainTokens: number;
   readonly heldOutTokens: number;
   readonly frequencyBaseline: FrequencyBaseline;
@@ -41,7 +44,7 @@ export interface FrequencyBaseline {
 export function prepareMlmData(corpus: PretrainingCorpus, options: MlmDataOptions, rng: SeededRng): MlmData {
   const tokenizerOptions = { doLowerCase: true };
   const vocab = learnWordPieceVocab(countWords(paragraphs(corpus.train), basicTokenizer(tokenizerOptions)), { vocabSize: options.vocabSize });
-  const tokenizer = new BertWordPieceTokenizer(vocab.tokens, tokenizerOptions);
+  const tokenizer = bertTokenizer(vocab.tokens, tokenizerOptions);
   const idOf = new Map(vocab.tokens.map((token, id) => [token, id]));
   const ids = (text: string) => tokenizer.tokenize(text).map((token) => idOf.get(token)!);
   const clsId = SPECIAL_TOKENS.indexOf("[CLS]");
@@ -51,21 +54,26 @@ export function prepareMlmData(corpus: PretrainingCorpus, options: MlmDataOption
   const trainStream = tokenStream(corpus.train, ids);
   const heldOutStream = tokenStream(corpus.heldOut, ids);
   const train = packSequences(trainStream, { seqLength: options.seqLength, clsId, sepId, rng: rng.fork("pack-train") });
-  const heldOutAll = packSequences(heldOutStream, { seqLength: options.seqLength, clsId, sepId, rng: rng.fork("pack-held-out") });
-  // An evenly spaced subset covers every held-out document rather than the first few.
-  const evalCount = Math.min(options.evalSequences, heldOutAll.count);
-  const heldOutSequences = takeRows(heldOutAll, evalIndices(heldOutAll.count, evalCount));
-  const masked = maskTokens(
-    heldOutSequences.inputIds,
-    { maskId, vocabSize: vocab.tokens.length, numSpecialTokens: SPECIAL_TOKENS.length, maskProb: options.maskProb },
-    rng.fork("mask-held-out"),
-  );
+  const evalSet = (stream: Int32Array, name: string) => {
+    const all = packSequences(stream, { seqLength: options.seqLength, clsId, sepId, rng: rng.fork(`pack-${name}`) });
+    // An evenly spaced subset covers every held-out document rather than the first few.
+    const sequences = takeRows(all, evalIndices(all.count, Math.min(options.evalSequences, all.count)));
+    const masked = maskTokens(
+      sequences.inputIds,
+      { maskId, vocabSize: vocab.tokens.length, numSpecialTokens: SPECIAL_TOKENS.length, maskProb: options.maskProb },
+      rng.fork(`mask-${name}`),
+    );
+    return { sequences, masked };
+  };
+  const { sequences: heldOutSequences, masked } = evalSet(heldOutStream, "held-out");
+  const preparedStream = corpus.heldOutPrepared.length > 0 ? tokenStream(corpus.heldOutPrepared, ids) : null;
 
   return {
     vocab,
     tokenizer,
     train,
     heldOut: { sequences: heldOutSequences, masked },
+    heldOutPrepared: preparedStream ? { ...evalSet(preparedStream, "held-out-prepared"), tokens: preparedStream.length } : null,
     trainTokens: trainStream.length,
     heldOutTokens: heldOutStream.length,
     frequencyBaseline: frequencyBaseline(trainStream, masked.labels, vocab.tokens),
@@ -73,13 +81,12 @@ export function prepareMlmData(corpus: PretrainingCorpus, options: MlmDataOption
 }
 
 /**
- * The BERT basic tokenizer's words (clean-up, punctuation split, lower-casing, accent stripping) of
- * the same tokenizer class that will read vocab.txt, so learning and tokenising agree.
+ * The words (clean-up, lower-casing, accent stripping, split on whitespace and punctuation) of the
+ * same tokenizer that will read vocab.txt, so learning and tokenising agree.
  */
 function basicTokenizer(options: Partial<BertTokenizerOptions>): (text: string) => string[] {
-  const withSpecialsOnly = new BertWordPieceTokenizer(SPECIAL_TOKENS, options);
-  // TODO(#3): use a public basicTokenize once the tokenizer exports one; this reads the private method.
-  return (text) => withSpecialsOnly["basicTokenize"](text);
+  const withSpecialsOnly = bertTokenizer(SPECIAL_TOKENS, options);
+  return (text) => withSpecialsOnly.preTokenize(text);
 }
 
 function* paragraphs(documents: readonly CorpusDocument[]): Iterable<string> {

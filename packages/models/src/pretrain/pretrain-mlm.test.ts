@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPretrained } from "../checkpoint/load-pretrained.js";
-import { BertWordPieceTokenizer } from "../tokenizer/bert-word-piece-tokenizer.js";
+import { readBertTokenizer } from "../tokenizer/bert-tokenizer.js";
 import { PRETRAIN_CHECKPOINT_FILE, pretrainMlm, type PretrainMlmOptions, type PretrainProgress } from "./pretrain-mlm.js";
 import type { PretrainReport } from "./pretrain-report.js";
 import { readPretrainingCorpus, type PretrainingCorpus } from "./pretraining-corpus.js";
@@ -57,7 +57,7 @@ describe("pretrainMlm", () => {
     expect(loaded.config.numLayers).toBe(2);
     expect(loaded.config.vocabSize).toBe(report.vocab.size);
     expect(loaded.model.paramCount()).toBe(report.model.encoderParams);
-    const tokenizer = BertWordPieceTokenizer.fromDir(outDir);
+    const tokenizer = readBertTokenizer(outDir);
     const enc = tokenizer.encode("Call me Ishmael.");
     expect(enc.tokens[0]).toBe("[CLS]");
     expect(enc.tokens).not.toContain("[UNK]");

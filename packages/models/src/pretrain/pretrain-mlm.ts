@@ -335,6 +335,7 @@ function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmDat
       trainSequences: data.train.count,
       evalSequences: data.heldOut.sequences.count,
       evalMaskedTokens: data.heldOut.masked.labels.length,
+      ...(corpus.prepared ? { prepared: corpus.prepared } : {}),
     },
     vocab: { size: data.vocab.tokens.length, alphabetSize: data.vocab.alphabetSize, merges: data.vocab.merges, lowerCase: true },
     training: {

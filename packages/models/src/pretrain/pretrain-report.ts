@@ -3,7 +3,7 @@
 import type { BackendInfo } from "@s3pet/core";
 import type { PretrainEval } from "./pretrain-checkpoint.js";
 import type { FrequencyBaseline } from "./prepare-mlm-data.js";
-import type { CorpusSourceInfo } from "./pretraining-corpus.js";
+import type { CorpusSourceInfo, PreparedCorpusInfo } from "./pretraining-corpus.js";
 
 export interface PretrainReport {
   readonly model: {
@@ -30,6 +30,8 @@ export interface PretrainReport {
     readonly trainSequences: number;
     readonly evalSequences: number;
     readonly evalMaskedTokens: number;
+    /** The wider corpus of tools/corpus/prepare-corpus.mjs, when the run used one. */
+    readonly prepared?: PreparedCorpusInfo;
   };
   readonly vocab: { readonly size: number; readonly alphabetSize: number; readonly merges: number; readonly lowerCase: boolean };
   readonly training: {
@@ -59,6 +61,15 @@ export interface PretrainReport {
     readonly accuracy: number;
     readonly perplexity: number;
     readonly frequencyBaseline: FrequencyBaseline;
+  };
+  /** The same measures on the prepared sources' held-out documents (runs on a prepared corpus). */
+  readonly heldOutPrepared?: {
+    readonly loss: number;
+    readonly accuracy: number;
+    readonly documents: number;
+    readonly tokens: number;
+    readonly evalSequences: number;
+    readonly evalMaskedTokens: number;
   };
   readonly evals: readonly PretrainEval[];
   /** The exact command line that produced this directory. */

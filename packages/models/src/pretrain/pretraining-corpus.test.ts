@@ -1,5 +1,9 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readPretrainingCorpus, splitParagraphs } from "./pretraining-corpus.js";
+import { readPreparedCorpus, readPretrainingCorpus, splitParagraphs } from "./pretraining-corpus.js";
 
 describe("splitParagraphs", () => {
   it("splits on blank lines and collapses whitespace", () => {
@@ -42,5 +46,65 @@ describe("readPretrainingCorpus", () => {
     for (const d of [...corpus.train, ...corpus.heldOut]) {
       for (const p of d.paragraphs) expect(p.length > 0 && !/\s\s|^\s|\s$|\n/.test(p)).toBe(true);
     }
+  });
+});
+
+describe("readPreparedCorpus (the layout tools/corpus/prepare-corpus.mjs writes)", () => {
+  const docs = [
+    { id: "entries_1-2_a", heldOut: false, paragraphs: ["A word of the first entry.", "Its second sense here."] },
+    { id: "entries_3-4_c", heldOut: true, paragraphs: ["A held-out definition of c."] },
+  ];
+  const text = docs.map((d) => JSON.stringify(d)).join("\n") + "\n";
+  const manifest = (sha256: string) =>
+    JSON.stringify({
+      command: "node tools/corpus/prepare-corpus.mjs",
+      heldOutRule: "every 25th document of each source",
+      cleaning: "whitespace collapsed",
+      words: 15,
+      sources: [
+        {
+          name: "tiny",
+          description: "a tiny dictionary",
+          packages: [{ name: "dict-tiny", version: "1:1.0-1", sha256: "ab" }],
+          license: "public domain",
+          documents: 2,
+          heldOutDocuments: 1,
+          words: 15,
+          characters: 75,
+          file: "text/tiny.jsonl",
+          sha256,
+        },
+      ],
+    });
+
+  it("splits documents into train and the new held-out set, checks every file's sha256 and the committed manifest", () => {
+    const dir = mkdtempSync(join(tmpdir(), "s3pet-prepared-"));
+    try {
+      writeFileSync(join(dir, "tiny.jsonl"), text);
+      const good = manifest(createHash("sha256").update(text).digest("hex")).replace("text/tiny.jsonl", "tiny.jsonl");
+      writeFileSync(join(dir, "manifest.json"), good);
+      writeFileSync(join(dir, "committed.json"), good);
+      const prepared = readPreparedCorpus(dir, join(dir, "committed.json"));
+      expect(prepared.train.map((d) => d.id)).toEqual(["entries_1-2_a"]);
+      expect(prepared.heldOut).toEqual([{ source: "tiny", id: "entries_3-4_c", paragraphs: ["A held-out definition of c."] }]);
+      expect(prepared.sources[0]).toMatchObject({ name: "tiny", version: "1:1.0-1", debianPackages: [{ name: "dict-tiny", version: "1:1.0-1" }], words: 15 });
+      expect(prepared.info.manifestSha256).toBe(createHash("sha256").update(good).digest("hex"));
+
+      writeFileSync(join(dir, "committed.json"), good.replace('"words":15', '"words":16'));
+      expect(() => readPreparedCorpus(dir, join(dir, "committed.json"))).toThrow(/manifest\.json: differs from tools\/corpus\/corpus-manifest\.json; run node tools\/corpus\/prepare-corpus\.mjs/);
+      writeFileSync(join(dir, "committed.json"), good);
+      writeFileSync(join(dir, "tiny.jsonl"), text.replace("c.", "d."));
+      expect(() => readPreparedCorpus(dir, join(dir, "committed.json"))).toThrow(/tiny\.jsonl: sha256 differs from the manifest/);
+      expect(() => readPreparedCorpus(join(dir, "nope"))).toThrow(/nope\/manifest\.json: missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("without a prepared directory the corpus is today's, with an empty new held-out set", () => {
+    const corpus = readPretrainingCorpus();
+    expect(corpus.heldOutPrepared).toEqual([]);
+    expect(corpus.prepared).toBeUndefined();
+    expect(corpus.sources.every((s) => (s.words ?? 0) > 100_000)).toBe(true);
   });
 });

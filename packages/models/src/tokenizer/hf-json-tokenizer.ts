@@ -1,7 +1,7 @@
 // HfJsonTokenizer: any Hugging Face `tokenizer.json` (WordPiece, byte-level BPE as in RoBERTa, ...)
 // through the maintained pure-JS @huggingface/tokenizers. The library normalises, pre-tokenises and
-// splits; we add the special tokens with its post-processor after our own longest_first truncation,
-// so truncation and padding behave the same as for BertWordPieceTokenizer.
+// splits; we add the special tokens with its post-processor after our own longest_first truncation
+// (text-tokenizer.ts), so truncation and padding are the same for every kind of tokenizer.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
@@ -11,13 +11,19 @@ import { padEncoding, truncateLongestFirst, type EncodeOptions, type Encoding, t
 export interface HfJsonTokenizerOptions {
   /** Every token type 0, for models with type_vocab_size 1 (RoBERTa), whatever the post-processor says. */
   readonly singleTokenType?: boolean;
+  /** For descriptions. @default "tokenizer.json" */
+  readonly kind?: string;
+  /** A rewrite of the raw text before the library sees it (a workaround for a library bug). */
+  readonly beforeNormalizer?: (text: string) => string;
+  /** The files that recreate this tokenizer (default: tokenizer.json and tokenizer_config.json). */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /** The library's post-processor, called as a function (its `_call`). */
 type PostProcess = (a: string[], b: string[] | null, addSpecialTokens: boolean) => { tokens: string[]; token_type_ids?: number[] };
 
 export class HfJsonTokenizer implements TextTokenizer {
-  readonly kind = "tokenizer.json";
+  readonly kind: string;
   readonly vocabSize: number;
   readonly padId: number;
   private readonly tokenizer: Tokenizer;
@@ -32,6 +38,7 @@ export class HfJsonTokenizer implements TextTokenizer {
     private readonly options: HfJsonTokenizerOptions = {},
     source = "tokenizer.json",
   ) {
+    this.kind = options.kind ?? "tokenizer.json";
     const json = parseObject(tokenizerJson, source);
     const config = parseObject(configJson, source.replace(/tokenizer\.json$/, "tokenizer_config.json"));
     try {
@@ -63,7 +70,17 @@ export class HfJsonTokenizer implements TextTokenizer {
 
   /** Tokens of `text` without special tokens. */
   tokenize(text: string): string[] {
-    return this.tokenizer.tokenize(text, { add_special_tokens: false });
+    return this.tokenizer.tokenize(this.options.beforeNormalizer?.(text) ?? text, { add_special_tokens: false });
+  }
+
+  /**
+   * The words the model splits into pieces: the text after the normalizer and the pre-tokenizer (for
+   * BERT: clean-up, lower-casing, accent stripping, split on whitespace and punctuation).
+   */
+  preTokenize(text: string): string[] {
+    const raw = this.options.beforeNormalizer?.(text) ?? text;
+    const normalized = this.tokenizer.normalizer?.normalize(raw) ?? raw;
+    return this.tokenizer.pre_tokenizer?.pre_tokenize(normalized) ?? [normalized];
   }
 
   encode(text: string, pair: string | null = null, options: EncodeOptions = {}): Encoding {
@@ -87,8 +104,8 @@ export class HfJsonTokenizer implements TextTokenizer {
     return options.padTo === undefined ? encoding : padEncoding(encoding, options.padTo, this.padId, this.padToken);
   }
 
-  files(): Record<string, string> {
-    return { "tokenizer.json": this.tokenizerJson, "tokenizer_config.json": this.configJson };
+  files(): Readonly<Record<string, string>> {
+    return this.options.files ?? { "tokenizer.json": this.tokenizerJson, "tokenizer_config.json": this.configJson };
   }
 
   private postProcess(a: string[], b: string[] | null): { tokens: string[]; token_type_ids?: number[] } {
@@ -98,7 +115,7 @@ export class HfJsonTokenizer implements TextTokenizer {
   }
 }
 
-function parseObject(text: string, source: string): Record<string, unknown> {
+export function parseObject(text: string, source: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -110,7 +127,7 @@ function parseObject(text: string, source: string): Record<string, unknown> {
 }
 
 /** tokenizer_config.json writes special tokens as strings or {content} objects. */
-function specialToken(value: unknown): string | undefined {
+export function specialToken(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   if (value && typeof value === "object" && typeof (value as { content?: unknown }).content === "string") return (value as { content: string }).content;
   return undefined;

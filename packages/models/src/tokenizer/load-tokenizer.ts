@@ -1,9 +1,10 @@
 // loadTokenizer: the tokenizer of a checkpoint directory. tokenizer.json wins when present (as HF
-// AutoTokenizer's default fast tokenizer does), else vocab.txt (+ tokenizer_config.json) is BERT WordPiece.
+// AutoTokenizer's default fast tokenizer does), else vocab.txt (+ tokenizer_config.json) is BERT WordPiece,
+// converted to a tokenizer.json in memory as BertTokenizerFast does.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { S3petInputError } from "@s3pet/core";
-import { BertWordPieceTokenizer } from "./bert-word-piece-tokenizer.js";
+import { readBertTokenizer } from "./bert-tokenizer.js";
 import { HfJsonTokenizer } from "./hf-json-tokenizer.js";
 import type { TextTokenizer } from "./text-tokenizer.js";
 
@@ -14,7 +15,7 @@ export function loadTokenizer(dir: string): TextTokenizer {
   if (fs.existsSync(path.join(dir, "tokenizer.json"))) {
     return HfJsonTokenizer.fromDir(dir, { singleTokenType: typeVocabSize(dir) === 1 });
   }
-  if (fs.existsSync(path.join(dir, "vocab.txt"))) return BertWordPieceTokenizer.fromDir(dir);
+  if (fs.existsSync(path.join(dir, "vocab.txt"))) return readBertTokenizer(dir);
   throw new S3petInputError(`${dir}: no tokenizer.json or vocab.txt; save the tokenizer next to the model (save_pretrained)`);
 }
 

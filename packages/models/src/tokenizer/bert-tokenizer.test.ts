@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BertWordPieceTokenizer } from "./bert-word-piece-tokenizer.js";
+import { bertTokenizer, readBertTokenizer } from "./bert-tokenizer.js";
 
 const fixtureDir = new URL("../../test-fixtures/tiny-bert-hf/", import.meta.url).pathname;
 const reference = JSON.parse(fs.readFileSync(path.join(fixtureDir, "reference.json"), "utf8")) as {
@@ -13,8 +13,8 @@ const reference = JSON.parse(fs.readFileSync(path.join(fixtureDir, "reference.js
   attention_mask: number[][];
 };
 
-describe("BertWordPieceTokenizer", () => {
-  const tokenizer = BertWordPieceTokenizer.fromDir(fixtureDir);
+describe("bertTokenizer (vocab.txt through @huggingface/tokenizers)", () => {
+  const tokenizer = readBertTokenizer(fixtureDir);
 
   it("matches HF BertTokenizer on the fixture texts (tokens, ids, token types, padded mask)", () => {
     reference.texts.forEach(([text, pair], i) => {
@@ -28,14 +28,14 @@ describe("BertWordPieceTokenizer", () => {
   });
 
   const vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "un", "##aff", "##able", "a", "b", "c", "!", "##b", "é", "中", "文", "x"];
-  const small = new BertWordPieceTokenizer(vocab);
+  const small = bertTokenizer(vocab);
 
   it("splits words greedily longest-match-first; a word it cannot cover, or too long, is one [UNK]", () => {
     expect(small.tokenize("unaffable")).toEqual(["un", "##aff", "##able"]);
     expect(small.tokenize("abb")).toEqual(["a", "##b", "##b"]);
     expect(small.tokenize("bc unaffablex")).toEqual(["[UNK]", "[UNK]"]); // no "##c", no "##x"
     expect(small.tokenize(`${"x".repeat(100)} ${"x".repeat(101)}`)).toEqual(["[UNK]", "[UNK]"]); // "x##x.." not in vocab either way
-    const xs = new BertWordPieceTokenizer([...vocab, "##x"]);
+    const xs = bertTokenizer([...vocab, "##x"]);
     expect(xs.tokenize("x".repeat(100))).toHaveLength(100);
     expect(xs.tokenize("x".repeat(101))).toEqual(["[UNK]"]);
   });
@@ -47,9 +47,9 @@ describe("BertWordPieceTokenizer", () => {
     expect(small.tokenize("a!!b")).toEqual(["a", "!", "!", "b"]);
     expect(small.tokenize("中文a")).toEqual(["中", "文", "a"]);
     expect(small.tokenize("a [MASK] b[SEP]")).toEqual(["a", "[MASK]", "b", "[SEP]"]);
-    const cased = new BertWordPieceTokenizer(vocab, { doLowerCase: false });
+    const cased = bertTokenizer(vocab, { doLowerCase: false });
     expect(cased.tokenize("é A")).toEqual(["é", "[UNK]"]);
-    const stripped = new BertWordPieceTokenizer(vocab, { doLowerCase: false, stripAccents: true });
+    const stripped = bertTokenizer(vocab, { doLowerCase: false, stripAccents: true });
     expect(stripped.tokenize("á")).toEqual(["a"]);
   });
 
@@ -68,16 +68,17 @@ describe("BertWordPieceTokenizer", () => {
 
   it("round-trips through its files, and reports a vocabulary without its special tokens", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wordpiece-"));
-    for (const [name, contents] of Object.entries(new BertWordPieceTokenizer(vocab, { doLowerCase: false }).files())) {
+    for (const [name, contents] of Object.entries(bertTokenizer(vocab, { doLowerCase: false }).files())) {
       fs.writeFileSync(path.join(dir, name), contents);
     }
-    const back = BertWordPieceTokenizer.fromDir(dir);
-    expect(back.vocab).toEqual(vocab);
-    expect(back.options.doLowerCase).toBe(false);
-    expect(() => new BertWordPieceTokenizer(["[PAD]", "a"], {}, "my/vocab.txt")).toThrow(
+    const back = readBertTokenizer(dir);
+    expect(back.files()["vocab.txt"]).toBe(vocab.join("\n") + "\n");
+    expect(JSON.parse(back.files()["tokenizer_config.json"]!)).toMatchObject({ do_lower_case: false });
+    expect(back.encode("A b").tokens).toEqual(["[CLS]", "[UNK]", "b", "[SEP]"]); // cased: "A" is not in the vocabulary
+    expect(() => bertTokenizer(["[PAD]", "a"], {}, "my/vocab.txt")).toThrow(
       "my/vocab.txt: special token [UNK] is not in the vocabulary; add it to vocab.txt",
     );
-    expect(() => BertWordPieceTokenizer.fromDir(path.join(dir, "nope"))).toThrow(/vocab.txt: missing/);
+    expect(() => readBertTokenizer(path.join(dir, "nope"))).toThrow(/vocab.txt: missing/);
     fs.rmSync(dir, { recursive: true });
   });
 });

