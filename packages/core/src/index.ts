@@ -6,7 +6,7 @@ import "reflect-metadata";
 export { S3petInputError, BudgetError, PluginError, CheckpointError } from "./errors/s3pet-error.js";
 
 // --- sites and the plugin contract
-export type { SiteKind, Site, SiteOfKind, LinearSite, AttentionSite, ResidualSite, NormSite, EmbeddingSite } from "./plugin/site.js";
+export type { SiteKind, Site, SiteOfKind, LinearSite, AttentionSite, ResidualSite, NormSite, EmbeddingSite, ActivationSite } from "./plugin/site.js";
 export { SITE_KINDS, siteDims } from "./plugin/site.js";
 export type {
   PetModule,
@@ -16,6 +16,7 @@ export type {
   ResidualContribution,
   NormContribution,
   EmbeddingContribution,
+  ActivationContribution,
   AttentionContribution,
 } from "./plugin/pet-module.js";
 export type { PetMethod, S3petPlugin, ModuleInit, Preset } from "./plugin/pet-method.js";

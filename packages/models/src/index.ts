@@ -11,6 +11,7 @@ export type { RandomInitOptions } from "./bert/init-random-bert.js";
 export { initRandomBertModel } from "./bert/init-random-bert.js";
 export type { AttentionDims } from "./bert/gated-prefix-attention.js";
 export { gatedPrefixAttention, additiveMask, MASKED_SCORE } from "./bert/gated-prefix-attention.js";
+export { layerNorm } from "./bert/layer-norm.js";
 
 // --- checkpoints (Hugging Face layout)
 export type { LoadPretrainedOptions, LoadedBackbone } from "./checkpoint/load-pretrained.js";

@@ -25,6 +25,8 @@ export const adapter = definePetMethod({
   name: NAME,
   description: "bottleneck adapter act(h W_down) W_up on a sublayer output (Houlsby placement)",
   options: adapterOptions,
+  // the preset learning-rate ablation on `spam` (docs/BENCHMARKS.md): adapters gain 0.10 at 1e-2 over 3e-3
+  lr: 1e-2,
 
   // --- where
   siteKinds: ["residual"],

@@ -13,6 +13,8 @@ export const bitfit = definePetMethod({
 
   // --- options: none; the bias is the whole method
   options: {},
+  // the preset learning-rate ablation on `spam` (docs/BENCHMARKS.md): BitFit is flat from 1e-3 to 1e-2
+  lr: 3e-3,
 
   // --- where
   siteKinds: ["linear", "norm"],

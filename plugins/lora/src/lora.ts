@@ -20,6 +20,11 @@ export const lora = definePetMethod({
   name: NAME,
   description: "low-rank update (x A) B · alpha/r of a frozen linear map",
   options: loraOptions,
+  // A search space holds rank 1 (the paper's mixed space; 256 parameters at a 128 -> 128 site, so it
+  // fits 0.1% budgets) and rank 8 (the preset's) at every site; --lora.rank replaces the list.
+  searchOptions: { rank: [1, 8] },
+  // the preset learning-rate ablation on `spam` (docs/BENCHMARKS.md): LoRA leads at 3e-3 and 1e-2 alike and collapses at 3e-2
+  lr: 3e-3,
 
   // --- where
   siteKinds: ["linear"],
@@ -36,7 +41,7 @@ export const lora = definePetMethod({
     };
     let training = false;
     let step = 0;
-    let forwards = 0; // training forwards in this step (a search step runs two)
+    let forwards = 0; // training forwards since setTraining (at most two: the search's A and W passes)
     const module: PetModule = {
       weights,
       contribution: {
@@ -73,7 +78,7 @@ export const lora = definePetMethod({
 
 /** The dropout seed of a module's `forward`-th training forward at `step`; distinct for every pair. */
 function dropoutSeed(seed: number, step: number, forward: number): number {
-  return (seed * 1_000_003 + step) * 4 + forward; // a step has at most 2 forwards (search: A and W)
+  return (seed * 1_000_003 + step) * 4 + forward; // at most 2 forwards per setTraining; step may be -k (second order)
 }
 
 /** W + z · A B · alpha/r as a new tensor: the frozen kernel `weight` [dIn, dOut] with the update folded in. */

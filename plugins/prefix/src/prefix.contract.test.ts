@@ -8,13 +8,10 @@ import { prefix } from "./prefix.js";
 
 // The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
 const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
-const whyNotNoOp = "random prefix keys take attention mass; the gate, z = 0, is the exact no-op";
-
 describePetMethod(prefix, {
   sites: syntheticSites,
   options: [{ length: 3 }, { length: 2, reparameterize: true, reparamHidden: 5 }],
   backbone: tinyBert,
-  freshModuleChangesOutput: whyNotNoOp,
 });
 
 describe("prefix", () => {
@@ -22,11 +19,12 @@ describe("prefix", () => {
   const options = (given: Record<string, unknown> = {}) => resolveOptions("prefix", prefix.options, given);
 
   it("has the exact parameter counts", () => {
-    expect(prefix.paramCount(attention(256, 4), options({ length: 10 }))).toBe(5120);
-    expect(prefix.paramCount(attention(768, 12), options({ length: 5 }))).toBe(7680);
-    // embedding L*H + MLP (H*r + r) + (r*2H + 2H)
-    expect(prefix.paramCount(attention(8, 2), options({ length: 2, reparameterize: true, reparamHidden: 5 }))).toBe(16 + 45 + 96);
-    expect(prefix.paramCount(attention(8, 2), options({ length: 2, reparameterize: true }))).toBe(16 + 72 + 144);
+    // keys and values 2*L*H, plus the mass scalar
+    expect(prefix.paramCount(attention(256, 4), options({ length: 10 }))).toBe(5120 + 1);
+    expect(prefix.paramCount(attention(768, 12), options({ length: 5 }))).toBe(7680 + 1);
+    // embedding L*H + MLP (H*r + r) + (r*2H + 2H) + mass
+    expect(prefix.paramCount(attention(8, 2), options({ length: 2, reparameterize: true, reparamHidden: 5 }))).toBe(16 + 45 + 96 + 1);
+    expect(prefix.paramCount(attention(8, 2), options({ length: 2, reparameterize: true }))).toBe(16 + 72 + 144 + 1);
   });
 
   it("at z = 1 the backbone's gated attention is standard prefix attention (softmax over prefix + sequence keys)", () => {
@@ -35,6 +33,7 @@ describe("prefix", () => {
     const site = attention(H, nh);
     const module = prefix.create(site, options({ length: L }), { seed: 1 });
     perturbWeights(module, 1);
+    module.weights.mass!.assign(tf.scalar(-1)); // mass |s| = 1: plain prefix attention
     const gate = tf.scalar(1);
     const [q, k, v] = [1, 2, 3].map((s) => tf.randomNormal([B * T, H], 0, 1, "float32", s) as tf.Tensor2D);
     const maskValues = [1, 1, 1, 1, 1, 1, 0, 0]; // the second sequence has 2 padding tokens
@@ -62,9 +61,9 @@ describe("prefix", () => {
     const o = options({ length: 2, reparameterize: true, reparamHidden: 5 });
     const trained = prefix.create(site, o, { seed: 2 });
     perturbWeights(trained, 2);
-    expect(Object.keys(trained.weights).sort()).toEqual(["embedding", "mlp_in", "mlp_in_bias", "mlp_out", "mlp_out_bias"]);
+    expect(Object.keys(trained.weights).sort()).toEqual(["embedding", "mass", "mlp_in", "mlp_in_bias", "mlp_out", "mlp_out_bias"]);
     const folded = trained.exportWeights!();
-    expect(Object.keys(folded).sort()).toEqual(["prefix_keys", "prefix_values"]);
+    expect(Object.keys(folded).sort()).toEqual(["mass", "prefix_keys", "prefix_values"]);
     expect(folded.prefix_keys!.shape).toEqual([2, 8]);
     const expected = tf.tidy(() => {
       const p = trained.contribution.kind === "attention" ? trained.contribution.prefix() : null;
@@ -73,7 +72,8 @@ describe("prefix", () => {
     for (const into of [o, options({ length: 2 })]) {
       const loaded = prefix.create(site, into, { seed: 3 });
       loaded.load(folded);
-      expect(Object.keys(loaded.weights).sort()).toEqual(["prefix_keys", "prefix_values"]);
+      expect(Object.keys(loaded.weights).sort()).toEqual(["mass", "prefix_keys", "prefix_values"]);
+      expect(loaded.weights.mass!.dataSync()[0]).toBe(trained.weights.mass!.dataSync()[0]);
       const actual = tf.tidy(() => {
         const p = loaded.contribution.kind === "attention" ? loaded.contribution.prefix() : null;
         return tf.concat([p!.keys, p!.values], 1).dataSync();

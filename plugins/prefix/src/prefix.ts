@@ -1,8 +1,10 @@
 // Prefix tuning (Li & Liang 2021, arXiv 2101.00190): L learned key/value vectors prepended to an
 // attention's keys and values. The backbone gates them in a joint softmax (COMMON "Prefix gating"):
 // w_pre = z exp(s_pre - m) / D with D = sum exp(s_seq - m) + z sum exp(s_pre - m), so z = 0 is exactly
-// the unmodified attention and z = 1 is standard prefix tuning. Params 2·L·hidden (no reparameterisation).
-// A fresh module is NOT a no-op: its keys take attention mass (the gate, not the init, switches it off).
+// the unmodified attention and z = 1 is standard prefix tuning. A learned scalar `mass` (|s|, s = 0 at
+// init) multiplies the gate, so a fresh module is an exact no-op like every other method's and all
+// candidates start level in a search (random keys would otherwise take attention mass from step 1);
+// |s| keeps the softmax weights >= 0 and still has a gradient at 0. Params 2·L·hidden + 1.
 // With `reparameterize`, keys/values come from an MLP over a learned [L, hidden] embedding while
 // training (Li & Liang §4.3); `exportWeights` folds it into the plain [L, hidden] pair, which `load` accepts.
 import * as tf from "@tensorflow/tfjs";
@@ -25,14 +27,16 @@ export const prefix = definePetMethod({
   name: NAME,
   description: "learned key/value prefixes of length L in a gated joint softmax",
   options: prefixOptions,
+  // the preset learning-rate ablation on `spam` (docs/BENCHMARKS.md): prefixes do best at 3e-2
+  lr: 3e-2,
 
   // --- where
   siteKinds: ["attention"],
 
-  // --- how many: keys + values, or embedding + MLP [hidden -> r -> 2 hidden]
+  // --- how many: keys + values, or embedding + MLP [hidden -> r -> 2 hidden], and the mass scalar
   paramCount: (site, o) => {
     const [L, H, r] = [o.length, site.hidden, o.reparamHidden || site.hidden];
-    return o.reparameterize ? L * H + (H * r + r) + (r * 2 * H + 2 * H) : 2 * L * H;
+    return (o.reparameterize ? L * H + (H * r + r) + (r * 2 * H + 2 * H) : 2 * L * H) + 1; // + mass
   },
 
   // --- what delta
@@ -43,6 +47,7 @@ export const prefix = definePetMethod({
     const plainWeights = () => ({
       prefix_keys: normalVariable(name("prefix_keys"), [L, H], INIT_STD, init.seed), // [L, H]
       prefix_values: normalVariable(name("prefix_values"), [L, H], INIT_STD, init.seed + 1), // [L, H]
+      mass: zerosVariable(name("mass"), []), // s: the prefixes' softmax mass is |s| (0 = no-op)
     });
     let weights: Record<string, tf.Variable> = o.reparameterize
       ? {
@@ -51,6 +56,7 @@ export const prefix = definePetMethod({
           mlp_in_bias: zerosVariable(name("mlp_in_bias"), [r]),
           mlp_out: kaimingUniformVariable(name("mlp_out"), [r, 2 * H], r, init.seed + 2), // [r, 2H]
           mlp_out_bias: zerosVariable(name("mlp_out_bias"), [2 * H]),
+          mass: zerosVariable(name("mass"), []),
         }
       : plainWeights();
 
@@ -68,11 +74,11 @@ export const prefix = definePetMethod({
       get weights() {
         return weights;
       },
-      contribution: { kind: "attention", prefix: prefixes },
-      // Always the folded pair, as new tensors the caller disposes.
+      contribution: { kind: "attention", prefix: () => ({ ...prefixes(), mass: tf.abs(weights.mass!) as tf.Scalar }) },
+      // Always the folded pair (and the mass), as new tensors the caller disposes.
       exportWeights: () => tf.tidy(() => {
         const { keys, values } = prefixes();
-        return { prefix_keys: tf.clone(keys), prefix_values: tf.clone(values) };
+        return { prefix_keys: tf.clone(keys), prefix_values: tf.clone(values), mass: tf.clone(weights.mass!) };
       }),
       load(saved) {
         if (!weights.embedding || !("prefix_keys" in saved)) return assignWeights(owner, weights, saved);

@@ -17,6 +17,8 @@
 //     [--max-examples n] [--epochs n] [--search-epochs n] [--max-length n] [--batch-size n] [--lr x] [--full-lr x]
 //     [--transfer-from task,...] [--order seed|priority]
 //     [--out f.json] [--write-docs] [--report-only: render what finished, start nothing]
+//     [--ablate <axis>=<v1>,<v2> ...: the search ablation (ablation-axes.mjs): each value a variant of the
+//      search rows (s3pet, s3pet-lora), one axis at a time; --write-docs then fills "Search ablation"]
 //   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: the markdown of a saved report
 // Without the cap flags it is the full protocol (the CLI defaults of docs/OPTIONS.md, all examples).
 import { spawn } from "node:child_process";
@@ -26,7 +28,9 @@ import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { writeJsonAtomic } from "@s3pet/core";
 import { replaceDocSection } from "../replace-doc-section.mjs";
+import { parseAblations } from "./ablation-axes.mjs";
 import { aggregateQuality } from "./aggregate-quality.mjs";
+import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -55,6 +59,7 @@ const { values: flags } = parseArgs({
     render: { type: "string" },
     "transfer-from": { type: "string" },
     order: { type: "string", default: "seed" },
+    ablate: { type: "string", multiple: true },
   },
   strict: true,
 });
@@ -74,6 +79,14 @@ if (flags.render) {
 }
 
 const started = Date.now();
+const load1AtStart = loadavg()[0];
+let ablations;
+try {
+  ablations = parseAblations(flags.ablate ?? []);
+} catch (error) {
+  process.stderr.write(`quality: ${error.message}\n`);
+  process.exit(2);
+}
 const tasks = list(flags.tasks);
 const budgets = list(flags.budgets);
 const seeds = list(flags.seeds).map(Number);
@@ -103,13 +116,16 @@ for (const seed of seeds) {
     const base = ["--task", taskArg(task), "--seed", String(seed), ...protocol];
     const add = (row, budget, command, args) => {
       args = [...(row === "full" ? fullLr : petLr), ...(command === "search" ? searchOnly : []), ...args];
-      const runDir = join(runsDir, task, row, budget ? budget.replace("%", "pct") : "-", `seed${seed}`);
+      const runDir = join(runsDir, task, row.replace(/[~=]/g, "_"), budget ? budget.replace("%", "pct") : "-", `seed${seed}`);
       jobs.push({ id: `${task}/${row}/${budget ?? "-"}/seed${seed}`, task, seed, row, budget, command, args: [command, ...base, ...args], runDir });
     };
     for (const budget of budgets) {
       const lora = ["--lora.rank", loraRank(budget)];
-      if (rows.has("s3pet")) add("s3pet", budget, "search", ["--budget", budget, ...lora]);
-      if (rows.has("s3pet-lora")) add("s3pet-lora", budget, "search", ["--budget", budget, "--methods", "lora", ...lora]);
+      // With --ablate, the search rows run once per ablation value (the row id says which) instead.
+      for (const v of ablations.length ? ablations : [{ suffix: "", flags: [] }]) {
+        if (rows.has("s3pet")) add(`s3pet${v.suffix}`, budget, "search", ["--budget", budget, ...lora, ...v.flags]);
+        if (rows.has("s3pet-lora")) add(`s3pet-lora${v.suffix}`, budget, "search", ["--budget", budget, "--methods", "lora", ...lora, ...v.flags]);
+      }
       if (rows.has("random")) add("random", budget, "train", ["--structure", "random", "--budget", budget, ...lora]);
     }
     for (const preset of PRESETS) if (rows.has(preset)) add(preset, null, "train", ["--structure", preset]);
@@ -211,19 +227,22 @@ const report = {
   command: `node tools/bench/quality/quality.mjs ${process.argv.slice(2).filter((a) => a !== "--report-only" && a !== "--write-docs").join(" ")}`.trim(),
   date: new Date().toISOString(),
   seconds: (Date.now() - started) / 1000,
-  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, load1AtEnd: loadavg()[0] },
+  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, load1AtStart, load1AtEnd: loadavg()[0] },
   protocol: { flags: [...protocol, ...petLr], searchFlags: searchOnly, fullLr: fullLr[1] ?? null, tasks, budgets, seeds, jobs: parallel, loraRank: Object.fromEntries(budgets.map((b) => [b, Number(loraRank(b))])), transferBudget: flags["transfer-budget"] },
+  ablations: ablations.map(({ axis, value, flags: f }) => ({ axis, value, flags: f })),
   summary: aggregateQuality(runs),
   runs,
 };
 if (flags.out) writeJsonAtomic(flags.out, report);
 publishMarkdown(report);
 
-/** Prints the report's markdown and, with --write-docs, puts it in docs/BENCHMARKS.md's quality section. */
+/** Prints the report's markdown and, with --write-docs, puts it in docs/BENCHMARKS.md's quality section
+ *  (or its search-ablation section, for a report run with --ablate). */
 function publishMarkdown(report) {
-  const markdown = renderQualityMarkdown(report);
+  const ablation = report.ablations?.length > 0;
+  const markdown = ablation ? renderAblationMarkdown(report) : renderQualityMarkdown(report);
   process.stdout.write(`${markdown}\n`);
-  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "quality", markdown);
+  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), ablation ? "quality-ablation" : "quality", markdown);
 }
 
 /** The CLI's one-line error (`s3pet: ...` / `...Error: ...`) from a run's log, else its last line. */

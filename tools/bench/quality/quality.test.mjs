@@ -6,11 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aggregateQuality, stats } from "./aggregate-quality.mjs";
+import { parseAblations, parseVariantRow } from "./ablation-axes.mjs";
+import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
 
 const run = (task, row, budget, seed, test, params, ok = true) => ({
   id: `${task}/${row}/${budget}/seed${seed}`, task, row, budget, seed, ok, error: ok ? null : "exit 2: boom",
-  results: ok ? { backboneParams: 1000, chosenParams: params, retrained: { test }, supernet: row === "s3pet" ? { test: test - 0.1 } : null, majorityBaseline: { test: 0.5 }, seconds: 10 } : null,
+  results: ok ? { backboneParams: 1000, chosenParams: params, retrained: { test }, supernet: row.split("~")[0] === "s3pet" ? { test: test - 0.1 } : null, majorityBaseline: { test: 0.5 }, seconds: 10 } : null,
 });
 
 describe("quality aggregation and table", () => {
@@ -49,6 +51,41 @@ describe("quality aggregation and table", () => {
     expect(md).not.toContain("Search runs also used");
     const longerSearch = renderQualityMarkdown({ ...report, protocol: { ...report.protocol, searchFlags: ["--search-epochs", "12"] } });
     expect(longerSearch).toContain("- Search runs also used `--search-epochs 12` (re-training unchanged).");
+  });
+});
+
+describe("search ablation", () => {
+  it("turns --ablate specs into per-value CLI flags and row ids, and rejects bad ones in one line", () => {
+    expect(parseAblations(["shift-gradient=implicit,detach-sum", "eval-every=epoch,20", "method-lrs=off"])).toEqual([
+      { axis: "shift-gradient", value: "implicit", flags: ["--shift-gradient", "implicit"], suffix: "~shift-gradient=implicit" },
+      { axis: "shift-gradient", value: "detach-sum", flags: ["--shift-gradient", "detach-sum"], suffix: "~shift-gradient=detach-sum" },
+      { axis: "eval-every", value: "epoch", flags: [], suffix: "~eval-every=epoch" },
+      { axis: "eval-every", value: "20", flags: ["--eval-every", "20"], suffix: "~eval-every=20" },
+      { axis: "method-lrs", value: "off", flags: ["--method-lrs", "off"], suffix: "~method-lrs=off" },
+    ]);
+    expect(parseVariantRow("s3pet-lora~alpha-lr=0.03")).toEqual({ row: "s3pet-lora", axis: "alpha-lr", value: "0.03" });
+    expect(parseVariantRow("s3pet")).toBeNull();
+    expect(() => parseAblations(["order=second"])).toThrow("--ablate order=second: expected <axis>=<v1>,<v2> with axis one of");
+    expect(() => parseAblations(["eval-every=0"])).toThrow("--ablate eval-every=0: must be a positive integer or 'epoch'");
+    expect(() => parseAblations(["shift-gradient=exact"])).toThrow("must be one of implicit, detach-sum, none");
+  });
+
+  it("renders one table per axis with each value's score, the supernet's, and the best value marked", () => {
+    const runs = [
+      run("a", "s3pet~shift-gradient=implicit", "0.1%", 1, 0.7, 10), run("a", "s3pet~shift-gradient=implicit", "0.1%", 2, 0.8, 10),
+      run("a", "s3pet~shift-gradient=detach-sum", "0.1%", 1, 0.9, 10), run("a", "s3pet~shift-gradient=detach-sum", "0.1%", 2, 0.8, 10),
+    ];
+    const report = {
+      command: "node tools/bench/quality/quality.mjs --ablate shift-gradient=implicit,detach-sum", date: "2026-12-03T00:00:00.000Z", seconds: 60,
+      machine: { cores: 2, cpu: "cpu", memoryGiB: 24, node: "20", load1AtStart: 3, load1AtEnd: 2 },
+      protocol: { flags: ["--epochs", "1"], tasks: ["a"], budgets: ["0.1%"], seeds: [1, 2], jobs: 1 },
+      ablations: [], summary: aggregateQuality(runs), runs,
+    };
+    const md = renderAblationMarkdown(report);
+    expect(md).toContain("| shift-gradient | search | a 0.1% |");
+    expect(md).toContain("| implicit | mixed space | 0.750 ± 0.071 (0.650) |");
+    expect(md).toContain("| detach-sum | mixed space | 0.850 ± 0.071 (0.750) ▲ |");
+    expect(md).toContain("load average at the start 3.0, at the end 2.0");
   });
 });
 

@@ -20,8 +20,9 @@ describe("s3pet inspect", () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["backboneParams", "sites", "candidates"]);
     expect(out.backboneParams).toBe(25440);
-    expect(out.sites).toHaveLength(1 + 2 * 11);
-    expect(out.sites[1]).toEqual({ name: "encoder.layer.0.attention.self.query", kind: "linear", dims: { dIn: 32, dOut: 32 } });
+    expect(out.sites).toHaveLength(2 + 2 * 12);
+    expect(out.sites[0]).toEqual({ name: "embeddings.LayerNorm", kind: "norm", dims: { dim: 32 } });
+    expect(out.sites[2]).toEqual({ name: "encoder.layer.0.attention.self.query", kind: "linear", dims: { dIn: 32, dOut: 32 } });
     // 6 linear sites per layer x 2 layers; rank 2: 2 * (dIn + dOut)
     expect(out.candidates).toHaveLength(12);
     expect(out.candidates[0]).toEqual({ site: "encoder.layer.0.attention.self.query", method: "lora", options: { rank: 2, alpha: 16, dropout: 0 }, params: 128 });
@@ -32,22 +33,26 @@ describe("s3pet inspect", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe(`backbone  bert 2x32 (4 heads, ffn 64, vocab 160) · 25,440 params · ${MODEL}`);
-    expect(lines.slice(2, 6)).toEqual([
-      "embeddings                     embedding  dim 32, vocab 160",
-      "encoder.layer.{0-1}            ×2",
-      "├─ attention.self.query        linear     32 → 32",
-      "├─ attention.self.key          linear     32 → 32",
+    expect(lines.slice(2, 7)).toEqual([
+      "embeddings.LayerNorm                 norm        dim 32",
+      "embeddings                           embedding   dim 32, vocab 160",
+      "encoder.layer.{0-1}                  ×2",
+      "├─ attention.self.query              linear      32 → 32",
+      "├─ attention.self.key                linear      32 → 32",
     ]);
-    expect(lines).toContain("└─ output.LayerNorm            norm       dim 32");
+    expect(lines).toContain("├─ intermediate.intermediate_act_fn  activation  dim 64");
+    expect(lines).toContain("└─ output.LayerNorm                  norm        dim 32");
     expect(r.stdout).toContain(
       [
-        "candidates: 28 (site × method, options as given)",
+        "candidates: 41 (site × method, options as given)",
         "  method  options                    candidates  params each  all together  fit in 300 (1.18%)",
+        "  lora    rank=1 alpha=16 dropout=0          12        64–96           896                   4",
         "  lora    rank=8 alpha=16 dropout=0          12      512–768         7,168                   0",
-        "  bitfit                                     16        32–64           576                   9",
+        "  bitfit                                     17        32–64           608                   9",
       ].join("\n"),
     );
-    // bitfit: 14 sites of 32 and 2 of 64 parameters; 9 x 32 = 288 <= 300
+    // lora enters a search space at ranks 1 and 8 (its searchOptions), one row each; 4 x 64 = 256 <= 300
+    // bitfit: 15 sites of 32 (the embeddings' LayerNorm included) and 2 of 64 parameters; 9 x 32 = 288 <= 300
   });
   it("rejects an unknown method and a missing model directory with exit 2", async () => {
     const unknown = await run(["inspect", "--model", MODEL, "--methods", "nope"]);

@@ -47,7 +47,7 @@ export const inspect = defineCommand({
     model.dispose();
     const methodOptions = methodOptionsFrom(values);
     const space = SearchSpace.build(sites, methods, { include: (values.include as string[] | undefined) ?? [], exclude: (values.exclude as string[] | undefined) ?? [], methodOptions });
-    const candidates = space.candidates.map((c) => ({ site: c.site.name, method: c.method.name, options: c.options, params: c.params }));
+    const candidates = space.candidates.map((c) => ({ site: c.site.name, method: c.method.name, options: c.options, params: c.params, ...(c.variant ? { variant: c.variant } : {}) }));
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ backboneParams, sites: sites.map((s) => ({ name: s.name, kind: s.kind, dims: siteDims(s) })), candidates })}\n`);
       return;
@@ -117,6 +117,7 @@ function describeDims(s: Site): string {
       return `${s.heads} heads × ${s.headDim} (hidden ${s.hidden})`;
     case "residual":
     case "norm":
+    case "activation":
       return `dim ${s.dim}`;
     case "embedding":
       return `dim ${s.dim}, vocab ${s.vocabSize}`;
@@ -127,13 +128,16 @@ interface CandidateRow {
   readonly method: string;
   readonly options: Readonly<Record<string, unknown>>;
   readonly params: number;
+  /** Set when the method is in the space with several option values (one row each). */
+  readonly variant?: string;
 }
 
-/** Per method: candidates, parameters each and together, and (with a budget) how many fit, cheapest first. */
+/** Per method (and option variant): candidates, parameters each and together, and (with a budget) how many fit, cheapest first. */
 function candidateTable(methods: readonly string[], candidates: readonly CandidateRow[], budget: number | null, backboneParams: number): string[] {
   const header = ["method", "options", "candidates", "params each", "all together", ...(budget === null ? [] : [`fit in ${formatCount(budget)} (${formatPercent(budget / backboneParams)})`])];
-  const rows = methods.map((name) => {
-    const mine = candidates.filter((c) => c.method === name);
+  const groups = methods.flatMap((name) => [...new Set(candidates.filter((c) => c.method === name).map((c) => c.variant))].map((variant) => ({ name, variant })));
+  const rows = groups.map(({ name, variant }) => {
+    const mine = candidates.filter((c) => c.method === name && c.variant === variant);
     const params = mine.map((c) => c.params).sort((a, b) => a - b);
     const lo = params[0] ?? 0;
     const hi = params.at(-1) ?? 0;

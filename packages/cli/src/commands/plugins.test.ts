@@ -14,18 +14,20 @@ async function run(argv: string[], cwd = "/") {
 }
 
 describe("s3pet plugins", () => {
-  it("--json lists the workspace's five plugins with site kinds and defaults", async () => {
+  it("--json lists the workspace's seven plugins with site kinds and defaults", async () => {
     const r = await run(["plugins", "--json"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const listing = JSON.parse(r.stdout) as { package: string; version: string; methods: { name: string; siteKinds: string[]; defaults: object }[] }[];
     const byMethod = Object.fromEntries(listing.flatMap((p) => p.methods.map((m) => [m.name, { ...m, package: p.package, version: p.version }])));
-    expect(Object.keys(byMethod)).toEqual(expect.arrayContaining(["adapter", "bitfit", "ia3", "lora", "prefix"]));
+    expect(Object.keys(byMethod)).toEqual(expect.arrayContaining(["adapter", "bitfit", "ia3", "lnfit", "lora", "low-rank-adapter", "prefix"]));
     expect(byMethod.lora).toEqual({ package: "@s3pet/plugin-lora", version: "0.1.0", name: "lora", siteKinds: ["linear"], defaults: { rank: 8, alpha: 16, dropout: 0 } });
     expect(byMethod.adapter).toMatchObject({ siteKinds: ["residual"], defaults: { bottleneck: 0, reductionFactor: 16, activation: "gelu" } });
     expect(byMethod.bitfit).toMatchObject({ siteKinds: ["linear", "norm"], defaults: {} });
     expect(byMethod.prefix).toMatchObject({ siteKinds: ["attention"], defaults: { length: 10, reparameterize: false, reparamHidden: 0 } });
-    expect(byMethod.ia3).toMatchObject({ package: "@s3pet/plugin-ia3", siteKinds: ["linear"], defaults: {} });
+    expect(byMethod.ia3).toMatchObject({ package: "@s3pet/plugin-ia3", siteKinds: ["linear", "activation"], defaults: {} });
+    expect(byMethod.lnfit).toMatchObject({ package: "@s3pet/plugin-lnfit", siteKinds: ["norm"], defaults: {} });
+    expect(byMethod["low-rank-adapter"]).toMatchObject({ siteKinds: ["residual"], defaults: { rank: 1, bottleneck: 0, reductionFactor: 32, activation: "gelu" } });
   });
 
   it("prints a table with one row per method", async () => {
@@ -42,6 +44,7 @@ describe("s3pet plugins", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("lora (@s3pet/plugin-lora 0.1.0): low-rank update");
     expect(r.stdout).toMatch(/\n  --lora\.rank +8 +rank r of the update A B\n/);
+    expect(r.stdout).toContain("learning rate: 0.003 (--lora.lr)\nin a search space: rank=1,8 (each value a candidate)\n");
     expect(r.stdout).toContain("  lora: LoRA r=8 on the query and value projections of every layer (Hu et al.) (sites attention.self.query attention.self.value; rank=8)");
   });
 
@@ -60,7 +63,7 @@ describe("s3pet plugins", () => {
       mkdirSync(pluginDir(), { recursive: true });
       writeFileSync(join(pluginDir(), "package.json"), JSON.stringify({ name: "s3pet-plugin-shift", version: "3.1.4", type: "module", keywords: ["s3pet-plugin"], main: "index.js" }));
       writeFileSync(join(pluginDir(), "index.js"),
-        `export default { name: "shift", version: "3.1.4", methods: [{ name: "shift", description: "a shift", siteKinds: ["residual"], options: {}, paramCount: (s) => s.dim, create() { throw new Error("unused"); } }] };\n`);
+        `export default { name: "shift", version: "3.1.4", methods: [{ name: "shift", description: "a shift", siteKinds: ["residual"], options: {}, lr: 1e-3, paramCount: (s) => s.dim, create() { throw new Error("unused"); } }] };\n`);
     });
     afterAll(() => rmSync(project, { recursive: true, force: true }));
 

@@ -65,6 +65,8 @@ function describeMethod(method: PetMethod) {
     name: method.name,
     description: method.description,
     siteKinds: method.siteKinds,
+    lr: method.lr,
+    searchOptions: method.searchOptions ?? {},
     options: Object.entries(method.options).map(([name, spec]) => ({ name, default: spec.default, doc: spec.doc })),
     presets: (method.presets ?? []).map((p) => ({ name: p.name, description: p.description, include: p.include, options: p.options ?? {} })),
   };
@@ -72,7 +74,8 @@ function describeMethod(method: PetMethod) {
 
 function formatMethod(method: PetMethod, source: string): string {
   const d = describeMethod(method);
-  const lines = [`${d.name} (${source}): ${d.description}`, `site kinds: ${d.siteKinds.join(", ")}`];
+  const lines = [`${d.name} (${source}): ${d.description}`, `site kinds: ${d.siteKinds.join(", ")}`, `learning rate: ${d.lr} (--${d.name}.lr)`];
+  if (Object.keys(d.searchOptions).length) lines.push(`in a search space: ${Object.entries(d.searchOptions).map(([k, v]) => `${k}=${v.join(",")}`).join(" ")} (each value a candidate)`);
   lines.push(d.options.length ? "options:" : "options: none");
   lines.push(...formatTable(d.options.map((o) => [`  --${d.name}.${o.name}`, JSON.stringify(o.default), o.doc])).trimEnd().split("\n").filter(Boolean));
   lines.push(d.presets.length ? "presets:" : "presets: none");

@@ -4,6 +4,7 @@
 // fails to load adds no flags here and fails the run that needs it with its own error.
 import { loadInstalledPlugins, type PluginRegistry } from "@s3pet/core";
 import type { OptionSpec } from "../cli/command.js";
+import { isMethodLrFlag, methodLrFlag } from "./method-lr-flags.js";
 
 let registry: Promise<PluginRegistry> | undefined;
 
@@ -25,6 +26,7 @@ export async function methodOptionFlags(): Promise<Record<string, OptionSpec>> {
     for (const [option, spec] of Object.entries(method.options)) {
       flags[`${method.name}.${option}`] = { type: "string", valueName: "value", description: `${method.name}: ${spec.doc} (default: ${String(spec.default)})` };
     }
+    Object.assign(flags, methodLrFlag(method));
   }
   return flags;
 }
@@ -34,7 +36,7 @@ export function methodOptionsFrom(values: Readonly<Record<string, unknown>>): Re
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, value] of Object.entries(values)) {
     const dot = name.indexOf(".");
-    if (dot <= 0 || value === undefined) continue;
+    if (dot <= 0 || value === undefined || isMethodLrFlag(name)) continue;
     (out[name.slice(0, dot)] ??= {})[name.slice(dot + 1)] = value;
   }
   return out;

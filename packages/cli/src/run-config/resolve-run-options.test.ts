@@ -107,6 +107,21 @@ describe("resolveRunOptions", () => {
     expect(() => resolveRunOptions("search", { model: MODEL, ui: "bogus" }, ctx)).toThrow("--ui must be one of tui, plain, json, got 'bogus'");
     expect(() => resolveRunOptions("search", { model: MODEL, budget: "-5" }, ctx)).toThrow("--budget must be a positive number of parameters (12000) or a percentage (0.1%), got '-5'");
     expect(() => resolveRunOptions("search", { model: MODEL, methods: " , " }, ctx)).toThrow("--methods needs at least one name, e.g. --methods lora,adapter");
+    expect(() => resolveRunOptions("search", { model: MODEL, "lora.lr": "0" }, ctx)).toThrow("--lora.lr must be a positive number, got '0' (e.g. --lora.lr 1e-2)");
+    expect(() => resolveRunOptions("search", { model: MODEL, "method-lrs": "maybe" }, ctx)).toThrow("--method-lrs must be one of on, off, got 'maybe'");
+  });
+  it("--space s3pet-m selects the paper's methods and LoRA rank 1, under --methods and method flags", () => {
+    const o = resolveRunOptions("search", { model: MODEL, space: "s3pet-m" }, ctx);
+    expect(o.methods).toEqual(["lora", "adapter", "bitfit", "lnfit", "low-rank-adapter"]);
+    expect(o.engine.methodOptions).toEqual({ lora: { rank: 1 } });
+    expect(resolveRunOptions("search", { model: MODEL, space: "s3pet-m", "lora.rank": "1,2" }, ctx).engine.methodOptions).toEqual({ lora: { rank: "1,2" } });
+    const noLora = resolveRunOptions("search", { model: MODEL, space: "s3pet-m", methods: "bitfit,lnfit" }, ctx);
+    expect([noLora.methods, noLora.engine.methodOptions]).toEqual([["bitfit", "lnfit"], {}]);
+    expect(() => resolveRunOptions("search", { model: MODEL, space: "s3pet-x" }, ctx)).toThrow("--space s3pet-x: unknown search space (known: s3pet-m)");
+  });
+  it("takes --<method>.lr as a learning rate, not a method option, and --method-lrs on|off", () => {
+    const o = resolveRunOptions("train", { model: MODEL, "lora.lr": "1e-2", "lora.rank": "4", "method-lrs": "off" }, ctx);
+    expect(o.engine).toMatchObject({ methodLr: { lora: 0.01 }, methodOptions: { lora: { rank: "4" } }, methodLrs: false });
   });
 });
 

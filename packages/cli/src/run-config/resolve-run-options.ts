@@ -7,7 +7,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ENGINE_OPTIONS, FULL_FINE_TUNING_LR, parseRunOption, S3petInputError, type RunOption, type SearchConfig } from "@s3pet/core";
 import { findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
+import { methodLrFrom } from "./method-lr-flags.js";
 import { methodOptionsFrom } from "./method-option-flags.js";
+import { searchSpacePreset } from "./search-space-presets.js";
 import { declaredOption, type FlagValues } from "./run-flags.js";
 
 export type RunCommand = "search" | "train";
@@ -78,7 +80,8 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
     ...(command === "search" ? { searchEpochs: (given["searchEpochs"] as number | undefined) ?? epochs } : {}),
     ...optional("budget", budget),
     lr: (given["lr"] as number | undefined) ?? (structure === "full" ? FULL_FINE_TUNING_LR : declaredDefault<number>("lr")),
-    methodOptions: methodOptionsFrom(flags),
+    methodOptions: withSpacePreset(str("space"), inputs.methods, methodOptionsFrom(flags)),
+    ...optional("methodLr", nonEmpty(methodLrFrom(flags))),
   };
 
   const absoluteFlags: Record<string, FlagValues[string]> = { ...flags, model: inputs.modelDir, task: inputs.task, out: outDir };
@@ -102,7 +105,8 @@ export function resolveRunInputs(flags: FlagValues, cwd: string): RunInputs {
     ...optional("kind", valueOf<TaskKind>(flags, "task-kind")),
     ...optional("metric", valueOf<string>(flags, "metric")),
   };
-  const methods = str("methods") === undefined ? null : listFlag(str("methods")!, "--methods");
+  const space = str("space") === undefined ? null : searchSpacePreset(str("space")!);
+  const methods = str("methods") === undefined ? (space ? [...space.methods] : null) : listFlag(str("methods")!, "--methods");
   return { modelDir, task, taskOptions, methods, maxLength: valueOf<number>(flags, "max-length") ?? declaredDefault<number>("max-length") };
 }
 
@@ -187,4 +191,17 @@ function listValue(v: FlagValues[string]): string[] | undefined {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function nonEmpty<T extends object>(o: T): T | undefined {
+  return Object.keys(o).length ? o : undefined;
+}
+
+/** The --space preset's option values (for the methods in use) under the ones given as flags. */
+function withSpacePreset(space: string | undefined, methods: readonly string[] | null, given: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  if (space === undefined) return given;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [method, options] of Object.entries(searchSpacePreset(space).methodOptions)) if (!methods || methods.includes(method)) out[method] = { ...options };
+  for (const [method, options] of Object.entries(given)) out[method] = { ...out[method], ...options };
+  return out;
 }

@@ -26,6 +26,7 @@ const CLI_RUN_OPTIONS = [
   choiceRunOption({ flag: "task-kind", values: ["classification", "regression"], default: null, defaultText: "classification", doc: "custom tasks: what the label is" }),
   textRunOption({ flag: "metric", valueName: "name", default: null, defaultText: "accuracy, or pearson-spearman for regression", doc: "custom tasks: accuracy, f1, matthews, pearson-spearman, pearson or spearman" }),
   textRunOption({ flag: "methods", valueName: "list", default: null, defaultText: "every installed plugin's methods", doc: "comma-separated PET methods to use" }),
+  textRunOption({ flag: "space", valueName: "name", default: null, doc: "a named search space: s3pet-m (the paper's: lora r=1, adapter, bitfit, lnfit, low-rank-adapter); --methods and method options win" }),
   textRunOption({ flag: "structure", commands: ["train"], valueName: "file|preset|random|full", default: "lora", doc: "what to train: a structure.json (or a run dir), a method preset (lora, adapter, bitfit, prefix, ...), random, or full" }),
   textRunOption({ flag: "out", short: "o", valueName: "dir", default: null, defaultText: "runs/<command>-<timestamp>", doc: "run directory; never overwritten" }),
   intRunOption({ flag: "max-length", min: 2, default: 64, doc: "tokens per example, special tokens included (64 hold the subject and first sentences of a mail)" }),

@@ -3,7 +3,7 @@
 // During `forward` the backbone calls `SiteCalls` at each of its sites, so PET modules change the
 // computation without the backbone knowing them; with no calls it is the plain pretrained model.
 import type * as tf from "@tensorflow/tfjs";
-import type { AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "../plugin/site.js";
+import type { ActivationSite, AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "../plugin/site.js";
 
 /** A tokenised batch as plain typed arrays, row-major [batch, length]. */
 export interface EncodedBatch {
@@ -43,6 +43,8 @@ export interface SiteCalls {
   norm(site: NormSite, xhat: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D;
   /** After the embeddings (and their LayerNorm); returns e' [N, d]. */
   embedding(site: EmbeddingSite, e: tf.Tensor2D): tf.Tensor2D;
+  /** After a feed-forward block's activation, before its output projection; returns u' [N, d]. */
+  activation(site: ActivationSite, u: tf.Tensor2D): tf.Tensor2D;
   /** The gated prefixes to prepend at an attention site (empty: plain attention). */
   attentionPrefixes(site: AttentionSite): readonly GatedPrefix[];
 }

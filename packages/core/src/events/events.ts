@@ -24,6 +24,9 @@ export interface ChosenModule {
   readonly method: string;
   readonly options: Readonly<Record<string, unknown>>;
   readonly params: number;
+  /** Present when the search space held the method with several option values at a site (`rank=1`):
+   *  it keeps the candidate key, and so the module's init seed, the same in re-training. */
+  readonly variant?: string;
 }
 
 export interface RunInfo {

@@ -9,7 +9,7 @@ import { loadInstalledPlugins, loadPlugin } from "./load-plugin.js";
 /** A plain-JS plugin module providing `methods` (no import of core, so it loads from any temp dir). */
 function pluginSource(name: string, methods: string[]): string {
   const m = methods.map(
-    (id) => `{ name: "${id}", description: "", siteKinds: ["linear"], options: {}, paramCount: () => 1, create() { throw new Error("unused"); } }`,
+    (id) => `{ name: "${id}", description: "", siteKinds: ["linear"], options: {}, lr: 1e-3, paramCount: () => 1, create() { throw new Error("unused"); } }`,
   );
   return `export default { name: "${name}", version: "0.0.1", methods: [${m.join(", ")}] };\n`;
 }

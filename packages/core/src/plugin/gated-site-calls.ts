@@ -1,13 +1,13 @@
 // GatedSiteCalls: the one place where gating is written (docs/METHOD.md §2, docs/ARCHITECTURE.md, convention §8).
 // Implements the backbone's SiteCalls from attached (site, module, gate) triples:
-// y' = y + sum_i z_i * delta_i at linear/residual/norm/embedding sites (every delta sees the frozen
+// y' = y + sum_i z_i * delta_i at linear/residual/norm/embedding/activation sites (every delta sees the frozen
 // y, so the order of attachment does not matter), and gated prefixes handed to the backbone at
 // attention sites (the backbone implements the gated joint softmax). z = 0 is an exact no-op.
 import * as tf from "@tensorflow/tfjs";
 import type { GatedPrefix, SiteCalls } from "../backbone/backbone.js";
 import { PluginError } from "../errors/s3pet-error.js";
 import type { PetModule, SiteContribution } from "./pet-module.js";
-import type { AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "./site.js";
+import type { ActivationSite, AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "./site.js";
 
 /** A module placed at a site with its gate (a scalar tensor, usually in [0, 1]). */
 export interface AttachedModule {
@@ -57,11 +57,15 @@ export class GatedSiteCalls implements SiteCalls {
     return this.addGated(site, e, (c) => (c.kind === "embedding" ? c.delta(e) : unreachable(c)));
   }
 
+  activation(site: ActivationSite, u: tf.Tensor2D): tf.Tensor2D {
+    return this.addGated(site, u, (c) => (c.kind === "activation" ? c.delta(u) : unreachable(c)));
+  }
+
   attentionPrefixes(site: AttentionSite): readonly GatedPrefix[] {
     return this.attachedAt(site.name).map((a) => {
       const c = a.module.contribution;
       if (c.kind !== "attention") return unreachable(c);
-      const { keys, values } = c.prefix(); // [L, hidden] each
+      const { keys, values, mass } = c.prefix(); // [L, hidden] each
       for (const [what, t] of [["keys", keys], ["values", values]] as const) {
         if (t.rank !== 2 || t.shape[1] !== site.hidden || t.shape[0] !== keys.shape[0]) {
           throw new PluginError(
@@ -69,7 +73,7 @@ export class GatedSiteCalls implements SiteCalls {
           );
         }
       }
-      return { keys, values, gate: a.gate };
+      return { keys, values, gate: mass ? tf.mul(a.gate, mass) as tf.Scalar : a.gate };
     });
   }
 

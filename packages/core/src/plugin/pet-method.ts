@@ -30,6 +30,15 @@ export interface PetMethod<S extends OptionsSchema = OptionsSchema, K extends Si
   readonly siteKinds: readonly K[];
   /** Its options, declared once. */
   readonly options: S;
+  /** Option values the method enters a search space with, each value a candidate of its own (e.g.
+   *  LoRA `{ rank: [1, 8] }`, so a small budget still has LoRA candidates that fit); an option the
+   *  user sets (`--lora.rank 4` or `--lora.rank 1,2`) replaces its list. */
+  readonly searchOptions?: Readonly<Record<string, readonly unknown[]>>;
+  /** The AdamW learning rate of its modules' weights (before the schedule); `--<method>.lr` overrides
+   *  it, and the task head keeps the run's --lr. */
+  readonly lr: number;
+  /** The AdamW weight decay of its modules' weights; the run's --weight-decay when absent. */
+  readonly weightDecay?: number;
   /** Exact trainable parameter count at `site`, in closed form (must equal the summed variable sizes). */
   paramCount(site: SiteOfKind<K>, options: OptionsOf<S>): number;
   /** A fresh module at `site`; a fresh module is a no-op. */
@@ -55,5 +64,17 @@ export function definePetMethod<S extends OptionsSchema, const K extends SiteKin
     throw new PluginError(`method id '${method.name}' must match ${METHOD_ID} (lowercase letters, digits, '-')`);
   }
   if (method.siteKinds.length === 0) throw new PluginError(`method '${method.name}' declares no site kinds`);
+  checkLearningRate(method);
   return method;
+}
+
+/** A method's declared lr must be a positive number and its weight decay (if any) non-negative. */
+export function checkLearningRate(method: Pick<PetMethod, "name" | "lr" | "weightDecay">): void {
+  if (typeof method.lr !== "number" || !Number.isFinite(method.lr) || method.lr <= 0) {
+    throw new PluginError(`method '${method.name}' must declare a positive learning rate 'lr', got ${String(method.lr)}`);
+  }
+  const wd = method.weightDecay;
+  if (wd !== undefined && (typeof wd !== "number" || !Number.isFinite(wd) || wd < 0)) {
+    throw new PluginError(`method '${method.name}': weightDecay must be a number >= 0, got ${String(wd)}`);
+  }
 }

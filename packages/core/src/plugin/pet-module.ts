@@ -26,6 +26,13 @@ export interface NormContribution {
   delta(xhat: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor;
 }
 
+/** At an activation site: u' = u + z * delta(u), before the feed-forward output projection. */
+export interface ActivationContribution {
+  readonly kind: "activation";
+  /** u: [N, d] activated hidden units -> delta [N, d] or [d]. */
+  delta(u: tf.Tensor2D): tf.Tensor;
+}
+
 /** At the embedding site: e' = e + z * delta(e). */
 export interface EmbeddingContribution {
   readonly kind: "embedding";
@@ -40,8 +47,9 @@ export interface EmbeddingContribution {
  */
 export interface AttentionContribution {
   readonly kind: "attention";
-  /** keys, values: [L, hidden] (all heads, concatenated as the backbone's key/value projections are). */
-  prefix(): { keys: tf.Tensor2D; values: tf.Tensor2D };
+  /** keys, values: [L, hidden] (all heads, concatenated as the backbone's key/value projections are);
+   *  `mass`, a scalar >= 0 multiplying the gate, lets a module start as an exact no-op (mass 0). */
+  prefix(): { keys: tf.Tensor2D; values: tf.Tensor2D; mass?: tf.Scalar };
 }
 
 export type SiteContribution =
@@ -49,6 +57,7 @@ export type SiteContribution =
   | ResidualContribution
   | NormContribution
   | EmbeddingContribution
+  | ActivationContribution
   | AttentionContribution;
 
 export type ContributionOfKind<K extends SiteKind> = Extract<SiteContribution, { kind: K }>;
@@ -66,7 +75,9 @@ export interface PetModule {
   /** Called when the engine switches between training (true) and evaluation; modules with dropout
    *  use it. A module starts in evaluation mode, so inference and the no-op checks are deterministic.
    *  `step` is the phase's step number while training (1-based, the same step after a resume): seed
-   *  train-time randomness from it, and a resumed run draws exactly the masks the uninterrupted one did. */
+   *  train-time randomness from it and the count of training forwards since this call (at most 2),
+   *  and a resumed run draws exactly the masks the uninterrupted one did. The second-order search
+   *  also passes -step, repeatedly, to draw the same masks again for its finite-difference passes. */
   setTraining?(training: boolean, step?: number): void;
   dispose(): void;
 }

@@ -10,12 +10,13 @@ function method(name: string, extra: Partial<PetMethod> = {}): PetMethod {
     description: `${name} for tests`,
     siteKinds: ["linear"],
     options: { rank: intOption({ default: 2, doc: "rank" }) },
+    lr: 1e-3,
     paramCount: () => 0,
     create: () => {
       throw new Error("not used");
     },
     ...extra,
-  };
+  } as PetMethod;
 }
 const plugin = (name: string, methods: PetMethod[]): S3petPlugin => ({ name, version: "1.2.3", methods });
 
@@ -60,6 +61,8 @@ describe("PluginRegistry", () => {
     expect(bad(plugin("x", [method("m", { siteKinds: ["conv" as "linear"] })]))).toThrow("unknown site kind 'conv'");
     const badDefault = method("m", { options: { rank: intOption({ default: 0, doc: "rank" }) } });
     expect(bad(plugin("x", [badDefault]))).toThrow("pkg: method 'm': default of option 'rank' must be an integer >= 1, got 0");
+    expect(bad(plugin("x", [method("m", { lr: undefined })]))).toThrow("pkg: method 'm' must declare a positive learning rate 'lr', got undefined");
+    expect(bad(plugin("x", [method("m", { weightDecay: -1 })]))).toThrow("pkg: method 'm': weightDecay must be a number >= 0, got -1");
     expect(r.methodNames()).toEqual([]);
   });
 });

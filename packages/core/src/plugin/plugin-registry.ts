@@ -2,6 +2,7 @@
 // shape and each method's id, site kinds and option defaults; a duplicate id is a hard error naming
 // both packages. Asking for a method nobody registered names the package that would provide it.
 import { PluginError } from "../errors/s3pet-error.js";
+import { checkLearningRate } from "./pet-method.js";
 import type { PetMethod, S3petPlugin } from "./pet-method.js";
 import { SITE_KINDS } from "./site.js";
 
@@ -93,6 +94,11 @@ function checkMethod(method: PetMethod, packageName: string): void {
   }
   if (typeof method.paramCount !== "function" || typeof method.create !== "function") {
     throw new PluginError(`${where}: paramCount and create must be functions`);
+  }
+  try {
+    checkLearningRate(method);
+  } catch (error) {
+    throw new PluginError(`${packageName}: ${(error as Error).message}`);
   }
   for (const [option, spec] of Object.entries(method.options ?? {})) {
     const problem = typeof spec?.check === "function" ? spec.check(spec.default) : "has no check()";

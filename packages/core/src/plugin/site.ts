@@ -3,9 +3,9 @@
 // so users target sites with the patterns they already know. `SiteKind` is a closed union: a method
 // declares the kinds it attaches to, and the core never asks for a method by name.
 
-export type SiteKind = "linear" | "attention" | "residual" | "norm" | "embedding";
+export type SiteKind = "linear" | "attention" | "residual" | "norm" | "embedding" | "activation";
 
-export const SITE_KINDS: readonly SiteKind[] = ["linear", "attention", "residual", "norm", "embedding"];
+export const SITE_KINDS: readonly SiteKind[] = ["linear", "attention", "residual", "norm", "embedding", "activation"];
 
 interface SiteBase {
   /** Full HF-style path, unique within a backbone. */
@@ -43,6 +43,13 @@ export interface NormSite extends SiteBase {
   readonly dim: number;
 }
 
+/** A feed-forward block's activated hidden units u = act(x W1 + b1), the input of its output
+ *  projection; a module adds a delta to u ((IA)^3's l_ff scales here). */
+export interface ActivationSite extends SiteBase {
+  readonly kind: "activation";
+  readonly dim: number;
+}
+
 /** The summed (and normalised) input embeddings. */
 export interface EmbeddingSite extends SiteBase {
   readonly kind: "embedding";
@@ -50,7 +57,7 @@ export interface EmbeddingSite extends SiteBase {
   readonly vocabSize: number;
 }
 
-export type Site = LinearSite | AttentionSite | ResidualSite | NormSite | EmbeddingSite;
+export type Site = LinearSite | AttentionSite | ResidualSite | NormSite | EmbeddingSite | ActivationSite;
 export type SiteOfKind<K extends SiteKind> = Extract<Site, { kind: K }>;
 
 /** The dimensions of a site as a plain record (for `inspect`, events and error messages). */
@@ -62,6 +69,7 @@ export function siteDims(site: Site): Record<string, number> {
       return { hidden: site.hidden, heads: site.heads, headDim: site.headDim };
     case "residual":
     case "norm":
+    case "activation":
       return { dim: site.dim };
     case "embedding":
       return { dim: site.dim, vocabSize: site.vocabSize };

@@ -19,11 +19,16 @@ export interface CommonConfig {
   readonly batchSize: number;
   /** Evaluation batch size. */
   readonly evalBatchSize: number;
-  /** AdamW learning rate of module weights and the task head, decayed linearly to 0. */
+  /** AdamW learning rate of the task head (and of module weights when `methodLrs` is off), decayed linearly to 0. */
   readonly lr: number;
+  /** Train each method's modules at the learning rate (and weight decay) its plugin declares;
+   *  false puts every module at `lr` (the per-method rate ablation). */
+  readonly methodLrs: boolean;
+  /** Learning rate per method id, overriding the declared one (`--lora.lr 1e-2`); default {}. */
+  readonly methodLr: Readonly<Record<string, number>>;
   /** AdamW weight decay of module weights and the head. */
   readonly weightDecay: number;
-  /** Gradient-norm clipping, per parameter group. */
+  /** Gradient-norm clipping, one norm over all weights (the structure parameters apart). */
   readonly maxGradNorm: number;
   /** Epochs of training a fixed structure (re-training after search, baselines). */
   readonly trainEpochs: number;
@@ -88,7 +93,7 @@ export type ResolvedRunConfig =
   | ({ readonly command: "train" } & TrainConfig);
 
 /** The keys of CommonConfig among the declared options; the others are search-only. */
-const COMMON_KEYS = new Set<string>(["seed", "batchSize", "evalBatchSize", "lr", "weightDecay", "maxGradNorm", "trainEpochs", "maxSteps", "maxEvalExamples", "evalEvery", "checkpointEvery", "patience", "budget", "countHead", "include", "exclude", "gatesEvery", "resume"]);
+const COMMON_KEYS = new Set<string>(["seed", "batchSize", "evalBatchSize", "lr", "weightDecay", "maxGradNorm", "trainEpochs", "maxSteps", "maxEvalExamples", "evalEvery", "checkpointEvery", "patience", "budget", "countHead", "include", "exclude", "gatesEvery", "resume", "methodLrs"]);
 
 /** Whether the engine option `o` is part of `command`'s config (the CLI decides which flags it shows). */
 function appliesTo(o: RunOption, command: "search" | "train"): boolean {
@@ -114,7 +119,7 @@ function searchDefaults(): SearchConfig {
   return { ...commonDefaults(), ...declaredDefaults("search") } as unknown as SearchConfig;
 }
 function commonDefaults(): CommonConfig {
-  return { name: "", methodOptions: {}, ...declaredDefaults("train"), budget: null } as unknown as CommonConfig;
+  return { name: "", methodOptions: {}, methodLr: {}, ...declaredDefaults("train"), budget: null } as unknown as CommonConfig;
 }
 
 export function resolveSearchConfig(given: Partial<SearchConfig>): { readonly command: "search" } & SearchConfig {
@@ -142,6 +147,12 @@ export function resolveTrainConfig(given: Partial<TrainConfig> & Pick<TrainConfi
 /** Every declared option of `command` checked (and read, for strings from a command line) by its schema. */
 function checked<C extends CommonConfig>(c: C, command: "search" | "train"): C {
   if (typeof c.name !== "string") throw configError("name", c.name, "must be a string", "a run name");
+  if (typeof c.methodLr !== "object" || c.methodLr === null) throw configError("methodLr", c.methodLr, "must map method ids to learning rates", "e.g. --lora.lr 1e-2");
+  for (const [method, lr] of Object.entries(c.methodLr)) {
+    if (typeof lr !== "number" || !Number.isFinite(lr) || lr <= 0) {
+      throw new S3petInputError(`${method}.lr must be a positive number, got ${showValue(lr)} (set --${method}.lr, e.g. 1e-2)`);
+    }
+  }
   if (typeof c.methodOptions !== "object" || c.methodOptions === null || Array.isArray(c.methodOptions)) {
     throw configError("methodOptions", c.methodOptions, "must map method ids to option objects", "e.g. {\"lora\": {\"rank\": 4}}");
   }

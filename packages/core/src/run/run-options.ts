@@ -70,6 +70,12 @@ export function switchRunOption(o: Common & { readonly default?: boolean }): Run
   return { commands: BOTH, ...o, default: o.default ?? false, kind: "switch", schema: z.boolean(), expects: "true or false" };
 }
 
+/** `on`/`off` on the command line, true/false in a config file. */
+export function onOffRunOption(o: Common & { readonly default: boolean }): RunOption<boolean> {
+  const schema = z.union([z.boolean(), z.enum(["on", "off"]).transform((v) => v === "on")]);
+  return { commands: BOTH, valueName: "on|off", ...o, kind: "value", schema, expects: "on or off" };
+}
+
 /** Repeatable (`--include a --include b`); a --config file may give a string or a list. */
 export function listRunOption(o: Common): RunOption<readonly string[]> {
   const schema = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
@@ -105,7 +111,8 @@ export const ENGINE_OPTIONS = [
   intRunOption({ flag: "retrain-epochs", key: "trainEpochs", commands: ["search"], default: EPOCHS_OPTION.default, defaultText: "--epochs", doc: "epochs of re-training the chosen structure" }),
   intRunOption({ flag: "batch-size", key: "batchSize", default: 16, doc: "training batch size (each of the two halves during search)" }),
   intRunOption({ flag: "eval-batch-size", key: "evalBatchSize", default: 64, doc: "evaluation batch size" }),
-  positiveNumberRunOption({ flag: "lr", key: "lr", default: 3e-3, defaultNote: `${FULL_FINE_TUNING_LR} for --structure full`, doc: "AdamW learning rate of modules and head, decayed linearly to 0" }),
+  positiveNumberRunOption({ flag: "lr", key: "lr", default: 3e-3, defaultNote: `${FULL_FINE_TUNING_LR} for --structure full`, doc: "AdamW learning rate of the head, and of modules with --method-lrs off, decayed linearly to 0" }),
+  onOffRunOption({ flag: "method-lrs", key: "methodLrs", default: true, doc: "train each method's modules at its plugin's declared rate (--<method>.lr overrides)" }),
   nonNegativeNumberRunOption({ flag: "weight-decay", key: "weightDecay", default: 0, doc: "AdamW weight decay of modules and head" }),
   positiveNumberRunOption({ flag: "max-grad-norm", key: "maxGradNorm", default: 2, doc: "gradient-norm clipping, per parameter group" }),
   intRunOption({ flag: "max-steps", key: "maxSteps", default: null, doc: "cap on the steps of each training phase, for quick runs" }),

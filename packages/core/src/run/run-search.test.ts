@@ -118,9 +118,15 @@ describe("runSearch: the planted structure", () => {
     expect(again.recorded).toEqual(result.results!.retrained);
   });
 
-  it("finds it with the second-order structure step and the detach-sum gradient too", async () => {
-    const { result } = await search({ ...FAST, order: "second", shiftGradient: "detach-sum" }, deps(freshDir()));
-    expect(result.results!.structure.map((m) => `${m.site}#${m.method}`)).toEqual([PLANTED_KEY]);
+  it("finds it with the second-order structure step and the detach-sum gradient too, with alphas of its own", async () => {
+    const second = await search({ ...FAST, order: "second", shiftGradient: "detach-sum" }, deps(freshDir()));
+    expect(second.result.results!.structure.map((m) => `${m.site}#${m.method}`)).toEqual([PLANTED_KEY]);
+    // The virtual step is a real AdamW step, so the Hessian term moves alpha measurably.
+    const first = await search({ ...FAST, shiftGradient: "detach-sum" }, deps(freshDir()));
+    const lastAlpha = (events: S3petEvent[]) => ofType(events, "gates").filter((g: GatesEvent) => g.step === 24).pop()!.alpha;
+    const [a2, a1] = [lastAlpha(second.events), lastAlpha(first.events)];
+    const gap = Math.max(...a2.map((a, i) => Math.abs(a - a1[i]!)));
+    expect(gap).toBeGreaterThan(0.05);
   });
 
   it("runs with straight-through hard gates, no shift gradient and a lower temperature, holding the budget", async () => {
@@ -205,11 +211,38 @@ describe("runSearch: scores, stopping and memory", () => {
   });
 
   it("ends a phase early when validation stops improving (core:early-stopping)", async () => {
-    const { result, events } = await search({ ...FAST, lr: 1e-9, alphaLr: 1e-9, evalEvery: 2, patience: 2 }, deps(freshDir()));
+    const { result, events } = await search({ ...FAST, lr: 1e-9, methodLrs: false, alphaLr: 1e-9, evalEvery: 2, patience: 2 }, deps(freshDir()));
     const logs = ofType(events, "log").map((e) => e.message);
     expect(logs.some((m) => /^search ended early at step \d+: core:early-stopping: no better accuracy in 2 evaluations/.test(m))).toBe(true);
     expect(result.results!.steps.search).toBeLessThan(24);
     expect(result.status).toBe("done");
+  });
+
+  it("second order: the three L_W passes of a step share dropout masks, every other forward has its own", async () => {
+    // A tbias that records the (key, forward) pair every training forward would seed its masks from.
+    const seen: string[] = [];
+    const recording: typeof tbias = {
+      ...tbias,
+      name: "tbias",
+      create(site, o, init) {
+        const m = tbias.create(site, o, init);
+        let [training, key, forwards] = [false, 0, 0];
+        const c = m.contribution;
+        if (c.kind !== "linear") throw new Error("tbias is linear");
+        const record = site.name === "encoder.layer.0.dense";
+        return {
+          ...m,
+          contribution: { kind: "linear", delta: (x, y) => ((training && record && seen.push(`${key}:${++forwards}`)), c.delta(x, y)) },
+          setTraining(on, k = 0) {
+            [training, key, forwards] = [on, k, 0];
+          },
+        };
+      },
+    };
+    await search({ ...FAST, order: "second", searchEpochs: 1, trainEpochs: 1 }, deps(freshDir(), { methods: [recording, tgain] }));
+    // search step 1: virtual step, A at w', w+, w- (key -1), then the weight step (key 1); re-training: key 1, 2, ...
+    expect(seen.slice(0, 5)).toEqual(["-1:1", "-1:2", "-1:1", "-1:1", "1:1"]);
+    expect(seen.slice(5, 10)).toEqual(["-2:1", "-2:2", "-2:1", "-2:1", "2:1"]);
   });
 
   it("does not leak tensors: the count after step 1 equals the count after step N in every phase", async () => {

@@ -5,8 +5,9 @@
 //      or second order (DARTS finite differences) with a virtual step of the *module and head*
 //      weights only (the backbone is frozen, so it is never copied);
 //   2. weight step on a W batch with fresh gate noise and the updated alpha (head trained too).
-// AdamW per group (weights 3e-4, alpha 0.1, wd 0, linear decay, clip 2.0). The soft supernet (z = p)
-// is evaluated on validation every `evalEvery` steps; the best checkpoint's alpha is the outcome.
+// Two AdamWs (weights: each method's declared lr, head at --lr; alpha 0.1; wd 0, linear decay, clip
+// 2.0). The soft supernet (z = p) is evaluated on validation every `evalEvery` steps; the best
+// checkpoint's alpha is the outcome.
 import * as tf from "@tensorflow/tfjs";
 import { inject, injectable } from "tsyringe";
 import type { Backbone } from "../backbone/backbone.js";
@@ -25,6 +26,7 @@ import { AdamW, type NamedParam } from "../train/adamw.js";
 import { BatchStream, type BatchStreamState } from "../train/batch-stream.js";
 import { Evaluator } from "../train/evaluator.js";
 import { checkFinite, diverged, gradsOf, minimizeStep } from "../train/gradients.js";
+import { methodRates } from "../train/method-rates.js";
 import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "../train/phase-loop.js";
 import { taskLoss } from "../train/task-loss.js";
 import { createModules, restoreParams, seedFor, snapshotParams, TunedModel, type ParamSnapshot } from "../train/tuned-model.js";
@@ -111,7 +113,7 @@ export class BiLevelSearch {
     }
     const alpha = tf.tidy(() => tf.variable(tf.zeros([C]), true)) as tf.Variable<tf.Rank.R1>; // [C], alpha_i = 0 at the start (docs/METHOD.md §3)
     const alphaParams: NamedParam[] = [{ key: "alpha", variable: alpha }];
-    const weightParams = model.weightParams();
+    const weightParams = model.weightParams(methodRates(config));
     const totalSteps = Math.min(config.searchEpochs * wStream.batchesPerEpoch, config.maxSteps ?? Infinity);
     const weightOpt = new AdamW(weightParams, { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
     const alphaOpt = new AdamW(alphaParams, { lr: config.alphaLr, weightDecay: 0, maxGradNorm: config.maxGradNorm, totalSteps });
@@ -163,7 +165,7 @@ export class BiLevelSearch {
           const uA = drawGateNoise(C, () => noise.next());
           const alphaLoss =
             config.order === "second"
-              ? this.secondOrderStructureStep(k, weightParams, alpha, alphaOpt, weightOpt.lrNow(), lossOn, sgs, aBatch, wBatch, uA)
+              ? this.secondOrderStructureStep(k, weightParams, alpha, alphaOpt, weightOpt, (key) => model.setTraining(true, key), lossOn, sgs, aBatch, wBatch, uA)
               : minimizeStep(alphaOpt, () => lossOn(aBatch, sampleConcreteGates(sgs.probabilities(alpha), uA, config.hardGates)), stepLabel(k, "structure step"));
           // 2. weight step on W with fresh noise and the updated alpha
           const uW = drawGateNoise(C, () => noise.next());
@@ -240,17 +242,23 @@ export class BiLevelSearch {
   }
 
   /**
-   * DARTS second order (docs/METHOD.md §5): grad_alpha L_A(w', alpha) - xi * (grad_alpha L_W(w+, alpha) -
-   * grad_alpha L_W(w-, alpha)) / (2 eps), with the virtual step w' = w - xi grad_w L_W(w, alpha) and
-   * w+- = w +- eps grad_w' L_A(w', alpha), eps = 0.01 / |grad_w' L_A|. Only the module and head weights
-   * are perturbed and restored; the frozen backbone is shared.
+   * DARTS second order (docs/METHOD.md §5): grad_alpha L_A(w', alpha) - (grad_alpha L_W(w+, alpha) -
+   * grad_alpha L_W(w-, alpha)) / (2 eps). The virtual step w' = w - u is the weight optimiser's own
+   * next update u (AdamW: moments, per-group lr, clipping), not an SGD step, so w' is where the
+   * weights really go. The Hessian term's direction is xi * grad_w' L_A(w', alpha) with xi each
+   * weight's own learning rate, w+- = w +- eps * that direction, eps = 0.01 / |direction|.
+   * The three L_W passes (virtual step, w+, w-) draw identical dropout masks (`setMasks(-k)` before
+   * each), so the finite difference sees one function; the A pass (second forward of key -k) and
+   * the weight step after it (first forward of key k) draw masks of their own. Only the module and head weights are perturbed and restored; the frozen
+   * backbone is shared.
    */
   private secondOrderStructureStep(
     k: number,
     weightParams: readonly NamedParam[],
     alpha: tf.Variable<tf.Rank.R1>,
     alphaOpt: AdamW,
-    xi: number,
+    weightOpt: AdamW,
+    setMasks: (key: number) => void,
     lossOn: (b: LabeledBatch, gates: tf.Tensor1D) => tf.Scalar,
     sgs: ShiftedGlobalSigmoid,
     aBatch: LabeledBatch,
@@ -261,34 +269,40 @@ export class BiLevelSearch {
     const hard = this.config.hardGates;
     const vars = weightParams.map((p) => p.variable);
     const gated = (b: LabeledBatch) => () => lossOn(b, sampleConcreteGates(sgs.probabilities(alpha), u, hard));
+    const wPass = (): (() => tf.Scalar) => {
+      setMasks(-k); // the same masks for every L_W pass of this step
+      return gated(wBatch);
+    };
     return tf.tidy(() => {
       const saved = vars.map((v) => tf.clone(v));
       const setWeights = (values: readonly tf.Tensor[]) => vars.forEach((v, i) => v.assign(values[i]!));
       try {
-        // virtual step on W
-        const gTrain = gradsOf(gated(wBatch), vars, where).grads;
-        setWeights(vars.map((v, i) => (gTrain[v.name] ? tf.sub(saved[i]!, tf.mul(gTrain[v.name]!, xi)) : saved[i]!)));
-        // gradients of L_A at w'
+        // virtual step on W with the optimiser's own update
+        const gTrain = gradsOf(wPass(), vars, where).grads;
+        const update = weightOpt.peekUpdate(gTrain);
+        setWeights(vars.map((v, i) => (update[v.name] ? tf.sub(saved[i]!, update[v.name]!) : saved[i]!)));
+        // gradients of L_A at w' (the second forward of key -k: masks of its own)
         const { value, grads } = gradsOf(gated(aBatch), [...vars, alpha], where);
         const loss = checkFinite(value.dataSync()[0]!, where);
         const dAlpha = grads[alpha.name]!;
-        const dW = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
-        const norm = Math.sqrt(tf.addN(dW.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!);
+        const direction = weightParams.map((p) => tf.mul(grads[p.variable.name] ?? tf.zerosLike(p.variable), weightOpt.lrOf(p)));
+        const norm = Math.sqrt(tf.addN(direction.map((d) => tf.sum(tf.square(d)))).dataSync()[0]!);
         checkFinite(norm, where, "gradient norm");
         let hessian: tf.Tensor = tf.zerosLike(alpha);
         if (norm > 0) {
           const eps = 0.01 / norm;
-          setWeights(saved.map((w, i) => tf.add(w, tf.mul(dW[i]!, eps))));
-          const gPlus = gradsOf(gated(wBatch), [alpha], where).grads[alpha.name]!;
-          setWeights(saved.map((w, i) => tf.sub(w, tf.mul(dW[i]!, eps))));
-          const gMinus = gradsOf(gated(wBatch), [alpha], where).grads[alpha.name]!;
+          setWeights(saved.map((w, i) => tf.add(w, tf.mul(direction[i]!, eps))));
+          const gPlus = gradsOf(wPass(), [alpha], where).grads[alpha.name]!;
+          setWeights(saved.map((w, i) => tf.sub(w, tf.mul(direction[i]!, eps))));
+          const gMinus = gradsOf(wPass(), [alpha], where).grads[alpha.name]!;
           hessian = tf.div(tf.sub(gPlus, gMinus), 2 * eps);
         }
         setWeights(saved);
-        alphaOpt.apply({ [alpha.name]: tf.sub(dAlpha, tf.mul(hessian, xi)) }, (n) => { throw diverged(n, where, "gradient norm"); });
+        alphaOpt.apply({ [alpha.name]: tf.sub(dAlpha, hessian) }, (n) => { throw diverged(n, where, "gradient norm"); });
         return loss;
       } finally {
         setWeights(saved);
+        setMasks(k);
       }
     });
   }

@@ -3,6 +3,8 @@ import { BudgetError, PluginError, S3petInputError } from "../errors/s3pet-error
 import { SyntheticBackbone, tbias, tgain, tlow } from "../run/testing/planted-task.js";
 import { moduleBudget, parseBudget } from "./parse-budget.js";
 import { SearchSpace } from "./search-space.js";
+import { chosenModules, resolveStructure } from "../train/resolve-structure.js";
+import { parseCandidateKey } from "../plugin/candidate-key.js";
 
 const backbone = new SyntheticBackbone();
 const sites = backbone.sites();
@@ -34,6 +36,35 @@ describe("moduleBudget", () => {
 });
 
 describe("SearchSpace", () => {
+  it("takes an option given as a list as one candidate per value, keyed by the option only then", () => {
+    const space = SearchSpace.build(sites, [tlow, tbias], { methodOptions: { tlow: { rank: "1,4" } } });
+    const layer0 = space.candidates.filter((c) => c.site.name === "encoder.layer.0.dense");
+    expect(layer0.map((c) => [c.key, c.options, c.params])).toEqual([
+      ["encoder.layer.0.dense#tlow[rank=1]", { rank: 1 }, 1 * (4 + 4)],
+      ["encoder.layer.0.dense#tlow[rank=4]", { rank: 4 }, 4 * (4 + 4)],
+      ["encoder.layer.0.dense#tbias", {}, 4],
+    ]);
+    expect(new Set(space.candidates.map((c) => c.key)).size).toBe(space.size);
+    expect(parseCandidateKey("encoder.layer.0.dense#tlow[rank=1]")).toEqual({ site: "encoder.layer.0.dense", method: "tlow", variant: "rank=1" });
+    expect(SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: 2 } } }).candidates[0]!.key).toBe("encoder.layer.0.dense#tlow");
+    expect(SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: [1, 2] } } }).size).toBe(space.candidates.filter((c) => c.method === tlow).length);
+    expect(() => SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: "1,0" } } })).toThrow("tlow: rank must be an integer >= 1, got 0 (set --tlow.rank)");
+    expect(() => SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: "2,2" } } })).toThrow("tlow: the option values rank=2 are given twice");
+    // structure.json records options exactly and the variant, so re-training keeps the keys (and init seeds)
+    const both = SearchSpace.of(layer0.slice(0, 2)).candidates;
+    const saved = chosenModules(both);
+    expect(saved).toEqual([
+      { site: "encoder.layer.0.dense", method: "tlow", options: { rank: 1 }, params: 8, variant: "rank=1" },
+      { site: "encoder.layer.0.dense", method: "tlow", options: { rank: 4 }, params: 32, variant: "rank=4" },
+    ]);
+    const again = resolveStructure({ kind: "modules", modules: saved }, sites, [tlow], { seed: 1, include: [], exclude: [], methodOptions: {} }, null);
+    expect(again.candidates.map((c) => c.key)).toEqual(both.map((c) => c.key));
+    const twice = saved.map(({ variant: _v, ...m }) => m);
+    expect(() => resolveStructure({ kind: "modules", modules: twice }, sites, [tlow], { seed: 1, include: [], exclude: [], methodOptions: {} }, null)).toThrow(
+      "structure: module 'encoder.layer.0.dense#tlow' is listed twice",
+    );
+  });
+
   it("is every site x every method attaching to its kind, in backbone then method order", () => {
     const space = SearchSpace.build(sites, [tbias, tgain]);
     expect(space.candidates.map((c) => c.key)).toEqual([

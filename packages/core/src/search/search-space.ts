@@ -1,6 +1,7 @@
 // SearchSpace: the candidates of a search (docs/ARCHITECTURE.md "Core concepts", docs/METHOD.md §2): every
-// backbone site x every chosen method that attaches to the site's kind, with the method's resolved
-// options, narrowed by include/exclude site patterns. Candidate i has an exact parameter count n_i
+// backbone site x every chosen method that attaches to the site's kind x every option variant of the
+// method (an option given as a list, `--lora.rank 1,8`, enters as one candidate per value), narrowed
+// by include/exclude site patterns. Candidate i has an exact parameter count n_i
 // from the method's closed form; index i is the order of run-start's candidates and of `gates.p`.
 import { BudgetError, PluginError, S3petInputError } from "../errors/s3pet-error.js";
 import type { CandidateInfo } from "../events/events.js";
@@ -13,8 +14,10 @@ import { formatPercent } from "./parse-budget.js";
 
 export interface Candidate {
   readonly index: number;
-  /** `candidateKey(site, method)`. */
+  /** `candidateKey(site, method, variant)`. */
   readonly key: string;
+  /** The options that tell this candidate from its siblings at the site (`rank=1`), or null. */
+  readonly variant: string | null;
   readonly site: Site;
   readonly method: PetMethod;
   readonly options: Readonly<Record<string, unknown>>;
@@ -26,7 +29,8 @@ export interface SearchSpaceOptions {
   /** Site patterns (suffix or /regex/); empty = every site. */
   readonly include?: readonly string[];
   readonly exclude?: readonly string[];
-  /** Options per method id (validated by the method's schema). */
+  /** Options per method id (validated by the method's schema); a list (or a comma-separated string)
+   *  gives several values, each a candidate of its own. */
   readonly methodOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
@@ -37,12 +41,12 @@ export class SearchSpace {
   static build(sites: readonly Site[], methods: readonly PetMethod[], opts: SearchSpaceOptions = {}): SearchSpace {
     checkMethods(methods, opts.methodOptions ?? {});
     const chosen = matchSites(sites, opts.include?.length ? opts.include : ["/./"], opts.exclude ?? []);
-    const options = new Map(methods.map((m) => [m.name, resolveOptions(m.name, m.options, opts.methodOptions?.[m.name] ?? {})]));
+    const variants = new Map(methods.map((m) => [m.name, optionVariants(m, { ...m.searchOptions, ...opts.methodOptions?.[m.name] })]));
     const candidates: Candidate[] = [];
     for (const site of chosen) {
       for (const method of methods) {
         if (!method.siteKinds.includes(site.kind)) continue;
-        candidates.push(makeCandidate(candidates.length, site, method, options.get(method.name)!));
+        for (const v of variants.get(method.name)!) candidates.push(makeCandidate(candidates.length, site, method, v.options, v.variant));
       }
     }
     if (candidates.length === 0) {
@@ -105,12 +109,42 @@ export class SearchSpace {
   }
 }
 
-export function makeCandidate(index: number, site: Site, method: PetMethod, options: Readonly<Record<string, unknown>>): Candidate {
+export function makeCandidate(
+  index: number,
+  site: Site,
+  method: PetMethod,
+  options: Readonly<Record<string, unknown>>,
+  variant: string | null = null,
+): Candidate {
   const params = method.paramCount(site, options);
   if (!Number.isInteger(params) || params <= 0) {
     throw new PluginError(`${method.name}@${site.name}: paramCount must be a positive integer, got ${params}`);
   }
-  return { index, key: candidateKey(site.name, method.name), site, method, options, params };
+  return { index, key: candidateKey(site.name, method.name, variant), variant, site, method, options, params };
+}
+
+/**
+ * The resolved option sets of `method`: one, or the product of every option given as a list
+ * (`[1, 8]` or `"1,8"`), each with its variant label (`rank=1`), null when there is one set.
+ */
+export function optionVariants(method: PetMethod, given: Readonly<Record<string, unknown>>): { options: Readonly<Record<string, unknown>>; variant: string | null }[] {
+  const lists = Object.entries(given).map(([k, v]) => [k, asList(v)] as const);
+  let sets: Record<string, unknown>[] = [{}];
+  for (const [k, values] of lists) sets = sets.flatMap((set) => values.map((v) => ({ ...set, [k]: v })));
+  const varying = lists.filter(([, values]) => values.length > 1).map(([k]) => k);
+  const resolved = sets.map((set) => resolveOptions(method.name, method.options, set));
+  const out = resolved.map((options) => ({ options, variant: varying.length ? varying.map((k) => `${k}=${String(options[k])}`).join(",") : null }));
+  const labels = out.map((o) => o.variant);
+  const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (dup) throw new S3petInputError(`${method.name}: the option values ${dup} are given twice (set each value once, e.g. --${method.name}.${varying[0]} 1,8)`);
+  return out;
+}
+
+/** `[1, 8]` and `"1,8"` are lists; anything else is one value. */
+function asList(v: unknown): readonly unknown[] {
+  if (Array.isArray(v)) return v.length ? v : [undefined];
+  if (typeof v === "string" && v.includes(",")) return v.split(",").map((x) => x.trim());
+  return [v];
 }
 
 export function candidateInfo(c: Candidate): CandidateInfo {

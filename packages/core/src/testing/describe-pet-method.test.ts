@@ -17,6 +17,7 @@ const shift = definePetMethod({
   name: "toy-shift",
   description: "y + z * s * b with b a learned vector (zeros at init)",
   siteKinds: ["linear", "residual", "norm", "embedding"],
+  lr: 1e-2,
   options: {
     scale: numberOption({ default: 1, doc: "multiplies the shift", min: 0 }),
     mode: enumOption({ default: "vector", doc: "vector or row", values: ["vector", "row"] as const }),
@@ -43,6 +44,7 @@ const kv = definePetMethod({
   description: "learned key/value prefixes",
   siteKinds: ["attention"],
   options: { length: intOption({ default: 2, doc: "prefix length" }) },
+  lr: 1e-2,
   paramCount: (site, o) => 2 * o.length * site.hidden,
   create(site, o, init) {
     const weights = {

@@ -14,6 +14,7 @@ export {
   syntheticResidualSite,
   syntheticNormSite,
   syntheticEmbeddingSite,
+  syntheticActivationSite,
   syntheticForward,
   SYNTHETIC_BATCH,
   SYNTHETIC_TOKENS,

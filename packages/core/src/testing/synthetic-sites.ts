@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SiteCalls } from "../backbone/backbone.js";
 import { GatedSiteCalls } from "../plugin/gated-site-calls.js";
-import type { AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "../plugin/site.js";
+import type { ActivationSite, AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "../plugin/site.js";
 
 const layer = (i: number, position: string) => ({ name: `encoder.layer.${i}.${position}`, layer: i, position });
 
@@ -16,6 +16,7 @@ export const syntheticWideLinearSite: LinearSite = { kind: "linear", ...layer(0,
 export const syntheticAttentionSite: AttentionSite = { kind: "attention", ...layer(0, "attention"), hidden: 8, heads: 2, headDim: 4 };
 export const syntheticResidualSite: ResidualSite = { kind: "residual", ...layer(0, "output"), dim: 8 };
 export const syntheticNormSite: NormSite = { kind: "norm", ...layer(0, "output.LayerNorm"), dim: 8 };
+export const syntheticActivationSite: ActivationSite = { kind: "activation", ...layer(0, "intermediate.intermediate_act_fn"), dim: 12 };
 export const syntheticEmbeddingSite: EmbeddingSite = { kind: "embedding", name: "embeddings", layer: null, position: "embeddings", dim: 8, vocabSize: 16 };
 
 /** One site of each kind (two linear ones), small enough for the cpu backend. */
@@ -26,6 +27,7 @@ export const syntheticSites: readonly Site[] = [
   syntheticAttentionSite,
   syntheticResidualSite,
   syntheticNormSite,
+  syntheticActivationSite,
 ];
 
 /** Batch and tokens of the synthetic forward: N = B * T rows. */
@@ -58,6 +60,8 @@ export function syntheticForward(site: Site, calls: SiteCalls = new GatedSiteCal
       }
       case "embedding":
         return calls.embedding(site, normal([N, site.dim], 0) as tf.Tensor2D);
+      case "activation":
+        return calls.activation(site, tf.relu(normal([N, site.dim], 0)) as tf.Tensor2D);
       case "attention": {
         const x = normal([N, site.hidden], 0);
         const project = (i: number) => tf.matMul(x, tf.mul(normal([site.hidden, site.hidden], i), 1 / Math.sqrt(site.hidden)));

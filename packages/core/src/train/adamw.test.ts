@@ -71,4 +71,39 @@ describe("AdamW", () => {
     o1.dispose();
     o2.dispose();
   });
+
+  it("gives each parameter group its own lr and weight decay on the shared schedule, and clips over all groups", () => {
+    const a = tf.variable(tf.tensor1d([0.5, -1]));
+    const b = tf.variable(tf.tensor1d([2]));
+    const opt = new AdamW(
+      [{ key: "a", variable: a }, { key: "b", variable: b, lr: 0.01, weightDecay: 0.5 }],
+      { lr: 0.1, weightDecay: 0, maxGradNorm: 0.25, totalSteps: 4 },
+    );
+    const [ga, gb] = [[0.3, 0], [-0.4]]; // global norm 0.5 > 0.25: both groups scaled by the same factor
+    const scale = 0.25 / (0.5 + 1e-6);
+    tf.tidy(() => void opt.apply({ [a.name]: tf.tensor1d(ga), [b.name]: tf.tensor1d(gb) }, never));
+    const refA = reference([0.5, -1], ga.map((g) => g * scale), [0, 0], [0, 0], 1, 0.1, 0);
+    const refB = reference([2], gb.map((g) => g * scale), [0], [0], 1, 0.01, 0.5);
+    Array.from(a.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(refA[i]!, 6));
+    expect(b.dataSync()[0]).toBeCloseTo(refB[0]!, 6);
+    expect(opt.lrNow()).toBeCloseTo(0.075); // the base group's lr after one of 4 steps
+    opt.dispose();
+    a.dispose();
+    b.dispose();
+  });
+
+  it("peekUpdate is exactly the change apply makes, and changes no state", () => {
+    const mk = () => tf.variable(tf.tensor1d([0.1, -0.2, 0.3]));
+    const [p, q] = [mk(), mk()];
+    const opt = new AdamW([{ key: "w", variable: p, lr: 0.02, weightDecay: 0.1 }], { lr: 0.1, weightDecay: 0, maxGradNorm: 1, totalSteps: 10 });
+    const grad = (s: number) => tf.tensor1d([s, -2 * s, 0.5 * s]);
+    tf.tidy(() => void opt.apply({ [p.name]: grad(1) }, never));
+    q.assign(p);
+    const expected = tf.tidy(() => tf.sub(q, opt.peekUpdate({ [p.name]: grad(3) })[p.name]!));
+    expect(opt.step).toBe(1);
+    tf.tidy(() => void opt.apply({ [p.name]: grad(3) }, never));
+    Array.from(p.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected.dataSync()[i]!, 7));
+    tf.dispose([expected, p, q]);
+    opt.dispose();
+  });
 });

@@ -1,5 +1,9 @@
-// AdamW for one parameter group (docs/METHOD.md §5): decoupled weight decay, bias-corrected moments,
-// a learning rate decayed linearly to 0 over `totalSteps`, and gradient-norm clipping over the group.
+// AdamW over parameter groups (docs/METHOD.md §5): decoupled weight decay, bias-corrected moments, a
+// learning rate decayed linearly to 0 over `totalSteps`, and gradient-norm clipping. A parameter may
+// carry its own lr and weight decay (its group: e.g. one PET method's modules); the schedule factor
+// and the clipping are shared. Clipping is global (one norm over every parameter, as
+// torch.nn.utils.clip_grad_norm_ over all trainable parameters): per-group clipping would rescale
+// groups against each other and change the update's direction, and with one group both are the same.
 // The moments are tf.Variables owned (and disposed) here; `state()`/`loadState()` move them and the
 // step count through checkpoints exactly, so a resumed run continues bit for bit.
 import * as tf from "@tensorflow/tfjs";
@@ -21,6 +25,10 @@ export interface AdamWOptions {
 export interface NamedParam {
   readonly key: string;
   readonly variable: tf.Variable;
+  /** This parameter's group lr (before the schedule); the optimizer's `lr` when absent. */
+  readonly lr?: number;
+  /** This parameter's group weight decay; the optimizer's `weightDecay` when absent. */
+  readonly weightDecay?: number;
 }
 
 export interface AdamWState {
@@ -60,9 +68,19 @@ export class AdamW {
     return this.t;
   }
 
-  /** The learning rate of the next step: lr * (1 - t / totalSteps), never below 0. */
+  /** The schedule factor of the next step: 1 - t / totalSteps, never below 0. */
+  private factor(): number {
+    return Math.max(0, 1 - this.t / this.opts.totalSteps);
+  }
+
+  /** The base learning rate of the next step: lr * (1 - t / totalSteps), never below 0. */
   lrNow(): number {
-    return this.opts.lr * Math.max(0, 1 - this.t / this.opts.totalSteps);
+    return this.opts.lr * this.factor();
+  }
+
+  /** The learning rate `param` gets at the next step: its group's lr on the shared schedule. */
+  lrOf(param: NamedParam): number {
+    return (param.lr ?? this.opts.lr) * this.factor();
   }
 
   /** The gradient norm of `grads` (by variable name), as a host number. */
@@ -77,6 +95,21 @@ export class AdamW {
   }
 
   /**
+   * The update `apply` would subtract from each parameter (lr * mhat / (sqrt(vhat) + eps) + lr * wd * w,
+   * by variable name), computed from the current moments without changing any state; the gradient is
+   * clipped as in `apply`. The second-order search uses it for its virtual step. Call inside tf.tidy.
+   */
+  peekUpdate(grads: tf.NamedTensorMap): tf.NamedTensorMap {
+    const scale = this.clipScale(this.gradNorm(grads));
+    const out: tf.NamedTensorMap = {};
+    this.params.forEach((p, i) => {
+      const raw = grads[p.variable.name];
+      if (raw) out[p.variable.name] = this.next(i, raw, scale, this.t + 1).update;
+    });
+    return out;
+  }
+
+  /**
    * Applies one update from `grads` (keyed by tf variable name, as tf.variableGrads returns them).
    * Parameters without a gradient (not reached by the loss) are left untouched. Throws (and changes
    * nothing) when the gradient norm is not finite.
@@ -85,28 +118,41 @@ export class AdamW {
     const norm = this.gradNorm(grads);
     if (!Number.isFinite(norm)) onNonFinite(norm);
     const lr = this.lrNow();
-    this.t += 1;
-    const scale = norm > this.opts.maxGradNorm ? this.opts.maxGradNorm / (norm + 1e-6) : 1;
-    const { beta1: b1, beta2: b2, eps } = this;
-    const c1 = 1 - b1 ** this.t;
-    const c2 = 1 - b2 ** this.t;
-    const wd = this.opts.weightDecay;
+    const scale = this.clipScale(norm);
+    const t = this.t + 1;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const raw = grads[p.variable.name];
         if (!raw) return;
-        const g = scale === 1 ? raw : tf.mul(raw, scale);
-        const m = tf.add(tf.mul(this.m[i]!, b1), tf.mul(g, 1 - b1));
-        const v = tf.add(tf.mul(this.v[i]!, b2), tf.mul(tf.square(g), 1 - b2));
+        const { m, v, update } = this.next(i, raw, scale, t);
         this.m[i]!.assign(m);
         this.v[i]!.assign(v);
-        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps)); // mhat / (sqrt(vhat) + eps)
-        let next = tf.sub(p.variable, tf.mul(update, lr));
-        if (wd > 0) next = tf.sub(next, tf.mul(p.variable, lr * wd));
-        p.variable.assign(next);
+        p.variable.assign(tf.sub(p.variable, update));
       });
     });
+    this.t = t;
     return { gradNorm: norm, lr };
+  }
+
+  /** Global-norm clipping: the factor every gradient is scaled by. */
+  private clipScale(norm: number): number {
+    return norm > this.opts.maxGradNorm ? this.opts.maxGradNorm / (norm + 1e-6) : 1;
+  }
+
+  /** Parameter i's new moments and update (lr * mhat / (sqrt(vhat) + eps) + lr * wd * w) as step t,
+   *  on its group's lr at the current point of the schedule. */
+  private next(i: number, raw: tf.Tensor, scale: number, t: number): { m: tf.Tensor; v: tf.Tensor; update: tf.Tensor } {
+    const p = this.params[i]!;
+    const { beta1: b1, beta2: b2, eps } = this;
+    const lr = this.lrOf(p);
+    const wd = p.weightDecay ?? this.opts.weightDecay;
+    const g = scale === 1 ? raw : tf.mul(raw, scale);
+    const m = tf.add(tf.mul(this.m[i]!, b1), tf.mul(g, 1 - b1));
+    const v = tf.add(tf.mul(this.v[i]!, b2), tf.mul(tf.square(g), 1 - b2));
+    const mhat = tf.div(m, 1 - b1 ** t);
+    const vhat = tf.div(v, 1 - b2 ** t);
+    const step = tf.mul(tf.div(mhat, tf.add(tf.sqrt(vhat), eps)), lr);
+    return { m, v, update: wd > 0 ? tf.add(step, tf.mul(p.variable, lr * wd)) : step };
   }
 
   state(): AdamWState {

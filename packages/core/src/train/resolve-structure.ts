@@ -52,7 +52,7 @@ function modulesStructure(modules: readonly ChosenModule[], sites: readonly Site
   if (!Array.isArray(modules)) throw new S3petInputError(`${source}: 'structure' must be a list of {site, method, options, params}`);
   const bySite = new Map(sites.map((s) => [s.name, s]));
   const byMethod = new Map(methods.map((m) => [m.name, m]));
-  return modules.map((m, i) => {
+  const candidates = modules.map((m, i) => {
     const site = bySite.get(m?.site);
     if (!site) {
       throw new S3petInputError(`${source}: module ${i} names site '${m?.site}', which this backbone does not have (was the structure searched on another backbone?)`);
@@ -62,12 +62,16 @@ function modulesStructure(modules: readonly ChosenModule[], sites: readonly Site
     if (!method.siteKinds.includes(site.kind)) {
       throw new S3petInputError(`${source}: module ${i}: ${m.method} attaches to ${method.siteKinds.join("/")} sites, but '${site.name}' is a ${site.kind} site`);
     }
-    const c = makeCandidate(i, site, method, resolveOptions(method.name, method.options, m.options ?? {}, `${source}: module ${i}`));
+    const c = makeCandidate(i, site, method, resolveOptions(method.name, method.options, m.options ?? {}, `${source}: module ${i}`), m.variant ?? null);
     if (m.params !== undefined && m.params !== c.params) {
       throw new CheckpointError(`${source}: module ${i} (${c.key}) records ${m.params} parameters but ${m.method} now counts ${c.params} (another plugin version?); re-run the search or fix the file`);
     }
     return c;
   });
+  const keys = candidates.map((c) => c.key);
+  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (dup) throw new S3petInputError(`${source}: module '${dup}' is listed twice (give each site and method once, or tell them apart by 'variant')`);
+  return candidates;
 }
 
 function presetStructure(
@@ -92,5 +96,5 @@ function presetStructure(
 
 /** The chosen structure as structure.json / results.json list it. */
 export function chosenModules(candidates: readonly Candidate[]): ChosenModule[] {
-  return candidates.map((c) => ({ site: c.site.name, method: c.method.name, options: c.options, params: c.params }));
+  return candidates.map((c) => ({ site: c.site.name, method: c.method.name, options: c.options, params: c.params, ...(c.variant ? { variant: c.variant } : {}) }));
 }

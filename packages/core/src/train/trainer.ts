@@ -1,8 +1,9 @@
 // Trainer (docs/METHOD.md §6): trains one fixed structure with the re-training protocol every structure
 // shares — searched, manual preset, random, full fine-tuning: a fresh backbone, fresh modules
 // (seeded by candidate key, so the same structure gets the same init in `search` and `train`), gates
-// fixed at 1, the whole training split, AdamW (lr, wd 0, linear decay, clip 2.0), the task head
-// trained alongside; the best validation checkpoint is kept and scored on test.
+// fixed at 1, the whole training split, AdamW (each method's modules at its declared lr, the head at
+// the run's lr, linear decay, clip 2.0), the task head trained alongside; the best validation
+// checkpoint is kept and scored on test.
 import { inject, injectable } from "tsyringe";
 import type { LabeledBatch } from "../task/task.js";
 import { EngineDepsToken, RunConfigToken } from "../di/tokens.js";
@@ -17,6 +18,7 @@ import { AdamW } from "./adamw.js";
 import { BatchStream, type BatchStreamState } from "./batch-stream.js";
 import { Evaluator } from "./evaluator.js";
 import { minimizeStep } from "./gradients.js";
+import { methodRates } from "./method-rates.js";
 import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "./phase-loop.js";
 import { taskLoss } from "./task-loss.js";
 import { countParams, createModules, restoreParams, seedFor, snapshotParams, TunedModel, type ParamSnapshot } from "./tuned-model.js";
@@ -81,7 +83,7 @@ export class Trainer {
       backbone.dispose();
       throw error;
     }
-    const params = model.weightParams();
+    const params = model.weightParams(methodRates(config));
     const stream = new BatchStream(
       Array.from({ length: task.train.size }, (_, i) => i),
       config.batchSize,

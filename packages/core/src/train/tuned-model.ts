@@ -9,6 +9,7 @@ import type { PetModule } from "../plugin/pet-module.js";
 import { SeededRng } from "../random/seeded-rng.js";
 import type { Candidate } from "../search/search-space.js";
 import type { NamedParam } from "./adamw.js";
+import type { MethodRates } from "./method-rates.js";
 
 export interface CandidateModule {
   readonly candidate: Candidate;
@@ -62,9 +63,13 @@ export class TunedModel {
     for (const m of this.modules) m.module.setTraining?.(training, step);
   }
 
-  /** Module weights as `<candidate key>/<weight>`, in candidate order. */
-  moduleParams(): NamedParam[] {
-    return this.modules.flatMap((m) => Object.entries(m.module.weights).map(([name, variable]) => ({ key: `${m.candidate.key}/${name}`, variable })));
+  /** Module weights as `<candidate key>/<weight>`, in candidate order; with `rates`, each carries its
+   *  method's learning rate and weight decay (its AdamW parameter group). */
+  moduleParams(rates?: MethodRates): NamedParam[] {
+    return this.modules.flatMap((m) => {
+      const rate = rates?.(m.candidate.method);
+      return Object.entries(m.module.weights).map(([name, variable]) => ({ key: `${m.candidate.key}/${name}`, variable, ...rate }));
+    });
   }
 
   /** Head weights as `head/<weight>`. */
@@ -77,9 +82,10 @@ export class TunedModel {
     return this.backbone.trainableWeights().map((variable, i) => ({ key: `backbone/${i}`, variable }));
   }
 
-  /** Everything the weight optimizer trains: modules, head, and the backbone when it is trainable. */
-  weightParams(): NamedParam[] {
-    return [...this.moduleParams(), ...this.headParams(), ...this.backboneParams()];
+  /** Everything the weight optimizer trains: modules (at `rates`), head, and the backbone when it is
+   *  trainable (both at the optimizer's own lr). */
+  weightParams(rates?: MethodRates): NamedParam[] {
+    return [...this.moduleParams(rates), ...this.headParams(), ...this.backboneParams()];
   }
 
   dispose(): void {

@@ -11,6 +11,7 @@ const SHORT: Readonly<Record<string, string>> = {
   "attention.output": "attn.out",
   "attention.output.LayerNorm": "attn.ln",
   "intermediate.dense": "ffn.in",
+  "intermediate.intermediate_act_fn": "ffn.act",
   "output.dense": "ffn.o",
   output: "ffn.out",
   "output.LayerNorm": "ffn.ln",

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { GatedSiteCalls } from "@s3pet/core";
-import type { AttachedModule, AttentionSite, EmbeddingSite, EncodedBatch, GatedPrefix, LinearSite, NormSite, PetModule, ResidualSite, Site, SiteCalls, SiteContribution } from "@s3pet/core";
+import type { ActivationSite, AttachedModule, AttentionSite, EmbeddingSite, EncodedBatch, GatedPrefix, LinearSite, NormSite, PetModule, ResidualSite, Site, SiteCalls, SiteContribution } from "@s3pet/core";
 import { defineBertConfig, type BertConfig } from "./bert-config.js";
 import { initRandomBertModel } from "./init-random-bert.js";
 
@@ -42,6 +42,7 @@ function recordingCalls(visited: string[], prefixes: (site: AttentionSite) => re
     residual: (site: ResidualSite, h) => (visited.push(site.name), h),
     norm: (site: NormSite, _xhat, y) => (visited.push(site.name), y),
     embedding: (site: EmbeddingSite, e) => (visited.push(site.name), e),
+    activation: (site: ActivationSite, u) => (visited.push(site.name), u),
     attentionPrefixes: (site) => (visited.push(site.name), prefixes(site)),
   };
 }
@@ -61,9 +62,10 @@ describe("BertModel", () => {
   it("lists every site in forward order with HF names, kinds and dims", () => {
     const model = initRandomBertModel(tiny, { seed: 1, trainable: false });
     const sites = model.sites();
-    expect(sites).toHaveLength(1 + 11 * tiny.numLayers);
-    expect(sites[0]).toEqual({ kind: "embedding", name: "embeddings", layer: null, position: "embeddings", dim: 16, vocabSize: 40 });
-    expect(sites.slice(1, 12).map((s) => `${s.position}:${s.kind}`)).toEqual([
+    expect(sites).toHaveLength(2 + 12 * tiny.numLayers);
+    expect(sites[0]).toEqual({ kind: "norm", name: "embeddings.LayerNorm", layer: null, position: "embeddings.LayerNorm", dim: 16 });
+    expect(sites[1]).toEqual({ kind: "embedding", name: "embeddings", layer: null, position: "embeddings", dim: 16, vocabSize: 40 });
+    expect(sites.slice(2, 14).map((s) => `${s.position}:${s.kind}`)).toEqual([
       "attention.self.query:linear",
       "attention.self.key:linear",
       "attention.self.value:linear",
@@ -72,6 +74,7 @@ describe("BertModel", () => {
       "attention.output:residual",
       "attention.output.LayerNorm:norm",
       "intermediate.dense:linear",
+      "intermediate.intermediate_act_fn:activation",
       "output.dense:linear",
       "output:residual",
       "output.LayerNorm:norm",
@@ -120,6 +123,8 @@ describe("BertModel", () => {
           return { kind: "norm", delta: () => constant([site.dim], seed) };
         case "embedding":
           return { kind: "embedding", delta: () => constant([site.dim], seed) };
+        case "activation":
+          return { kind: "activation", delta: () => constant([site.dim], seed) };
         case "attention":
           return { kind: "attention", prefix: () => ({ keys: constant([2, site.hidden], seed) as tf.Tensor2D, values: constant([2, site.hidden], seed + 1) as tf.Tensor2D }) };
       }

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { S3petInputError } from "@s3pet/core";
 import type {
+  ActivationSite,
   AttentionSite,
   Backbone,
   BackboneOutput,
@@ -44,6 +45,7 @@ interface LayerSites {
   readonly attentionOutput: ResidualSite;
   readonly attentionNorm: NormSite;
   readonly intermediate: LinearSite;
+  readonly intermediateAct: ActivationSite;
   readonly outputDense: LinearSite;
   readonly output: ResidualSite;
   readonly outputNorm: NormSite;
@@ -68,6 +70,7 @@ export class BertModel implements Backbone {
   readonly numLayers: number;
   private readonly weights: BertWeights;
   private readonly embeddingSite: EmbeddingSite;
+  private readonly embeddingNormSite: NormSite;
   private readonly layerSites: readonly LayerSites[];
   private readonly variables: readonly tf.Variable[];
   private disposed = false;
@@ -95,6 +98,7 @@ export class BertModel implements Backbone {
       this.weights = weights;
       this.variables = [];
     }
+    this.embeddingNormSite = { kind: "norm", name: "embeddings.LayerNorm", layer: null, position: "embeddings.LayerNorm", dim: config.hiddenSize };
     this.embeddingSite = {
       kind: "embedding",
       name: "embeddings",
@@ -106,9 +110,9 @@ export class BertModel implements Backbone {
     this.layerSites = Array.from({ length: config.numLayers }, (_, i) => layerSites(config, i));
   }
 
-  /** Every site in forward order: embeddings, then per layer q, k, v, attention, ..., output.LayerNorm. */
+  /** Every site in forward order: embeddings.LayerNorm, embeddings, then per layer q, k, v, attention, ..., output.LayerNorm. */
   sites(): readonly Site[] {
-    return [this.embeddingSite, ...this.layerSites.flatMap((s) => Object.values(s) as Site[])];
+    return [this.embeddingNormSite, this.embeddingSite, ...this.layerSites.flatMap((s) => Object.values(s) as Site[])];
   }
 
   paramCount(): number {
@@ -148,7 +152,7 @@ export class BertModel implements Backbone {
       dropout: makeDropout(options.dropoutSeed),
     };
     const tree = this.weights.tree;
-    let x = embeddings(batch, tree, this.embeddingSite, ctx); // [N, H]
+    let x = embeddings(batch, tree, this.embeddingNormSite, this.embeddingSite, ctx); // [N, H]
     const hidden2d: tf.Tensor2D[] = [x];
     for (let i = 0; i < this.numLayers; i++) {
       x = bertLayer(x, tree.layers[i]!, this.layerSites[i]!, ctx); // [N, H]
@@ -169,8 +173,8 @@ export class BertModel implements Backbone {
 // ---------------------------------------------------------------------------------------------
 // Blocks
 
-/** word + position + token-type embeddings, LayerNorm, the embedding site. -> [N, H] */
-function embeddings(batch: EncodedBatch, w: BertWeights["tree"], site: EmbeddingSite, ctx: ForwardContext): tf.Tensor2D {
+/** word + position + token-type embeddings, LayerNorm (a norm site), the embedding site. -> [N, H] */
+function embeddings(batch: EncodedBatch, w: BertWeights["tree"], normSite: NormSite, site: EmbeddingSite, ctx: ForwardContext): tf.Tensor2D {
   const { config, calls } = ctx;
   const { batch: B, length: T } = batch; // batch, tokens
   const H = config.hiddenSize; // hidden
@@ -184,7 +188,7 @@ function embeddings(batch: EncodedBatch, w: BertWeights["tree"], site: Embedding
       : tf.reshape(tf.add(tf.reshape(words, [B, T, H]), tf.slice(w.positionEmbeddings, [0, 0], [T, H])), [B * T, H]); // [N, H]
   const typeOneHot = tf.tensor2d(oneHot(batch.tokenTypeIds, config.typeVocabSize), [B * T, config.typeVocabSize]); // [N, types]
   const summed = tf.add(positioned, tf.matMul(typeOneHot, w.tokenTypeEmbeddings)) as tf.Tensor2D; // [N, H]
-  const { y } = layerNorm(summed, w.embeddingsNorm.gamma, w.embeddingsNorm.beta, config.layerNormEps); // [N, H]
+  const y = normAt(normSite, summed, w.embeddingsNorm, ctx); // [N, H]
   const e = calls ? calls.embedding(site, y) : y; // [N, H]
   return ctx.dropout(e, config.hiddenDropoutProb);
 }
@@ -203,7 +207,8 @@ function bertLayer(x: tf.Tensor2D, w: BertLayerWeights, sites: LayerSites, ctx: 
   if (calls) h = calls.residual(sites.attentionOutput, h);
   const a = normAt(sites.attentionNorm, tf.add(h, x) as tf.Tensor2D, w.attentionNorm, ctx); // [N, H]
   // feed-forward
-  const u = ctx.act(linearAt(sites.intermediate, a, w.intermediate, calls)); // [N, I]
+  const act = ctx.act(linearAt(sites.intermediate, a, w.intermediate, calls)); // [N, I]
+  const u = calls ? calls.activation(sites.intermediateAct, act) : act; // [N, I]
   let f = ctx.dropout(linearAt(sites.outputDense, u, w.output, calls), config.hiddenDropoutProb); // [N, H]
   if (calls) f = calls.residual(sites.output, f);
   return normAt(sites.outputNorm, tf.add(f, a) as tf.Tensor2D, w.outputNorm, ctx); // [N, H]
@@ -301,6 +306,7 @@ function layerSites(config: BertConfig, i: number): LayerSites {
     attentionOutput: { kind: "residual", ...at("attention.output"), dim: H },
     attentionNorm: { kind: "norm", ...at("attention.output.LayerNorm"), dim: H },
     intermediate: linearSite("intermediate.dense", H, I),
+    intermediateAct: { kind: "activation", ...at("intermediate.intermediate_act_fn"), dim: I },
     outputDense: linearSite("output.dense", I, H),
     output: { kind: "residual", ...at("output"), dim: H },
     outputNorm: { kind: "norm", ...at("output.LayerNorm"), dim: H },

@@ -145,6 +145,7 @@ describe("gatedPrefixAttention", () => {
           residual: (_s, h) => h,
           norm: (_s, _xhat, y) => y,
           embedding: (_s, e) => e,
+          activation: (_s, u) => u,
           attentionPrefixes: (_site: AttentionSite) => (gate === null ? [] : [{ keys, values, gate: tf.scalar(gate) }]),
         };
         return model.forward(batch, calls).lastHiddenState.dataSync().slice();

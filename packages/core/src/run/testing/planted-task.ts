@@ -172,6 +172,7 @@ export const tbias: PetMethod = definePetMethod({
   description: "test bias",
   siteKinds: ["linear"],
   options: {},
+  lr: 0.05, // the planted tests' run lr, so per-method rates change nothing there
   paramCount: (site) => (site as LinearSite).dOut,
   create: (site) => {
     const b = own(() => tf.zeros([(site as LinearSite).dOut]));
@@ -191,6 +192,7 @@ export const tgain: PetMethod = definePetMethod({
   description: "test layer-norm gain",
   siteKinds: ["norm"],
   options: {},
+  lr: 0.05, // the planted tests' run lr, so per-method rates change nothing there
   paramCount: (site) => (site as NormSite).dim,
   create: (site) => {
     const g = own(() => tf.zeros([(site as NormSite).dim]));
@@ -209,6 +211,7 @@ export const tlow: PetMethod = definePetMethod({
   description: "test low-rank",
   siteKinds: ["linear"],
   options: { rank: intOption({ default: 1, doc: "rank" }) },
+  lr: 0.05,
   paramCount: (site, o) => (o.rank as number) * ((site as LinearSite).dIn + (site as LinearSite).dOut),
   create: (site, o, init) => {
     const s = site as LinearSite;
