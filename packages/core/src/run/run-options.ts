@@ -73,7 +73,7 @@ export function switchRunOption(o: Common & { readonly default?: boolean }): Run
 /** `on`/`off` on the command line, true/false in a config file. */
 export function onOffRunOption(o: Common & { readonly default: boolean }): RunOption<boolean> {
   const schema = z.union([z.boolean(), z.enum(["on", "off"]).transform((v) => v === "on")]);
-  return { commands: BOTH, valueName: "on|off", ...o, kind: "value", schema, expects: "on or off" };
+  return { commands: BOTH, valueName: "on|off", ...o, kind: "value", schema, expects: "one of on, off" };
 }
 
 /** Repeatable (`--include a --include b`); a --config file may give a string or a list. */
