@@ -90,7 +90,9 @@ export type { EvaluateRunResult } from "./run/evaluate-run.js";
 export { evaluateRun } from "./run/evaluate-run.js";
 export { readAdapterConfig } from "./run/adapter.js";
 export type { RunJson } from "./run/run-dir.js";
-export { RUN_FILES, readRunJson } from "./run/run-dir.js";
+export { RUN_FILES, checkOutDir, readRunJson } from "./run/run-dir.js";
+export type { RunLock, RunLockHolder, RunLockState } from "./run/run-lock.js";
+export { RUN_LOCK_FILE, acquireRunLock, lockedError, readRunLock } from "./run/run-lock.js";
 export type { PhaseProgress } from "./run/run-control.js";
 // search: the space, budgets, the shifted global sigmoid, discretisation, random structures
 export type { Candidate, SearchSpaceOptions } from "./search/search-space.js";
@@ -130,6 +132,8 @@ export type { RngState } from "./random/seeded-rng.js";
 export { SeededRng, RNG_ALGORITHM } from "./random/seeded-rng.js";
 export type { FileData } from "./io/write-file-atomic.js";
 export { writeFileAtomic, writeJsonAtomic } from "./io/write-file-atomic.js";
+export { fsInputError } from "./io/fs-input-error.js";
+export { brief, briefJson } from "./errors/brief.js";
 
 // --- safetensors (lazy, validated read; atomic write)
 export type { SafetensorsFile, SafetensorsTensorInfo } from "./io/safetensors/safetensors-file.js";

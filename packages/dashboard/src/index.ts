@@ -38,3 +38,4 @@ export { formatScore } from "./format/format-score.js";
 export type { EventLine, LogLevel } from "./format/describe-event.js";
 export { formatCount, formatPercent } from "./format/format-count.js";
 export { formatDuration } from "./format/format-duration.js";
+export { shortPosition } from "./format/short-position.js";

@@ -15,7 +15,7 @@ export { layerNorm } from "./bert/layer-norm.js";
 
 // --- checkpoints (Hugging Face layout)
 export type { LoadPretrainedOptions, LoadedBackbone } from "./checkpoint/load-pretrained.js";
-export { loadPretrained } from "./checkpoint/load-pretrained.js";
+export { loadPretrained, readBertConfig } from "./checkpoint/load-pretrained.js";
 export type { SaveBackboneOptions, TokenizerFiles } from "./checkpoint/save-backbone.js";
 export { saveBackbone } from "./checkpoint/save-backbone.js";
 
@@ -31,6 +31,7 @@ export { bertTokenizer, readBertTokenizer } from "./tokenizer/bert-tokenizer.js"
 export type { HfJsonTokenizerOptions } from "./tokenizer/hf-json-tokenizer.js";
 export { HfJsonTokenizer } from "./tokenizer/hf-json-tokenizer.js";
 export { loadTokenizer } from "./tokenizer/load-tokenizer.js";
+export { checkTokenizerFits } from "./tokenizer/check-tokenizer-fits.js";
 export type { TextExample, EncodeBatchOptions } from "./tokenizer/encode-batch.js";
 export { encodeBatch } from "./tokenizer/encode-batch.js";
 

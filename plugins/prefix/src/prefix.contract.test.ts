@@ -3,6 +3,7 @@ import type { AttentionSite } from "@s3pet/core";
 import { GatedSiteCalls, resolveOptions } from "@s3pet/core";
 import { describePetMethod, perturbWeights, syntheticAttentionSite, syntheticBatch, syntheticSites } from "@s3pet/core/testing";
 import { gatedPrefixAttention, loadPretrained } from "@s3pet/models";
+import { TINY_BERT_DIR as tinyBertDir } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { prefix } from "./prefix.js";
 

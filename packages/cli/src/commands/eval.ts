@@ -1,7 +1,7 @@
 // `s3pet eval <run>`: rebuilds a finished run's tuned model from its adapter/ on the same backbone, task
 // splits and tokenisation (from the run's cli.json) and re-scores it on validation and test, next to
 // the scores results.json recorded.
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { evaluateRun, S3petInputError } from "@s3pet/core";
 import { formatScore } from "@s3pet/dashboard";
@@ -29,6 +29,8 @@ export const evalCommand = defineCommand({
   ],
   async run({ values, positionals }, io) {
     const runDir = resolve(io.cwd, positionals[0]!);
+    if (!existsSync(runDir)) throw new S3petInputError(`${positionals[0]}: no such directory; pass a run directory that s3pet search or s3pet train finished`);
+    if (!statSync(runDir).isDirectory()) throw new S3petInputError(`${positionals[0]}: is a file; pass a run directory that s3pet search or s3pet train finished`);
     if (!existsSync(join(runDir, "adapter"))) {
       throw new S3petInputError(`${positionals[0]}: no adapter/ here; pass a run directory that s3pet search or s3pet train finished`);
     }

@@ -2,8 +2,9 @@
 // process (followed until run-end), or a finished one (replayed, paced by --speed). Same panels and the
 // same reducer as the in-process dashboard; `q` detaches and leaves the run alone.
 import { existsSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { S3petInputError } from "@s3pet/core";
+import { dirname, join, resolve } from "node:path";
+import { tap } from "rxjs";
+import { readRunLock, RUN_FILES, S3petInputError, type S3petEvent } from "@s3pet/core";
 import { eventsFromFile } from "@s3pet/dashboard";
 import { defineCommand } from "../cli/command.js";
 import { chooseUi, UI_MODES } from "../reporters/choose-ui.js";
@@ -29,21 +30,56 @@ export const watch = defineCommand({
     { command: "s3pet watch runs/search-20260101-120000 --no-follow --ui plain", description: "print what has happened so far as plain lines" },
   ],
   async run({ values, positionals }, io) {
-    const eventsPath = eventsFileOf(resolve(io.cwd, positionals[0]!), !values["no-follow"]);
+    const follow = !values["no-follow"];
+    const { runDir, eventsPath } = eventsFileOf(resolve(io.cwd, positionals[0]!), follow);
     const speed = parseSpeed(values.speed);
     const ui = chooseUi(values.ui, io.stdout, io.env);
-    const events$ = eventsFromFile(eventsPath, { follow: !values["no-follow"], ...(speed === undefined ? {} : { speed }) });
+    // Followed while a process holds the run's lock; a run whose writer is gone (killed) is shown up to
+    // where it stopped instead of being waited for forever.
+    const lockAtStart = readRunLock(runDir);
+    if (follow && ui !== "tui" && lockAtStart.state === "live") {
+      const h = lockAtStart.holder;
+      io.stderr.write(`live: s3pet ${h.command} (pid ${h.pid} on ${h.host}) is writing ${runDir}\n`);
+    }
+    let lastStep: { phase: string; step: number; totalSteps: number } | null = null;
+    let ended = false;
+    let completed = false; // the file was read to its end (not: the user detached with q)
+    const events$ = eventsFromFile(eventsPath, {
+      follow,
+      ...(speed === undefined ? {} : { speed }),
+      writerGone: () => readRunLock(runDir).state !== "live",
+    }).pipe(
+      tap({
+        next: (e: S3petEvent) => {
+          if (e.type === "step") lastStep = { phase: e.phase, step: e.step, totalSteps: e.totalSteps };
+          if (e.type === "run-end") ended = true;
+        },
+        complete: () => (completed = true),
+      }),
+    );
     const reporter = createReporter(ui, events$, { stdout: io.stdout, quitAction: "detach" });
     await reporter.done;
+    if (follow && completed && !ended) {
+      const step = lastStep as { phase: string; step: number; totalSteps: number } | null;
+      const at = step === null ? "before its first step" : `at ${step.phase} step ${step.step}/${step.totalSteps}`;
+      io.stderr.write(`stopped ${at}: no process is writing ${runDir} (killed?); continue it with --out ${runDir} --resume\n`);
+    }
   },
 });
 
-/** The events file of a run directory (or the file itself); it may not exist yet only when following. */
-function eventsFileOf(path: string, follow: boolean): string {
+/**
+ * The run directory and its events file (the argument may be either). A directory that is not a run
+ * (no run.json, no events, no writer) fails at once; only when following may the events not exist yet.
+ */
+function eventsFileOf(path: string, follow: boolean): { runDir: string; eventsPath: string } {
   if (!existsSync(path)) throw new S3petInputError(`run directory '${path}' does not exist (pass a directory made by s3pet search or train, e.g. runs/search-…)`);
-  const file = statSync(path).isDirectory() ? join(path, EVENTS_FILE) : path;
-  if (!follow && !existsSync(file)) throw new S3petInputError(`'${file}' does not exist yet (the run has not started: drop --no-follow to wait for it)`);
-  return file;
+  const isDir = statSync(path).isDirectory();
+  const runDir = isDir ? path : dirname(path);
+  const eventsPath = isDir ? join(path, EVENTS_FILE) : path;
+  const isRun = existsSync(eventsPath) || existsSync(join(runDir, RUN_FILES.run)) || readRunLock(runDir).state === "live";
+  if (!isRun) throw new S3petInputError(`'${path}' is not a run directory (no ${RUN_FILES.run} or ${EVENTS_FILE}); pass a directory made by s3pet search or train, e.g. runs/search-…`);
+  if (!follow && !existsSync(eventsPath)) throw new S3petInputError(`'${eventsPath}' does not exist yet (the run has not started: drop --no-follow to wait for it)`);
+  return { runDir, eventsPath };
 }
 
 function parseSpeed(text: string | undefined): number | undefined {

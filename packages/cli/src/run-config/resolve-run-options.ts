@@ -1,11 +1,11 @@
 // Flag values (saved run options < --config < flags) -> RunOptions: every value read and checked by its
 // declaration (run-flags.ts, core's run-options.ts) with one-line errors naming the flag, the defaults a run
 // needs before the engine starts applied from the same declaration, paths made absolute, and the run
-// directory chosen (never an existing run without --resume). Engine settings go through as a partial
-// SearchConfig; core fills the rest from the declaration.
-import { existsSync, readdirSync } from "node:fs";
+// directory chosen and checked (never an existing run without --resume). Engine settings go through as a
+// partial SearchConfig; core fills the rest from the declaration.
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ENGINE_OPTIONS, FULL_FINE_TUNING_LR, parseRunOption, S3petInputError, type RunOption, type SearchConfig } from "@s3pet/core";
+import { checkOutDir, ENGINE_OPTIONS, FULL_FINE_TUNING_LR, parseRunOption, S3petInputError, type RunOption, type SearchConfig } from "@s3pet/core";
 import { findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
 import { methodLrFrom } from "./method-lr-flags.js";
 import { methodOptionsFrom } from "./method-option-flags.js";
@@ -146,23 +146,17 @@ function resolveStructureFlag(value: string, cwd: string): string {
 }
 
 function chooseOutDir(command: RunCommand, given: string | undefined, resume: boolean, ctx: ResolveContext): string {
-  if (resume) {
-    if (given === undefined) throw new S3petInputError("--resume continues the run named by --out; pass --out <run dir>");
-    const dir = resolve(ctx.cwd, given);
-    if (!existsSync(dir)) throw new S3petInputError(`--out ${given}: no run to resume there (no such directory); drop --resume to start a new run`);
-    return dir;
-  }
+  if (resume && given === undefined) throw new S3petInputError("--resume continues the run named by --out; pass --out <run dir>");
   if (given !== undefined) {
     const dir = resolve(ctx.cwd, given);
-    if (existsSync(dir) && readdirSync(dir).length > 0) {
-      throw new S3petInputError(`--out ${given}: already holds a run and is never overwritten; pass --resume to continue it, or choose another --out`);
-    }
+    checkOutDir(dir, resume, given);
     return dir;
   }
   const stamp = ctx.now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15); // 20261126-210501
   const base = join(ctx.cwd, "runs", `${command}-${stamp}`);
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  checkOutDir(dir, false);
   return dir;
 }
 

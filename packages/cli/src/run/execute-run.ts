@@ -90,6 +90,9 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
     return EXIT_STOPPED;
   }
   if (options.json) io.stdout.write(`${JSON.stringify(result.results, null, 2)}\n`);
-  else io.stdout.write(`\n${formatRunSummary(result.results, { numLayers: prepared.backbone.numLayers, outDir: options.outDir })}\n`);
+  else {
+    const columns = (io.stdout as { columns?: number; isTTY?: boolean }).isTTY ? (io.stdout as { columns?: number }).columns : undefined;
+    io.stdout.write(`\n${formatRunSummary(result.results, { numLayers: prepared.backbone.numLayers, outDir: options.outDir, ...(columns ? { columns } : {}) })}\n`);
+  }
   return 0;
 }

@@ -63,3 +63,20 @@ describe("formatRunSummary", () => {
     expect(text).not.toContain("supernet");
   });
 });
+
+describe("the structure table in a narrow terminal", () => {
+  it("fits 80 columns: long options move below the table under short keys", () => {
+    const options = { rank: 8, alpha: 16, dropout: 0.1, init: "kaiming-uniform", targets: "query,value" };
+    const wide: RunResults = {
+      ...results,
+      structure: Array.from({ length: 12 }, (_, l) => ({ site: `encoder.layer.${l}.attention.self.query`, method: "lora", options, params: 2048 })),
+    };
+    const unlimited = formatRunSummary(wide, { numLayers: 12, outDir: "r" });
+    expect(Math.max(...unlimited.split("\n").map((l) => [...l].length))).toBeGreaterThan(80); // the case at hand
+    const text = formatRunSummary(wide, { numLayers: 12, outDir: "r", columns: 80 });
+    const table = text.split("\n").filter((l) => l.startsWith("  "));
+    for (const line of table) expect([...line].length, line).toBeLessThanOrEqual(80);
+    expect(text).toMatch(/^ {2}lora +o1 +attn\.q +(● +){11}● +24,576$/m);
+    expect(text).toContain("  o1: rank=8 alpha=16 dropout=0.1 init=kaiming-uniform targets=query,value");
+  });
+});

@@ -2,12 +2,14 @@
 // grouped by method and position with one column per layer (the layout of the paper's figures), the
 // supernet and re-trained scores next to the majority-class baseline, time and memory.
 import type { ChosenModule, RunResults } from "@s3pet/core";
-import { formatCount, formatDuration, formatPercent, formatScore } from "@s3pet/dashboard";
+import { formatCount, formatDuration, formatPercent, formatScore, shortPosition } from "@s3pet/dashboard";
 
 export interface SummaryOptions {
   /** Layers of the backbone (columns of the structure grid). */
   readonly numLayers: number;
   readonly outDir: string;
+  /** Width of the terminal: a structure table wider than this lists its options below the table. @default Infinity */
+  readonly columns?: number;
 }
 
 export function formatRunSummary(r: RunResults, options: SummaryOptions): string {
@@ -19,7 +21,7 @@ export function formatRunSummary(r: RunResults, options: SummaryOptions): string
   if (r.softParams !== undefined) lines.push(`soft        ${formatCount(r.softParams)} params (Σ n·p at the best search checkpoint)`);
   lines.push(`chosen      ${formatCount(r.chosenParams)} params (${formatPercent(r.chosenRatio)} of the backbone)${head} · ${r.structureSource}`);
   lines.push("");
-  lines.push(...formatStructure(r.structure, options.numLayers));
+  lines.push(...formatStructure(r.structure, options.numLayers, options.columns));
   lines.push("");
   lines.push(...formatScores(r));
   lines.push("");
@@ -28,7 +30,7 @@ export function formatRunSummary(r: RunResults, options: SummaryOptions): string
 }
 
 /** One row per (method, options, position), one column per layer: ● chosen, · not. */
-function formatStructure(structure: readonly ChosenModule[], numLayers: number): string[] {
+export function formatStructure(structure: readonly ChosenModule[], numLayers: number, columns = Infinity): string[] {
   if (structure.length === 0) return ["structure   (no PET modules)"];
   interface Row {
     method: string;
@@ -51,18 +53,32 @@ function formatStructure(structure: readonly ChosenModule[], numLayers: number):
   }
   const sorted = [...rows.values()].sort((a, b) => a.method.localeCompare(b.method) || a.position.localeCompare(b.position));
   const layerCols = Array.from({ length: numLayers }, (_, i) => String(i));
-  const table = [
-    ["method", "options", "position", ...layerCols.map((l) => `L${l}`), "params"],
-    ...sorted.map((r) => [
-      r.method,
-      r.options,
-      r.position,
-      ...layerCols.map((_, i) => (r.outside ? "–" : r.layers.has(i) ? "●" : "·")),
-      formatCount(r.params),
-    ]),
-  ];
+  const mark = (r: Row, i: number) => (r.outside ? "–" : r.layers.has(i) ? "●" : "·");
   const total = structure.reduce((s, m) => s + m.params, 0);
-  return [`structure   ${structure.length} modules, ${formatCount(total)} params`, ...alignColumns(table, [false, false, false, ...layerCols.map(() => false), true]).map((l) => `  ${l}`)];
+  const title = `structure   ${structure.length} modules, ${formatCount(total)} params`;
+  const wide = alignColumns(
+    [
+      ["method", "options", "position", ...layerCols.map((l) => `L${l}`), "params"],
+      ...sorted.map((r) => [r.method, r.options, r.position, ...layerCols.map((_, i) => mark(r, i)), formatCount(r.params)]),
+    ],
+    [false, false, false, ...layerCols.map(() => false), true],
+  ).map((l) => `  ${l}`);
+  if (Math.max(...wide.map((l) => [...l].length)) <= columns) return [title, ...wide];
+
+  // Too wide for the terminal (every row would wrap): short positions, a tight layer grid, and each
+  // distinct options string under a short key spelled out below the table.
+  const keys = new Map<string, string>();
+  for (const r of sorted) if (r.options !== "" && !keys.has(r.options)) keys.set(r.options, `o${keys.size + 1}`);
+  const w = String(numLayers - 1).length;
+  const grid = (cells: string[]) => cells.map((c) => c.padStart(w)).join(" ");
+  const narrow = alignColumns(
+    [
+      ["method", "opt", "position", `layers ${grid(layerCols)}`.trimEnd(), "params"],
+      ...sorted.map((r) => [r.method, keys.get(r.options) ?? "", shortPosition(r.position), `${" ".repeat(7)}${grid(layerCols.map((_, i) => mark(r, i)))}`, formatCount(r.params)]),
+    ],
+    [false, false, false, false, true],
+  ).map((l) => `  ${l}`);
+  return [title, ...narrow, ...[...keys].map(([options, key]) => `  ${key}: ${options}`)];
 }
 
 function formatScores(r: RunResults): string[] {

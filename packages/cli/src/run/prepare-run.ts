@@ -1,9 +1,9 @@
 // The glue that builds a run: task (read and checked first, before anything slow), PET methods
 // from the installed plugins, the tfjs backend, the backbone checkpoint and its tokenizer, the task head
 // -> core's EngineDeps. Every bad input fails here, before a step runs, as an S3petInputError.
-import { initBackend, PluginError, type BackendInfo, type EngineDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
+import { initBackend, PluginError, S3petInputError, type BackendInfo, type EngineDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
 import { encodeTask, loadTask, type TaskData } from "@s3pet/data";
-import { createClassificationHead, loadPretrained, loadTokenizer } from "@s3pet/models";
+import { checkTokenizerFits, createClassificationHead, loadPretrained, loadTokenizer, readBertConfig, type BertConfig } from "@s3pet/models";
 import { installedPlugins } from "../run-config/method-option-flags.js";
 import type { RunInputs } from "../run-config/resolve-run-options.js";
 import { tokenizerBatchEncoder } from "./tokenizer-batch-encoder.js";
@@ -22,9 +22,13 @@ export interface PreparedRun {
 export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
   const taskData = loadTask(inputs.task, inputs.taskOptions);
   const { registry, methods } = await selectMethods(inputs.methods);
+  // The model's files against each other and the flags, before the backend or any weight is allocated.
+  const config = readBertConfig(inputs.modelDir);
+  const tokenizer = loadTokenizer(inputs.modelDir);
+  checkTokenizerFits(tokenizer, config, inputs.modelDir);
+  checkMaxLength(inputs.maxLength, config, inputs.modelDir);
   const backend = await initBackend();
   const loaded = loadPretrained(inputs.modelDir);
-  const tokenizer = loadTokenizer(inputs.modelDir);
   const backbone = { description: loaded.model.description, numLayers: loaded.model.numLayers, params: loaded.model.paramCount(), sites: loaded.model.sites() };
   const createHead = createClassificationHead(loaded.model);
   loaded.model.dispose(); // the engine asks for its own fresh copies
@@ -47,6 +51,14 @@ export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
       provenance: { model: inputs.modelDir, versions: backend.versions },
     },
   };
+}
+
+/** --max-length within the positions the model has (RoBERTa's start after its pad id). */
+function checkMaxLength(maxLength: number, config: BertConfig, modelDir: string): void {
+  const positions = config.modelType === "roberta" ? config.maxPositions - config.padTokenId - 1 : config.maxPositions;
+  if (maxLength > positions) {
+    throw new S3petInputError(`--max-length ${maxLength} is beyond the ${positions} positions of ${modelDir} (max_position_embeddings in its config.json); pass --max-length ${positions} or less`);
+  }
 }
 
 /** The installed registry and the methods named by --methods (all when null); unknown names fail. */

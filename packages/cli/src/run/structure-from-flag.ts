@@ -32,5 +32,17 @@ function readStructureFile(file: string): StructureFile {
   const modules = (value as { structure?: unknown })?.structure;
   const ok = Array.isArray(modules) && modules.every((m) => typeof m?.site === "string" && typeof m?.method === "string" && typeof m?.options === "object" && typeof m?.params === "number");
   if (!ok) throw new S3petInputError(`--structure ${file}: expected {"structure": [{"site", "method", "options", "params"}, ...]} as s3pet search writes it`);
+  const list = modules as StructureFile["structure"];
+  // Nothing to train would run as head-only training and be reported like full fine-tuning: refused.
+  if (list.length === 0) throw new S3petInputError(`--structure ${file}: lists no modules; pass a structure with at least one, or --structure full for full fine-tuning`);
+  const first = new Map<string, number>();
+  for (const [i, m] of list.entries()) {
+    const key = `${m.method}@${m.site}`;
+    const seen = first.get(key);
+    if (seen !== undefined) {
+      throw new S3petInputError(`--structure ${file}: modules ${seen} and ${i} both put ${m.method} on '${m.site}'; list each module once`);
+    }
+    first.set(key, i);
+  }
   return value as StructureFile;
 }

@@ -5,6 +5,7 @@
 // last line that a killed process may have left.
 import { closeSync, existsSync, ftruncateSync, openSync, readSync, fstatSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { fsInputError } from "../io/fs-input-error.js";
 import type { SearchHook } from "./search-hook.js";
 
 export const EVENTS_FILE = "events.jsonl";
@@ -15,14 +16,27 @@ export function eventsJsonlHook(): SearchHook {
     order: "pre",
     onRunStart: (_event, ctx) => {
       const path = join(ctx.outDir, EVENTS_FILE);
-      const fd = openSync(path, existsSync(path) ? "r+" : "w");
+      let fd: number;
+      try {
+        fd = openSync(path, existsSync(path) ? "r+" : "w");
+      } catch (error) {
+        throw fsInputError(error, path, "open the event log");
+      }
       const end = cutTornLine(fd);
       let position = end;
+      let broken = false;
       const subscription = ctx.events$.subscribe({
         next: (e) => {
+          // A failed write (disk full) leaves whole lines only: the torn tail is cut on resume, and the
+          // run itself fails at its next checkpoint write with the same cause.
+          if (broken) return;
           const line = Buffer.from(`${JSON.stringify(e)}\n`, "utf8");
-          for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off, position + off);
-          position += line.length;
+          try {
+            for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off, position + off);
+            position += line.length;
+          } catch {
+            broken = true;
+          }
         },
         complete: () => closeSync(fd),
         error: () => closeSync(fd),

@@ -4,12 +4,24 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { fsInputError } from "./fs-input-error.js";
 
 /** File contents: text (written as UTF-8), bytes, or byte chunks written one after another. */
 export type FileData = string | Uint8Array | readonly Uint8Array[];
 
-/** Writes `data` to `path` atomically, creating the parent directory if needed. */
+/**
+ * Writes `data` to `path` atomically, creating the parent directory if needed. A fixable filesystem
+ * error (full disk, read-only, no permission, a file in the way) is an S3petInputError naming `path`.
+ */
 export function writeFileAtomic(path: string, data: FileData): void {
+  try {
+    writeFileAtomicRaw(path, data);
+  } catch (error) {
+    throw fsInputError(error, path, "write");
+  }
+}
+
+function writeFileAtomicRaw(path: string, data: FileData): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { evaluateRun } from "./evaluate-run.js";
 import type { SearchConfig } from "./run-config.js";
 import type { RunResults } from "./run-results.js";
 import { runSearch } from "./run-search.js";
+import { RUN_LOCK_FILE } from "./run-lock.js";
 import type { EngineCheckpointBody } from "./search-run.js";
 import { linearHead, plantedTask, PLANTED_KEY, SyntheticBackbone, tbias, tgain, tlow } from "./testing/planted-task.js";
 
@@ -161,12 +162,13 @@ describe("runSearch: bad input", () => {
   it("never overwrites a run directory: non-empty without resume, or resume without a run, is an error naming the fix", async () => {
     const out = freshDir();
     await search({ ...FAST, searchEpochs: 1, trainEpochs: 1 }, deps(out));
-    expect(() => runSearch(FAST, deps(out))).toThrow(`output directory '${out}' already holds a run; pass --resume to continue it, or choose another --out`);
+    expect(() => runSearch(FAST, deps(out))).toThrow(`--out ${out}: already holds a run and is never overwritten; pass --resume to continue it, or choose another --out`);
     const other = freshDir();
     mkdirSync(other, { recursive: true });
     writeFileSync(join(other, "notes.txt"), "mine");
     expect(() => runSearch(FAST, deps(other))).toThrow(S3petInputError);
-    expect(() => runSearch({ ...FAST, resume: true }, deps(freshDir()))).toThrow(/nothing to resume in '.*' \(no run.json\); drop --resume/);
+    expect(() => runSearch(FAST, deps(other))).toThrow(/: is not empty and holds no run; choose a new or empty directory/);
+    expect(() => runSearch({ ...FAST, resume: true }, deps(freshDir()))).toThrow(/no run to resume there \(no such directory\); drop --resume/);
   });
 
   it("says clearly when no trainable variable reaches the loss (a backbone that never calls its sites)", async () => {
@@ -306,6 +308,9 @@ describe("runSearch: stop and resume", () => {
         if ((e.phase === "search" && e.step === 10) || (e.phase === "retrain" && e.step === 15)) {
           const copy = `${out}-killed-${e.phase}`;
           cpSync(out, copy, { recursive: true });
+          // The copy holds this (live) process's lock; a killed writer's lock is stale and replaced
+          // on resume (run-lock.test.ts), which removing it stands for here.
+          rmSync(join(copy, RUN_LOCK_FILE));
           appendFileSync(join(copy, "events.jsonl"), '{"type":"step","time":1,"pha'); // a torn last line
           killed.push(copy);
         }

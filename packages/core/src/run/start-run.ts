@@ -26,13 +26,20 @@ import { TrainRun } from "./train-run.js";
 const RUN_SERVICES = [EventBus, RunControl, HookRunner, RunDir, CheckpointStore, RunSession, PhaseLoop, Evaluator, BiLevelSearch, Trainer, SearchRun, TrainRun] as const;
 
 /**
- * Validates the run directory (throws S3petInputError at once for a non-empty one without resume),
- * builds the run's container and starts `config.command`'s pipeline. On resume the run continues
+ * Validates the run directory and takes its lock (throws S3petInputError at once for a non-empty one
+ * without resume, or one another process writes to), builds the run's container and starts `config.command`'s pipeline. On resume the run continues
  * with the configuration saved in its run.json; differing given settings are reported as warnings.
  */
 export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle {
-  const { resumed } = prepareRunDir(deps.outDir, given.resume);
-  const { config, ignored } = resumed ? savedConfig(deps.outDir, given) : { config: given, ignored: [] };
+  const { resumed, lock } = prepareRunDir(deps.outDir, given.resume, given.command);
+  let started: { config: ResolvedRunConfig; ignored: string[] };
+  try {
+    started = resumed ? savedConfig(deps.outDir, given) : { config: given, ignored: [] };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const { config, ignored } = started;
 
   const c = createRunContainer(config, deps);
   const hooks = c.resolve(HookRunner);
@@ -52,6 +59,7 @@ export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle 
       throw error;
     } finally {
       hooks.complete();
+      lock.release();
     }
   })();
   return { outDir: deps.outDir, events$: bus.events$, result, stop: () => control.requestStop() };

@@ -32,7 +32,8 @@ export function checkFinite(value: number, where: StepLabel, what = "loss"): num
 
 export function diverged(value: number, where: StepLabel, what: string): TrainingDivergedError {
   return new TrainingDivergedError(
-    `${what} became ${value} at ${where}; the run stopped there with its last checkpoint kept: start again with a lower --lr (or --alpha-lr for the structure step)`,
+    // Not "--resume": a resumed run keeps its saved settings, the learning rate included.
+    `${what} became ${value} at ${where}; the run stopped there: start a new run (another --out) with a lower --lr (or --alpha-lr for the structure step)`,
   );
 }
 

@@ -49,6 +49,23 @@ describe("eventsFromFile", () => {
     expect(seen.map((e) => e.type)).toEqual(["run-start", "log", "phase", "run-end"]);
   });
 
+  it("when following, completes with what was written once the writer is gone (a killed run)", async () => {
+    const path = join(dir, "events.jsonl");
+    const [runStart, log, phase] = fixtureEvents();
+    writeFileSync(path, line(runStart!) + line(log!));
+    let gone = false;
+    const seen: S3petEvent[] = [];
+    let completed = false;
+    eventsFromFile(path, { pollMs: 20, writerGone: () => gone }).subscribe({ next: (e) => seen.push(e), complete: () => (completed = true) });
+    await waitFor(() => seen.length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(completed).toBe(false); // the writer is alive: keep waiting for run-end
+    appendFileSync(path, line(phase!)); // its last line, written just before it died
+    gone = true;
+    await waitFor(() => completed);
+    expect(seen).toEqual([runStart, log, phase]);
+  });
+
   it("waits for a file that does not exist yet when following", async () => {
     const path = join(dir, "late.jsonl");
     const first = firstValueFrom(eventsFromFile(path, { pollMs: 10 }));

@@ -17,6 +17,11 @@ export interface EventsFromFileOptions {
   readonly pollMs?: number;
   /** Longest pause between two replayed events, so a long gap (a run resumed the next day) does not stall the replay. @default 2000 */
   readonly maxPauseMs?: number;
+  /**
+   * While following: true once no process writes the file any more (its writer was killed). The lines
+   * written so far are emitted and the stream completes instead of waiting for a run-end that never comes.
+   */
+  readonly writerGone?: () => boolean;
 }
 
 const CHUNK_BYTES = 1 << 16;
@@ -120,7 +125,13 @@ export function eventsFromFile(path: string, options: EventsFromFileOptions = {}
       for (;;) {
         if (await drain()) break;
         if (closed) return;
-        if (!follow) {
+        let last = !follow;
+        if (!last && options.writerGone?.() === true) {
+          // Asked after a drain found nothing new; one more drain takes what the writer wrote before it died.
+          if ((await drain()) || closed) break;
+          last = true;
+        }
+        if (last) {
           // A finished file may lack its last newline; a half-written last line is reported, not parsed.
           const rest = partial + decoder.end();
           if (rest.trim() !== "") {

@@ -2,7 +2,7 @@
 // header row) or `.tsv` (header row, no quoting). Malformed input fails here with file, line and field.
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { S3petInputError } from "@s3pet/core";
+import { briefJson, S3petInputError } from "@s3pet/core";
 import { parseDelimited, type DelimitedFormat } from "./parse-delimited.js";
 import { rowError, type TableRow } from "./table-row.js";
 
@@ -32,12 +32,36 @@ export function readRows(file: string, options: ReadRowsOptions = {}): TableRow[
 }
 
 function readText(file: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new S3petInputError(`${file}: cannot read data file (${code ?? String(e)}); check the path`, { cause: e });
   }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    // Replacing the bytes with U+FFFD would train on text that is not in the file: refuse, naming the line.
+    throw new S3petInputError(rowError({ file, line: firstInvalidLine(bytes) }, "bytes that are not UTF-8; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)"));
+  }
+}
+
+/** 1-based line of the first byte sequence that is not UTF-8. */
+function firstInvalidLine(bytes: Buffer): number {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let line = 1;
+  for (let start = 0; start < bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end === -1 ? bytes.length : end;
+    try {
+      decoder.decode(bytes.subarray(start, stop));
+    } catch {
+      return line;
+    }
+    start = stop + 1;
+  }
+  return line;
 }
 
 export function parseJsonl(text: string, file: string): TableRow[] {
@@ -54,7 +78,7 @@ export function parseJsonl(text: string, file: string): TableRow[] {
       throw new S3petInputError(rowError(where, `invalid JSON (${(e as Error).message.split("\n")[0]}); fix or remove the line`), { cause: e });
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new S3petInputError(rowError(where, `expected a JSON object like {"text": ..., "label": ...}, got ${Array.isArray(value) ? "an array" : JSON.stringify(value)}`));
+      throw new S3petInputError(rowError(where, `expected a JSON object like {"text": ..., "label": ...}, got ${Array.isArray(value) ? "an array" : briefJson(value)}`));
     }
     rows.push({ ...where, fields: value as Record<string, unknown> });
   }

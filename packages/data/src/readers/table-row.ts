@@ -13,3 +13,4 @@ export interface TableRow {
 export function rowError(row: { file: string; line: number }, message: string): string {
   return `${row.file}:${row.line}: ${message}`;
 }
+

@@ -1,7 +1,7 @@
 // Raw examples per file -> checked TaskData: label mapping (fixed or inferred from train), seeded
 // stratified carving of missing splits, --max-examples caps, and the checks that must fail before any
 // training starts (empty splits, a single class, constant regression targets, unknown labels).
-import { S3petInputError, SeededRng } from "@s3pet/core";
+import { brief, S3petInputError, SeededRng } from "@s3pet/core";
 import { LabelSpace } from "./label-space.js";
 import { SPLIT_NAMES, type SplitName, type TaskData } from "./task-data.js";
 import type { RawExample } from "./extract-examples.js";
@@ -34,6 +34,13 @@ export interface TaskDataInput {
 export function buildTaskData(input: TaskDataInput): TaskData {
   const { name, kind, raw, files } = input;
   if (raw.train.length === 0) throw new S3petInputError(`task '${name}': ${files.train} has no rows; a task needs training examples`);
+  if (kind === "classification" && input.labels === undefined) {
+    // Fractional labels are scores, not classes: 60 of them would make a 60-class task without a word.
+    const fractional = raw.train.find((e) => FRACTION.test(String(e.label).trim()));
+    if (fractional) {
+      throw new S3petInputError(rowError(fractional, `label ${String(fractional.label)} is a fractional number, not a class; pass --task-kind regression for numeric targets`));
+    }
+  }
   const labelSpace = kind === "classification" ? (input.labels ?? LabelSpace.infer(raw.train.map((e) => String(e.label)))) : null;
   const fromTrain = input.labels === undefined;
   const mapped = (split: readonly RawExample[]) => split.map((e) => toExample(e, labelSpace, fromTrain));
@@ -73,6 +80,11 @@ export function buildTaskData(input: TaskDataInput): TaskData {
   return { name, kind, metric: input.metric, labelSpace, splits, hasPairs: input.hasPairs, sources, notes };
 }
 
+/** A number with a fractional part (0.37, -1.5, 2.0e-1), as a label reads in JSONL, CSV or TSV. */
+const FRACTION = /^-?\d*\.\d+([eE][-+]?\d+)?$|^-?\d+[eE]-\d+$/;
+/** Labels an "unknown label" error lists before summarising. */
+const LISTED_LABELS = 10;
+
 function rows(n: number): string {
   return `${n} row${n === 1 ? "" : "s"}`;
 }
@@ -82,7 +94,9 @@ function toExample(e: RawExample, labels: LabelSpace | null, fromTrain: boolean)
   const id = labels.id(String(e.label));
   if (id === undefined) {
     const where = fromTrain ? "labels seen in train" : "the task's labels";
-    throw new S3petInputError(rowError(e, `unknown label '${e.label}' (${where}: ${labels.names.join(", ")}); fix the label or add it to train`));
+    const names = labels.names.slice(0, LISTED_LABELS).join(", ") + (labels.names.length > LISTED_LABELS ? `, ... (${labels.names.length - LISTED_LABELS} more)` : "");
+    const fix = FRACTION.test(String(e.label).trim()) ? "for numeric targets pass --task-kind regression" : "fix the label or add it to train";
+    throw new S3petInputError(rowError(e, `unknown label '${brief(String(e.label))}' (${where}: ${names}); ${fix}`));
   }
   return { text: e.text, textPair: e.textPair, label: id };
 }

@@ -1,6 +1,6 @@
 // TableRows -> raw examples: pick the text, pair and label fields, check their types, and keep the
 // row's file and line so that a bad label found later (unknown class, not a number) still names them.
-import { S3petInputError } from "@s3pet/core";
+import { briefJson, S3petInputError } from "@s3pet/core";
 import { rowError, type TableRow } from "../readers/table-row.js";
 import type { TaskKind } from "../metrics/metrics.js";
 
@@ -42,23 +42,24 @@ export function extractExamples(rows: readonly TableRow[], fields: FieldNames, k
 
 function present(row: TableRow, field: string, fix: string): unknown {
   const value = row.fields[field];
-  if (value === undefined || value === null) {
+  if (value === null) throw new S3petInputError(rowError(row, `field '${field}' is null; give it a value or remove the row`));
+  if (value === undefined) {
     const known = Object.keys(row.fields);
-    throw new S3petInputError(rowError(row, `missing field '${field}' (fields here: ${known.join(", ") || "none"}; ${fix})`));
+    throw new S3petInputError(rowError(row, `missing field '${field}' (fields here: ${known.slice(0, 10).join(", ") || "none"}${known.length > 10 ? `, ... (${known.length - 10} more)` : ""}; ${fix})`));
   }
   return value;
 }
 
 function stringField(row: TableRow, field: string, fix: string): string {
   const value = present(row, field, fix);
-  if (typeof value !== "string") throw new S3petInputError(rowError(row, `field '${field}' must be a string, got ${JSON.stringify(value)}`));
+  if (typeof value !== "string") throw new S3petInputError(rowError(row, `field '${field}' must be a string, got ${briefJson(value)}`));
   return value;
 }
 
 function classField(row: TableRow, field: string, fix: string): string {
   const value = present(row, field, fix);
   if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-    throw new S3petInputError(rowError(row, `field '${field}' must be a class name (string, integer or boolean), got ${JSON.stringify(value)}`));
+    throw new S3petInputError(rowError(row, `field '${field}' must be a class name (string, integer or boolean), got ${briefJson(value)}`));
   }
   const name = String(value).trim();
   if (name === "") throw new S3petInputError(rowError(row, `field '${field}' is empty; every row needs a label`));
@@ -69,7 +70,7 @@ function numberField(row: TableRow, field: string, fix: string): number {
   const value = present(row, field, fix);
   const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
   if (!Number.isFinite(n)) {
-    throw new S3petInputError(rowError(row, `field '${field}' must be a number for a regression task, got ${JSON.stringify(value)}`));
+    throw new S3petInputError(rowError(row, `field '${field}' must be a number for a regression task, got ${briefJson(value)}`));
   }
   return n;
 }

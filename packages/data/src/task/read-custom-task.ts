@@ -3,7 +3,7 @@
 // is split seeded 80/10/10. Field names come from the flags, then task.json, then the defaults.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { S3petInputError } from "@s3pet/core";
+import { briefJson, S3petInputError } from "@s3pet/core";
 import { buildTaskData } from "./build-task-data.js";
 import { CUSTOM_FIELD_FIXES, extractExamples, type FieldNames, type RawExample } from "./extract-examples.js";
 import { LabelSpace } from "./label-space.js";
@@ -108,7 +108,7 @@ function readManifest(dir: string): TaskManifest {
     const ok = k === "labels" ? Array.isArray(v) && v.every((x) => typeof x === "string") : k === "kind" ? v === "classification" || v === "regression" : typeof v === "string";
     if (!ok) {
       const want = k === "labels" ? "an array of strings" : k === "kind" ? '"classification" or "regression"' : "a string";
-      throw new S3petInputError(`${file}: '${k}' must be ${want}, got ${JSON.stringify(v)}`);
+      throw new S3petInputError(`${file}: '${k}' must be ${want}, got ${briefJson(v)}`);
     }
   }
   return m as TaskManifest;

@@ -1,7 +1,7 @@
 // BertConfig: the architecture of a BERT or RoBERTa encoder, read from a Hugging Face config.json
 // (`parseBertConfig`) or written in code (`defineBertConfig`); both go through one validation.
 // `bertConfigToJson` writes it back in the HF field names, keeping unknown fields of the source.
-import { S3petInputError } from "@s3pet/core";
+import { brief, briefJson, S3petInputError } from "@s3pet/core";
 
 /** `gelu` is the exact erf form; `gelu_new`, `gelu_pytorch_tanh` and `gelu_fast` the tanh approximation. */
 export type HiddenAct = "gelu" | "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" | "relu";
@@ -63,6 +63,24 @@ const HF_NAMES = {
   attentionDropoutProb: "attention_probs_dropout_prob",
 } as const satisfies Record<keyof typeof BERT_DEFAULTS, string>;
 
+/**
+ * Largest value of each size we accept: far above any BERT/RoBERTa (xlm-roberta-xl: 36 layers, hidden
+ * 2560, vocabulary 250k), far below what a typo or a corrupt file can ask for (10^9 layers would be
+ * allocated for minutes before running out of memory). Checked before any tensor exists.
+ */
+export const BERT_CONFIG_LIMITS = {
+  vocabSize: 1_000_000,
+  hiddenSize: 16_384,
+  numLayers: 256,
+  numHeads: 256,
+  intermediateSize: 65_536,
+  maxPositions: 65_536,
+  typeVocabSize: 1_024,
+} as const;
+
+/** Fields a config.json must give: the architecture itself, which no default may guess. */
+const REQUIRED_FIELDS = ["vocabSize", "hiddenSize", "numLayers", "numHeads", "intermediateSize"] as const;
+
 type ConfigFields = Partial<Omit<BertConfig, "extra">> & { readonly extra?: Readonly<Record<string, unknown>> };
 
 /** A validated config from defaults (HF BertConfig's, RobertaConfig's pad id 1) and `fields`. */
@@ -88,13 +106,19 @@ export function parseBertConfig(json: unknown, source: string): BertConfig {
   const modelType = raw.model_type ?? "bert";
   if (modelType !== "bert" && modelType !== "roberta") {
     throw new S3petInputError(
-      `${source}: model_type '${String(modelType)}' is not supported; use a bert or roberta checkpoint`,
+      `${source}: model_type ${shown(modelType)} is not supported; use a bert or roberta checkpoint`,
     );
   }
   const positionType = raw.position_embedding_type ?? "absolute";
   if (positionType !== "absolute") {
     throw new S3petInputError(
-      `${source}: position_embedding_type '${String(positionType)}' is not supported; only 'absolute' is`,
+      `${source}: position_embedding_type ${shown(positionType)} is not supported; only 'absolute' is`,
+    );
+  }
+  const missing = REQUIRED_FIELDS.map((f) => HF_NAMES[f]).filter((name) => raw[name] === undefined || raw[name] === null);
+  if (missing.length > 0) {
+    throw new S3petInputError(
+      `${source}: missing ${missing.join(", ")}; a Hugging Face config.json states the architecture (re-save it with save_pretrained)`,
     );
   }
   const extra: Record<string, unknown> = { ...raw };
@@ -130,7 +154,11 @@ function validate(config: BertConfig, source: string): void {
   for (const field of positive) {
     const value = config[field];
     if (!Number.isInteger(value) || (value as number) <= 0) {
-      throw new S3petInputError(`${source}: ${HF_NAMES[field]} must be a positive integer, got ${JSON.stringify(value)}`);
+      throw new S3petInputError(`${source}: ${HF_NAMES[field]} must be a positive integer, got ${shown(value)}`);
+    }
+    const limit = BERT_CONFIG_LIMITS[field as keyof typeof BERT_CONFIG_LIMITS];
+    if ((value as number) > limit) {
+      throw new S3petInputError(`${source}: ${HF_NAMES[field]} ${value} is out of range (at most ${limit}); check that config.json belongs to the weights`);
     }
   }
   if (config.hiddenSize % config.numHeads !== 0) {
@@ -140,19 +168,19 @@ function validate(config: BertConfig, source: string): void {
   }
   if (!HIDDEN_ACTS.includes(config.hiddenAct)) {
     throw new S3petInputError(
-      `${source}: hidden_act '${String(config.hiddenAct)}' is not supported; use one of ${HIDDEN_ACTS.join(", ")}`,
+      `${source}: hidden_act ${shown(config.hiddenAct)} is not supported; use one of ${HIDDEN_ACTS.join(", ")}`,
     );
   }
   if (!(config.layerNormEps > 0)) {
-    throw new S3petInputError(`${source}: layer_norm_eps must be > 0, got ${JSON.stringify(config.layerNormEps)}`);
+    throw new S3petInputError(`${source}: layer_norm_eps must be > 0, got ${shown(config.layerNormEps)}`);
   }
   if (!Number.isInteger(config.padTokenId) || config.padTokenId < 0 || config.padTokenId >= config.vocabSize) {
-    throw new S3petInputError(`${source}: pad_token_id must be an id in [0, vocab_size), got ${config.padTokenId}`);
+    throw new S3petInputError(`${source}: pad_token_id must be an id in [0, vocab_size), got ${shown(config.padTokenId)}`);
   }
   for (const field of ["hiddenDropoutProb", "attentionDropoutProb", "initializerRange"] as const) {
     const value = config[field];
     if (typeof value !== "number" || !(value >= 0) || (field !== "initializerRange" && value >= 1)) {
-      throw new S3petInputError(`${source}: ${HF_NAMES[field]} out of range, got ${JSON.stringify(value)}`);
+      throw new S3petInputError(`${source}: ${HF_NAMES[field]} out of range, got ${shown(value)}`);
     }
   }
   if (config.modelType === "roberta" && config.maxPositions <= config.padTokenId + 1) {
@@ -164,4 +192,9 @@ function validate(config: BertConfig, source: string): void {
 
 function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A value as it appears in the JSON (strings in single quotes), cut short. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? `'${brief(value, 39)}'` : briefJson(value, 40);
 }

@@ -28,7 +28,7 @@ const WEIGHT_FILES = ["model.safetensors", "model.safetensors.index.json"];
 const NOTE_NAMES = 8;
 
 export function loadPretrained(dir: string, options: LoadPretrainedOptions = {}): LoadedBackbone {
-  const config = readConfig(dir);
+  const config = readBertConfig(dir);
   const weightsFile = WEIGHT_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!weightsFile) {
     const hint = fs.existsSync(path.join(dir, "pytorch_model.bin"))
@@ -50,7 +50,8 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
   }
 }
 
-function readConfig(dir: string): BertConfig {
+/** The checked config.json of a checkpoint directory (cheap: reads no weights). */
+export function readBertConfig(dir: string): BertConfig {
   if (!fs.existsSync(dir)) {
     throw new CheckpointError(`${dir}: no such directory; pass a checkpoint directory with config.json and model.safetensors`);
   }
@@ -100,9 +101,8 @@ function readWeights(
     if (!["F32", "F16", "BF16"].includes(dtype)) problems.push(`${original}: dtype ${dtype}, expected F32, F16 or BF16`);
   }
   if (problems.length > 0) {
-    throw new CheckpointError(
-      `${source}: ${problems.length} tensor(s) do not match config.json: ${problems.join("; ")}; check that config.json belongs to these weights`,
-    );
+    const listed = problems.slice(0, NOTE_NAMES).join("; ") + (problems.length > NOTE_NAMES ? `; ... (${problems.length - NOTE_NAMES} more)` : "");
+    throw new CheckpointError(`${source}: ${problems.length} tensor(s) do not match config.json: ${listed}; check that config.json belongs to these weights`);
   }
 
   const used = new Set(specs.map((s) => stored.get(s.name)!));
@@ -114,7 +114,18 @@ function readWeights(
   const dtypes = new Set(specs.map((s) => file.info(stored.get(s.name)!).dtype));
   for (const dtype of dtypes) if (dtype !== "F32") notes.push(`${dtype} weights widened to float32`);
 
-  const weights = buildBertWeights(config, withPooler, (spec) => readTensor(file, stored.get(spec.name)!, spec));
+  const made: tf.Tensor[] = []; // disposed if a later tensor is refused
+  let weights;
+  try {
+    weights = buildBertWeights(config, withPooler, (spec) => {
+      const t = readTensor(file, source, stored.get(spec.name)!, spec);
+      made.push(t);
+      return t;
+    });
+  } catch (error) {
+    tf.dispose(made);
+    throw error;
+  }
   return { model: new BertModel(config, weights, { trainable: options.trainable ?? false }), notes };
 }
 
@@ -145,8 +156,14 @@ function canonicalNames(names: readonly string[], source: string, notes: string[
   return result;
 }
 
-function readTensor(file: SafetensorsFile, name: string, spec: BertTensorSpec): tf.Tensor {
+function readTensor(file: SafetensorsFile, source: string, name: string, spec: BertTensorSpec): tf.Tensor {
   const { shape, data } = file.readFloat32(name);
+  // NaN or Inf in a weight poisons every forward pass (a NaN loss much later): refused here, by name.
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      throw new CheckpointError(`${source}: tensor '${name}' holds ${data[i]} at index ${i}; the checkpoint is corrupt, re-download or re-save it`);
+    }
+  }
   if (!spec.transposed) return tf.tensor(data, shape);
   return tf.tidy(() => tf.transpose(tf.tensor(data, shape))); // HF [out, in] -> [in, out]
 }

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { CheckpointError, initBackend, S3petInputError, SeededRng, writeFileAtomic, writeJsonAtomic, type BackendInfo, type EncodedBatch } from "@s3pet/core";
+import { acquireRunLock, CheckpointError, fsInputError, initBackend, S3petInputError, SeededRng, writeFileAtomic, writeJsonAtomic, type BackendInfo, type EncodedBatch } from "@s3pet/core";
 import { defineBertConfig } from "../bert/bert-config.js";
 import type { BertModel } from "../bert/bert-model.js";
 import { initRandomBertModel } from "../bert/init-random-bert.js";
@@ -88,12 +88,31 @@ type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command">> 
 export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (event: PretrainProgress) => void = () => {}): Promise<PretrainReport> {
   const o = resolveOptions(options);
   const checkpointPath = join(o.outDir, PRETRAIN_CHECKPOINT_FILE);
-  if (!o.resume && existsSync(checkpointPath)) {
-    throw new S3petInputError(`${checkpointPath}: an unfinished run is there; pass --resume to continue it or delete the file`);
+  const checkResume = () => {
+    if (!o.resume && existsSync(checkpointPath)) {
+      throw new S3petInputError(`${checkpointPath}: an unfinished run is there; pass --resume to continue it or delete the file`);
+    }
+    if (o.resume && !existsSync(checkpointPath)) {
+      throw new CheckpointError(`${checkpointPath}: no checkpoint to resume; run without --resume to start fresh`);
+    }
+  };
+  checkResume();
+  try {
+    mkdirSync(o.outDir, { recursive: true });
+  } catch (error) {
+    throw fsInputError(error, o.outDir, "create the output directory");
   }
-  if (o.resume && !existsSync(checkpointPath)) {
-    throw new CheckpointError(`${checkpointPath}: no checkpoint to resume; run without --resume to start fresh`);
+  // One writer per directory; checked again under the lock, as another pretrain may have just left a checkpoint.
+  const lock = acquireRunLock(o.outDir, "pretrain");
+  try {
+    checkResume();
+    return await pretrainLocked(o, checkpointPath, onProgress);
+  } finally {
+    lock.release();
   }
+}
+
+async function pretrainLocked(o: ResolvedOptions, checkpointPath: string, onProgress: (event: PretrainProgress) => void): Promise<PretrainReport> {
   const backend = await initBackend();
   const corpus = o.corpus ?? readPretrainingCorpus();
   const rng = new SeededRng(o.seed);
@@ -114,7 +133,6 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
   try {
     if (o.resume) run.restore();
     onProgress({ type: "model", params: run.model.paramCount(), description: run.model.description, resumedAtStep: o.resume ? run.step : null });
-    mkdirSync(o.outDir, { recursive: true });
     run.train(onProgress);
     const report = buildReport(o, corpus, data, run, backend);
     tf.tidy(() =>

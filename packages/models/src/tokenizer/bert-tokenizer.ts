@@ -6,7 +6,7 @@
 // tokenizer, and the one known difference, are in packages/models/README.md (Parity).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { S3petInputError } from "@s3pet/core";
+import { brief, S3petInputError } from "@s3pet/core";
 import { HfJsonTokenizer, parseObject, specialToken } from "./hf-json-tokenizer.js";
 
 export interface BertTokenizerOptions {
@@ -67,12 +67,38 @@ export function bertTokenizer(vocab: readonly string[], options: Partial<BertTok
 export function readBertTokenizer(dir: string): HfJsonTokenizer {
   const vocabPath = path.join(dir, "vocab.txt");
   if (!fs.existsSync(vocabPath)) throw new S3petInputError(`${vocabPath}: missing; a WordPiece tokenizer needs its vocab.txt`);
-  const lines = fs.readFileSync(vocabPath, "utf8").split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  const vocab = lines.map((line) => line.replace(/\r$/, ""));
+  const vocab = readVocabLines(vocabPath);
   const configPath = path.join(dir, "tokenizer_config.json");
   const options = fs.existsSync(configPath) ? optionsFromConfig(parseObject(fs.readFileSync(configPath, "utf8"), configPath)) : {};
   return bertTokenizer(vocab, options, vocabPath);
+}
+
+/**
+ * The tokens of vocab.txt, one a line. A byte-order mark, bytes that are not UTF-8 and a token on two
+ * lines are refused: each would shift or hide ids silently (a BOM glues itself to the first token).
+ */
+function readVocabLines(vocabPath: string): string[] {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(fs.readFileSync(vocabPath));
+  } catch (error) {
+    throw new S3petInputError(`${vocabPath}: not valid UTF-8 (${(error as Error).message}); save the vocabulary as UTF-8`, { cause: error });
+  }
+  if (text.startsWith("\uFEFF")) {
+    throw new S3petInputError(`${vocabPath}: starts with a byte-order mark (BOM); save it as UTF-8 without BOM (sed -i '1s/^\\xEF\\xBB\\xBF//' vocab.txt)`);
+  }
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  const vocab = lines.map((line) => line.replace(/\r$/, ""));
+  const firstLine = new Map<string, number>();
+  for (const [i, token] of vocab.entries()) {
+    const seen = firstLine.get(token);
+    if (seen !== undefined) {
+      throw new S3petInputError(`${vocabPath}: token '${brief(token, 40)}' is on lines ${seen + 1} and ${i + 1}; each token must appear once (remove the duplicate line)`);
+    }
+    firstLine.set(token, i);
+  }
+  return vocab;
 }
 
 /**

@@ -81,6 +81,18 @@ export function parseSafetensorsHeader(file: string, headerBytes: Uint8Array, fi
     const [name, e] = sorted.find(([, e]) => e.end > fileSize)!;
     throw new CheckpointError(`${file}: tensor '${name}' has data_offsets [${e.begin - dataStart}, ${e.end - dataStart}] out of range (the data section has ${dataSize} bytes)`);
   }
+
+  // The format forbids holes: the tensors cover the data section exactly, from its first byte to the end.
+  for (let i = 0; i < sorted.length; i++) {
+    const expected = i === 0 ? dataStart : sorted[i - 1]![1].end;
+    const [name, e] = sorted[i]!;
+    if (e.begin !== expected) {
+      throw new CheckpointError(`${file}: ${e.begin - expected} unused byte(s) before tensor '${name}' (data_offsets start at ${e.begin - dataStart}, expected ${expected - dataStart}); the format forbids gaps, re-save the file`);
+    }
+  }
+  if (extent !== fileSize) {
+    throw new CheckpointError(`${file}: ${fileSize - extent} byte(s) after the last tensor; the format forbids trailing data, re-save the file`);
+  }
   return { entries, metadata };
 }
 

@@ -198,6 +198,18 @@ describe("malformed files are rejected with an error naming the file and the pro
     expectError(path, "tensors 'a' and 'b' overlap (bytes 0-8 and 4-12 of the data)");
   });
 
+  it("gaps between tensors and trailing bytes (the format forbids holes)", () => {
+    const gap = rawFile("gap.safetensors", {
+      a: { dtype: "F32", shape: [1], data_offsets: [0, 4] },
+      b: { dtype: "F32", shape: [1], data_offsets: [8, 12] },
+    }, new Uint8Array(12));
+    expectError(gap, "4 unused byte(s) before tensor 'b' (data_offsets start at 8, expected 4); the format forbids gaps, re-save the file");
+    const leading = rawFile("leading.safetensors", { a: { dtype: "F32", shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8));
+    expectError(leading, "4 unused byte(s) before tensor 'a' (data_offsets start at 4, expected 0); the format forbids gaps, re-save the file");
+    const trailing = rawFile("trailing.safetensors", { a: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8));
+    expectError(trailing, "4 byte(s) after the last tensor; the format forbids trailing data, re-save the file");
+  });
+
   it("out-of-range offsets", () => {
     const path = rawFile("range.safetensors", {
       a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
