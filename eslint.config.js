@@ -51,4 +51,6 @@ export default tseslint.config(
   layer(["plugins/*/src/**/*.test.ts"], "^@s3pet/(?!core(/|$)|models(/|$))", "a plugin's tests import only @s3pet/core and @s3pet/models"),
   layer(["packages/models/src/**", "packages/data/src/**"], "^@s3pet/(?!core(/|$))", "models and data import only @s3pet/core"),
   layer(["packages/dashboard/src/**"], "^(@s3pet/(?!core/events$)|@tensorflow/)", "the dashboard imports only @s3pet/core/events (no tfjs)", { allowUi: true }),
+  // A sweep's run is the CLI as a child process: the sweep package never imports the CLI (or what it drives).
+  layer(["packages/sweep/src/**"], "^@s3pet/(?!core(/|$))", "sweep imports only @s3pet/core (a run is the CLI as a child process)"),
 );

@@ -19,7 +19,7 @@ const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 /** Starts `argv` (the CLI's arguments) in a new 120x40 tmux session; the pane stays after it exits. */
 function startInTmux(session: string, argv: readonly string[]) {
   const command = ["env", "-u", "CI", "-u", "CONTINUOUS_INTEGRATION", "TERM=xterm-256color", "node", BIN, ...argv].map(quote).join(" ");
-  tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", `${command}; echo "[exit $?]"; sleep 600`);
+  tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "50", `${command}; echo "[exit $?]"; sleep 600`);
 }
 
 const capture = (session: string) => tmux("capture-pane", "-p", "-t", session);

@@ -28,6 +28,8 @@ describe("the dependency rule", () => {
     ["packages/dashboard/src/probe.ts", 'import * as tf from "@tensorflow/tfjs";', "the dashboard imports only @s3pet/core/events"],
     ["packages/dashboard/src/probe.ts", 'import { x } from "../../../core/src/search/discretize-greedy.js";', "not by a relative path"],
     ["packages/cli/src/commands/probe.test.ts", 'import { x } from "../../../models/test-fixtures/fixture.js";', "not by a relative path"],
+    ["packages/sweep/src/probe.ts", 'import { runCli } from "@s3pet/cli";', "sweep imports only @s3pet/core"],
+    ["packages/sweep/src/probe.ts", 'import { render } from "ink";', "sweep imports only @s3pet/core"],
   ])("%s: %s fails", async (file, code, message) => {
     const errors = await boundaryErrors(code, file);
     expect(errors).toHaveLength(1);
@@ -39,6 +41,8 @@ describe("the dependency rule", () => {
     ["packages/cli/src/probe.ts", 'import { lora } from "@s3pet/plugin-lora";\nimport { render } from "ink";'],
     ["plugins/lora/src/probe.test.ts", 'import { TINY_BERT_DIR } from "@s3pet/models/testing";'],
     ["packages/cli/src/probe.test.ts", 'import { TINY_BERT_DIR } from "@s3pet/models/testing";'],
+    ["packages/sweep/src/probe.ts", 'import { S3petInputError } from "@s3pet/core";\nimport { Queue } from "bullmq";'],
+    ["packages/cli/src/probe.ts", 'import { runLocally } from "@s3pet/sweep";'],
   ])("%s: %s passes", async (file, code) => {
     expect(await boundaryErrors(code, file)).toEqual([]);
   });

@@ -20,6 +20,7 @@ export type {
   AttentionContribution,
 } from "./plugin/pet-module.js";
 export type { PetMethod, S3petPlugin, ModuleInit, Preset } from "./plugin/pet-method.js";
+export type { FrozenParams, ParamDelta, PeftMapping, PeftModuleExport, PeftSetting } from "./plugin/method-export.js";
 export { definePetMethod } from "./plugin/pet-method.js";
 export type { OptionSpec, OptionsSchema, OptionsOf } from "./plugin/options-schema.js";
 export { intOption, numberOption, enumOption, boolOption, defaultOptions, resolveOptions } from "./plugin/options-schema.js";
@@ -36,7 +37,7 @@ export { PLUGIN_KEYWORD, discoverPlugins, defaultPluginSearchRoots } from "./plu
 export { loadPlugin, loadInstalledPlugins } from "./plugin/load-plugin.js";
 
 // --- backbone contract
-export type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
+export type { Backbone, BackboneForwardOptions, BackboneOutput, EncodedBatch, HiddenAtLayer, SiteCalls, GatedPrefix, TaskHead, TaskHeadFactory } from "./backbone/backbone.js";
 
 // --- tasks
 export type { LabeledBatch, Dataset, TaskObjective, TaskSplits } from "./task/task.js";
@@ -89,6 +90,15 @@ export { runTrain } from "./run/run-train.js";
 export type { EvaluateRunResult } from "./run/evaluate-run.js";
 export { evaluateRun } from "./run/evaluate-run.js";
 export { readAdapterConfig } from "./run/adapter.js";
+export type { EvalSettings } from "./run/evaluate-run.js";
+export { evaluateSaved } from "./run/evaluate-run.js";
+// export: a trained structure as a PEFT adapter or folded into the backbone (docs/EXPORT.md)
+export type { SavedModel, HostTensors } from "./export/saved-model.js";
+export { savedModelOfRun, savedModelOfTensors, openSavedModel, loadSavedModules, readSavedHead } from "./export/saved-model.js";
+export type { PeftModelInfo, PeftExport } from "./export/peft-adapter.js";
+export { writePeftAdapter, readPeftAdapter, isPeftAdapterDir, notPeftExpressible, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from "./export/peft-adapter.js";
+export { PEFT_TENSOR_PREFIX, peftModuleMatches, peftPatternValue } from "./export/peft-names.js";
+export { mergeModules, notMergeable } from "./export/merge-modules.js";
 export type { RunJson } from "./run/run-dir.js";
 export { RUN_FILES, checkOutDir, readRunJson } from "./run/run-dir.js";
 export type { RunLock, RunLockHolder, RunLockState } from "./run/run-lock.js";
@@ -115,6 +125,24 @@ export { Evaluator, majorityBaselineScore } from "./train/evaluator.js";
 export type { AdamWOptions, NamedParam } from "./train/adamw.js";
 export { AdamW } from "./train/adamw.js";
 export { TrainingDivergedError } from "./train/gradients.js";
+// memory: the plan of a step's peak per worker, checked before a run starts
+export type { BackboneMemoryProfile, MemoryPlan, MemoryPlanInput } from "./plan/memory-plan.js";
+export {
+  planMemory,
+  maxWorkersThatFit,
+  largestBatchThatFits,
+  describeMemoryPlan,
+  assertPlanFits,
+  formatBytes,
+  workerMemoryLimit,
+  MemoryPlanError,
+  WASM_HEAP_LIMIT,
+  HEAP_SLACK,
+} from "./plan/memory-plan.js";
+export type { RunMemoryInput } from "./plan/plan-run-memory.js";
+export { planRunMemory } from "./plan/plan-run-memory.js";
+export { OutOfMemoryError, asOutOfMemory } from "./plan/out-of-memory.js";
+export { lowMemoryVariableGrads } from "./backend/low-memory-grads.js";
 // hooks, events and DI (one tsyringe instance: plugins import these from here)
 export type { SearchHook, HookContext, CandidateState, SequentialHooks, ParallelHooks, HookName } from "./hooks/search-hook.js";
 export { defaultHooks } from "./hooks/default-hooks.js";

@@ -9,6 +9,7 @@ export type { BertTensorSpec, BertWeights, BertWeightTree, BertLayerWeights, Lin
 export { buildBertWeights, bertTensorSpecs } from "./bert/bert-weights.js";
 export type { RandomInitOptions } from "./bert/init-random-bert.js";
 export { initRandomBertModel } from "./bert/init-random-bert.js";
+export { bertMemoryProfile } from "./bert/bert-memory-profile.js";
 export type { AttentionDims } from "./bert/gated-prefix-attention.js";
 export { gatedPrefixAttention, additiveMask, MASKED_SCORE } from "./bert/gated-prefix-attention.js";
 export { layerNorm } from "./bert/layer-norm.js";

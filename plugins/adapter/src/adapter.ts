@@ -36,6 +36,8 @@ export const adapter = definePetMethod({
     const m = bottleneckSize(site.dim, o);
     return 2 * site.dim * m + m + site.dim;
   },
+  // h W_down, its activation and the input h; in the search also the gated delta
+  keptPerToken: (site, o, gated) => 3 * bottleneckSize(site.dim, o) + site.dim * (gated ? 2 : 1),
 
   // --- what delta
   create(site, o, init) {

@@ -21,6 +21,8 @@ export const bitfit = definePetMethod({
 
   // --- how many
   paramCount: (site) => (site.kind === "linear" ? site.dOut : site.dim),
+  // the delta is the bias itself, [d]: nothing per token
+  keptPerToken: () => 0,
 
   // --- what delta
   create(site) {
@@ -34,6 +36,9 @@ export const bitfit = definePetMethod({
       dispose: () => tf.dispose(Object.values(weights)),
     };
   },
+
+  // --- export: the learned bias adds to the frozen one (the LayerNorm beta at a norm site); PEFT has no BitFit
+  merge: (module) => ({ bias: tf.clone(module.weights.bias!) }),
 
   // --- presets
   presets: [{ name: NAME, description: "BitFit: every linear bias and LayerNorm bias", include: ["/./"] }],

@@ -3,8 +3,8 @@
 // y' = y + z · delta is exactly y for a fresh module (B = 0) and at z = 0. Params r · (dIn + dOut).
 // `mergeLora` folds z · A B · alpha/r into a copy of the frozen kernel for inference; `unmergeLora` undoes it.
 import * as tf from "@tensorflow/tfjs";
-import type { OptionsOf, PetModule } from "@s3pet/core";
-import { PluginError, assignWeights, definePetMethod, intOption, kaimingUniformVariable, numberOption, zerosVariable } from "@s3pet/core";
+import type { OptionsOf, PeftSetting, PetModule } from "@s3pet/core";
+import { PluginError, assignWeights, definePetMethod, intOption, kaimingUniformVariable, numberOption, peftPatternValue, zerosVariable } from "@s3pet/core";
 
 const NAME = "lora";
 
@@ -31,6 +31,8 @@ export const lora = definePetMethod({
 
   // --- how many
   paramCount: (site, o) => o.rank * (site.dIn + site.dOut),
+  // x A (and its dropout); in the search also the gated delta (x A) B
+  keptPerToken: (site, o, gated) => 2 * o.rank + (gated ? site.dOut : 0),
 
   // --- what delta
   create(site, o, init) {
@@ -63,6 +65,57 @@ export const lora = definePetMethod({
       dispose: () => tf.dispose(Object.values(weights)),
     };
     return module;
+  },
+
+  // --- export: W + A B · alpha/r is the merged kernel; PEFT stores A^T, B^T with per-module r and alpha
+  merge: (module, _site, o, frozen) => ({ weight: loraUpdate(module, o, frozen.weight as tf.Tensor2D, 1) }),
+  peft: {
+    peftType: "LORA",
+    toPeft: (module, _site, o) => ({
+      tensors: {
+        "lora_A.weight": tf.transpose(module.weights.lora_A!), // [r, dIn]
+        "lora_B.weight": tf.transpose(module.weights.lora_B!), // [dOut, r]
+      },
+      settings: { r: o.rank, lora_alpha: o.alpha, lora_dropout: o.dropout },
+    }),
+    config(modules) {
+      // The most common rank and alpha are the defaults; every other module is listed by full name.
+      const r = mostCommon(modules.map((m) => m.settings.r!));
+      const alpha = mostCommon(modules.map((m) => m.settings.lora_alpha!));
+      const pattern = (field: string, common: PeftSetting) =>
+        Object.fromEntries(modules.filter((m) => m.settings[field] !== common).map((m) => [m.name, m.settings[field]]));
+      return {
+        r,
+        lora_alpha: alpha,
+        lora_dropout: Math.max(...modules.map((m) => Number(m.settings.lora_dropout))), // PEFT has one dropout
+        rank_pattern: pattern("r", r),
+        alpha_pattern: pattern("lora_alpha", alpha),
+        bias: "none",
+        fan_in_fan_out: false,
+        init_lora_weights: true,
+        use_rslora: false,
+        use_dora: false,
+        layers_to_transform: null,
+        layers_pattern: null,
+      };
+    },
+    fromPeft(name, site, config, tensors) {
+      for (const field of ["use_rslora", "use_dora", "fan_in_fan_out"]) {
+        if (config[field] === true) throw new PluginError(`${NAME}: PEFT config '${field}: true' is not supported (S3PET's LoRA scales by alpha/r, kernels [in, out])`);
+      }
+      if (config.bias !== undefined && config.bias !== "none") throw new PluginError(`${NAME}: PEFT config 'bias: ${String(config.bias)}' is not supported; export the biases with BitFit instead`);
+      const rank = Number(peftPatternValue(config.rank_pattern, name) ?? config.r);
+      const alpha = Number(peftPatternValue(config.alpha_pattern, name) ?? config.lora_alpha);
+      const [A, B] = [tensors["lora_A.weight"], tensors["lora_B.weight"]];
+      if (!A || !B) throw new PluginError(`${NAME}: ${name} needs lora_A.weight and lora_B.weight, got ${Object.keys(tensors).join(", ") || "none"}`);
+      if (A.shape.join() !== [rank, site.dIn].join() || B.shape.join() !== [site.dOut, rank].join()) {
+        throw new PluginError(`${NAME}: ${name}: lora_A [${A.shape.join(", ")}] and lora_B [${B.shape.join(", ")}] must be [${rank}, ${site.dIn}] and [${site.dOut}, ${rank}] (r = ${rank})`);
+      }
+      return {
+        options: { rank, alpha, dropout: Number(config.lora_dropout ?? 0) },
+        weights: { lora_A: tf.transpose(A), lora_B: tf.transpose(B) }, // [dIn, r], [r, dOut]
+      };
+    },
   },
 
   // --- presets
@@ -99,4 +152,11 @@ function loraUpdate(module: PetModule, options: LoraOptions, weight: tf.Tensor2D
     throw new PluginError(`${NAME}: cannot merge an update [${A.shape[0]},${B.shape[1]}] into a kernel [${weight.shape.join(",")}] (kernels are [dIn, dOut])`);
   }
   return tf.mul(tf.matMul(A, B), (gate * options.alpha) / options.rank); // [dIn, dOut]
+}
+
+/** The most frequent value (the first one on a tie). */
+function mostCommon<T>(values: readonly T[]): T {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].reduce((best, e) => (e[1] > best[1] ? e : best))[0];
 }

@@ -38,6 +38,8 @@ export const prefix = definePetMethod({
     const [L, H, r] = [o.length, site.hidden, o.reparamHidden || site.hidden];
     return (o.reparameterize ? L * H + (H * r + r) + (r * 2 * H + 2 * H) : 2 * L * H) + 1; // + mass
   },
+  // per head the prefix scores, their exponent and weights: [T, L] per token row
+  keptPerToken: (site, o) => 3 * site.heads * o.length,
 
   // --- what delta
   create(site, o, init) {

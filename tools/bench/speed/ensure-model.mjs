@@ -1,25 +1,55 @@
 // @ts-check
-// The backbone the speed benchmark runs on: the given Hugging Face directory when it holds weights,
-// else (while the embedded backbone is not there yet) a randomly initialised BERT of the embedded
-// backbone's configuration, saved once to a temp directory so tfjs and torch load the same file.
+// The backbones the speed benchmark runs on: a Hugging Face directory when it holds weights, or a named
+// shape (`embedded`, `bert-base`) with random weights (speed depends on shapes only), saved once to a
+// temp directory so tfjs and torch load the same file. The embedded shape stands in for assets/backbone
+// while that has no weights.
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** The embedded backbone's architecture (packages/cli pretrain defaults): speed depends on shapes only. */
+/** The embedded backbone's architecture (packages/cli pretrain defaults). */
 export const EMBEDDED_CONFIG = { modelType: "bert", numLayers: 4, hiddenSize: 128, numHeads: 4, intermediateSize: 512, vocabSize: 8000, maxPositions: 128 };
+/** BERT-base (uncased) as Hugging Face ships it: 110M parameters. */
+export const BERT_BASE_CONFIG = { modelType: "bert", numLayers: 12, hiddenSize: 768, numHeads: 12, intermediateSize: 3072, vocabSize: 30522, maxPositions: 512 };
+
+export const MODEL_SHAPES = { embedded: EMBEDDED_CONFIG, "bert-base": BERT_BASE_CONFIG };
+
+/**
+ * ensureModel in a child process: making a bert-base checkpoint takes ~1 GB, and a process's peak RSS
+ * carries over to the children it spawns afterwards (Linux keeps the high-water mark across fork +
+ * exec), so the driver must stay small for the cases' peak RSS to be their own.
+ * @returns {{ dir: string, note: string }}
+ */
+export function ensureModelInChild(dirOrShape) {
+  const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, dirOrShape], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`making the ${dirOrShape} checkpoint failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1));
+}
 
 /** @returns {Promise<{ dir: string, note: string }>} */
-export async function ensureModel(dir) {
-  if (existsSync(join(dir, "model.safetensors")) || existsSync(join(dir, "model.safetensors.index.json"))) {
-    return { dir, note: `checkpoint ${dir}` };
+export async function ensureModel(dirOrShape) {
+  if (dirOrShape in MODEL_SHAPES) return randomCheckpoint(dirOrShape, MODEL_SHAPES[dirOrShape]);
+  if (existsSync(join(dirOrShape, "model.safetensors")) || existsSync(join(dirOrShape, "model.safetensors.index.json"))) {
+    return { dir: dirOrShape, note: `checkpoint ${dirOrShape}` };
   }
-  const random = join(tmpdir(), "s3pet-bench-random-backbone");
-  if (!existsSync(join(random, "model.safetensors"))) {
+  const { dir } = await randomCheckpoint("embedded", EMBEDDED_CONFIG);
+  return { dir, note: `${dirOrShape} has no weights yet: a randomly initialised BERT of the embedded configuration (${JSON.stringify(EMBEDDED_CONFIG)})` };
+}
+
+async function randomCheckpoint(shape, config) {
+  const dir = join(tmpdir(), shape === "embedded" ? "s3pet-bench-random-backbone" : `s3pet-bench-${shape}`);
+  if (!existsSync(join(dir, "model.safetensors"))) {
     const { defineBertConfig, initRandomBertModel, saveBackbone } = await import("@s3pet/models");
-    const model = initRandomBertModel(defineBertConfig(EMBEDDED_CONFIG), { seed: 0, trainable: false });
-    saveBackbone(random, model);
+    const model = initRandomBertModel(defineBertConfig(config), { seed: 0, trainable: false });
+    saveBackbone(dir, model);
     model.dispose();
   }
-  return { dir: random, note: `${dir} has no weights yet: a randomly initialised BERT of the embedded configuration (${JSON.stringify(EMBEDDED_CONFIG)})` };
+  return { dir, note: `${shape}-shaped BERT with random weights (${JSON.stringify(config)}), saved to ${dir}` };
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  const tf = await import("@tensorflow/tfjs");
+  tf.enableProdMode();
+  process.stdout.write(`${JSON.stringify(await ensureModel(process.argv[2]))}\n`);
 }

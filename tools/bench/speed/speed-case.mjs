@@ -11,14 +11,18 @@
 // Step times come from the engine's own `step` events (performance.now() around the step only, so
 // evaluation, checkpoints and data are outside); the first --warmup steps are dropped.
 // Backend: S3PET_BACKEND (wasm | cpu), read by core's initBackend.
+// --from-layer k (lora): LoRA only on the layers >= k, trained over 2-batch epochs, so from the second
+// epoch on the layers below k come from the kept per-example outputs; --no-skip recomputes them every
+// step (the backbone without hiddenAt), for comparison.
 //   node tools/bench/speed/speed-case.mjs --case lora --model assets/backbone --seq 64 --batch 16 --reps 10
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, loadInstalledPlugins, runSearch, runTrain } from "@s3pet/core";
+import { initBackend, loadInstalledPlugins, measureMatmulGflops, runSearch, runTrain } from "@s3pet/core";
 import { createClassificationHead, loadPretrained } from "@s3pet/models";
+import { cpuMs, installKernelProfiler, installMatmulFlopCounter, summariseProfile } from "./kernel-profiler.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -30,6 +34,9 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "2" },
     methods: { type: "string" },
     budget: { type: "string", default: "0.1%" },
+    profile: { type: "boolean" },
+    "from-layer": { type: "string" },
+    "no-skip": { type: "boolean" },
   },
   strict: true,
 });
@@ -44,10 +51,21 @@ const modelDir = flags.model;
 
 tf.enableProdMode();
 const backend = await initBackend();
+// The roofline: the GFLOP/s `s3pet doctor` measures (a 256 x 256 matmul), here, at this machine load.
+// On a loaded machine wall time inflates both it and the steps; a 512 x 512 matmul timed in process
+// CPU time (on an idle machine within a few % of the 256 x 256 wall figure, docs/BENCHMARKS.md) gives
+// the roofline the CPU-time step figures are compared with.
+const roofline = measureMatmulGflops({ a: [256, 256], b: [256, 256] }, { minMs: 200 });
+const rooflineCpu = cpuMatmulGflops(512, 40);
+// Matmul FLOPs each step executes (counted, not timed); --profile: time every kernel of the timed
+// steps (adds ~1 us per op, which the step times then include).
+const flopCounter = installMatmulFlopCounter();
+const profiler = flags.profile ? installKernelProfiler() : null;
 const probe = loadPretrained(modelDir);
 const vocabSize = probe.config.vocabSize;
 const backboneParams = probe.model.paramCount();
 const hiddenSize = probe.model.hiddenSize;
+const probeLayers = probe.model.numLayers;
 probe.model.dispose();
 if (seq > probe.config.maxPositions) throw new Error(`--seq ${seq} exceeds the model's ${probe.config.maxPositions} positions`);
 
@@ -63,6 +81,7 @@ process.stdout.write(
     seq,
     tokensPerBatch: batch * seq,
     warmup,
+    roofline: { shape: "256x256", gflops: roofline.gflops, cpuShape: "512x512", cpuGflops: rooflineCpu },
     ...result,
     memory: memoryNow(),
   })}\n`,
@@ -96,10 +115,14 @@ async function timeEngine(kind) {
   const methods = kind === "search" ? methodNames.map((m) => registry.method(m)) : registry.methods();
   const steps = warmup + reps;
   // Search halves train into W and A: enough rows that no phase wraps an epoch.
-  const task = syntheticTask(2 * batch * (steps + 1));
+  const fromLayer = flags["from-layer"] === undefined ? null : Number(flags["from-layer"]);
+  const task = syntheticTask(fromLayer === null ? 2 * batch * (steps + 1) : 2 * batch);
   const outDir = mkdtempSync(join(tmpdir(), `s3pet-speed-${kind}-`));
   const deps = {
-    createBackbone: ({ trainable }) => loadPretrained(modelDir, { trainable }).model,
+    createBackbone: ({ trainable }) => {
+      const model = loadPretrained(modelDir, { trainable }).model;
+      return flags["no-skip"] ? Object.assign(Object.create(model), { hiddenAt: undefined }) : model;
+    },
     createHead: createClassificationHead({ hiddenSize }),
     task,
     methods,
@@ -112,19 +135,43 @@ async function timeEngine(kind) {
   const handle =
     kind === "search"
       ? runSearch({ ...common, searchEpochs: 1, budget: flags.budget }, deps)
-      : runTrain({ ...common, structure: kind === "full" ? { kind: "full" } : { kind: "preset", name: "lora" } }, deps);
+      : runTrain({ ...common, ...(fromLayer === null ? {} : { trainEpochs: steps }), structure: kind === "full" ? { kind: "full" } : fromLayer === null ? { kind: "preset", name: "lora" } : upperLora(fromLayer) }, deps);
 
   /** @type {Record<string, { ms: number[], tokens: number }>} */
   const byPhase = {};
   let candidates = 0;
   /** @type {Record<string, { tensors: number[], liveMiB: number }>} */
   const memoryByPhase = {};
+  /** @type {Record<string, any[]>} kernel recordings of the timed steps, by phase */
+  const profiled = {};
+  /** @type {Record<string, { cpuMs: number[], flops: number[] }>} process CPU time and matmul FLOPs of the timed steps */
+  const work = {};
+  let cpuAtStep = cpuMs();
   const sub = handle.events$.subscribe((e) => {
     if (e.type === "run-start") candidates = e.candidates.length;
-    if (e.type !== "step") return;
+    if (e.type !== "step") {
+      if (e.type === "phase") {
+        // what ran between phases is not a step
+        profiler?.take();
+        flopCounter.take();
+        cpuAtStep = cpuMs();
+      }
+      return;
+    }
     const tokens = e.phase === "search" ? 2 * batch * seq : batch * seq; // A + W batches in a search step
     const phase = (byPhase[e.phase] ??= { ms: [], tokens });
-    if (e.step > warmup) phase.ms.push((1000 * tokens) / e.tokensPerSecond);
+    const recorded = profiler?.take();
+    const cpuNow = cpuMs();
+    const stepCpu = cpuNow - cpuAtStep;
+    cpuAtStep = cpuNow;
+    const stepFlops = flopCounter.take();
+    if (e.step > warmup) {
+      const w = (work[e.phase] ??= { cpuMs: [], flops: [] });
+      w.cpuMs.push(stepCpu);
+      w.flops.push(stepFlops);
+      phase.ms.push((1000 * tokens) / e.tokensPerSecond);
+      if (recorded) (profiled[e.phase] ??= []).push(recorded);
+    }
     const mem = tf.memory();
     const m = (memoryByPhase[e.phase] ??= { tensors: [], liveMiB: 0 });
     m.tensors.push(mem.numTensors);
@@ -138,7 +185,10 @@ async function timeEngine(kind) {
   const summaries = Object.fromEntries(
     Object.entries(byPhase).map(([phase, p]) => {
       const m = memoryByPhase[phase];
-      return [phase, { ...summarise(p.ms, p.tokens), tensorsAfterStep: { first: m.tensors[0], last: m.tensors.at(-1) }, liveTfMiB: m.liveMiB }];
+      const profile = profiled[phase] ? { profile: summariseProfile(profiled[phase]) } : {};
+      const w = work[phase];
+      const cpu = { cpuMedianMs: median(w.cpuMs), cpuMs: w.cpuMs, executedMatmulGflop: median(w.flops) / 1e9 };
+      return [phase, { ...summarise(p.ms, p.tokens), ...cpu, tensorsAfterStep: { first: m.tensors[0], last: m.tensors.at(-1) }, liveTfMiB: m.liveMiB, ...profile }];
     }),
   );
   return {
@@ -148,6 +198,13 @@ async function timeEngine(kind) {
     trainableParams: r?.chosenParams ?? null,
     structure: r ? { modules: r.structure.length, params: r.chosenParams, budget: r.budget } : null,
   };
+}
+
+/** LoRA r=8 on query and value of the layers >= `from` (the preset's modules, upper layers only). */
+function upperLora(from) {
+  const layers = Array.from({ length: probeLayers - from }, (_, i) => from + i);
+  const modules = layers.flatMap((i) => ["query", "value"].map((p) => ({ site: `encoder.layer.${i}.attention.self.${p}`, method: "lora", options: { rank: 8 }, params: 8 * 2 * hiddenSize })));
+  return { kind: "modules", modules };
 }
 
 // --- synthetic fixed-shape data (speed only: the values do not matter, the shapes do)
@@ -199,10 +256,35 @@ function syntheticTask(trainSize) {
 
 // --- numbers
 
+/**
+ * GFLOP/s of an n x n matmul (+ dataSync) in process CPU time over `runs` runs after 3 warm-ups, timed
+ * as one block (a single 256 x 256 matmul is too short for CPU-time accounting).
+ */
+function cpuMatmulGflops(n, runs) {
+  const a = tf.randomNormal([n, n], 0, 1, "float32", 1);
+  const b = tf.randomNormal([n, n], 0, 1, "float32", 2);
+  const once = () => {
+    const out = tf.matMul(a, b);
+    out.dataSync();
+    out.dispose();
+  };
+  for (let i = 0; i < 3; i++) once();
+  const t0 = cpuMs();
+  for (let i = 0; i < runs; i++) once();
+  const ms = cpuMs() - t0;
+  tf.dispose([a, b]);
+  return (2 * n * n * n * runs) / ms / 1e6;
+}
+
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] / 2 + sorted[Math.ceil((sorted.length - 1) / 2)] / 2 : NaN;
+}
+
 function summarise(ms, tokens) {
   const sorted = [...ms].sort((a, b) => a - b);
-  const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] / 2 + sorted[Math.ceil((sorted.length - 1) / 2)] / 2 : NaN;
-  return { n: ms.length, tokens, medianMs: median, minMs: sorted[0] ?? NaN, maxMs: sorted.at(-1) ?? NaN, tokensPerSecond: (1000 * tokens) / median, ms };
+  const med = median(ms);
+  return { n: ms.length, tokens, medianMs: med, minMs: sorted[0] ?? NaN, maxMs: sorted.at(-1) ?? NaN, tokensPerSecond: (1000 * tokens) / med, ms };
 }
 
 /** Peak RSS of this process (high-water mark), tf.memory() now, and the wasm heap size (it never shrinks). */

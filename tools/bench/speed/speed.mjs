@@ -10,14 +10,19 @@
 //   npx nx run-many -t build && node tools/bench/speed/speed.mjs [--model assets/backbone] [--out f.json]
 //        [--budget 0.1%] [--quick] [--no-torch] [--no-cpu] [--write-docs] [--from saved.json]
 // --write-docs replaces the "Speed" section of docs/BENCHMARKS.md (between its speed markers).
+// --suite real-sizes: the embedded backbone at 16 x 64 and a bert-base-shaped one (random weights) at
+// 16 x 128: LoRA, full fine-tuning, search and re-training steps at each of --workers (e.g. 1,2), torch's
+// LoRA and full steps, and each step's matmul-roofline share; --write-docs fills the "Speed at real
+// sizes" section instead. --groups embedded (or bert-base) runs one backbone only.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { writeJsonAtomic } from "@s3pet/core";
-import { ensureModel } from "./ensure-model.mjs";
+import { ensureModelInChild } from "./ensure-model.mjs";
 import { renderSpeedMarkdown } from "./render-speed-markdown.mjs";
+import { renderRealSizesMarkdown } from "./render-real-sizes-markdown.mjs";
 import { replaceDocSection } from "../replace-doc-section.mjs";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -31,19 +36,35 @@ const { values: flags } = parseArgs({
     "no-cpu": { type: "boolean" },
     "write-docs": { type: "boolean" },
     from: { type: "string" },
+    suite: { type: "string", default: "main" },
+    workers: { type: "string", default: "1" },
+    groups: { type: "string", default: "embedded,bert-base" },
   },
   strict: true,
 });
 // --from report.json: only re-render (and with --write-docs, re-write) a saved report.
+const SUITES = { main: { section: "speed", render: renderSpeedMarkdown }, "real-sizes": { section: "speed-real-sizes", render: renderRealSizesMarkdown } };
+const suite = SUITES[flags.suite];
+if (!suite) {
+  process.stderr.write(`--suite must be one of ${Object.keys(SUITES).join(", ")}, got ${flags.suite}\n`);
+  process.exit(2);
+}
+const workerCounts = flags.workers.split(",").map(Number);
+if (!workerCounts.every((n) => Number.isInteger(n) && n >= 1)) {
+  process.stderr.write(`--workers must be positive integers separated by commas (e.g. 1,2), got ${flags.workers}\n`);
+  process.exit(2);
+}
 if (flags.from) {
   const saved = JSON.parse(readFileSync(flags.from, "utf8"));
-  const markdown = renderSpeedMarkdown(saved);
+  const render = saved.suite === "real-sizes" ? SUITES["real-sizes"] : SUITES.main;
+  const markdown = render.render(saved);
   process.stdout.write(`${markdown}\n`);
-  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "speed", markdown);
+  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), render.section, markdown);
   process.exit(0);
 }
 const started = Date.now();
-const { dir: model, note: modelNote } = await ensureModel(flags.model ?? join(ROOT, "assets/backbone"));
+const { dir: model, note: modelNote } = ensureModelInChild(flags.model ?? join(ROOT, "assets/backbone"));
+const models = { [model]: modelNote };
 const quick = flags.quick === true;
 const reps = (n) => (quick ? Math.min(n, 2) : n);
 const torchPython = "/usr/bin/python3";
@@ -57,7 +78,27 @@ const tfjsCase = (group, backend, kind, seq, n, extra = []) =>
 const torchCase = (group, kind, seq, n) =>
   plan.push({ id: `torch:${kind}:seq${seq}`, group, runner: "torch", args: ["--case", kind, "--seq", String(seq), "--reps", String(reps(n)), "--warmup", "2"] });
 
+if (flags.suite === "real-sizes") {
+  // Few timed steps: a bert-base step takes tens of seconds. --workers n > 1 goes to the engine's data parallelism.
+  const groups = flags.groups.split(",");
+  const bertBase = groups.includes("bert-base") ? ensureModelInChild("bert-base") : null;
+  if (bertBase) models[bertBase.dir] = bertBase.note;
+  for (const [group, dir, seq] of [["embedded", model, 64], ["bert-base", bertBase?.dir, 128]]) {
+    if (!groups.includes(group)) continue;
+    const small = group === "embedded";
+    for (const workers of workerCounts) {
+      const w = workers > 1 ? ["--workers", String(workers)] : [];
+      const extra = ["--model", dir, ...w];
+      for (const kind of ["lora", "full"]) {
+        plan.push({ id: `${group}:w${workers}:${kind}`, group, runner: "tfjs", backend: "wasm", workers, args: ["--case", kind, "--seq", String(seq), "--reps", String(small ? reps(6) : reps(3)), "--warmup", small ? "2" : "1", ...extra] });
+      }
+      plan.push({ id: `${group}:w${workers}:search`, group, runner: "tfjs", backend: "wasm", workers, args: ["--case", "search", "--seq", String(seq), "--reps", String(small ? reps(4) : 2), "--warmup", "1", "--budget", flags.budget, ...extra] });
+    }
+    if (withTorch) for (const kind of ["lora", "full"]) plan.push({ id: `${group}:torch:${kind}`, group, runner: "torch", args: ["--case", kind, "--seq", String(seq), "--reps", String(small ? reps(20) : reps(5)), "--warmup", "2", "--model", dir] });
+  }
+}
 // (a)-(e) at batch 16 x seq 64
+if (flags.suite === "main") {
 for (const kind of ["forward", "lora", "full"]) tfjsCase("main", "wasm", kind, 64, kind === "forward" ? 20 : 10);
 tfjsCase("main", "wasm", "search", 64, 6, ["--budget", flags.budget]);
 if (withCpu) for (const kind of ["forward", "lora"]) tfjsCase("main", "cpu", kind, 64, 2);
@@ -72,6 +113,7 @@ for (const seq of [32, 128]) {
 for (const methods of ["bitfit", "lora", "lora,bitfit", "lora,adapter,bitfit", "lora,adapter,bitfit,prefix"]) {
   tfjsCase("candidates", "wasm", "search", 64, 4, ["--budget", "1%", "--methods", methods]); // 1%: every method alone fits
 }
+}
 
 const results = [];
 for (const c of plan) {
@@ -79,8 +121,8 @@ for (const c of plan) {
   const t0 = Date.now();
   const r =
     c.runner === "torch"
-      ? spawnSync(torchPython, [join(ROOT, "tools/bench/speed/torch_reference.py"), ...c.args, "--model", model], { encoding: "utf8", maxBuffer: 1 << 26 })
-      : spawnSync(process.execPath, [join(ROOT, "tools/bench/speed/speed-case.mjs"), ...c.args, "--model", model], {
+      ? spawnSync(torchPython, [join(ROOT, "tools/bench/speed/torch_reference.py"), ...withModel(c.args)], { encoding: "utf8", maxBuffer: 1 << 26 })
+      : spawnSync(process.execPath, [join(ROOT, "tools/bench/speed/speed-case.mjs"), ...withModel(c.args)], {
           encoding: "utf8",
           maxBuffer: 1 << 26,
           env: { ...process.env, S3PET_BACKEND: c.backend },
@@ -92,13 +134,17 @@ for (const c of plan) {
     continue;
   }
   const out = JSON.parse(r.stdout.trim().split("\n").at(-1));
-  results.push({ id: c.id, group: c.group, runner: c.runner, wallSeconds: (Date.now() - t0) / 1000, load1Before: loadBefore[0], load1After: loadAfter[0], ...out });
+  results.push({ id: c.id, group: c.group, runner: c.runner, workers: c.workers, wallSeconds: (Date.now() - t0) / 1000, load1Before: loadBefore[0], load1After: loadAfter[0], ...out });
+  if (flags.out) writeJsonAtomic(flags.out, makeReport()); // a partial report survives an interrupted run
   const phases = Object.entries(out.steps).map(([p, s]) => `${p} ${s.medianMs.toFixed(1)} ms (${Math.round(s.tokensPerSecond)} tok/s)`).join(", ");
   process.stderr.write(`${c.id}: ${phases}; peak RSS ${out.memory.peakRssMiB.toFixed(0)} MiB; load ${loadBefore[0].toFixed(2)} -> ${loadAfter[0].toFixed(2)}\n`);
 }
 
-const report = {
+function makeReport() {
+  return {
   command: `node tools/bench/speed/speed.mjs ${process.argv.slice(2).join(" ")}`.trim(),
+  suite: flags.suite,
+  models,
   date: new Date().toISOString(),
   seconds: (Date.now() - started) / 1000,
   machine: {
@@ -114,12 +160,19 @@ const report = {
   quick,
   torch: withTorch ? "python3-torch (Debian), see torch rows for BLAS and threads" : "not run (no /usr/bin/python3 with torch, or --no-torch)",
   results,
-};
+  };
+}
+const report = makeReport();
 if (flags.out) writeJsonAtomic(flags.out, report);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-const markdown = renderSpeedMarkdown(report);
+const markdown = suite.render(report);
 process.stderr.write(`\n${markdown}\n`);
-if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), "speed", markdown);
+if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), suite.section, markdown);
+
+/** The case's arguments with the default model unless the case names its own. */
+function withModel(args) {
+  return args.includes("--model") ? args : [...args, "--model", model];
+}
 
 /** `wasm:search:seq64`, plus `:<methods>` when the case names its methods. */
 function caseId(backend, kind, seq, extra) {

@@ -10,11 +10,13 @@ import { fileURLToPath } from "node:url";
 import { generateFiles, names } from "@nx/devkit";
 
 const METHOD_ID = /^[a-z][a-z0-9-]*$/;
+/** Site kinds the skeleton's delta (a learned shift of the site's output) fits; attention takes prefixes. */
+const SKELETON_KINDS = ["linear", "norm", "residual", "embedding"];
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
  * @param {import("@nx/devkit").Tree} tree
- * @param {{ name: string; skipInstall?: boolean }} options
+ * @param {{ name: string; siteKinds?: string; options?: boolean; skipInstall?: boolean }} options
  */
 export default async function pluginGenerator(tree, options) {
   const name = String(options.name ?? "");
@@ -24,8 +26,22 @@ export default async function pluginGenerator(tree, options) {
   const root = `plugins/${name}`;
   if (tree.exists(root)) throw new Error(`${root} already exists; pick another name or delete it first`);
 
+  const kinds = String(options.siteKinds ?? "linear").split(",").map((k) => k.trim()).filter(Boolean);
+  const bad = kinds.filter((k) => !SKELETON_KINDS.includes(k));
+  if (kinds.length === 0 || bad.length > 0) {
+    throw new Error(`--site-kinds: '${bad.join(",") || options.siteKinds}' is not a skeleton site kind; use a comma-separated list of ${SKELETON_KINDS.join(", ")} (attention: start from plugins/prefix)`);
+  }
   const { propertyName, className } = names(name);
-  generateFiles(tree, join(here, "files"), root, { name, propertyName, className, tmpl: "" });
+  generateFiles(tree, join(here, "files"), root, {
+    name,
+    propertyName,
+    className,
+    kinds,
+    // the width of a site's output, written for exactly these kinds so the skeleton type-checks
+    width: kinds.every((k) => k === "linear") ? "site.dOut" : kinds.includes("linear") ? 'site.kind === "linear" ? site.dOut : site.dim' : "site.dim",
+    withOptions: options.options !== false,
+    tmpl: "",
+  });
   addSolutionReference(tree, `${root}/tsconfig.build.json`);
 
   if (options.skipInstall) return undefined;

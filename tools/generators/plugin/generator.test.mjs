@@ -43,7 +43,11 @@ describe("nx g @s3pet/tools:plugin", () => {
     ]);
     const pkg = JSON.parse(tree.read("plugins/my-method/package.json", "utf-8"));
     expect(pkg).toMatchObject({ name: "@s3pet/plugin-my-method", type: "module", keywords: ["s3pet-plugin"] });
-    expect(Object.keys(pkg.dependencies)).toEqual(["@s3pet/core", "@tensorflow/tfjs"]);
+    // one core and one tfjs per process: the plugin uses the host's, so they are peers (dev deps to build)
+    expect(pkg.dependencies).toBeUndefined();
+    expect(pkg.peerDependencies).toEqual({ "@s3pet/core": "^0.1.0", "@tensorflow/tfjs": "4.22.0" });
+    expect(pkg).toMatchObject({ license: "MIT", repository: { directory: "plugins/my-method" }, exports: { ".": { default: "./dist/index.js" } } });
+    expect(pkg.files).toEqual(["dist", "!dist/.tsbuildinfo", "!dist/**/*.test.*"]);
     const method = tree.read("plugins/my-method/src/my-method.ts", "utf-8");
     expect(method).toContain('const NAME = "my-method";');
     expect(method).toContain("export const myMethod = definePetMethod({");
@@ -65,17 +69,33 @@ describe("nx g @s3pet/tools:plugin", () => {
 
   it("rejects invalid names and existing plugins with a message naming the fix", async () => {
     await expect(pluginGenerator(freshTree(), { name: "IA3", skipInstall: true })).rejects.toThrow("plugin name 'IA3' must match");
+    await expect(pluginGenerator(freshTree(), { name: "ok", siteKinds: "linear,attention", skipInstall: true })).rejects.toThrow("--site-kinds: 'attention' is not a skeleton site kind");
     const tree = freshTree();
     await pluginGenerator(tree, { name: "twice", skipInstall: true });
     await expect(pluginGenerator(tree, { name: "twice", skipInstall: true })).rejects.toThrow("plugins/twice already exists");
   });
 
-  it("generates a plugin that builds, passes its contract tests with no edits, and is discovered", async () => {
+  it("--site-kinds and --no-options shape the skeleton", async () => {
+    const tree = freshTree();
+    await pluginGenerator(tree, { name: "bare", siteKinds: "norm,residual", options: false, skipInstall: true });
+    const method = tree.read("plugins/bare/src/bare.ts", "utf-8");
+    expect(method).toContain('siteKinds: ["norm", "residual"],');
+    expect(method).toContain("paramCount: (site) => site.dim,");
+    expect(method).toContain("options: {},");
+    expect(method).not.toMatch(/numberOption|scale|<%/);
+    expect(tree.read("plugins/bare/src/bare.contract.test.ts", "utf-8")).not.toContain("scale");
+    expect(tree.read("plugins/bare/src/index.ts", "utf-8")).not.toContain("BareOptions");
+  });
+
+  it.each([
+    { label: "the default skeleton", options: {} },
+    { label: "every skeleton site kind, no options", options: { siteKinds: "linear,norm,residual,embedding", options: false } },
+  ])("generates a plugin that builds, passes its contract tests with no edits, and is discovered: $label", async ({ options }) => {
     // Written next to plugins/ depth-wise (<workspace>/<tmp>/<name>) so the generated relative paths resolve.
     const scratch = mkdtempSync(join(workspace, ".generator-test-"));
     try {
       const tree = freshTree();
-      await pluginGenerator(tree, { name: "gen-check", skipInstall: true });
+      await pluginGenerator(tree, { name: "gen-check", skipInstall: true, ...options });
       for (const change of tree.listChanges()) {
         if (!change.path.startsWith("plugins/gen-check/") || change.type === "DELETE") continue;
         const target = join(scratch, change.path.slice("plugins/".length));

@@ -145,7 +145,7 @@ const ROWS: Row[] = [
   { name: "float labels without --task-kind regression", argv: (out) => ["search", "--model", TINY, ...QUICK, "--task", task(rows(60, (i) => i / 17)), "--out", out], error: /train\.jsonl:2: label 0\.058\d* is a fractional number, not a class; pass --task-kind regression for numeric targets$/ },
   { name: "non-UTF-8 bytes in a dataset", argv: (out) => ["search", "--model", TINY, ...QUICK, "--task", task(Buffer.concat([Buffer.from("text,label\nhello,ham\ncaf"), Buffer.from([0xe9]), Buffer.from(",spam\n")]), "train.csv"), "--out", out], error: /train\.csv:3: bytes that are not UTF-8; convert the file to UTF-8/ },
   // other commands
-  { name: "eval /nonexistent", argv: () => ["eval", "/nonexistent"], error: /^s3pet eval: \/nonexistent: no such directory; pass a run directory that s3pet search or s3pet train finished$/ },
+  { name: "eval /nonexistent", argv: () => ["eval", "/nonexistent"], error: /^s3pet eval: \/nonexistent: no such directory; pass a run directory, a PEFT adapter or a merged checkpoint$/ },
   { name: "watch a directory that is not a run", argv: () => ["watch", nonRun, "--ui", "plain"], error: /notes' is not a run directory \(no run\.json or events\.jsonl\); pass a directory made by s3pet search or train/ },
 ];
 

@@ -36,4 +36,16 @@ describe("s3pet doctor", () => {
     expect(r.stdout).toMatch(/\nmatmul    256x256: [\d.]+ GFLOP\/s, with b transposed: [\d.]+ GFLOP\/s\n/);
     expect(r.stdout).toContain("\nversions  tfjs 4.22.0,");
   });
+
+  it("--model adds the memory plans of a search and of LoRA's preset at the given batch shape", async () => {
+    const model = new URL("../../../models/test-fixtures/tiny-bert-hf", import.meta.url).pathname;
+    const r = await run(["doctor", "--model", model, "--batch-size", "4", "--max-length", "32", "--json"]);
+    expect(r.code).toBe(0);
+    const { memory } = JSON.parse(r.stdout);
+    expect(Object.keys(memory)).toEqual(["search", "train lora"]);
+    expect(memory.search).toMatchObject({ batchSize: 4, length: 32, weights: 4 * 25440, fits: true });
+    expect(memory.search.activations).toBeGreaterThan(memory["train lora"].activations);
+    const text = await run(["doctor", "--model", model]);
+    expect(text.stdout).toMatch(/^memory {4}search {5}[\d.]+ MiB per worker at batch 16 x 64 .* fits; \d+ worker\(s\) fit/m);
+  });
 });

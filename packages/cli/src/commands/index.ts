@@ -3,6 +3,7 @@
 import type { Command } from "../cli/command.js";
 import { doctor } from "./doctor.js";
 import { evalCommand } from "./eval.js";
+import { exportCommand } from "./export.js";
 import { inspect } from "./inspect.js";
 import { plugins } from "./plugins.js";
 import { search } from "./search.js";
@@ -10,5 +11,7 @@ import { train } from "./train.js";
 import { encode } from "./encode.js";
 import { pretrain } from "./pretrain.js";
 import { watch } from "./watch.js";
+import { sweep } from "./sweep.js";
+import { worker } from "./worker.js";
 
-export const COMMANDS: readonly Command[] = [search, train, evalCommand, inspect, plugins, doctor, encode, watch, pretrain];
+export const COMMANDS: readonly Command[] = [search, train, evalCommand, exportCommand, inspect, plugins, doctor, encode, watch, pretrain, sweep, worker];

@@ -18,7 +18,9 @@ describe("s3pet inspect", () => {
     const r = await run(["inspect", "--model", MODEL, "--methods", "lora", "--lora.rank", "2", "--json"]);
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(["backboneParams", "sites", "candidates"]);
+    expect(Object.keys(out)).toEqual(["backboneParams", "sites", "candidates", "memory"]);
+    expect(out.memory.search).toMatchObject({ batchSize: 16, length: 64, weights: 4 * 25440, fits: true });
+    expect(out.memory.search.perWorker).toBeGreaterThan(out.memory.search.weights + out.memory.search.activations);
     expect(out.backboneParams).toBe(25440);
     expect(out.sites).toHaveLength(2 + 2 * 12);
     expect(out.sites[0]).toEqual({ name: "embeddings.LayerNorm", kind: "norm", dims: { dim: 32 } });

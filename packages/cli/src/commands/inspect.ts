@@ -11,14 +11,17 @@ import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { methodOptionFlags, methodOptionsFrom } from "../run-config/method-option-flags.js";
 import { runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
+import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
 
 const options = {
   model: runFlag("model"),
   methods: runFlag("methods"),
-  budget: { type: "string", valueName: "params|pct%", description: "show how many candidates of each method fit in this budget" },
+  budget: runFlag("budget", { doc: "show how many candidates of each method fit in this budget", defaultText: "" }),
   include: runFlag("include"),
   exclude: runFlag("exclude"),
-  json: { type: "boolean", description: 'print {"backboneParams", "sites", "candidates"} as JSON' },
+  "batch-size": runFlag("batch-size", { doc: "batch size of the memory plan" }),
+  "max-length": runFlag("max-length", { doc: "tokens per example of the memory plan" }),
+  json: { type: "boolean", description: 'print {"backboneParams", "sites", "candidates", "memory"} as JSON' },
   ...(await methodOptionFlags()),
 } as const satisfies OptionSpecs;
 
@@ -39,17 +42,21 @@ export const inspect = defineCommand({
     if (!modelDir) throw new S3petInputError("--model: the embedded backbone (assets/backbone) is not reachable from here; pass --model <checkpoint dir>");
     const names = values.methods === undefined ? null : values.methods.split(",").map((s) => s.trim()).filter(Boolean);
     const { methods } = await selectMethods(names);
-    await initBackend();
+    const backend = await initBackend();
     const { model } = loadPretrained(modelDir);
     const sites = model.sites();
     const backboneParams = model.paramCount();
     const description = model.description;
+    const planned = { params: backboneParams, hiddenSize: model.hiddenSize, sites, memory: model.memoryProfile() };
     model.dispose();
+    const shape = planShape(values);
+    const plans = typicalPlans(planned, backend.name, methods, shape);
     const methodOptions = methodOptionsFrom(values);
     const space = SearchSpace.build(sites, methods, { include: (values.include as string[] | undefined) ?? [], exclude: (values.exclude as string[] | undefined) ?? [], methodOptions });
     const candidates = space.candidates.map((c) => ({ site: c.site.name, method: c.method.name, options: c.options, params: c.params, ...(c.variant ? { variant: c.variant } : {}) }));
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ backboneParams, sites: sites.map((s) => ({ name: s.name, kind: s.kind, dims: siteDims(s) })), candidates })}\n`);
+      const memory = Object.fromEntries(plans.map(({ name, plan }) => [name, planJson(plan)]));
+      io.stdout.write(`${JSON.stringify({ backboneParams, sites: sites.map((s) => ({ name: s.name, kind: s.kind, dims: siteDims(s) })), candidates, memory })}\n`);
       return;
     }
     const budget = values.budget === undefined ? null : parseBudget(values.budget, backboneParams).params;
@@ -60,6 +67,9 @@ export const inspect = defineCommand({
         ...foldedTree(sites),
         "",
         ...candidateTable(methods.map((m) => m.name), candidates, budget, backboneParams),
+        "",
+        `memory (${backend.name}, estimated peak per worker)`,
+        ...formatPlans(plans).map((l) => `  ${l}`),
         "",
       ].join("\n"),
     );
@@ -151,3 +161,4 @@ function candidateTable(methods: readonly string[], candidates: readonly Candida
   const right = (c: number) => c >= 2;
   return [`candidates: ${candidates.length} (site × method, options as given)`, ...all.map((r) => r.map((cell, c) => (right(c) ? cell.padStart(w[c]!) : cell.padEnd(w[c]!))).join("  ").trimEnd()).map((l) => `  ${l}`)];
 }
+

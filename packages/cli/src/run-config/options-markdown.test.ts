@@ -4,8 +4,10 @@
 import { readFileSync } from "node:fs";
 import { resolveSearchConfig, runOptionsJsonSchema } from "@s3pet/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultsSentence, optionsMarkdown } from "./options-markdown.js";
-import { RUN_OPTIONS, runFlags, runOption } from "./run-flags.js";
+import { EXPORT_OPTIONS } from "../commands/export.js";
+import { SWEEP_OPTIONS } from "../commands/sweep.js";
+import { commandOptionsMarkdown, defaultsSentence, optionsMarkdown } from "./options-markdown.js";
+import { commandFlags, RUN_OPTIONS, runFlags, runOption } from "./run-flags.js";
 
 const docs = (name: string) => readFileSync(new URL(`../../../../docs/${name}`, import.meta.url), "utf8");
 const section = (doc: string, name: string) => {
@@ -14,8 +16,9 @@ const section = (doc: string, name: string) => {
 };
 
 describe("docs generated from the run-option declaration", () => {
-  it("docs/OPTIONS.md holds the current table (else run: node tools/docs/options-doc.mjs)", () => {
+  it("docs/OPTIONS.md holds the current tables (else run: node tools/docs/options-doc.mjs)", () => {
     expect(section(docs("OPTIONS.md"), "options")).toBe(optionsMarkdown());
+    expect(section(docs("OPTIONS.md"), "command-options")).toBe(commandOptionsMarkdown());
   });
   it("docs/BENCHMARKS.md states the CLI's defaults (else run: node tools/docs/options-doc.mjs)", () => {
     expect(section(docs("BENCHMARKS.md"), "cli-defaults")).toBe(defaultsSentence());
@@ -27,6 +30,13 @@ describe("docs generated from the run-option declaration", () => {
     const flags = RUN_OPTIONS.map((o) => o.flag);
     expect(new Set(flags).size).toBe(flags.length);
     expect(optionsMarkdown().split("\n")).toHaveLength(flags.length + 2);
+    for (const options of [EXPORT_OPTIONS, SWEEP_OPTIONS]) expect(new Set(options.map((o) => o.flag)).size).toBe(options.length);
+  });
+  it("gives the other commands' flags from their declaration, defaults and all", () => {
+    expect(commandFlags(SWEEP_OPTIONS, "sweep")["workers"]!.description).toBe("local runs at a time, without --queue (default: 2)");
+    expect(Object.keys(commandFlags(SWEEP_OPTIONS, "worker"))).toEqual(["queue", "runs-dir"]);
+    expect(commandFlags(EXPORT_OPTIONS, "export")["format"]).toMatchObject({ type: "string", valueName: "peft" });
+    expect(commandOptionsMarkdown()).toContain("| `--workers` | `<n>` | 2 | local runs at a time, without --queue |");
   });
 });
 

@@ -10,7 +10,7 @@ import { findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
 import { methodLrFrom } from "./method-lr-flags.js";
 import { methodOptionsFrom } from "./method-option-flags.js";
 import { searchSpacePreset } from "./search-space-presets.js";
-import { declaredOption, type FlagValues } from "./run-flags.js";
+import { declaredDefault, declaredOption, type FlagValues } from "./run-flags.js";
 
 export type RunCommand = "search" | "train";
 
@@ -37,6 +37,8 @@ export interface RunOptions extends RunInputs {
   readonly json: boolean;
   /** train: the --structure value (a file, a run dir, a preset, random or full). */
   readonly structure: string | null;
+  /** train: --init-adapter as an absolute path (a PEFT adapter or run directory), or null. */
+  readonly initAdapter: string | null;
   readonly engine: EngineOptions;
   /** The merged flag values (absolute paths), saved to cli.json. */
   readonly flags: FlagValues;
@@ -45,11 +47,6 @@ export interface RunOptions extends RunInputs {
 export interface ResolveContext {
   readonly cwd: string;
   readonly now: Date;
-}
-
-/** The declared default of `flag` (run-options.ts in core, or run-flags.ts). */
-function declaredDefault<T>(flag: string): T {
-  return declaredOption(flag)!.default as T;
 }
 
 export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: ResolveContext): RunOptions {
@@ -61,6 +58,8 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
   const ui = valueOf<string>(flags, "ui");
   const epochs = valueOf<number>(flags, "epochs") ?? declaredDefault<number>("epochs");
   const structureFlag = str("structure");
+  const initAdapter = command === "train" && str("init-adapter") !== undefined ? resolve(ctx.cwd, str("init-adapter")!) : null;
+  if (initAdapter !== null && structureFlag !== undefined) throw new S3petInputError("--init-adapter: the adapter's modules are the structure; drop --structure");
   const structure = command === "train" ? resolveStructureFlag(structureFlag ?? declaredDefault<string>("structure"), ctx.cwd) : null;
   // A budget matters to a search and to a random structure; other fixed structures have their own size.
   const budget = valueOf<string | number>(flags, "budget") ?? (command === "search" || structure === "random" ? declaredDefault<string>("budget") : undefined);
@@ -86,9 +85,10 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
 
   const absoluteFlags: Record<string, FlagValues[string]> = { ...flags, model: inputs.modelDir, task: inputs.task, out: outDir };
   if (structure !== null && structureFlag !== undefined) absoluteFlags["structure"] = structure;
+  if (initAdapter !== null) absoluteFlags["init-adapter"] = initAdapter;
   delete absoluteFlags["config"];
   delete absoluteFlags["resume"];
-  return { command, ...inputs, outDir, resume, ui, json, structure, engine, flags: absoluteFlags };
+  return { command, ...inputs, outDir, resume, ui, json, structure, initAdapter, engine, flags: absoluteFlags };
 }
 
 /** What a run reads (model, task, methods, tokenisation), also used by eval and inspect. */
@@ -167,7 +167,7 @@ function stringFlag(flags: FlagValues, name: string): string | undefined {
 }
 
 /** The value of a declared option's flag, read and checked by its declaration; undefined when not given. */
-function valueOf<T>(flags: FlagValues, name: string): T | undefined {
+export function valueOf<T>(flags: FlagValues, name: string): T | undefined {
   const v = stringFlag(flags, name);
   return v === undefined ? undefined : (parseRunOption(declaredOption(name)!, v) as T);
 }

@@ -2,12 +2,14 @@
 // output options below, in core's one declaration format (flag, type, default, doc, check). --help, the
 // parser, the --config schema and docs/OPTIONS.md are all generated from RUN_OPTIONS (docs/ARCHITECTURE.md
 // "CLI"). No flag declares a parse default, so a value from --config is only overridden by a flag actually
-// given; resolveRunOptions applies the declared defaults.
+// given; resolveRunOptions applies the declared defaults. Other commands reuse a run flag with runFlag
+// and declare their own options in the same format (commandFlags, optionValue).
 import {
   choiceRunOption,
   defaultLabel,
   ENGINE_OPTIONS,
   intRunOption,
+  parseRunOption,
   switchRunOption,
   textRunOption,
   type RunCommandName,
@@ -28,6 +30,7 @@ const CLI_RUN_OPTIONS = [
   textRunOption({ flag: "methods", valueName: "list", default: null, defaultText: "every installed plugin's methods", doc: "comma-separated PET methods to use" }),
   textRunOption({ flag: "space", valueName: "name", default: null, doc: "a named search space: s3pet-m (the paper's: lora r=1, adapter, bitfit, lnfit, low-rank-adapter); --methods and method options win" }),
   textRunOption({ flag: "structure", commands: ["train"], valueName: "file|preset|random|full", default: "lora", doc: "what to train: a structure.json (or a run dir), a method preset (lora, adapter, bitfit, prefix, ...), random, or full" }),
+  textRunOption({ flag: "init-adapter", commands: ["train"], valueName: "dir", default: null, doc: "start from a PEFT adapter (or a run): its modules are the structure, its weights (and head, if it fits) the initialisation" }),
   textRunOption({ flag: "out", short: "o", valueName: "dir", default: null, defaultText: "runs/<command>-<timestamp>", doc: "run directory; never overwritten" }),
   intRunOption({ flag: "max-length", min: 2, default: 64, doc: "tokens per example, special tokens included (64 hold the subject and first sentences of a mail)" }),
   intRunOption({ flag: "max-examples", default: null, doc: "cap per split, seeded and stratified, for quick runs" }),
@@ -58,12 +61,32 @@ function flagSpec(o: RunOption): OptionSpec {
 
 /** The flags of `command`, from the declaration. */
 export function runFlags(command: RunCommandName): Record<string, OptionSpec> {
-  return Object.fromEntries(RUN_OPTIONS.filter((o) => o.commands.includes(command)).map((o) => [o.flag, flagSpec(o)]));
+  return commandFlags(RUN_OPTIONS, command);
 }
 
-/** The parser's view of one declared flag, for commands that share a few of the run flags (eval, inspect). */
-export function runFlag(flag: string): OptionSpec {
-  return flagSpec(runOption(flag));
+/** The flags of `command` among `options` (a command's own declared options: export, sweep, worker). */
+export function commandFlags(options: readonly RunOption[], command: string): Record<string, OptionSpec> {
+  return Object.fromEntries(options.filter((o) => o.commands.includes(command)).map((o) => [o.flag, flagSpec(o)]));
+}
+
+/**
+ * The parser's view of one run flag, for commands that share it (eval, inspect, doctor, export): its type
+ * and check stay the declared ones; `doc` says what it does there, and `defaultText: ""` drops the
+ * run's default from the help where the command has none.
+ */
+export function runFlag(flag: string, as: { readonly doc?: string; readonly defaultText?: "" } = {}): OptionSpec {
+  return flagSpec({ ...runOption(flag), ...as });
+}
+
+/** The declared default of a run flag. */
+export function declaredDefault<T>(flag: string): T {
+  return runOption(flag).default as T;
+}
+
+/** A declared option's value in parsed flags, read and checked by its declaration, else its default. */
+export function optionValue<T>(option: RunOption<T>, values: Readonly<Record<string, unknown>>): T | null {
+  const raw = values[option.flag];
+  return raw === undefined || (option.kind === "switch" && raw === false) ? option.default : parseRunOption(option, raw);
 }
 
 /** The declared option of a flag (of search or train). */

@@ -3,36 +3,51 @@
 // stop gracefully on Ctrl-C, then print the summary table or results.json.
 import { basename } from "node:path";
 import { filter, take } from "rxjs";
-import { parseBudget, resolveStructure, runSearch, runTrain, SearchSpace, type EngineDeps, type RunHandle, type RunResult, type StructureSpec } from "@s3pet/core";
+import {
+  parseBudget,
+  resolveStructure,
+  runSearch,
+  runTrain,
+  SearchSpace,
+  type Candidate,
+  type EngineDeps,
+  type ResolvedStructure,
+  type RunHandle,
+  type RunResult,
+  type StructureSpec,
+} from "@s3pet/core";
 import { SPLIT_NAMES, type TaskData } from "@s3pet/data";
 import type { CommandIo } from "../cli/command.js";
 import { chooseUi } from "../reporters/choose-ui.js";
 import { createReporter } from "../reporters/create-reporter.js";
 import type { RunOptions } from "../run-config/resolve-run-options.js";
+import { declaredDefault } from "../run-config/run-flags.js";
 import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-options.js";
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
-import { structureFromFlag } from "./structure-from-flag.js";
+import { checkMemoryPlan } from "./run-memory-plan.js";
+import { structureFromAdapter, structureFromFlag } from "./structure-from-flag.js";
 import { formatRunSummary } from "./format-run-summary.js";
 
 /**
  * The search space and budget checks of the engine, run before the engine starts, so an impossible budget
  * or a bad method option is one line and exit 2 with no run directory and no progress output.
  */
-function checkSearchSpace(options: RunOptions, prepared: PreparedRun): void {
+function checkSearchSpace(options: RunOptions, prepared: PreparedRun): readonly Candidate[] {
   const { include = [], exclude = [], methodOptions = {}, budget, countHead } = options.engine;
   const space = SearchSpace.build(prepared.backbone.sites, prepared.methods, { include, exclude, methodOptions });
   // With --count-head the engine subtracts the head first; it checks that case itself.
   if (budget !== undefined && budget !== null && !countHead) space.checkBudget(parseBudget(budget, prepared.backbone.params).params, prepared.backbone.params);
+  return space.candidates;
 }
 
 /** The engine's resolution of a fixed structure on this backbone, run first for the same reason. */
-function checkStructure(spec: StructureSpec, options: RunOptions, prepared: PreparedRun): void {
+function checkStructure(spec: StructureSpec, options: RunOptions, prepared: PreparedRun): ResolvedStructure | null {
   const { include = [], exclude = [], methodOptions = {}, budget, countHead, seed = 0 } = options.engine;
   const moduleBudget = budget !== undefined && budget !== null && !countHead ? parseBudget(budget, prepared.backbone.params).params : null;
-  if (spec.kind === "random" && moduleBudget === null) return; // --count-head: the engine subtracts the head first
-  resolveStructure(spec, prepared.backbone.sites, prepared.methods, { seed, include, exclude, methodOptions }, moduleBudget);
+  if (spec.kind === "random" && moduleBudget === null) return null; // --count-head: the engine subtracts the head first
+  return resolveStructure(spec, prepared.backbone.sites, prepared.methods, { seed, include, exclude, methodOptions }, moduleBudget);
 }
 
 function savedTask(task: TaskData): SavedTask {
@@ -55,9 +70,24 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const requested = options.json && (options.ui ?? "tui") === "tui" ? "plain" : options.ui;
   const ui = chooseUi(requested, io.stdout, io.env);
   const prepared = await prepareRun(options);
-  const structure = options.command === "train" ? structureFromFlag(options.structure!, prepared.methods) : null;
-  if (structure === null) checkSearchSpace(options, prepared);
-  else checkStructure(structure, options, prepared);
+  const structure =
+    options.command !== "train"
+      ? null
+      : options.initAdapter
+        ? structureFromAdapter(options.initAdapter, prepared.backbone.sites, prepared.methods)
+        : structureFromFlag(options.structure!, prepared.methods);
+  const shape = {
+    batchSize: options.engine.batchSize ?? declaredDefault<number>("batch-size"),
+    length: options.maxLength,
+    numLabels: prepared.task.objective.numLabels,
+  };
+  const backend = prepared.backend.name;
+  if (structure === null) {
+    checkMemoryPlan(prepared.backbone, backend, { ...shape, candidates: checkSearchSpace(options, prepared), gated: true, full: false }, "this search");
+  } else {
+    const resolved = checkStructure(structure, options, prepared);
+    if (resolved !== null) checkMemoryPlan(prepared.backbone, backend, { ...shape, candidates: resolved.candidates, gated: false, full: resolved.full }, "this training run");
+  }
   const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [taskNotesHook(prepared.taskData.notes)] };
   const config = { ...options.engine, name: basename(options.outDir) };
   const handle: RunHandle =

@@ -1,7 +1,7 @@
 // The glue that builds a run: task (read and checked first, before anything slow), PET methods
 // from the installed plugins, the tfjs backend, the backbone checkpoint and its tokenizer, the task head
 // -> core's EngineDeps. Every bad input fails here, before a step runs, as an S3petInputError.
-import { initBackend, PluginError, S3petInputError, type BackendInfo, type EngineDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
+import { initBackend, PluginError, S3petInputError, type BackboneMemoryProfile, type BackendInfo, type EngineDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
 import { encodeTask, loadTask, type TaskData } from "@s3pet/data";
 import { checkTokenizerFits, createClassificationHead, loadPretrained, loadTokenizer, readBertConfig, type BertConfig } from "@s3pet/models";
 import { installedPlugins } from "../run-config/method-option-flags.js";
@@ -14,7 +14,15 @@ export interface PreparedRun {
   readonly methods: readonly PetMethod[];
   readonly registry: PluginRegistry;
   readonly backend: BackendInfo;
-  readonly backbone: { readonly description: string; readonly numLayers: number; readonly params: number; readonly sites: readonly Site[] };
+  readonly backbone: {
+    readonly description: string;
+    readonly numLayers: number;
+    readonly hiddenSize: number;
+    readonly params: number;
+    readonly sites: readonly Site[];
+    /** For the memory plan (null: the backbone gives no profile). */
+    readonly memory: BackboneMemoryProfile | null;
+  };
   /** Everything of EngineDeps but the output directory and hooks. */
   readonly deps: Omit<EngineDeps, "outDir">;
 }
@@ -29,7 +37,14 @@ export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
   checkMaxLength(inputs.maxLength, config, inputs.modelDir);
   const backend = await initBackend();
   const loaded = loadPretrained(inputs.modelDir);
-  const backbone = { description: loaded.model.description, numLayers: loaded.model.numLayers, params: loaded.model.paramCount(), sites: loaded.model.sites() };
+  const backbone = {
+    description: loaded.model.description,
+    numLayers: loaded.model.numLayers,
+    hiddenSize: loaded.model.hiddenSize,
+    params: loaded.model.paramCount(),
+    sites: loaded.model.sites(),
+    memory: loaded.model.memoryProfile(),
+  };
   const createHead = createClassificationHead(loaded.model);
   loaded.model.dispose(); // the engine asks for its own fresh copies
   const task = encodeTask(taskData, tokenizerBatchEncoder(tokenizer, inputs.maxLength));

@@ -3,7 +3,7 @@
 // Core's resolveStructure then turns the spec into modules on a backbone.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { S3petInputError, type PetMethod, type StructureFile, type StructureSpec } from "@s3pet/core";
+import { candidateKey, openSavedModel, S3petInputError, type PetMethod, type Site, type StructureFile, type StructureSpec } from "@s3pet/core";
 
 export function structureFromFlag(value: string, methods: readonly PetMethod[]): StructureSpec {
   if (value === "random") return { kind: "random" };
@@ -14,6 +14,17 @@ export function structureFromFlag(value: string, methods: readonly PetMethod[]):
   throw new S3petInputError(
     `--structure ${value}: not a structure.json, a run directory, random, full or a preset (presets of the installed methods: ${presets.join(", ") || "none"})`,
   );
+}
+
+/** `train --init-adapter <dir>`: the modules of a PEFT adapter (or a run's adapter/), initialised from its tensors. */
+export function structureFromAdapter(dir: string, sites: readonly Site[], methods: readonly PetMethod[]): StructureSpec {
+  if (!existsSync(dir)) throw new S3petInputError(`--init-adapter ${dir}: no such directory; pass a PEFT adapter directory or a run directory`);
+  const saved = openSavedModel(dir, sites, methods);
+  try {
+    return { kind: "modules", modules: saved.structure, source: dir, init: dir };
+  } finally {
+    saved.close();
+  }
 }
 
 /** A run directory stands for its structure.json. */
@@ -37,10 +48,13 @@ function readStructureFile(file: string): StructureFile {
   if (list.length === 0) throw new S3petInputError(`--structure ${file}: lists no modules; pass a structure with at least one, or --structure full for full fine-tuning`);
   const first = new Map<string, number>();
   for (const [i, m] of list.entries()) {
-    const key = `${m.method}@${m.site}`;
+    // A search over several option values of one method (LoRA ranks 1 and 8) may keep both at a site:
+    // they are distinct modules, told apart by their variant, as their candidate keys are.
+    const variant = (m as { variant?: unknown }).variant;
+    const key = candidateKey(m.site, m.method, typeof variant === "string" ? variant : null);
     const seen = first.get(key);
     if (seen !== undefined) {
-      throw new S3petInputError(`--structure ${file}: modules ${seen} and ${i} both put ${m.method} on '${m.site}'; list each module once`);
+      throw new S3petInputError(`--structure ${file}: modules ${seen} and ${i} both put ${m.method}${typeof variant === "string" ? `[${variant}]` : ""} on '${m.site}'; list each module once`);
     }
     first.set(key, i);
   }

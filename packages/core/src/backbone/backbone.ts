@@ -3,6 +3,7 @@
 // During `forward` the backbone calls `SiteCalls` at each of its sites, so PET modules change the
 // computation without the backbone knowing them; with no calls it is the plain pretrained model.
 import type * as tf from "@tensorflow/tfjs";
+import type { BackboneMemoryProfile } from "../plan/memory-plan.js";
 import type { ActivationSite, AttentionSite, EmbeddingSite, LinearSite, NormSite, ResidualSite, Site } from "../plugin/site.js";
 
 /** A tokenised batch as plain typed arrays, row-major [batch, length]. */
@@ -49,6 +50,19 @@ export interface SiteCalls {
   attentionPrefixes(site: AttentionSite): readonly GatedPrefix[];
 }
 
+/** The output of the first `layer` layers (embeddings included), given instead of computing them again. */
+export interface HiddenAtLayer {
+  /** How many layers `hidden` has been through: forward continues with layer `layer`. */
+  readonly layer: number;
+  /** [N = B*T, H] */
+  readonly hidden: tf.Tensor2D;
+}
+
+export interface BackboneForwardOptions {
+  /** Start at layer `from.layer` on the given hidden state instead of the embeddings. */
+  readonly from?: HiddenAtLayer;
+}
+
 export interface Backbone {
   /** Architecture family and size, for run.json and the dashboard header. */
   readonly description: string;
@@ -58,8 +72,20 @@ export interface Backbone {
   sites(): readonly Site[];
   /** Total parameter count, embeddings included (the base of relative budgets). */
   paramCount(): number;
-  /** Runs the encoder; `calls` absent means the plain pretrained model. Call inside tf.tidy. */
-  forward(batch: EncodedBatch, calls?: SiteCalls): BackboneOutput;
+  /**
+   * Runs the encoder; `calls` absent means the plain pretrained model. With `options.from`, starts at
+   * layer `from.layer` on the given hidden state (no site below it is called; `hiddenStates` then holds
+   * the given state and the layers computed). Call inside tf.tidy.
+   */
+  forward(batch: EncodedBatch, calls?: SiteCalls, options?: BackboneForwardOptions): BackboneOutput;
+  /**
+   * Optional: the plain pretrained output of the embeddings and layers [0, layers) as [N, H], for
+   * `forward(batch, calls, { from: { layer: layers, hidden } })` when no module sits below `layers`.
+   * Call inside tf.tidy.
+   */
+  hiddenAt?(batch: EncodedBatch, layers: number): tf.Tensor2D;
+  /** What the memory plan needs to know of the architecture (absent: no plan is made). */
+  memoryProfile?(): BackboneMemoryProfile;
   /** The backbone's own weights as trainable variables (full fine-tuning); empty when frozen. */
   trainableWeights(): readonly tf.Variable[];
   dispose(): void;

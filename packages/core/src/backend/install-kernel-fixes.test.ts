@@ -10,7 +10,7 @@ describe("installKernelFixes", () => {
   it("lists each kernel fix once", () => {
     const keys = KERNEL_FIXES.map(kernelFixKey);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toEqual(["wasm/BatchMatMul", "wasm/UnsortedSegmentSum", "cpu/UnsortedSegmentSum", "gradient/BatchMatMul"]);
+    expect(keys).toEqual(["wasm/BatchMatMul", "wasm/UnsortedSegmentSum", "cpu/UnsortedSegmentSum", "gradient/BatchMatMul", "wasm/Identity", "wasm/Cast"]);
   });
 
   it("installs every fix, is idempotent, and removeKernelFixes restores the stock kernels", () => {

@@ -7,6 +7,7 @@ import type { KernelFix } from "./kernels/kernel-fix.js";
 import { batchMatMulGradientFix } from "./kernels/batch-mat-mul-gradient.js";
 import { cpuUnsortedSegmentSumFix } from "./kernels/cpu-unsorted-segment-sum.js";
 import { wasmBatchMatMulFix } from "./kernels/wasm-batch-mat-mul.js";
+import { wasmCastFix, wasmIdentityFix } from "./kernels/wasm-share-data.js";
 import { wasmUnsortedSegmentSumFix } from "./kernels/wasm-unsorted-segment-sum.js";
 import { processSingleton } from "./process-singleton.js";
 
@@ -16,6 +17,8 @@ export const KERNEL_FIXES: readonly KernelFix[] = [
   wasmUnsortedSegmentSumFix,
   cpuUnsortedSegmentSumFix,
   batchMatMulGradientFix,
+  wasmIdentityFix,
+  wasmCastFix,
 ];
 
 /** The key a fix is known by: `<backend>/<kernel>` or `gradient/<kernel>`. */

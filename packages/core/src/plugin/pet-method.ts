@@ -3,6 +3,7 @@
 // closed form, and creates a PetModule for a site. The core never names a method (docs/ARCHITECTURE.md, convention §3).
 import type { DependencyContainer } from "tsyringe";
 import type { OptionsOf, OptionsSchema } from "./options-schema.js";
+import type { FrozenParams, ParamDelta, PeftMapping } from "./method-export.js";
 import type { PetModule } from "./pet-module.js";
 import type { SiteKind, SiteOfKind } from "./site.js";
 import { PluginError } from "../errors/s3pet-error.js";
@@ -41,10 +42,25 @@ export interface PetMethod<S extends OptionsSchema = OptionsSchema, K extends Si
   readonly weightDecay?: number;
   /** Exact trainable parameter count at `site`, in closed form (must equal the summed variable sizes). */
   paramCount(site: SiteOfKind<K>, options: OptionsOf<S>): number;
+  /**
+   * Floats per token a module at `site` keeps for the backward pass (the memory plan's input;
+   * docs/MEMORY.md). `gated`: in the search, where the gate's gradient also reads the module's delta.
+   * Absent: the site's width when gated, 0 otherwise.
+   */
+  keptPerToken?(site: SiteOfKind<K>, options: OptionsOf<S>, gated: boolean): number;
   /** A fresh module at `site`; a fresh module is a no-op. */
   create(site: SiteOfKind<K>, options: OptionsOf<S>, init: ModuleInit): PetModule;
   /** The manual baselines this method knows. */
   readonly presets?: readonly Preset[];
+  /**
+   * Merged export: the change a trained module makes to its site's frozen parameters, computed from the
+   * frozen values, so the changes of modules at one site add up as their deltas do. Absent = not mergeable.
+   */
+  merge?(module: PetModule, site: SiteOfKind<K>, options: OptionsOf<S>, frozen: FrozenParams): ParamDelta;
+  /** PEFT export and import (docs/EXPORT.md); absent = PEFT has no equivalent. */
+  readonly peft?: {
+    readonly [M in keyof PeftMapping<OptionsOf<S>, K>]: PeftMapping<OptionsOf<S>, K>[M];
+  };
 }
 
 /** Default export of a plugin package (keyword `s3pet-plugin`). */

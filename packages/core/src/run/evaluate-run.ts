@@ -1,13 +1,14 @@
 // evaluateRun: rebuilds a finished run's model from adapter/ (fresh backbone, modules created by
 // their methods and loaded with the saved tensors, the head reloaded) and re-scores it on validation
-// and test with the run's own evaluation settings, so the scores match results.json.
+// and test with the run's own evaluation settings, so the scores match results.json. evaluateSaved
+// does the same for any SavedModel (a PEFT adapter, a merged checkpoint's head).
 import * as tf from "@tensorflow/tfjs";
 import { CheckpointError } from "../errors/s3pet-error.js";
+import { loadSavedModules, readSavedHead, savedModelOfRun, type SavedModel } from "../export/saved-model.js";
 import { Evaluator } from "../train/evaluator.js";
-import { resolveStructure } from "../train/resolve-structure.js";
-import { createModules, TunedModel } from "../train/tuned-model.js";
-import { openAdapterTensors, readAdapterConfig } from "./adapter.js";
+import { TunedModel, type CandidateModule } from "../train/tuned-model.js";
 import type { EngineDeps, EvalDeps } from "./engine-deps.js";
+import { DEFAULT_COMMON_CONFIG, type CommonConfig, type ResolvedRunConfig } from "./run-config.js";
 import { readRunJson, RunDir } from "./run-dir.js";
 import type { SplitScores } from "./run-results.js";
 
@@ -17,53 +18,53 @@ export interface EvaluateRunResult extends SplitScores {
   readonly recorded: SplitScores | null;
 }
 
+/** How to score: the evaluation batch size and the cap on examples per split. */
+export type EvalSettings = Pick<CommonConfig, "evalBatchSize" | "maxEvalExamples">;
+
 /** Re-scores the adapter saved in `runDir`; `deps.methods` must include every method it uses. */
 export async function evaluateRun(runDir: string, deps: EvalDeps): Promise<EvaluateRunResult> {
-  const adapter = readAdapterConfig(runDir);
   const run = readRunJson(runDir);
-  const engineDeps: EngineDeps = { ...deps, outDir: runDir };
-  if (deps.task.objective.numLabels !== adapter.objective.numLabels) {
-    throw new CheckpointError(`${runDir}: the adapter's head has ${adapter.objective.numLabels} outputs but task '${deps.task.name}' has ${deps.task.objective.numLabels} (evaluate with the run's task)`);
+  const saved = savedModelOfRun(runDir);
+  try {
+    const scores = evaluateSaved(saved, deps, run.config);
+    const results = new RunDir({ ...deps, outDir: runDir }).readResults();
+    return { ...scores, recorded: results ? results.retrained : null };
+  } finally {
+    saved.close();
   }
-  const backbone = deps.createBackbone({ trainable: adapter.fullFineTuning });
-  const file = openAdapterTensors(runDir);
+}
+
+/** Scores `saved` on `deps`' backbone and task (validation and test); settings default to the run defaults. */
+export function evaluateSaved(saved: SavedModel, deps: EvalDeps, settings: Partial<EvalSettings> = {}): SplitScores & { metric: string } {
+  if (deps.task.objective.numLabels !== saved.numLabels) {
+    throw new CheckpointError(`${saved.source}: the saved head has ${saved.numLabels} outputs but task '${deps.task.name}' has ${deps.task.objective.numLabels} (evaluate with the task it was trained on)`);
+  }
+  const backbone = deps.createBackbone({ trainable: saved.backboneWeight !== null });
+  let modules: CandidateModule[] = [];
   let model: TunedModel | null = null;
   try {
-    const { candidates } = resolveStructure({ kind: "modules", modules: adapter.structure, source: "adapter_config.json" }, backbone.sites(), deps.methods, run.config, null);
-    const head = deps.createHead(adapter.objective.numLabels, { seed: adapter.headSeed });
-    try {
-      model = new TunedModel(backbone, head, createModules(candidates, run.config.seed, "eval:init"));
-    } catch (error) {
-      head.dispose();
-      throw error;
-    }
-    const read = (name: string) => {
-      const t = file.readFloat32(name);
-      return tf.tensor(t.data, t.shape);
-    };
+    modules = loadSavedModules(saved, backbone.sites(), deps.methods);
+    const head = deps.createHead(saved.numLabels, { seed: saved.headSeed });
+    model = new TunedModel(backbone, head, modules);
     tf.tidy(() => {
-      for (const m of model!.modules) {
-        const names = adapter.tensors[m.candidate.key] ?? [];
-        m.module.load(Object.fromEntries(names.map((n) => [n, read(`${m.candidate.key}.${n}`)])));
-      }
-      model!.head.load(Object.fromEntries(Object.keys(model!.head.weights).map((n) => [n, read(`head.${n}`)])));
-      if (adapter.fullFineTuning) {
+      head.load(readSavedHead(saved, Object.keys(head.weights)));
+      if (saved.backboneWeight) {
         model!.backbone.trainableWeights().forEach((v, i) => {
-          const t = read(`backbone.${i}`);
-          if (t.size !== v.size) throw new CheckpointError(`${runDir}: backbone weight ${i} has ${t.size} values, expected ${v.size} (another backbone?)`);
-          v.assign(t.reshape(v.shape));
+          const t = saved.backboneWeight!(i);
+          if (t.data.length !== v.size) throw new CheckpointError(`${saved.source}: backbone weight ${i} has ${t.data.length} values, expected ${v.size} (another backbone?)`);
+          v.assign(tf.tensor(t.data, v.shape));
         });
       }
     });
-    const evaluator = new Evaluator(engineDeps, run.config);
+    const config = { ...DEFAULT_COMMON_CONFIG, ...settings } as unknown as ResolvedRunConfig; // the Evaluator reads the two settings only
+    const evaluator = new Evaluator({ ...deps, outDir: saved.source } as EngineDeps, config);
     const forward = (batch: Parameters<TunedModel["forward"]>[0]) => model!.forward(batch, null);
-    const validation = evaluator.evaluate("validation", forward).score;
-    const test = evaluator.evaluate("test", forward).score;
-    const results = new RunDir(engineDeps).readResults();
-    return { metric: adapter.objective.metric, validation, test, recorded: results ? results.retrained : null };
+    return { metric: deps.task.objective.metric, validation: evaluator.evaluate("validation", forward).score, test: evaluator.evaluate("test", forward).score };
   } finally {
-    file.close();
     if (model) model.dispose();
-    else backbone.dispose();
+    else {
+      for (const m of modules) m.module.dispose();
+      backbone.dispose();
+    }
   }
 }

@@ -76,7 +76,13 @@ export interface SearchConfig extends CommonConfig {
 /** The fixed structure `runTrain` trains. */
 export type StructureSpec =
   /** Explicit modules, e.g. the `structure` of a structure.json. */
-  | { readonly kind: "modules"; readonly modules: readonly ChosenModule[]; readonly source?: string }
+  | {
+      readonly kind: "modules";
+      readonly modules: readonly ChosenModule[];
+      readonly source?: string;
+      /** A PEFT adapter or run directory whose tensors initialise the modules (and the head, when it fits). */
+      readonly init?: string;
+    }
   /** A manual baseline a method declares in `presets` (e.g. `lora`). */
   | { readonly kind: "preset"; readonly name: string }
   /** Sampled without replacement from the search space until nothing more fits `budget`. */

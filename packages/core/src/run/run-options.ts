@@ -1,14 +1,16 @@
 // Run options, declared once: flag name, type (a zod schema that reads the command-line string or the
 // JSON value), default, one line of doc and what a bad value is told. The CLI's flags and --help, the
 // --config schema (runOptionsJsonSchema), the engine's defaults (run-config.ts, so run.json records
-// them) and docs/OPTIONS.md (tools/docs/options-table.mjs) all come from these entries. Adding an
+// them) and docs/OPTIONS.md (tools/docs/options-doc.mjs) all come from these entries. Adding an
 // option is one entry here (engine) or in the CLI's run-flags.ts (input and output), see docs/OPTIONS.md.
+// The CLI declares its other commands' own options (export, sweep, worker) with the same builders.
 //
 // zod, because one maintained library gives the checks, the TypeScript types and JSON Schema output
 // (z.toJSONSchema) for the --config file; the messages stay ours (`expects`), one line naming the flag.
 import * as z from "zod";
 import { S3petInputError } from "../errors/s3pet-error.js";
 
+/** The commands that run the engine (and read a --config file). */
 export type RunCommandName = "search" | "train";
 
 export interface RunOption<T = unknown> {
@@ -16,7 +18,8 @@ export interface RunOption<T = unknown> {
   readonly flag: string;
   /** The engine's config key (`batchSize`); absent for options the caller (the CLI) applies itself. */
   readonly key?: string;
-  readonly commands: readonly RunCommandName[];
+  /** The s3pet commands that take it: search and train, or another command of the CLI for its own options. */
+  readonly commands: readonly string[];
   /** How the command line gives it: one value, a switch, or a repeatable value. */
   readonly kind: "value" | "switch" | "list";
   /** Reads a command-line string or a JSON value; fails on anything else. */
@@ -42,7 +45,7 @@ const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 /** A number, or a command-line string that spells one. */
 const numeric = (inner: z.ZodNumber) => z.union([z.number(), z.string().regex(NUMBER).transform(Number)]).pipe(inner);
 
-type Common = Pick<RunOption, "flag" | "key" | "doc" | "defaultText" | "defaultNote" | "valueName" | "short"> & { readonly commands?: readonly RunCommandName[] };
+type Common = Pick<RunOption, "flag" | "key" | "doc" | "defaultText" | "defaultNote" | "valueName" | "short"> & { readonly commands?: readonly string[] };
 
 export function intRunOption(o: Common & { readonly default: number | null; readonly min?: number }): RunOption<number> {
   const min = o.min ?? 1;

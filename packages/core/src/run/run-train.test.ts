@@ -42,6 +42,33 @@ describe("runTrain", () => {
     expect(events.filter((e) => e.type === "phase").map((e) => (e as { phase: string }).phase)).toEqual(["train", "test"]);
   });
 
+  it("runs the layers below the lowest module once per example: the same scores and modules as recomputing them", async () => {
+    const modules = [
+      { site: "encoder.layer.1.dense", method: "tbias", options: {}, params: 4 },
+      { site: "encoder.layer.2.LayerNorm", method: "tgain", options: {}, params: 4 },
+    ];
+    const config = { ...PROTOCOL, structure: { kind: "modules" as const, modules } };
+    const recomputing = deps(freshDir(), {
+      // the same backbone without hiddenAt: every step runs the embedding and layer 0 again
+      createBackbone: (o) => Object.assign(Object.create(new SyntheticBackbone(o)) as SyntheticBackbone, { hiddenAt: undefined }),
+    });
+    let prefixRuns = 0;
+    const counting = deps(freshDir(), {
+      createBackbone: (o) => {
+        const b = new SyntheticBackbone(o);
+        const hiddenAt = b.hiddenAt.bind(b);
+        b.hiddenAt = (batch, layers) => (prefixRuns++, expect(layers).toBe(1), hiddenAt(batch, layers));
+        return b;
+      },
+    });
+    const [skipped, full] = [await train(config, counting), await train(config, recomputing)];
+    const steps = skipped.events.filter((e) => e.type === "step").length;
+    expect(prefixRuns).toBe(steps / PROTOCOL.trainEpochs); // the first epoch only: later ones read the kept outputs
+    expect(skipped.result.results!.retrained).toEqual(full.result.results!.retrained);
+    const losses = (events: S3petEvent[]) => events.flatMap((e) => (e.type === "step" ? [e.loss] : []));
+    expect(losses(skipped.events)).toEqual(losses(full.events));
+  });
+
   it("trains a method's manual preset on its sites", async () => {
     const { result } = await train({ ...PROTOCOL, trainEpochs: 1, structure: { kind: "preset", name: "tbias-all" } }, deps(freshDir()));
     expect(result.results!.structure.map((m) => m.site)).toEqual(["encoder.layer.0.dense", "encoder.layer.1.dense", "encoder.layer.2.dense"]);

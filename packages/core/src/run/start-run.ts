@@ -8,6 +8,7 @@ import { S3petInputError } from "../errors/s3pet-error.js";
 import { EventBus } from "../events/event-bus.js";
 import { defaultHooks } from "../hooks/default-hooks.js";
 import { HookRunner } from "../hooks/hook-runner.js";
+import { asOutOfMemory } from "../plan/out-of-memory.js";
 import { BiLevelSearch } from "../search/bi-level-search.js";
 import { Evaluator } from "../train/evaluator.js";
 import { PhaseLoop } from "../train/phase-loop.js";
@@ -52,7 +53,8 @@ export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle 
       for (const key of ignored) hooks.log(`resume continues with the run's saved settings; ignored the new value of ${key}`, "warn", "core:resume");
       const pipeline = config.command === "search" ? c.resolve(SearchRun) : c.resolve(TrainRun);
       return await pipeline.run(resumed);
-    } catch (error) {
+    } catch (thrown) {
+      const error = asOutOfMemory(thrown);
       const message = error instanceof Error ? error.message : String(error);
       bus.emit({ type: "error", time: Date.now(), message, fatal: true });
       await hooks.publish({ type: "run-end", time: Date.now(), status: "failed", elapsedMs: Math.round(c.resolve(RunSession).elapsedMs()) }).catch(() => undefined);

@@ -84,6 +84,7 @@ export class TrainRun {
       candidates: resolved.candidates,
       full: resolved.full,
       resume: ckpt?.state.phase === "train" && ckpt.state.body.train ? ckpt : null,
+      init: config.structure.kind === "modules" ? (config.structure.init ?? null) : null,
       checkpoint: (step, body, tensors) => this.session.checkpoint<EngineCheckpointBody>("train", "train", step, { train: body }, tensors),
       save: (model) =>
         writeAdapter(this.runDir.path, model, {

@@ -5,7 +5,8 @@
 // exact no-op; the output is linear in the gate at additive sites; gradients reach every variable and
 // the gate (and match a finite difference for the gate); dispose frees every tensor; bad options are
 // rejected with a one-line message naming method and option; saving to a safetensors file and
-// loading it into a fresh module reproduces the outputs.
+// loading it into a fresh module reproduces the outputs; a method that merges computes the same output
+// with merged frozen parameters; a method with a PEFT mapping survives toPeft -> fromPeft.
 // With a real backbone it also checks both no-ops and the gradients through the whole encoder.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -141,6 +142,41 @@ export function describePetMethod<S extends OptionsSchema, K extends SiteKind>(m
             module.dispose();
           });
 
+          if (m.merge && (site.kind === "linear" || site.kind === "norm")) {
+            it("merge: the frozen parameters plus the module's change compute what the gated module does", () => {
+              const module = create(9);
+              perturbWeights(module, 9);
+              const [gated, merged] = mergedAndGated(m, site, module, options);
+              const scale = 1 + Math.max(...Array.from(gated, Math.abs));
+              merged.forEach((v, i) => expect(Math.abs(v - gated[i]!)).toBeLessThan(1e-5 * scale));
+              module.dispose();
+            });
+          }
+
+          if (m.peft && (m.peft.siteKinds ?? m.siteKinds).includes(site.kind)) {
+            it(`PEFT (${m.peft.peftType}): toPeft then fromPeft rebuilds a module with the same outputs`, () => {
+              const module = create(10);
+              perturbWeights(module, 10);
+              const expected = compareWithPlain(site, module, 1).gated;
+              const name = `bert.${site.name}`;
+              let given: Record<string, unknown> = {};
+              const weights = tf.tidy(() => {
+                const out = m.peft!.toPeft(module, site, options);
+                const config = { ...m.peft!.config([{ name, settings: out.settings }]), target_modules: [name] };
+                const back = m.peft!.fromPeft(name, site, config, saveAndReload(out.tensors));
+                given = back.options;
+                return back.weights;
+              });
+              const rebuilt = m.create(site, resolveOptions(m.name, m.options, given), { seed: 11 });
+              rebuilt.load(weights);
+              const actual = compareWithPlain(site, rebuilt, 1).gated;
+              const scale = 1 + Math.max(...Array.from(expected, Math.abs));
+              actual.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5 * scale));
+              tf.dispose(Object.values(weights));
+              [module, rebuilt].forEach((mod) => mod.dispose());
+            });
+          }
+
           it("dispose returns tf.memory().numTensors to its baseline", () => {
             const before = tf.memory().numTensors;
             const module = create(6);
@@ -260,6 +296,26 @@ function compareWithPlain(site: Site, module: PetModule, z: number): { plain: Fl
   const result = { plain: read(), gated: read(new GatedSiteCalls([{ site, module, gate }])) };
   gate.dispose();
   return result;
+}
+
+/** Outputs at a linear or norm site with random frozen parameters: [gated module at z = 1, merged parameters]. */
+function mergedAndGated(m: PetMethod, site: Site, module: PetModule, options: Record<string, unknown>): [Float32Array, Float32Array] {
+  return tf.tidy(() => {
+    const [dIn, dOut] = site.kind === "linear" ? [site.dIn, site.dOut] : site.kind === "norm" ? [site.dim, site.dim] : [0, 0];
+    const x = tf.randomNormal([5, dIn], 0, 1, "float32", 21) as tf.Tensor2D; // input, or xhat at a norm
+    const frozen = {
+      weight: site.kind === "linear" ? tf.randomNormal([dIn, dOut], 0, 0.3, "float32", 22) : tf.randomNormal([dOut], 1, 0.3, "float32", 22),
+      bias: tf.randomNormal([dOut], 0, 0.5, "float32", 23),
+    };
+    const apply = (p: { weight: tf.Tensor; bias: tf.Tensor }) =>
+      (site.kind === "linear" ? tf.add(tf.matMul(x, p.weight as tf.Tensor2D), p.bias) : tf.add(tf.mul(x, p.weight), p.bias)) as tf.Tensor2D;
+    const calls = new GatedSiteCalls([{ site, module, gate: tf.scalar(1) }]);
+    const y = apply(frozen);
+    const gated = site.kind === "linear" ? calls.linear(site, x, y) : calls.norm(site as Extract<Site, { kind: "norm" }>, x, y);
+    const delta = m.merge!(module, site, options, frozen);
+    const merged = apply({ weight: delta.weight ? tf.add(frozen.weight, delta.weight) : frozen.weight, bias: delta.bias ? tf.add(frozen.bias, delta.bias) : frozen.bias });
+    return [gated.dataSync() as Float32Array, merged.dataSync() as Float32Array];
+  });
 }
 
 /** Overwrites every weight with seeded N(0, 0.5^2) values, as if trained (fresh modules hide bugs). */

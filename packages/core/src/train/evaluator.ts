@@ -28,9 +28,13 @@ export class Evaluator {
     @inject(RunConfigToken) private readonly config: ResolvedRunConfig,
   ) {}
 
-  /** Scores `forward` (logits of a batch, called inside tf.tidy) on a split. */
+  /**
+   * Scores `forward` (logits of a batch, called inside tf.tidy) on a split, in batches no larger than
+   * the training batch: a forward pass without a tape then never needs more memory than a step.
+   */
   evaluate(split: SplitName, forward: (batch: EncodedBatch) => tf.Tensor2D): EvalScore {
-    return scoreDataset(this.deps.task[split], this.deps.task.objective, forward, this.config.evalBatchSize, this.config.maxEvalExamples);
+    const batchSize = Math.min(this.config.evalBatchSize, this.config.batchSize);
+    return scoreDataset(this.deps.task[split], this.deps.task.objective, forward, batchSize, this.config.maxEvalExamples);
   }
 
   /** Scores the test split and publishes it as `phase`'s closing `eval` event (the score results.json reports). */

@@ -3,6 +3,7 @@
 // loss or gradient stops the run naming the phase and step, before any weight is touched.
 import * as tf from "@tensorflow/tfjs";
 import { S3petInputError } from "../errors/s3pet-error.js";
+import { lowMemoryVariableGrads } from "../backend/low-memory-grads.js";
 import type { AdamW } from "./adamw.js";
 
 /** The loss (or its gradients) became NaN or infinite: the learning rate is too high for this task. */
@@ -13,11 +14,11 @@ export class TrainingDivergedError extends S3petInputError {
 /** Where a gradient is taken, for messages: "search step 12 (structure step)". */
 export type StepLabel = string;
 
-/** tf.variableGrads with the no-variable guard. Call inside tf.tidy. */
+/** tf.variableGrads (freeing memory as the backward pass goes) with the no-variable guard. Call inside tf.tidy. */
 export function gradsOf(f: () => tf.Scalar, vars: readonly tf.Variable[], where: StepLabel): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   if (vars.length === 0) throw noVariable(where);
   try {
-    return tf.variableGrads(f, [...vars]);
+    return lowMemoryVariableGrads(f, vars);
   } catch (error) {
     if (error instanceof Error && /Cannot find a connection between any variable/.test(error.message)) throw noVariable(where, error);
     throw error;

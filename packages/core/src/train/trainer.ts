@@ -18,9 +18,11 @@ import { AdamW } from "./adamw.js";
 import { BatchStream, type BatchStreamState } from "./batch-stream.js";
 import { Evaluator } from "./evaluator.js";
 import { minimizeStep } from "./gradients.js";
+import { FrozenPrefix } from "./frozen-prefix.js";
 import { methodRates } from "./method-rates.js";
 import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "./phase-loop.js";
 import { taskLoss } from "./task-loss.js";
+import { initFromSaved } from "../export/saved-model.js";
 import { countParams, createModules, restoreParams, seedFor, snapshotParams, TunedModel, type ParamSnapshot } from "./tuned-model.js";
 
 /** The JSON part of a training checkpoint. */
@@ -38,6 +40,8 @@ export interface TrainInput {
   /** Full fine-tuning: the backbone is created trainable and trained with the head. */
   readonly full: boolean;
   readonly resume: LoadedCheckpoint<{ train?: TrainCheckpointBody }> | null;
+  /** A PEFT adapter or run directory to initialise the modules (and the head) from on a fresh start. */
+  readonly init?: string | null;
   checkpoint(step: number, body: TrainCheckpointBody, tensors: ParamSnapshot): Promise<void>;
   /** Called with the best model before it is disposed (writes adapter/). */
   save(model: TunedModel): void;
@@ -91,6 +95,8 @@ export class Trainer {
     );
     const totalSteps = Math.min(config.trainEpochs * stream.batchesPerEpoch, config.maxSteps ?? Infinity);
     const opt = new AdamW(params, { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
+    // Layers below the lowest module: run once per example, outside the tape (null: nothing to skip).
+    const prefix = input.full ? null : FrozenPrefix.of(backbone, input.candidates, task.train.size);
     const headParams = countParams(model.headParams());
     const trainedParams = input.full ? countParams(model.backboneParams()) : countParams(model.moduleParams());
 
@@ -108,6 +114,8 @@ export class Trainer {
         const b = unprefixed("best/", t);
         best = Object.keys(b).length ? b : null;
         bestScore = saved.bestScore;
+      } else if (input.init) {
+        initFromSaved(model, input.init, deps.methods);
       }
       await this.hooks.publish({ type: "phase", time: Date.now(), phase: input.phase, totalSteps });
       const label = (k: number) => `${input.phase} step ${k}`;
@@ -118,11 +126,18 @@ export class Trainer {
         evalEvery: config.evalEvery ?? stream.batchesPerEpoch,
         start,
         step: (k) => {
-          const batch: LabeledBatch = task.train.batch(stream.next());
+          const indices = stream.next();
+          const batch: LabeledBatch = task.train.batch(indices);
           const lr = opt.lrNow();
+          const from = prefix?.hiddenAt(batch, indices);
           model.setTraining(true, k);
-          const loss = minimizeStep(opt, () => taskLoss(task.objective, model.forward(batch, null), batch.labels), label(k));
-          model.setTraining(false);
+          let loss: number;
+          try {
+            loss = minimizeStep(opt, () => taskLoss(task.objective, model.forward(batch, null, from), batch.labels), label(k));
+          } finally {
+            model.setTraining(false);
+            from?.hidden.dispose();
+          }
           return { loss, lr, tokens: batch.attentionMask.reduce((s, v) => s + v, 0) };
         },
         validate: () => this.evaluator.evaluate("validation", (batch) => model.forward(batch, null)),

@@ -3,7 +3,7 @@
 // fixed at 1). Gating itself happens only in GatedSiteCalls (docs/METHOD.md §2). It owns what it is given
 // and disposes all of it.
 import * as tf from "@tensorflow/tfjs";
-import type { Backbone, EncodedBatch, TaskHead } from "../backbone/backbone.js";
+import type { Backbone, EncodedBatch, HiddenAtLayer, TaskHead } from "../backbone/backbone.js";
 import { GatedSiteCalls, type AttachedModule } from "../plugin/gated-site-calls.js";
 import type { PetModule } from "../plugin/pet-module.js";
 import { SeededRng } from "../random/seeded-rng.js";
@@ -44,9 +44,10 @@ export class TunedModel {
 
   /**
    * Logits [B, K] (or [B, 1]) for `batch`. `gates` [C] gives module i the gate gates[i]; null fixes
-   * every gate at 1 (a trained structure). Call inside tf.tidy.
+   * every gate at 1 (a trained structure). `from`: the backbone's output below the lowest module,
+   * computed already (FrozenPrefix). Call inside tf.tidy.
    */
-  forward(batch: EncodedBatch, gates: tf.Tensor1D | null): tf.Tensor2D {
+  forward(batch: EncodedBatch, gates: tf.Tensor1D | null, from?: HiddenAtLayer): tf.Tensor2D {
     const one = gates ? null : tf.scalar(1);
     const attached: AttachedModule[] = this.modules.map((m, i) => ({
       site: m.candidate.site,
@@ -54,7 +55,7 @@ export class TunedModel {
       gate: gates ? (tf.reshape(tf.slice(gates, [i], [1]), []) as tf.Scalar) : one!,
       label: m.candidate.method.name,
     }));
-    const out = this.backbone.forward(batch, attached.length ? new GatedSiteCalls(attached) : undefined);
+    const out = this.backbone.forward(batch, attached.length ? new GatedSiteCalls(attached) : undefined, from ? { from } : undefined);
     return this.head.apply(out);
   }
 

@@ -1,7 +1,9 @@
-// Built-in tasks: directories under the repository's assets/tasks/ (each with a task.json and a card),
-// found by walking up from this module and from the working directory, so they work from any cwd.
+// Built-in tasks: directories under assets/tasks/ (each with a task.json and a card). The assets are the
+// @s3pet/assets package (assets/ of the repository, installed with @s3pet/cli); without it they are
+// found by walking up from this module and from the working directory, so a clone works from any cwd.
 // findAssetDir is the one lookup of assets/ (the CLI finds the default backbone with it too).
 import { existsSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +15,8 @@ export const DEFAULT_TASK = "spam";
  * location, then the working directory; null when none is reachable (e.g. an install without assets).
  */
 export function findAssetDir(sub: string): string | null {
+  const packaged = assetsPackageDir();
+  if (packaged && existsSync(join(packaged, sub))) return join(packaged, sub);
   for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
     for (let dir = resolve(start); ; dir = dirname(dir)) {
       const candidate = join(dir, "assets", sub);
@@ -21,6 +25,15 @@ export function findAssetDir(sub: string): string | null {
     }
   }
   return null;
+}
+
+/** Where the @s3pet/assets package is installed (resolved from here, as node resolves imports), or null. */
+function assetsPackageDir(): string | null {
+  try {
+    return dirname(createRequire(import.meta.url).resolve("@s3pet/assets/package.json"));
+  } catch {
+    return null;
+  }
 }
 
 /** The assets/tasks directory, or null when none is reachable. */

@@ -158,6 +158,29 @@ describe("BertModel", () => {
     model.dispose();
   });
 
+  it("continues from hiddenAt(batch, k) exactly as the full forward, calling only the sites from layer k on", () => {
+    const model = initRandomBertModel(tiny, { seed: 2, trainable: false });
+    const batch = encode(rows, 6);
+    const calls = (visited: string[]): SiteCalls => ({
+      ...recordingCalls(visited),
+      residual: (site, h) => (visited.push(site.name), site.layer === 1 ? (tf.add(h, 0.5) as tf.Tensor2D) : h),
+    });
+    const full = outputsData(model, batch, calls([]));
+    const visited: string[] = [];
+    const resumed = tf.tidy(() => {
+      const out = model.forward(batch, calls(visited), { from: { layer: 1, hidden: model.hiddenAt(batch, 1) } });
+      return { last: out.lastHiddenState.dataSync().slice(), pooled: out.pooledOutput.dataSync().slice(), layers: out.hiddenStates.length };
+    });
+    expect(resumed.last).toEqual(full.last);
+    expect(resumed.pooled).toEqual(full.pooled);
+    expect(resumed.layers).toBe(2); // the given state and layer 1
+    expect(visited.length).toBeGreaterThan(0);
+    expect(visited.every((name) => name.startsWith("encoder.layer.1."))).toBe(true);
+    expect(tf.tidy(() => Array.from(model.hiddenAt(batch, 0).dataSync()))).toEqual(Array.from(full.hidden[0]!));
+    expect(() => tf.tidy(() => model.hiddenAt(batch, 3))).toThrow("layers must be an integer in [0, 2], got 3");
+    model.dispose();
+  });
+
   it("gives unmasked positions the same output however much padding follows (bert and roberta positions)", () => {
     for (const modelType of ["bert", "roberta"] as const) {
       const config = defineBertConfig({ ...tiny, modelType, padTokenId: 1, extra: {} });

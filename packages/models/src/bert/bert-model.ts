@@ -9,9 +9,12 @@ import type {
   ActivationSite,
   AttentionSite,
   Backbone,
+  BackboneForwardOptions,
+  BackboneMemoryProfile,
   BackboneOutput,
   EmbeddingSite,
   EncodedBatch,
+  FrozenParams,
   LinearSite,
   NormSite,
   ResidualSite,
@@ -20,6 +23,7 @@ import type {
 } from "@s3pet/core";
 import { activation } from "./activation.js";
 import type { BertConfig } from "./bert-config.js";
+import { bertMemoryProfile } from "./bert-memory-profile.js";
 import { buildBertWeights } from "./bert-weights.js";
 import type { BertLayerWeights, BertTensorSpec, BertWeights, LinearWeights, NormWeights } from "./bert-weights.js";
 import { additiveMask, gatedPrefixAttention, type AttentionDims } from "./gated-prefix-attention.js";
@@ -30,7 +34,7 @@ export interface BertModelOptions {
   readonly trainable?: boolean;
 }
 
-export interface BertForwardOptions {
+export interface BertForwardOptions extends BackboneForwardOptions {
   /** Training mode: dropout at HF's places with the config's rates, seeded from this (use a new one each step). */
   readonly dropoutSeed?: number;
 }
@@ -124,6 +128,17 @@ export class BertModel implements Backbone {
     return this.weights.entries;
   }
 
+  /**
+   * The frozen parameters of a linear site (kernel [in, out], bias) or a norm site (gamma, beta), for
+   * merging modules into them; null for the other site kinds. A site's parameters are `<site>.weight`/`.bias`.
+   */
+  siteParams(site: Site): FrozenParams | null {
+    if (site.kind !== "linear" && site.kind !== "norm") return null;
+    const byName = (name: string) => this.weights.entries.find((e) => e.spec.name === name)?.tensor;
+    const [weight, bias] = [byName(`${site.name}.weight`), byName(`${site.name}.bias`)];
+    return weight && bias ? { weight, bias } : null;
+  }
+
   /** [V, H]: the word embeddings (the masked-LM decoder is tied to them). */
   get wordEmbeddings(): tf.Tensor2D {
     return this.weights.tree.wordEmbeddings as tf.Tensor2D;
@@ -133,34 +148,65 @@ export class BertModel implements Backbone {
     return this.weights.tree.pooler !== null;
   }
 
+  memoryProfile(): BackboneMemoryProfile {
+    return bertMemoryProfile(this.config, this.hasPooler);
+  }
+
   trainableWeights(): readonly tf.Variable[] {
     return this.variables;
   }
 
-  /** Runs the encoder; call inside tf.tidy. */
+  /** Runs the encoder (from `options.from` when given); call inside tf.tidy. */
   forward(batch: EncodedBatch, calls?: SiteCalls, options: BertForwardOptions = {}): BackboneOutput {
-    if (this.disposed) throw new S3petInputError("BertModel.forward: the model was disposed; load it again");
-    checkBatch(batch, this.config);
+    const { from } = options;
+    if (from && !(from.layer >= 0 && from.layer <= this.numLayers && from.hidden.shape[0] === batch.batch * batch.length && from.hidden.shape[1] === this.hiddenSize)) {
+      throw new S3petInputError(`BertModel.forward: from.layer must be in [0, ${this.numLayers}] with hidden [${batch.batch * batch.length}, ${this.hiddenSize}]`);
+    }
+    const ctx = this.context(batch, calls, options.dropoutSeed);
     const { batch: B, length: T } = batch; // batch, tokens
     const H = this.config.hiddenSize; // hidden
-    const ctx: ForwardContext = {
-      config: this.config,
-      dims: { batch: B, length: T, heads: this.config.numHeads },
-      mask: additiveMask(batch.attentionMask, B, T),
-      calls,
-      act: activation(this.config.hiddenAct),
-      dropout: makeDropout(options.dropoutSeed),
-    };
     const tree = this.weights.tree;
-    let x = embeddings(batch, tree, this.embeddingNormSite, this.embeddingSite, ctx); // [N, H]
+    // One tidy per block: a layer's intermediates are freed when it ends (the gradient tape keeps
+    // what backward needs), so a forward holds one layer's work at a time, not the whole model's.
+    let x = from ? from.hidden : tf.tidy(() => embeddings(batch, tree, this.embeddingNormSite, this.embeddingSite, ctx)); // [N, H]
     const hidden2d: tf.Tensor2D[] = [x];
-    for (let i = 0; i < this.numLayers; i++) {
-      x = bertLayer(x, tree.layers[i]!, this.layerSites[i]!, ctx); // [N, H]
+    for (let i = from?.layer ?? 0; i < this.numLayers; i++) {
+      const input = x;
+      x = tf.tidy(() => bertLayer(input, tree.layers[i]!, this.layerSites[i]!, ctx)); // [N, H]
       hidden2d.push(x);
     }
     const hiddenStates = hidden2d.map((h) => tf.reshape(h, [B, T, H]) as tf.Tensor3D); // each [B, T, H]
     const lastHiddenState = hiddenStates[hiddenStates.length - 1]!;
     return { lastHiddenState, pooledOutput: pooler(lastHiddenState, tree.pooler), hiddenStates };
+  }
+
+  /** The plain pretrained output of the embeddings and layers [0, layers): [N, H]. Call inside tf.tidy. */
+  hiddenAt(batch: EncodedBatch, layers: number): tf.Tensor2D {
+    if (!(Number.isInteger(layers) && layers >= 0 && layers <= this.numLayers)) {
+      throw new S3petInputError(`BertModel.hiddenAt: layers must be an integer in [0, ${this.numLayers}], got ${layers}`);
+    }
+    const ctx = this.context(batch, undefined, undefined);
+    const tree = this.weights.tree;
+    let x = tf.tidy(() => embeddings(batch, tree, this.embeddingNormSite, this.embeddingSite, ctx)); // [N, H]
+    for (let i = 0; i < layers; i++) {
+      const input = x;
+      x = tf.tidy(() => bertLayer(input, tree.layers[i]!, this.layerSites[i]!, ctx)); // [N, H]
+    }
+    return x;
+  }
+
+  private context(batch: EncodedBatch, calls: SiteCalls | undefined, dropoutSeed: number | undefined): ForwardContext {
+    if (this.disposed) throw new S3petInputError("BertModel.forward: the model was disposed; load it again");
+    checkBatch(batch, this.config);
+    const { batch: B, length: T } = batch; // batch, tokens
+    return {
+      config: this.config,
+      dims: { batch: B, length: T, heads: this.config.numHeads },
+      mask: additiveMask(batch.attentionMask, B, T),
+      calls,
+      act: activation(this.config.hiddenAct),
+      dropout: makeDropout(dropoutSeed),
+    };
   }
 
   dispose(): void {

@@ -21,6 +21,10 @@ export interface SaveBackboneOptions {
   readonly extraTensors?: Readonly<Record<string, tf.Tensor>>;
   /** Extra string metadata for the safetensors header (`format: pt` is always set, as HF expects). */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Encoder weights to write instead of the model's, by HF name, in the model's layout (kernels [in, out]). */
+  readonly replace?: ReadonlyMap<string, tf.Tensor>;
+  /** More config.json fields (e.g. a task model's `architectures`, `num_labels`, `id2label`). */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 /** Writes `dir`/config.json, model.safetensors (and tokenizer files); creates `dir` if needed. */
@@ -28,14 +32,16 @@ export function saveBackbone(dir: string, model: BertModel, options: SaveBackbon
   fs.mkdirSync(dir, { recursive: true });
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
   for (const { spec, tensor } of model.namedWeights()) {
-    tensors[spec.name] = hostTensor(tensor, spec.transposed);
+    const value = options.replace?.get(spec.name) ?? tensor;
+    if (value.shape.join() !== tensor.shape.join()) throw new S3petInputError(`saveBackbone: '${spec.name}' must stay [${tensor.shape.join(", ")}], got [${value.shape.join(", ")}]`);
+    tensors[spec.name] = hostTensor(value, spec.transposed);
   }
   for (const [name, tensor] of Object.entries(options.extraTensors ?? {})) {
     if (name in tensors) throw new S3petInputError(`saveBackbone: extra tensor '${name}' clashes with an encoder weight`);
     tensors[name] = hostTensor(tensor, false);
   }
   writeSafetensors(path.join(dir, "model.safetensors"), tensors, { ...options.metadata, format: "pt" });
-  writeJsonAtomic(path.join(dir, "config.json"), bertConfigToJson(model.config));
+  writeJsonAtomic(path.join(dir, "config.json"), { ...bertConfigToJson(model.config), ...options.config });
   for (const [file, contents] of Object.entries(options.tokenizer?.files() ?? {})) {
     writeFileAtomic(path.join(dir, file), contents);
   }

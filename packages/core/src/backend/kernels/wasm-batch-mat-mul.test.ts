@@ -29,6 +29,12 @@ const cases: MatMulCase[] = [
   { name: "2-D x batched (broadcast a)", a: [3, 4], b: [2, 4, 5] },
   { name: "general broadcast [2,1,3,4]x[1,3,4,5]", a: [2, 1, 3, 4], b: [1, 3, 4, 5] },
   { name: "empty rows", a: [0, 4], b: [4, 3] },
+  // One operand much smaller: the fix transposes it and the output instead of the big operand.
+  { name: "2-D a^T, narrow b (LoRA gradient x^T g), swapped", a: [12, 9], b: [12, 2], transposeA: true },
+  { name: "2-D b^T, short a, swapped", a: [2, 9], b: [12, 9], transposeB: true },
+  { name: "3-D^T x 3-D, narrow b, swapped", a: [2, 8, 6], b: [2, 8, 1], transposeA: true },
+  { name: "3-D^T x 2-D narrow b (broadcast), swapped", a: [2, 8, 6], b: [8, 1], transposeA: true },
+  { name: "2-D x 3-D^T (broadcast a), swapped", a: [3, 9], b: [2, 12, 9], transposeB: true },
 ];
 
 /** matMul output and the gradients of sum(out * weights) w.r.t. a and b, as plain arrays. */

@@ -10,7 +10,7 @@
 // input-independent, and later norms never see the signal. With a budget of one 4-parameter module,
 // the search must find exactly that candidate.
 import * as tf from "@tensorflow/tfjs";
-import type { Backbone, BackboneOutput, EncodedBatch, SiteCalls, TaskHead, TaskHeadFactory } from "../../backbone/backbone.js";
+import type { Backbone, BackboneForwardOptions, BackboneOutput, EncodedBatch, SiteCalls, TaskHead, TaskHeadFactory } from "../../backbone/backbone.js";
 import { definePetMethod, type PetMethod } from "../../plugin/pet-method.js";
 import { intOption } from "../../plugin/options-schema.js";
 import type { LinearSite, NormSite, Site } from "../../plugin/site.js";
@@ -20,7 +20,7 @@ import { SeededRng } from "../../random/seeded-rng.js";
 const own = (init: () => tf.Tensor, trainable = true) => tf.tidy(() => tf.variable(init(), trainable));
 import type { Dataset, LabeledBatch, TaskObjective, TaskSplits } from "../../task/task.js";
 
-const PLANTED = { vocab: 6, hidden: 4, layers: 3, length: 3 } as const;
+export const PLANTED = { vocab: 6, hidden: 4, layers: 3, length: 3 } as const;
 /** The one candidate that can solve the planted task. */
 export const PLANTED_KEY = "encoder.layer.0.LayerNorm#tgain";
 
@@ -73,12 +73,12 @@ export class SyntheticBackbone implements Backbone {
     return this.allWeights().reduce((s, v) => s + v.size, 0);
   }
 
-  forward(batch: EncodedBatch, calls?: SiteCalls): BackboneOutput {
+  forward(batch: EncodedBatch, calls?: SiteCalls, options: BackboneForwardOptions = {}): BackboneOutput {
     const [B, T, H] = [batch.batch, batch.length, PLANTED.hidden]; // batch, tokens, hidden
-    const ids = tf.tensor1d(batch.inputIds, "int32"); // [B*T]
-    let h = tf.gather(this.embedding, ids) as tf.Tensor2D; // [B*T, H]
+    const from = options.from;
+    let h = from ? from.hidden : (tf.gather(this.embedding, tf.tensor1d(batch.inputIds, "int32")) as tf.Tensor2D); // [B*T, H]
     const hidden: tf.Tensor3D[] = [tf.reshape(h, [B, T, H])];
-    for (const l of this.layers) {
+    for (const l of this.layers.slice(from?.layer ?? 0)) {
       let y = tf.add(tf.matMul(h, l.w), l.b) as tf.Tensor2D; // [B*T, H]
       if (calls) y = calls.linear(l.dense, h, y);
       let n = tf.add(tf.mul(y, l.gamma), l.beta) as tf.Tensor2D; // [B*T, H], xhat = y
@@ -89,6 +89,12 @@ export class SyntheticBackbone implements Backbone {
     const last = hidden[hidden.length - 1]!;
     const pooled = tf.reshape(tf.slice(last, [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D; // first token
     return { lastHiddenState: last, pooledOutput: pooled, hiddenStates: hidden };
+  }
+
+  /** The plain output of the embedding and the first `layers` layers: [B*T, H]. */
+  hiddenAt(batch: EncodedBatch, layers: number): tf.Tensor2D {
+    const out = this.forward(batch);
+    return tf.reshape(out.hiddenStates[layers]!, [batch.batch * batch.length, PLANTED.hidden]) as tf.Tensor2D;
   }
 
   trainableWeights(): readonly tf.Variable[] {

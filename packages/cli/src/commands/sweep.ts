@@ -1,0 +1,103 @@
+// `s3pet sweep <grid>`: a grid of runs (tasks x budgets x seeds x ...) run by N local processes, or
+// enqueued for `s3pet worker`s with --queue; `s3pet sweep status <grid>` shows every run's state and
+// `s3pet sweep report <grid>` the result table. docs/SWEEPS.md has the multi-machine setup.
+import { basename, extname, resolve } from "node:path";
+import { intRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
+import { allEnded, enqueueGrid, formatStates, parseQueueUrl, readGridFile, runLocally, stateFromRunsDir, sweepReport, watchGrid, type Grid, type PointState } from "@s3pet/sweep";
+import { defineCommand, type CommandIo } from "../cli/command.js";
+import { commandFlags, optionValue } from "../run-config/run-flags.js";
+
+/** The CLI each run executes: this package's own entry point. */
+export const CLI_BIN = new URL("../bin.js", import.meta.url).pathname;
+
+const ACTIONS = ["status", "report"] as const;
+
+/** The options of `s3pet sweep` and `s3pet worker`, in the run options' declaration format (docs/OPTIONS.md). */
+export const SWEEP_OPTIONS = [
+  textRunOption({ flag: "queue", commands: ["sweep", "worker"], valueName: "redis://host:port/name", default: null, doc: "the BullMQ queue on Redis: sweep enqueues the grid there instead of running it here, worker takes its jobs" }),
+  textRunOption({ flag: "runs-dir", commands: ["sweep", "worker"], valueName: "dir", default: null, defaultText: "sweep: runs/<grid file name>; worker: required", doc: "where the runs go, the same for the sweep and every worker" }),
+  intRunOption({ flag: "workers", commands: ["sweep"], default: 2, doc: "local runs at a time, without --queue" }),
+  switchRunOption({ flag: "wait", commands: ["sweep"], doc: "with --queue: return when every job has ended (exit 0 when all succeeded)" }),
+  switchRunOption({ flag: "follow", commands: ["sweep"], doc: "status with --queue: keep the table live until every job has ended" }),
+  textRunOption({ flag: "compare", commands: ["sweep"], valueName: "axis", default: null, defaultText: "the first axis that is not seed or task", doc: "report: the axis whose values win/tie/loss compares" }),
+] as const satisfies readonly RunOption<any>[];
+export const [QUEUE, RUNS_DIR, WORKERS, WAIT, FOLLOW, COMPARE] = SWEEP_OPTIONS;
+
+export const sweep = defineCommand({
+  name: "sweep",
+  summary: "run a grid of runs (tasks x budgets x seeds x ...) locally or on a queue of workers; its status and report",
+  description:
+    "A grid file (JSON or YAML) is an object of run flags without --, plus \"command\": search|train (default search); " +
+    "each list is an axis and the grid is the cross product. Each run goes to <runs-dir>/<id>, its id a hash of its flags, " +
+    "so finished runs are never run again and a started one resumes. Without --queue, --workers processes run the grid here; " +
+    "with --queue the jobs go to a BullMQ queue on Redis for `s3pet worker`s on any machine sharing the runs dir.",
+  // `sweep <grid>`, `sweep status <grid>`, `sweep report <grid>`: one or two words.
+  positionals: [{ name: "grid", description: "the grid file (.json, .yaml), after `status` or `report` for those", required: true, variadic: true }],
+  options: commandFlags(SWEEP_OPTIONS, "sweep"),
+  examples: [
+    { command: "s3pet sweep grid.json --workers 2", description: "run the grid here, 2 runs at a time" },
+    { command: "s3pet sweep grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs", description: "enqueue it for workers on other machines" },
+    { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs --follow", description: "watch every run's state live" },
+    { command: "s3pet sweep report grid.json --runs-dir /shared/runs", description: "mean ± std over seeds and win/tie/loss" },
+  ],
+  async run({ values, positionals }, io) {
+    if (positionals.length > 2) throw new S3petInputError(`unexpected argument '${positionals[2]}' (see s3pet sweep --help)`);
+    const action = positionals.length > 1 ? positionals[0]! : undefined;
+    if (action !== undefined && !(ACTIONS as readonly string[]).includes(action)) {
+      throw new S3petInputError(`unknown action '${action}'; use s3pet sweep <grid>, s3pet sweep status <grid> or s3pet sweep report <grid>`);
+    }
+    const gridPath = positionals.at(-1)!;
+    if ((ACTIONS as readonly string[]).includes(gridPath) && positionals.length === 1) throw new S3petInputError(`missing <grid> after '${gridPath}' (e.g. s3pet sweep ${gridPath} grid.json)`);
+    const grid = readGridFile(gridPath, io.cwd);
+    const runsDir = resolve(io.cwd, optionValue(RUNS_DIR, values) ?? `runs/${basename(gridPath, extname(gridPath))}`);
+    const workers = optionValue(WORKERS, values)!;
+    const queue = optionValue(QUEUE, values) ?? undefined;
+    if (queue !== undefined) parseQueueUrl(queue);
+    const compare = optionValue(COMPARE, values);
+
+    if (action === "report") {
+      io.stdout.write(sweepReport(grid.points, { runsDir, ...(compare !== null && { compare }) }));
+      return 0;
+    }
+    if (action === "status") return status(grid, runsDir, queue, optionValue(FOLLOW, values)!, io);
+    if (queue === undefined) {
+      io.stderr.write(`sweep: ${grid.points.length} runs in ${runsDir}, ${workers} at a time\n`);
+      const states = await runLocally(grid.points, { bin: CLI_BIN, runsDir, cwd: grid.cwd, workers, onState: (s) => io.stderr.write(`${stateLine(s)}\n`) });
+      io.stdout.write(`${formatStates(states)}\n`);
+      return states.every((s) => s.status === "done") ? 0 : 1;
+    }
+    const summary = await enqueueGrid(grid.points, { queue, runsDir, cwd: grid.cwd });
+    io.stdout.write(`sweep: ${grid.points.length} runs: ${summary.added.length} enqueued, ${summary.finished.length} finished already, ${summary.queued.length} already queued\n`);
+    if (!optionValue(WAIT, values)) return 0;
+    const states = await watchGrid(grid.points, { queue, runsDir, onStates: () => undefined, until: allEnded });
+    io.stdout.write(`${formatStates(states)}\n`);
+    return states.every((s) => s.status === "done") ? 0 : 1;
+  },
+});
+
+async function status(grid: Grid, runsDir: string, queue: string | undefined, follow: boolean, io: CommandIo): Promise<number> {
+  if (queue === undefined) {
+    io.stdout.write(`${formatStates(grid.points.map((p) => stateFromRunsDir(runsDir, p)))}\n`);
+    return 0;
+  }
+  let shown = "";
+  await watchGrid(grid.points, {
+    queue,
+    runsDir,
+    onStates: (states) => {
+      const table = formatStates(states);
+      if (table === shown) return;
+      shown = table;
+      // Live on a terminal: redraw in place; piped: one table per change.
+      io.stdout.write(io.stdout.isTTY && follow ? `\x1b[H\x1b[2J${table}\n` : `${table}\n\n`);
+    },
+    until: (states) => !follow || allEnded(states),
+  });
+  return 0;
+}
+
+function stateLine(s: PointState): string {
+  const where = Object.entries(s.point.axes).map(([k, v]) => `${k} ${v}`).join(", ");
+  const what = s.status === "done" ? `done, test ${s.test?.toFixed(4)}` : s.status === "failed" ? `failed: ${s.error}` : s.progress ? `${s.progress.phase}` : s.status;
+  return `${s.point.id} (${where}): ${what}`;
+}

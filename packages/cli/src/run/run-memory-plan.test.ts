@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { HEAP_SLACK, SearchSpace, resolveStructure } from "@s3pet/core";
+import { findAssetDir } from "@s3pet/data";
+import { loadPretrained } from "@s3pet/models";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CommandIo } from "../cli/command.js";
+import { runCli } from "../cli/run-cli.js";
+import { COMMANDS } from "../commands/index.js";
+import { selectMethods } from "./prepare-run.js";
+import { perWorkerShape, runMemoryPlan, workersFit } from "./run-memory-plan.js";
+
+const EMBEDDED = findAssetDir("backbone")!;
+const TINY = new URL("../../../models/test-fixtures/tiny-bert-hf", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "s3pet-cli-memory-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const io: CommandIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: "/" };
+  return { code: await runCli(argv, io, COMMANDS), stdout, stderr };
+}
+
+/** Runs `f` and returns the most tensor bytes alive at once above what was alive before. */
+async function peakTensorBytes(f: () => Promise<unknown>): Promise<number> {
+  const engine = tf.engine() as unknown as { runKernelFunc: (p: unknown) => unknown; state: { numBytes: number } };
+  const runKernel = engine.runKernelFunc;
+  const base = engine.state.numBytes;
+  let peak = base;
+  engine.runKernelFunc = function (p: unknown) {
+    const out = runKernel.call(engine, p);
+    peak = Math.max(peak, engine.state.numBytes);
+    return out;
+  };
+  try {
+    await f();
+  } finally {
+    engine.runKernelFunc = runKernel;
+  }
+  return peak - base;
+}
+
+async function plannedBackbone(modelDir: string) {
+  const { model } = loadPretrained(modelDir);
+  const planned = { params: model.paramCount(), hiddenSize: model.hiddenSize, sites: model.sites(), memory: model.memoryProfile() };
+  model.dispose();
+  return planned;
+}
+
+describe("the memory plan", () => {
+  it("estimates the peak of a LoRA run on the embedded backbone (steps and evaluation) within 25%", async () => {
+    const out = join(dir, "lora");
+    const measured = await peakTensorBytes(async () => {
+      const r = await run(["train", "--structure", "lora", "--max-examples", "32", "--batch-size", "16", "--max-length", "128", "--max-steps", "2", "--ui", "json", "--out", out]);
+      expect(r.code).toBe(0);
+    });
+    const { methods } = await selectMethods(null);
+    const backbone = await plannedBackbone(EMBEDDED);
+    const lora = resolveStructure({ kind: "preset", name: "lora" }, backbone.sites, methods, { seed: 0, include: [], exclude: [], methodOptions: {} }, null);
+    const plan = runMemoryPlan(backbone, "wasm", { candidates: lora.candidates, gated: false, full: false, batchSize: 16, length: 128, numLabels: 2 })!;
+    const estimated = plan.perWorker / HEAP_SLACK; // the live tensor bytes, without the heap's slack
+    expect(Math.abs(estimated / measured - 1)).toBeLessThan(0.25);
+  }, 300_000);
+
+  it("plans the search's supernet above LoRA's structure, and a larger batch above a smaller", async () => {
+    const { methods } = await selectMethods(null);
+    const backbone = await plannedBackbone(TINY);
+    const shape = { gated: true, full: false, batchSize: 16, length: 64, numLabels: 2 };
+    const search = runMemoryPlan(backbone, "wasm", { ...shape, candidates: SearchSpace.build(backbone.sites, methods).candidates })!;
+    const half = runMemoryPlan(backbone, "wasm", { ...shape, batchSize: 8, candidates: SearchSpace.build(backbone.sites, methods).candidates })!;
+    expect(search.activations).toBeGreaterThan(1.9 * half.activations);
+    expect(search.weights).toBe(4 * backbone.params);
+  });
+
+  it("plans each worker at its shard of the batch, and caps the workers by the plan", async () => {
+    const { methods } = await selectMethods(null);
+    const backbone = await plannedBackbone(TINY);
+    const shape = { gated: true, full: false, batchSize: 15, length: 64, numLabels: 2, candidates: SearchSpace.build(backbone.sites, methods).candidates };
+    expect(perWorkerShape(shape, 2)).toMatchObject({ batchSize: 8, workers: 2 });
+    const one = runMemoryPlan(backbone, "wasm", shape)!;
+    const two = runMemoryPlan(backbone, "wasm", perWorkerShape(shape, 2))!;
+    expect(two.activations).toBeLessThan(one.activations);
+    expect(two.total).toBe(2 * two.perWorker);
+    expect(workersFit(backbone, "wasm", shape)(2)).toBe(true);
+    // a batch no single worker can hold does not fit however it is split across 2
+    expect(workersFit(backbone, "wasm", { ...shape, batchSize: 400_000 })(2)).toBe(false);
+  });
+
+  it("refuses a run that would not fit before it starts: one line with what it needs, what there is and what to change, exit 2, no run directory", async () => {
+    const out = join(dir, "too-big");
+    const r = await run(["search", "--model", TINY, "--max-examples", "8", "--batch-size", "200000", "--max-length", "64", "--out", out, "--ui", "plain"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^s3pet search: this search needs about [\d.]+ GiB per worker but a worker has 3\.94 GiB .*use --batch-size \d+, or a smaller --max-length \(now 64\), or fewer candidates .*tensorflow backend/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { assertPlanFits, largestBatchThatFits, maxWorkersThatFit, MemoryPlanError, planMemory, WASM_HEAP_LIMIT, type MemoryPlanInput } from "./memory-plan.js";
+import { asOutOfMemory, OutOfMemoryError } from "./out-of-memory.js";
+
+const GiB = 2 ** 30;
+// bert-base's profile (bertMemoryProfile: I + 9 H, 3 h per position, 26 H + 7 I, 5 h)
+const bertBase: MemoryPlanInput = {
+  backbone: { weightBytes: 4 * 109_482_240, numLayers: 12, keptPerToken: 3072 + 9 * 768, keptPerTokenPosition: 36, workPerToken: 26 * 768 + 7 * 3072, workPerTokenPosition: 60 },
+  batchSize: 16,
+  length: 128,
+  moduleKeptPerToken: 24 * 16,
+  trainedParams: 300_000,
+  trainedLayers: 12,
+  workers: 1,
+  workerLimitBytes: WASM_HEAP_LIMIT,
+};
+
+describe("planMemory", () => {
+  it("adds weights, kept activations of the trained layers, one layer's workspace and four floats per trained parameter", () => {
+    const plan = planMemory(bertBase);
+    const tokens = 16 * 128;
+    expect(plan.weights).toBe(4 * 109_482_240);
+    expect(plan.activations).toBe(4 * tokens * ((3072 + 9 * 768 + 36 * 128) * 12 + 24 * 16));
+    expect(plan.workspace).toBe(4 * tokens * (26 * 768 + 7 * 3072 + 60 * 128));
+    expect(plan.optimiser).toBe(16 * 300_000);
+    expect(plan.perWorker).toBe(Math.ceil(1.15 * (plan.weights + plan.activations + plan.workspace + plan.optimiser)));
+    expect(plan.fits).toBe(true);
+  });
+
+  it("keeps nothing for layers below the lowest module, and scales the rest with the batch", () => {
+    expect(planMemory({ ...bertBase, trainedLayers: 6 }).activations).toBeLessThan(0.51 * planMemory(bertBase).activations);
+    expect(planMemory({ ...bertBase, batchSize: 32 }).activations).toBe(2 * planMemory(bertBase).activations);
+  });
+
+  it("suggests the largest batch that fits and refuses in one line with what it needs, what there is and what to change", () => {
+    const big = planMemory({ ...bertBase, batchSize: 64 });
+    expect(big.fits).toBe(false);
+    const batch = largestBatchThatFits(big);
+    expect(planMemory({ ...bertBase, batchSize: batch }).fits).toBe(true);
+    expect(batch).toBeGreaterThan(0);
+    expect(() => assertPlanFits(big, "this run")).toThrow(MemoryPlanError);
+    expect(() => assertPlanFits(big, "this run")).toThrow(new RegExp(`^this run needs about [\\d.]+ GiB per worker but a worker has 3.94 GiB .*use --batch-size ${batch}, or a smaller --max-length \\(now 128\\)`));
+    expect(() => assertPlanFits(planMemory(bertBase), "this run")).not.toThrow();
+  });
+
+  it("caps workers by the machine's memory, at least one", () => {
+    const plan = planMemory(bertBase);
+    expect(maxWorkersThatFit(plan, 10 * GiB)).toBe(Math.floor((10 * GiB) / plan.perWorker));
+    expect(maxWorkersThatFit(plan, 1)).toBe(1);
+  });
+});
+
+describe("asOutOfMemory", () => {
+  it("turns a wasm abort into one line that says what happened and what to change", () => {
+    // The error emscripten throws; core's compiler settings carry no WebAssembly typings, so it is reached untyped.
+    const { RuntimeError } = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly;
+    const error = asOutOfMemory(new RuntimeError("Aborted(). Build with -sASSERTIONS for more info."));
+    expect(error).toBeInstanceOf(OutOfMemoryError);
+    expect((error as Error).message).toMatch(/^the backend ran out of memory \(Aborted\(\): the wasm heap holds at most 4 GiB per worker\); use a smaller --batch-size/);
+    expect((error as Error).message).not.toContain("\n");
+  });
+
+  it("leaves other errors alone", () => {
+    const other = new Error("something else");
+    expect(asOutOfMemory(other)).toBe(other);
+  });
+});

@@ -1,0 +1,58 @@
+// planRunMemory: the memory plan of a search or fixed-structure run, from its candidates (what each
+// method says its modules keep per token) and the backbone's profile. The search's plan is the larger
+// of its two phases: the supernet (every candidate, gated) and re-training (at most the budget).
+import type { Site } from "../plugin/site.js";
+import type { Candidate } from "../search/search-space.js";
+import { planMemory, type BackboneMemoryProfile, type MemoryPlan } from "./memory-plan.js";
+
+export interface RunMemoryInput {
+  readonly profile: BackboneMemoryProfile;
+  /** Search: every candidate. Train: the structure's modules (empty for full fine-tuning). */
+  readonly candidates: readonly Candidate[];
+  /** The search's supernet, where each module's gate is trained too. */
+  readonly gated: boolean;
+  /** Full fine-tuning: the backbone's own weights are trained. */
+  readonly full: boolean;
+  readonly backboneParams: number;
+  /** Parameters of the task head (a few thousand). */
+  readonly headParams: number;
+  readonly batchSize: number;
+  readonly length: number;
+  readonly workers: number;
+  readonly workerLimitBytes: number;
+}
+
+export function planRunMemory(input: RunMemoryInput): MemoryPlan {
+  const { profile, candidates } = input;
+  const moduleKeptPerToken = candidates.reduce((sum, c) => sum + keptPerToken(c, input.gated), 0);
+  const lowest = candidates.reduce((low, c) => Math.min(low, c.site.layer ?? -1), profile.numLayers);
+  const trainedLayers = input.full ? profile.numLayers : profile.numLayers - Math.max(0, lowest);
+  const moduleParams = candidates.reduce((sum, c) => sum + c.params, 0);
+  return planMemory({
+    backbone: profile,
+    batchSize: input.batchSize,
+    length: input.length,
+    moduleKeptPerToken,
+    trainedParams: moduleParams + input.headParams + (input.gated ? candidates.length : 0) + (input.full ? input.backboneParams : 0),
+    trainedLayers: candidates.length === 0 && !input.full ? 0 : trainedLayers,
+    workers: input.workers,
+    workerLimitBytes: input.workerLimitBytes,
+  });
+}
+
+function keptPerToken(c: Candidate, gated: boolean): number {
+  const hint = c.method.keptPerToken?.(c.site as never, c.options as never, gated);
+  return hint ?? (gated ? siteWidth(c.site) : 0);
+}
+
+/** The width of a site's per-token output. */
+function siteWidth(site: Site): number {
+  switch (site.kind) {
+    case "linear":
+      return site.dOut;
+    case "attention":
+      return site.hidden;
+    default:
+      return site.dim;
+  }
+}

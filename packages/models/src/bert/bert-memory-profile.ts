@@ -1,0 +1,23 @@
+// bertMemoryProfile: what the memory plan needs of a BERT/RoBERTa encoder, from its config alone.
+// The counts are the float32 tensors of one post-LN layer (bert-model.ts) per token: hidden size H,
+// feed-forward width I, heads h and sequence length T (the attention terms scale with h x T).
+// Kept for the backward pass (what its gradients read, docs/MEMORY.md): the GELU's input (I, its
+// derivative is written out); the softmax's exponent, weights and the score matmul's input (3 h T); the attention's
+// q, k, v heads, its output, two LayerNorms' normalised inputs and their scales (about 9 H).
+// Alive while a layer runs: every intermediate of the layer until it ends (about 26 H + 7 I + 5 h T).
+import type { BackboneMemoryProfile } from "@s3pet/core";
+import type { BertConfig } from "./bert-config.js";
+import { bertTensorSpecs } from "./bert-weights.js";
+
+export function bertMemoryProfile(config: BertConfig, withPooler = true): BackboneMemoryProfile {
+  const { hiddenSize: H, intermediateSize: I, numHeads: h } = config;
+  const weights = bertTensorSpecs(config, withPooler).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+  return {
+    weightBytes: 4 * weights,
+    numLayers: config.numLayers,
+    keptPerToken: I + 9 * H,
+    keptPerTokenPosition: 3 * h,
+    workPerToken: 26 * H + 7 * I,
+    workPerTokenPosition: 5 * h,
+  };
+}

@@ -1,0 +1,93 @@
+// sweepReport(): the grid's result table from its finished runs, as docs/BENCHMARKS.md's quality table
+// has it: per cell (every grid value but the seed) the mean ± sample std over seeds of the re-trained
+// test score and the trainable parameters; then win/tie/loss between the values of one compared axis,
+// over the cells that differ only in it, where a tie is a difference within the larger std.
+// Only scores go in (no times, no paths), so the same grid run anywhere gives the same report.
+import type { GridPoint } from "./expand-grid.js";
+import { stateFromRunsDir } from "./point-state.js";
+import { readPointResults } from "./run-point.js";
+
+export interface SweepReportOptions {
+  readonly runsDir: string;
+  /** The axis whose values are compared (default: the first axis that is neither seed nor task). */
+  readonly compare?: string;
+}
+
+interface Stats {
+  readonly mean: number;
+  readonly std: number;
+  readonly n: number;
+}
+
+export function sweepReport(points: readonly GridPoint[], options: SweepReportOptions): string {
+  const axes = [...new Set(points.flatMap((p) => Object.keys(p.axes)))].filter((a) => a !== "seed");
+  const cells = new Map<string, { axes: Record<string, string>; test: number[]; params: number[]; failed: number; missing: number }>();
+  const failures: string[] = [];
+  let metric = "score";
+  for (const point of points) {
+    const key = JSON.stringify(axes.map((a) => point.axes[a] ?? ""));
+    const cell = cells.get(key) ?? { axes: Object.fromEntries(axes.map((a) => [a, point.axes[a] ?? ""])), test: [], params: [], failed: 0, missing: 0 };
+    cells.set(key, cell);
+    const results = readPointResults(options.runsDir, point);
+    if (results) {
+      metric = results.metric;
+      cell.test.push(results.retrained.test);
+      cell.params.push(results.chosenParams);
+      continue;
+    }
+    const state = stateFromRunsDir(options.runsDir, point);
+    if (state.status === "failed") {
+      cell.failed++;
+      failures.push(`- ${point.id} (${describe(point.axes)}): ${state.error}`);
+    } else cell.missing++;
+  }
+
+  const seeds = new Set(points.map((p) => p.axes["seed"] ?? p.flags["seed"] ?? "")).size;
+  const lines = [`${points.length} runs (${[...cells.values()].reduce((s, c) => s + c.test.length, 0)} finished), ${cells.size} cells, ${seeds} seed(s); re-trained test ${metric}, mean ± std over seeds`, ""];
+  lines.push(`| ${[...axes, "n", `test ${metric}`, "params"].join(" | ")} |`);
+  lines.push(`|${[...axes, "n", "test", "params"].map(() => "---|").join("")}`);
+  const stats = new Map<string, Stats | null>();
+  for (const [key, c] of cells) {
+    const s = statsOf(c.test);
+    stats.set(key, s);
+    const note = [c.failed && `${c.failed} failed`, c.missing && `${c.missing} not finished`].filter(Boolean).join(", ");
+    const params = c.params.length ? Math.round(c.params.reduce((a, b) => a + b, 0) / c.params.length).toLocaleString("en-US") : "–";
+    lines.push(`| ${[...axes.map((a) => c.axes[a]!), `${c.test.length}${note ? ` (${note})` : ""}`, s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–", params].join(" | ")} |`);
+  }
+  lines.push("");
+
+  const compare = options.compare ?? axes.find((a) => a !== "task" && new Set(points.map((p) => p.axes[a])).size > 1);
+  if (compare !== undefined && axes.includes(compare)) {
+    const values = [...new Set(points.map((p) => p.axes[compare]!))];
+    const others = axes.filter((a) => a !== compare);
+    const statOf = (c: Record<string, string>, v: string) => stats.get(JSON.stringify(axes.map((a) => (a === compare ? v : c[a]!))));
+    const contexts = [...new Map([...cells.values()].map((c) => [JSON.stringify(others.map((a) => c.axes[a])), c.axes])).values()];
+    lines.push(`Win/tie/loss by ${compare} over the cells that differ only in it (at least 2 seeds each; a tie is a difference within the larger std):`, "");
+    for (let i = 0; i < values.length; i++) {
+      for (let j = i + 1; j < values.length; j++) {
+        let win = 0, tie = 0, loss = 0;
+        for (const c of contexts) {
+          const a = statOf(c, values[i]!), b = statOf(c, values[j]!);
+          if (!a || !b || a.n < 2 || b.n < 2) continue;
+          const d = a.mean - b.mean;
+          if (Math.abs(d) <= Math.max(a.std, b.std)) tie++;
+          else if (d > 0) win++;
+          else loss++;
+        }
+        lines.push(`- ${values[i]} against ${values[j]}: ${win} wins, ${tie} ties, ${loss} losses`);
+      }
+    }
+    lines.push("");
+  }
+  if (failures.length) lines.push(`Failed runs (${failures.length}):`, ...failures, "");
+  return lines.join("\n");
+}
+
+function statsOf(xs: readonly number[]): Stats | null {
+  if (!xs.length) return null;
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const std = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, std, n: xs.length };
+}
+
+const describe = (axes: Readonly<Record<string, string>>) => Object.entries(axes).map(([k, v]) => `${k} ${v}`).join(", ");

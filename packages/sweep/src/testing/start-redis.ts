@@ -1,0 +1,47 @@
+// A real redis-server for tests, on a free loopback port, without persistence; stop() ends it.
+// (.ci/run installs Debian's redis-server.)
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+
+export interface TestRedis {
+  readonly port: number;
+  /** A queue URL on this server, e.g. redis://127.0.0.1:port/name. */
+  url(name: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    child.on("error", (e) => reject(new Error(`cannot start redis-server (apt-get install redis-server): ${e.message}`)));
+    child.on("exit", (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+      if (/Ready to accept connections/.test(out)) resolve();
+    });
+  });
+  return {
+    port,
+    url: (name) => `redis://127.0.0.1:${port}/${name}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.removeAllListeners("exit");
+        child.on("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
