@@ -19,7 +19,9 @@ export const pretrain = defineCommand({
     "README.md model card to --out. A checkpoint is saved every 3 minutes; --resume continues a killed run.",
   options: {
     out: { type: "string", default: "assets/backbone", valueName: "dir", description: "output directory (Hugging Face layout)" },
-    steps: { type: "string", default: "1200", valueName: "n", description: "optimizer steps of 16 x 128 tokens" },
+    steps: { type: "string", default: "1200", valueName: "n", description: "optimizer steps of --batch-size x 128 tokens" },
+    "batch-size": { type: "string", default: "16", valueName: "n", description: "sequences of 128 tokens per step" },
+    corpus: { type: "string", valueName: "dir", description: "also train on the Debian sources prepared by tools/corpus/prepare-corpus.mjs --cache <dir> (its prepared/ folder)" },
     layers: { type: "string", default: "4", valueName: "n", description: "transformer layers" },
     hidden: { type: "string", default: "128", valueName: "n", description: "hidden size (heads = hidden / 32, FFN = 4 x hidden)" },
     "vocab-size": { type: "string", default: "8000", valueName: "n", description: "WordPiece vocabulary size, special tokens included" },
@@ -35,6 +37,8 @@ export const pretrain = defineCommand({
   ],
   async run({ values }, io) {
     const steps = positiveInt(values.steps, "--steps");
+    const batchSize = positiveInt(values["batch-size"], "--batch-size");
+    const preparedDir = values.corpus === undefined ? undefined : resolve(io.cwd, values.corpus);
     const layers = positiveInt(values.layers, "--layers");
     const hidden = positiveInt(values.hidden, "--hidden");
     const vocabSize = positiveInt(values["vocab-size"], "--vocab-size");
@@ -43,10 +47,23 @@ export const pretrain = defineCommand({
     if (!Number.isSafeInteger(seed)) throw new S3petInputError(`--seed: expected an integer, got '${values.seed}'`);
     // Every setting spelled out, so the report's command reproduces the run whatever the defaults become.
     const command =
-      `s3pet pretrain --out ${values.out} --steps ${steps} --layers ${layers} --hidden ${hidden} ` +
-      `--vocab-size ${vocabSize} --seed ${seed}`;
+      `s3pet pretrain --out ${values.out} --steps ${steps} --batch-size ${batchSize} --layers ${layers} --hidden ${hidden} ` +
+      `--vocab-size ${vocabSize} --seed ${seed}` +
+      (values.corpus === undefined ? "" : ` --corpus ${values.corpus}`);
     const report = await pretrainMlm(
-      { outDir: resolve(io.cwd, values.out), steps, layers, hidden, vocabSize, seed, resume: values.resume, command, ...(workers === undefined ? {} : { workers }) },
+      {
+        outDir: resolve(io.cwd, values.out),
+        steps,
+        batchSize,
+        layers,
+        hidden,
+        vocabSize,
+        seed,
+        resume: values.resume,
+        command,
+        ...(workers === undefined ? {} : { workers }),
+        ...(preparedDir === undefined ? {} : { preparedDir }),
+      },
       (event) => {
         const line = progressLine(event);
         if (line !== null) io.stdout.write(`${line}\n`);
