@@ -18,7 +18,9 @@ export type {
   EmbeddingContribution,
   ActivationContribution,
   AttentionContribution,
+  TrainingContext,
 } from "./plugin/pet-module.js";
+export { exampleDropout, mixSeed } from "./plugin/example-dropout.js";
 export type { PetMethod, S3petPlugin, ModuleInit, Preset } from "./plugin/pet-method.js";
 export type { FrozenParams, ParamDelta, PeftMapping, PeftModuleExport, PeftSetting } from "./plugin/method-export.js";
 export { definePetMethod } from "./plugin/pet-method.js";
@@ -123,7 +125,7 @@ export { Trainer } from "./train/trainer.js";
 export type { EvalScore } from "./train/evaluator.js";
 export { Evaluator, majorityBaselineScore } from "./train/evaluator.js";
 export type { AdamWOptions, NamedParam } from "./train/adamw.js";
-export { AdamW } from "./train/adamw.js";
+export { AdamW, warmupLinearDecay } from "./train/adamw.js";
 export { TrainingDivergedError } from "./train/gradients.js";
 // memory: the plan of a step's peak per worker, checked before a run starts
 export type { BackboneMemoryProfile, MemoryPlan, MemoryPlanInput } from "./plan/memory-plan.js";
@@ -143,6 +145,18 @@ export type { RunMemoryInput } from "./plan/plan-run-memory.js";
 export { planRunMemory } from "./plan/plan-run-memory.js";
 export { OutOfMemoryError, asOutOfMemory } from "./plan/out-of-memory.js";
 export { lowMemoryVariableGrads } from "./backend/low-memory-grads.js";
+export type { ReplicaSpec, CandidateRef, ShardRequest, ShardGradients, EvalShard, GradTarget } from "./train/replica.js";
+export type { ShardReplica } from "./train/data-parallel.js";
+export { DataParallel, WorkerFailedError, shardRanges, builtSibling } from "./train/data-parallel.js";
+export type { WorkerRecipe } from "./run/engine-deps.js";
+export { applyGradients } from "./train/gradients.js";
+export { defaultWorkers, resolveWorkers, type WorkersFit } from "./run/default-workers.js";
+export type { StandalonePhase, StandaloneRunOptions, StandaloneCheckpointBody } from "./run/standalone-run.js";
+export { StandaloneRun } from "./run/standalone-run.js";
+export { PhaseState } from "./train/phase-state.js";
+export type { SavedPhaseState } from "./train/phase-state.js";
+export type { StepOutcome } from "./train/phase-loop.js";
+export { checkFinite } from "./train/gradients.js";
 // hooks, events and DI (one tsyringe instance: plugins import these from here)
 export type { SearchHook, HookContext, CandidateState, SequentialHooks, ParallelHooks, HookName } from "./hooks/search-hook.js";
 export { defaultHooks } from "./hooks/default-hooks.js";

@@ -72,18 +72,28 @@ describe("lora", () => {
     const x = tf.ones([4, site.dIn]) as tf.Tensor2D;
     const delta = () => tf.tidy(() => (module.contribution.kind === "linear" ? module.contribution.delta(x, x) : x).dataSync());
     expect(Array.from(delta())).toEqual(Array.from(delta())); // evaluation (the default): deterministic
-    module.setTraining!(true, 7);
-    const [first, second] = [delta(), delta()];
-    expect(Array.from(first)).not.toEqual(Array.from(second)); // a new mask per training forward
-    module.setTraining!(true, 8);
+    const at = (step: number, pass: number, examples = [0, 1, 2, 3]) => ({ step, pass, examples });
+    module.setTraining!(true, at(7, 0));
+    const first = delta();
+    module.setTraining!(true, at(7, 1));
+    expect(Array.from(delta())).not.toEqual(Array.from(first)); // a new mask per forward
+    module.setTraining!(true, at(8, 0));
     const next = delta();
     expect(Array.from(next)).not.toEqual(Array.from(first)); // and per step
     // A resumed run (a fresh module, same seed and weights) re-entering step 7 draws the same masks.
     const resumed = lora.create(site, options({ dropout: 0.5 }), { seed: 4 });
     resumed.load(module.weights);
-    resumed.setTraining!(true, 7);
-    const again = tf.tidy(() => (resumed.contribution.kind === "linear" ? resumed.contribution.delta(x, x) : x).dataSync());
-    expect(Array.from(again)).toEqual(Array.from(first));
+    resumed.setTraining!(true, at(7, 0));
+    const deltaOf = (m: typeof module, rows: tf.Tensor2D) => tf.tidy(() => (m.contribution.kind === "linear" ? m.contribution.delta(rows, rows) : rows).dataSync());
+    expect(Array.from(deltaOf(resumed, x))).toEqual(Array.from(first));
+    // Two shards of the batch (examples 0-1 and 2-3) draw the rows the whole batch did.
+    const half = tf.ones([2, site.dIn]) as tf.Tensor2D;
+    resumed.setTraining!(true, at(7, 0, [0, 1]));
+    const a = deltaOf(resumed, half);
+    resumed.setTraining!(true, at(7, 0, [2, 3]));
+    const b = deltaOf(resumed, half);
+    expect([...Array.from(a), ...Array.from(b)]).toEqual(Array.from(first));
+    half.dispose();
     module.setTraining!(false);
     x.dispose();
     module.dispose();

@@ -3,8 +3,8 @@
 // y' = y + z · delta is exactly y for a fresh module (B = 0) and at z = 0. Params r · (dIn + dOut).
 // `mergeLora` folds z · A B · alpha/r into a copy of the frozen kernel for inference; `unmergeLora` undoes it.
 import * as tf from "@tensorflow/tfjs";
-import type { OptionsOf, PeftSetting, PetModule } from "@s3pet/core";
-import { PluginError, assignWeights, definePetMethod, intOption, kaimingUniformVariable, numberOption, peftPatternValue, zerosVariable } from "@s3pet/core";
+import type { OptionsOf, PeftSetting, PetModule, TrainingContext } from "@s3pet/core";
+import { PluginError, assignWeights, definePetMethod, exampleDropout, intOption, kaimingUniformVariable, numberOption, peftPatternValue, zerosVariable } from "@s3pet/core";
 
 const NAME = "lora";
 
@@ -41,26 +41,22 @@ export const lora = definePetMethod({
       lora_A: kaimingUniformVariable(`${NAME}@${site.name}/lora_A`, [site.dIn, o.rank], site.dIn, init.seed), // [dIn, r]
       lora_B: zerosVariable(`${NAME}@${site.name}/lora_B`, [o.rank, site.dOut]), // [r, dOut]
     };
-    let training = false;
-    let step = 0;
-    let forwards = 0; // training forwards since setTraining (at most two: the search's A and W passes)
+    let training: TrainingContext | null = null;
     const module: PetModule = {
       weights,
       contribution: {
         kind: "linear",
         delta(x) {
           // x: [N, dIn] with N = batch * tokens
-          // A fresh mask per training forward, a function of (seed, step, forward) only: resume-exact.
-          const xIn = training && o.dropout > 0 ? tf.dropout(x, o.dropout, undefined, dropoutSeed(init.seed, step, ++forwards)) : x;
+          // The mask is a function of (seed, step, pass, example) only: resume- and shard-exact.
+          const xIn = training && o.dropout > 0 ? exampleDropout(x, o.dropout, init.seed, training) : x;
           const xa = tf.matMul(xIn, weights.lora_A); // [N, r]
           return tf.mul(tf.matMul(xa, weights.lora_B), scale); // [N, dOut]
         },
       },
       load: (saved) => assignWeights(`${NAME}@${site.name}`, weights, saved),
-      setTraining(on, k = 0) {
-        training = on;
-        step = k;
-        forwards = 0;
+      setTraining(on, context) {
+        training = on ? (context ?? { step: 0, pass: 0, examples: [0] }) : null;
       },
       dispose: () => tf.dispose(Object.values(weights)),
     };
@@ -128,11 +124,6 @@ export const lora = definePetMethod({
     },
   ],
 });
-
-/** The dropout seed of a module's `forward`-th training forward at `step`; distinct for every pair. */
-function dropoutSeed(seed: number, step: number, forward: number): number {
-  return (seed * 1_000_003 + step) * 4 + forward; // at most 2 forwards per setTraining; step may be -k (second order)
-}
 
 /** W + z · A B · alpha/r as a new tensor: the frozen kernel `weight` [dIn, dOut] with the update folded in. */
 export function mergeLora(module: PetModule, options: LoraOptions, weight: tf.Tensor2D, gate = 1): tf.Tensor2D {

@@ -10,7 +10,8 @@
 //            the `retrain` numbers.
 // Step times come from the engine's own `step` events (performance.now() around the step only, so
 // evaluation, checkpoints and data are outside); the first --warmup steps are dropped.
-// Backend: S3PET_BACKEND (wasm | cpu), read by core's initBackend.
+// Backend: S3PET_BACKEND (wasm | cpu), read by core's initBackend. --workers n: the engine's data-parallel
+// units (main thread + n-1 worker threads; default 1); peak RSS then covers every worker's heap.
 // --from-layer k (lora): LoRA only on the layers >= k, trained over 2-batch epochs, so from the second
 // epoch on the layers below k come from the kept per-example outputs; --no-skip recomputes them every
 // step (the backbone without hiddenAt), for comparison.
@@ -20,9 +21,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, loadInstalledPlugins, measureMatmulGflops, runSearch, runTrain } from "@s3pet/core";
+import { initBackend, measureMatmulGflops, runSearch, runTrain } from "@s3pet/core";
 import { createClassificationHead, loadPretrained } from "@s3pet/models";
 import { cpuMs, installKernelProfiler, installMatmulFlopCounter, summariseProfile } from "./kernel-profiler.mjs";
+import { speedDeps, syntheticBatch } from "./synthetic-task.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -34,6 +36,7 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "2" },
     methods: { type: "string" },
     budget: { type: "string", default: "0.1%" },
+    workers: { type: "string", default: "1" },
     profile: { type: "boolean" },
     "from-layer": { type: "string" },
     "no-skip": { type: "boolean" },
@@ -47,6 +50,7 @@ const seq = int(flags.seq, "--seq");
 const batch = int(flags.batch, "--batch");
 const reps = int(flags.reps, "--reps");
 const warmup = Number(flags.warmup);
+const workers = int(flags.workers, "--workers");
 const modelDir = flags.model;
 
 tf.enableProdMode();
@@ -80,6 +84,7 @@ process.stdout.write(
     batch,
     seq,
     tokensPerBatch: batch * seq,
+    workers,
     warmup,
     roofline: { shape: "256x256", gflops: roofline.gflops, cpuShape: "512x512", cpuGflops: rooflineCpu },
     ...result,
@@ -93,7 +98,7 @@ process.stdout.write(
 function timeForward() {
   const model = loadPretrained(modelDir).model;
   const head = createClassificationHead(model)(2, { seed: 1 });
-  const b = syntheticBatch(0, batch);
+  const b = syntheticBatch({ vocabSize, seq, batch }, 0, batch);
   const ms = [];
   for (let i = 0; i < warmup + reps; i++) {
     const t0 = performance.now();
@@ -110,28 +115,29 @@ function timeForward() {
 
 /** A real engine run capped at warmup + reps steps; its `step` events give the step times. */
 async function timeEngine(kind) {
-  const registry = await loadInstalledPlugins();
-  const methodNames = flags.methods ? flags.methods.split(",") : registry.methodNames();
-  const methods = kind === "search" ? methodNames.map((m) => registry.method(m)) : registry.methods();
   const steps = warmup + reps;
   // Search halves train into W and A: enough rows that no phase wraps an epoch.
   const fromLayer = flags["from-layer"] === undefined ? null : Number(flags["from-layer"]);
-  const task = syntheticTask(fromLayer === null ? 2 * batch * (steps + 1) : 2 * batch);
+  const recipeArgs = {
+    modelDir,
+    shape: { vocabSize, seq, batch },
+    hiddenSize,
+    trainSize: fromLayer === null ? 2 * batch * (steps + 1) : 2 * batch,
+    methods: kind === "search" && flags.methods ? flags.methods.split(",") : null,
+    noSkip: Boolean(flags["no-skip"]),
+  };
+  const { registry, ...evalDeps } = await speedDeps(recipeArgs);
+  const methodNames = evalDeps.methods.map((m) => m.name);
   const outDir = mkdtempSync(join(tmpdir(), `s3pet-speed-${kind}-`));
   const deps = {
-    createBackbone: ({ trainable }) => {
-      const model = loadPretrained(modelDir, { trainable }).model;
-      return flags["no-skip"] ? Object.assign(Object.create(model), { hiddenAt: undefined }) : model;
-    },
-    createHead: createClassificationHead({ hiddenSize }),
-    task,
-    methods,
+    ...evalDeps,
     outDir,
+    workerRecipe: { module: new URL("./synthetic-task.mjs", import.meta.url).href, export: "speedDeps", args: recipeArgs },
     configureContainer: (container) => {
       for (const { plugin } of registry.plugins()) plugin.register?.(container);
     },
   };
-  const common = { name: `speed-${kind}`, seed: 1, batchSize: batch, evalBatchSize: batch, maxSteps: steps, evalEvery: steps, checkpointEvery: 1_000_000, trainEpochs: 1, gatesEvery: 1_000_000 };
+  const common = { name: `speed-${kind}`, seed: 1, workers, batchSize: batch, evalBatchSize: batch, maxSteps: steps, evalEvery: steps, checkpointEvery: 1_000_000, trainEpochs: 1, gatesEvery: 1_000_000 };
   const handle =
     kind === "search"
       ? runSearch({ ...common, searchEpochs: 1, budget: flags.budget }, deps)
@@ -205,53 +211,6 @@ function upperLora(from) {
   const layers = Array.from({ length: probeLayers - from }, (_, i) => from + i);
   const modules = layers.flatMap((i) => ["query", "value"].map((p) => ({ site: `encoder.layer.${i}.attention.self.${p}`, method: "lora", options: { rank: 8 }, params: 8 * 2 * hiddenSize })));
   return { kind: "modules", modules };
-}
-
-// --- synthetic fixed-shape data (speed only: the values do not matter, the shapes do)
-
-/** Row i: [CLS]-like id 2 then ids drawn from a fixed LCG over the vocabulary (no padding). */
-function syntheticBatch(first, n) {
-  const inputIds = new Int32Array(n * seq);
-  for (let r = 0; r < n; r++) {
-    let s = (first + r + 1) * 2654435761;
-    inputIds[r * seq] = 2;
-    for (let t = 1; t < seq; t++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      inputIds[r * seq + t] = 5 + (s % (vocabSize - 5));
-    }
-  }
-  return { batch: n, length: seq, inputIds, tokenTypeIds: new Int32Array(n * seq), attentionMask: new Int32Array(n * seq).fill(1) };
-}
-
-function syntheticDataset(size, offset) {
-  const labels = Float32Array.from({ length: size }, (_, i) => (i * 7 + offset) % 2);
-  return {
-    size,
-    batch(indices) {
-      const b = syntheticBatch(offset + indices[0], indices.length);
-      return { ...b, labels: Float32Array.from(indices, (i) => labels[i]) };
-    },
-    labels: () => labels,
-  };
-}
-
-function syntheticTask(trainSize) {
-  return {
-    name: "synthetic",
-    objective: {
-      kind: "classification",
-      numLabels: 2,
-      metric: "accuracy",
-      score(pred, labels) {
-        let right = 0;
-        for (let i = 0; i < labels.length; i++) right += Number((pred[2 * i + 1] > pred[2 * i] ? 1 : 0) === labels[i]);
-        return right / labels.length;
-      },
-    },
-    train: syntheticDataset(trainSize, 0),
-    validation: syntheticDataset(batch, 1_000_000),
-    test: syntheticDataset(batch, 2_000_000),
-  };
 }
 
 // --- numbers

@@ -147,13 +147,24 @@ describe("s3pet export --format peft", () => {
     expect(maxDiff(before, after)).toBeLessThan(1e-5);
     expect(await evalJson(["peft", ...EVAL])).toEqual(await evalJson(["lora-ia3"]));
 
-    // train --init-adapter: the adapter's modules are the structure and its weights the start
-    const cont = await run(["train", "--init-adapter", "peft", ...TINY.slice(0, -2), "--lr", "1e-12", "--lora.lr", "1e-12", "--ia3.lr", "1e-12", "--out", "continued", "--json", "--ui", "plain"]);
+    // train --init-adapter: the adapter's modules are the structure and its weights the start; with two
+    // units the worker scores half of each split, so it must have received the loaded weights too
+    const cont = await run(["train", "--init-adapter", "peft", ...TINY.slice(0, -2), "--lr", "1e-12", "--lora.lr", "1e-12", "--ia3.lr", "1e-12", "--workers", "2", "--out", "continued", "--json", "--ui", "plain"]);
     expect(cont.code, cont.stderr).toBe(0);
     const continued = JSON.parse(cont.stdout) as { structure: { site: string; method: string }[]; retrained: { validation: number; test: number } };
     expect(continued.structure.map((m) => `${m.method}@${m.site}`).sort()).toEqual([`ia3@${v1}`, `ia3@${ff2}`, `lora@${q0}`, `lora@${v1}`]);
     expect(continued.retrained).toEqual(await evalJson(["peft", ...EVAL])); // vanishing lrs keep the loaded weights
     expect(maxDiff(await logitsOf(savedModelOfRun(join(dir, "continued"))), before)).toBeLessThan(1e-4);
+    // trained on from the loaded weights, one unit or two give the same model: the worker's first shard
+    // gradients are taken at the loaded weights, not at its fresh ones
+    const units = async (n: number) => {
+      const r = await run(["train", "--init-adapter", "peft", ...TINY, "--workers", String(n), "--out", `units-${n}`, "--json", "--ui", "plain"]);
+      expect(r.code, r.stderr).toBe(0);
+      return logitsOf(savedModelOfRun(join(dir, `units-${n}`)));
+    };
+    const [one, two] = [await units(1), await units(2)];
+    expect(maxDiff(one, before)).toBeGreaterThan(1e-3); // it did train
+    expect(maxDiff(two, one)).toBeLessThan(1e-4);
     expect((await run(["train", "--init-adapter", "peft", "--structure", "lora", "--out", "both"])).stderr).toMatch(/--init-adapter: .* drop --structure/);
   });
 

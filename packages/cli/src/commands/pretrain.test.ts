@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -26,17 +26,18 @@ describe("s3pet pretrain", () => {
   });
 
   it("bad input exits 2 with one line naming the flag and the fix", async () => {
-    expect(await run(["pretrain", "--steps", "0"])).toMatchObject({ code: 2, stdout: "", stderr: "s3pet pretrain: --steps: expected a positive integer, got '0'\n" });
-    expect((await run(["pretrain", "--hidden", "big"])).stderr).toBe("s3pet pretrain: --hidden: expected a positive integer, got 'big'\n");
-    expect((await run(["pretrain", "--seed", "1.5"])).stderr).toBe("s3pet pretrain: --seed: expected an integer, got '1.5'\n");
+    expect(await run(["pretrain", "--steps", "0"])).toMatchObject({ code: 2, stdout: "", stderr: "s3pet pretrain: --steps must be an integer >= 1, got '0'\n" });
+    expect((await run(["pretrain", "--hidden", "big"])).stderr).toBe("s3pet pretrain: --hidden must be an integer >= 1, got 'big'\n");
+    expect((await run(["pretrain", "--seed", "1.5"])).stderr).toBe("s3pet pretrain: --seed must be an integer >= 0, got '1.5'\n");
     expect((await run(["pretrain", "--hidden", "100", "--out", dir])).stderr).toBe("s3pet pretrain: --hidden 100 must be a multiple of 32 (one attention head per 32 dimensions)\n");
   });
 
   it("refuses to overwrite an unfinished run without --resume, and --resume needs a checkpoint", async () => {
     const resume = await run(["pretrain", "--out", "fresh", "--resume"], dir);
     expect(resume.code).toBe(2);
-    expect(resume.stderr).toBe(`s3pet pretrain: ${join(dir, "fresh", "pretrain-checkpoint.safetensors")}: no checkpoint to resume; run without --resume to start fresh\n`);
-    writeFileSync(join(dir, "pretrain-checkpoint.safetensors"), "");
+    expect(resume.stderr).toBe(`s3pet pretrain: ${join(dir, "fresh", "checkpoints", "state.json")}: no checkpoint to resume; run without --resume to start fresh\n`);
+    mkdirSync(join(dir, "checkpoints"));
+    writeFileSync(join(dir, "checkpoints", "state.json"), "");
     const again = await run(["pretrain", "--out", "."], dir);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("an unfinished run is there; pass --resume to continue it or delete the file\n");

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolveSearchConfig, runOptionsJsonSchema } from "@s3pet/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { EXPORT_OPTIONS } from "../commands/export.js";
+import { PRETRAIN_OPTIONS } from "../commands/pretrain.js";
 import { SWEEP_OPTIONS } from "../commands/sweep.js";
 import { commandOptionsMarkdown, defaultsSentence, optionsMarkdown } from "./options-markdown.js";
 import { commandFlags, RUN_OPTIONS, runFlags, runOption } from "./run-flags.js";
@@ -30,7 +31,7 @@ describe("docs generated from the run-option declaration", () => {
     const flags = RUN_OPTIONS.map((o) => o.flag);
     expect(new Set(flags).size).toBe(flags.length);
     expect(optionsMarkdown().split("\n")).toHaveLength(flags.length + 2);
-    for (const options of [EXPORT_OPTIONS, SWEEP_OPTIONS]) expect(new Set(options.map((o) => o.flag)).size).toBe(options.length);
+    for (const options of [EXPORT_OPTIONS, PRETRAIN_OPTIONS, SWEEP_OPTIONS]) expect(new Set(options.map((o) => o.flag)).size).toBe(options.length);
   });
   it("gives the other commands' flags from their declaration, defaults and all", () => {
     expect(commandFlags(SWEEP_OPTIONS, "sweep")["workers"]!.description).toBe("local runs at a time, without --queue (default: 2)");

@@ -3,12 +3,14 @@
 // `node tools/docs/options-doc.mjs`; options-markdown.test.ts fails when the committed docs are stale.
 import { defaultLabel, type RunOption } from "@s3pet/core";
 import { EXPORT_OPTIONS } from "../commands/export.js";
+import { PRETRAIN_OPTIONS } from "../commands/pretrain.js";
 import { SWEEP_OPTIONS } from "../commands/sweep.js";
 import { RUN_OPTIONS, runOption } from "./run-flags.js";
 
 /** The commands with options of their own, declared the same way, in the order docs/OPTIONS.md lists them. */
 const COMMAND_OPTIONS: readonly (readonly [string, readonly RunOption[]])[] = [
   ["export", EXPORT_OPTIONS],
+  ["pretrain", PRETRAIN_OPTIONS],
   ["sweep", SWEEP_OPTIONS],
   ["worker", SWEEP_OPTIONS],
 ];
@@ -20,7 +22,7 @@ export function optionsMarkdown(options: readonly RunOption[] = RUN_OPTIONS): st
   return ["| flag | value | default | commands | what it does |", "|---|---|---|---|---|", ...options.map((o) => row(o, [o.commands.join(", ")]))].join("\n");
 }
 
-/** One table per command with options of its own (export, sweep, worker): flag, value, default, doc. */
+/** One table per command with options of its own (export, pretrain, sweep, worker): flag, value, default, doc. */
 export function commandOptionsMarkdown(): string {
   return COMMAND_OPTIONS.map(([command, options]) =>
     [`### \`s3pet ${command}\``, "", "| flag | value | default | what it does |", "|---|---|---|---|", ...options.filter((o) => o.commands.includes(command)).map((o) => row(o, []))].join("\n"),

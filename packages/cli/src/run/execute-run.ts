@@ -26,7 +26,7 @@ import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-op
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
-import { checkMemoryPlan } from "./run-memory-plan.js";
+import { checkMemoryPlan, perWorkerShape, workersFit, type RunShape } from "./run-memory-plan.js";
 import { structureFromAdapter, structureFromFlag } from "./structure-from-flag.js";
 import { formatRunSummary } from "./format-run-summary.js";
 
@@ -82,13 +82,21 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
     numLabels: prepared.task.objective.numLabels,
   };
   const backend = prepared.backend.name;
+  let planned: RunShape | null = null;
   if (structure === null) {
-    checkMemoryPlan(prepared.backbone, backend, { ...shape, candidates: checkSearchSpace(options, prepared), gated: true, full: false }, "this search");
+    planned = { ...shape, candidates: checkSearchSpace(options, prepared), gated: true, full: false };
   } else {
     const resolved = checkStructure(structure, options, prepared);
-    if (resolved !== null) checkMemoryPlan(prepared.backbone, backend, { ...shape, candidates: resolved.candidates, gated: false, full: resolved.full }, "this training run");
+    if (resolved !== null) planned = { ...shape, candidates: resolved.candidates, gated: false, full: resolved.full };
   }
-  const deps: EngineDeps = { ...prepared.deps, outDir: options.outDir, hooks: [taskNotesHook(prepared.taskData.notes)] };
+  // Given --workers: each unit is planned at its shard of the batch; the default count is capped by the plan.
+  if (planned !== null) checkMemoryPlan(prepared.backbone, backend, perWorkerShape(planned, options.engine.workers ?? 1), structure === null ? "this search" : "this training run");
+  const deps: EngineDeps = {
+    ...prepared.deps,
+    outDir: options.outDir,
+    hooks: [taskNotesHook(prepared.taskData.notes)],
+    ...(planned !== null ? { workersFit: workersFit(prepared.backbone, backend, planned) } : {}),
+  };
   const config = { ...options.engine, name: basename(options.outDir) };
   const handle: RunHandle =
     options.command === "search"

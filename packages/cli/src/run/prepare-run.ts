@@ -1,7 +1,7 @@
 // The glue that builds a run: task (read and checked first, before anything slow), PET methods
 // from the installed plugins, the tfjs backend, the backbone checkpoint and its tokenizer, the task head
 // -> core's EngineDeps. Every bad input fails here, before a step runs, as an S3petInputError.
-import { initBackend, PluginError, S3petInputError, type BackboneMemoryProfile, type BackendInfo, type EngineDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
+import { builtSibling, initBackend, PluginError, S3petInputError, type BackboneMemoryProfile, type BackendInfo, type EngineDeps, type EvalDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
 import { encodeTask, loadTask, type TaskData } from "@s3pet/data";
 import { checkTokenizerFits, createClassificationHead, loadPretrained, loadTokenizer, readBertConfig, type BertConfig } from "@s3pet/models";
 import { installedPlugins } from "../run-config/method-option-flags.js";
@@ -36,30 +36,18 @@ export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
   checkTokenizerFits(tokenizer, config, inputs.modelDir);
   checkMaxLength(inputs.maxLength, config, inputs.modelDir);
   const backend = await initBackend();
-  const loaded = loadPretrained(inputs.modelDir);
-  const backbone = {
-    description: loaded.model.description,
-    numLayers: loaded.model.numLayers,
-    hiddenSize: loaded.model.hiddenSize,
-    params: loaded.model.paramCount(),
-    sites: loaded.model.sites(),
-    memory: loaded.model.memoryProfile(),
-  };
-  const createHead = createClassificationHead(loaded.model);
-  loaded.model.dispose(); // the engine asks for its own fresh copies
-  const task = encodeTask(taskData, tokenizerBatchEncoder(tokenizer, inputs.maxLength));
+  const { backbone, deps } = modelDeps(inputs, taskData);
   return {
     taskData,
-    task,
+    task: deps.task,
     methods,
     registry,
     backend,
     backbone,
     deps: {
-      createBackbone: ({ trainable }) => loadPretrained(inputs.modelDir, { trainable }).model,
-      createHead,
-      task,
+      ...deps,
       methods,
+      workerRecipe: { module: builtSibling(import.meta.url, "prepare-run"), export: "workerDeps", args: workerInputs(inputs) },
       configureContainer: (container) => {
         for (const { plugin } of registry.plugins()) plugin.register?.(container);
       },
@@ -74,6 +62,39 @@ function checkMaxLength(maxLength: number, config: BertConfig, modelDir: string)
   if (maxLength > positions) {
     throw new S3petInputError(`--max-length ${maxLength} is beyond the ${positions} positions of ${modelDir} (max_position_embeddings in its config.json); pass --max-length ${positions} or less`);
   }
+}
+
+/** The backbone factory, head factory and encoded task of a run (the backend must be initialised). */
+function modelDeps(inputs: RunInputs, taskData: TaskData): { backbone: PreparedRun["backbone"]; deps: Omit<EvalDeps, "methods"> } {
+  const loaded = loadPretrained(inputs.modelDir);
+  const tokenizer = loadTokenizer(inputs.modelDir);
+  const backbone = {
+    description: loaded.model.description,
+    numLayers: loaded.model.numLayers,
+    hiddenSize: loaded.model.hiddenSize,
+    params: loaded.model.paramCount(),
+    sites: loaded.model.sites(),
+    memory: loaded.model.memoryProfile(),
+  };
+  const createHead = createClassificationHead(loaded.model);
+  loaded.model.dispose(); // the engine asks for its own fresh copies
+  const task = encodeTask(taskData, tokenizerBatchEncoder(tokenizer, inputs.maxLength));
+  return { backbone, deps: { createBackbone: ({ trainable }) => loadPretrained(inputs.modelDir, { trainable }).model, createHead, task } };
+}
+
+/** What a data-parallel worker needs to rebuild the run's deps (plain data). */
+function workerInputs(inputs: RunInputs): RunInputs {
+  return { modelDir: inputs.modelDir, task: inputs.task, taskOptions: inputs.taskOptions, methods: inputs.methods, maxLength: inputs.maxLength };
+}
+
+/**
+ * The worker-recipe export (EngineDeps.workerRecipe): inside a worker thread, with its backend
+ * initialised, the same task, methods, backbone and head prepareRun gives the main thread.
+ */
+export async function workerDeps(inputs: RunInputs): Promise<EvalDeps> {
+  const taskData = loadTask(inputs.task, inputs.taskOptions);
+  const { methods } = await selectMethods(inputs.methods);
+  return { ...modelDeps(inputs, taskData).deps, methods };
 }
 
 /** The installed registry and the methods named by --methods (all when null); unknown names fail. */

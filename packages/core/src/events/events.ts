@@ -3,7 +3,7 @@
 // `events$` Observable and, one JSON per line, to the run's events.jsonl, so a dashboard can attach to
 // a live run from another process or replay a finished one with the same reducer.
 
-export type PhaseName = "search" | "discretize" | "retrain" | "train" | "test";
+export type PhaseName = "search" | "discretize" | "retrain" | "train" | "test" | "pretrain";
 export type RunStatus = "done" | "stopped" | "failed";
 
 /** One candidate of the search space, as the UI and candidates.json see it. */
@@ -31,7 +31,7 @@ export interface ChosenModule {
 
 export interface RunInfo {
   readonly name: string;
-  readonly command: "search" | "train";
+  readonly command: "search" | "train" | "pretrain";
   readonly outDir: string;
   readonly backbone: string;
   readonly task: string;

@@ -29,7 +29,7 @@ export class HookRunner {
     @injectAll(SearchHookToken, { isOptional: true }) hooks: SearchHook[],
     @inject(EventBus) private readonly bus: EventBus,
     @inject(RunControl) private readonly control: RunControl,
-    @inject(EngineDepsToken) private readonly deps: EngineDeps,
+    @inject(EngineDepsToken) private readonly deps: Pick<EngineDeps, "outDir">,
   ) {
     const rank = (h: SearchHook) => (h.order === "pre" ? 0 : h.order === "post" ? 2 : 1);
     this.hooks = (hooks ?? []).map((h, i) => ({ h, i })).sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i).map((x) => x.h);

@@ -62,6 +62,19 @@ export type SiteContribution =
 
 export type ContributionOfKind<K extends SiteKind> = Extract<SiteContribution, { kind: K }>;
 
+/** Where a training forward happens: train-time randomness is a function of these alone. */
+export interface TrainingContext {
+  /** The phase's step (1-based, the same after a resume). */
+  readonly step: number;
+  /** Which forward of the step (a search step runs several: structure, weights, second-order passes).
+   *  Passes that must see one function share a number: the second-order search's virtual step and
+   *  its w+ and w- passes draw identical masks, so the finite difference sees no dropout noise. */
+  readonly pass: number;
+  /** The batch's examples (indices into the training split), in row order: a shard holds a slice of
+   *  them, so a mask drawn per example is the same whichever worker computes it. */
+  readonly examples: readonly number[];
+}
+
 export interface PetModule {
   /** Trainable variables, owned by this module and disposed by `dispose`. Names are the keys saved
    *  in adapter_model.safetensors under the candidate's key (e.g. `lora_A`). */
@@ -74,10 +87,9 @@ export interface PetModule {
   load(weights: Readonly<Record<string, tf.Tensor>>): void;
   /** Called when the engine switches between training (true) and evaluation; modules with dropout
    *  use it. A module starts in evaluation mode, so inference and the no-op checks are deterministic.
-   *  `step` is the phase's step number while training (1-based, the same step after a resume): seed
-   *  train-time randomness from it and the count of training forwards since this call (at most 2),
-   *  and a resumed run draws exactly the masks the uninterrupted one did. The second-order search
-   *  also passes -step, repeatedly, to draw the same masks again for its finite-difference passes. */
-  setTraining?(training: boolean, step?: number): void;
+   *  Before every training forward the engine passes where it is (`TrainingContext`): seed train-time
+   *  randomness from it (`exampleDropout` does), and a resumed or data-parallel run draws exactly the
+   *  masks the uninterrupted single-process one does. */
+  setTraining?(training: boolean, context?: TrainingContext): void;
   dispose(): void;
 }

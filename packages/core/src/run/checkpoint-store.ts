@@ -6,14 +6,13 @@
 // state.json whose tensors file exists.
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { inject, injectable } from "tsyringe";
 import { CheckpointError } from "../errors/s3pet-error.js";
 import type { PhaseName } from "../events/events.js";
 import { openSafetensors } from "../io/safetensors/open-safetensors.js";
 import { writeSafetensors } from "../io/safetensors/write-safetensors.js";
 import { writeJsonAtomic } from "../io/write-file-atomic.js";
 import type { ParamSnapshot } from "../train/tuned-model.js";
-import { readJson, RUN_FILES, RunDir } from "./run-dir.js";
+import { readJson, RUN_FILES, type RunDir } from "./run-dir.js";
 
 const STATE_FILE = "state.json";
 
@@ -34,11 +33,10 @@ export interface LoadedCheckpoint<B = unknown> {
   readonly tensors: ParamSnapshot;
 }
 
-@injectable()
 export class CheckpointStore {
   private readonly dir: string;
 
-  constructor(@inject(RunDir) runDir: RunDir) {
+  constructor(runDir: RunDir) {
     this.dir = runDir.file(RUN_FILES.checkpoints);
   }
 
@@ -75,14 +73,4 @@ export class CheckpointStore {
       file.close();
     }
   }
-}
-
-/** Prefixes every key of a snapshot (`best/`, `adam.weights.m/` ...). */
-export function prefixed(prefix: string, snap: ParamSnapshot): ParamSnapshot {
-  return Object.fromEntries(Object.entries(snap).map(([k, v]) => [`${prefix}${k}`, v]));
-}
-
-/** The entries of `snap` under `prefix`, with the prefix removed. */
-export function unprefixed(prefix: string, snap: ParamSnapshot): ParamSnapshot {
-  return Object.fromEntries(Object.entries(snap).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }

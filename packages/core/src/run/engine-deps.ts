@@ -5,6 +5,7 @@ import type { Backbone, TaskHeadFactory } from "../backbone/backbone.js";
 import type { SearchHook } from "../hooks/search-hook.js";
 import type { PetMethod } from "../plugin/pet-method.js";
 import type { TaskSplits } from "../task/task.js";
+import type { WorkersFit } from "./default-workers.js";
 
 export interface EngineDeps {
   /** A fresh copy of the pretrained backbone on each call; `trainable` only for full fine-tuning. */
@@ -20,8 +21,23 @@ export interface EngineDeps {
   readonly hooks?: readonly SearchHook[];
   /** Called with the run's child container before anything is resolved (plugins' `register`). */
   readonly configureContainer?: (container: DependencyContainer) => void;
+  /** How a data-parallel worker thread rebuilds `createBackbone`, `createHead`, `task` and `methods`
+   *  (functions cannot cross threads); without it the run trains in-process (`workers` 1). */
+  readonly workerRecipe?: WorkerRecipe;
+  /** Caps the default worker count: whether that many units (each with its shard of the batch) fit
+   *  in memory (the caller's memory plan); absent: every core. */
+  readonly workersFit?: WorkersFit;
   /** Recorded in run.json: where the backbone came from, package versions. */
   readonly provenance?: { readonly model?: string; readonly versions?: Readonly<Record<string, string>> };
+}
+
+/** A module a worker thread imports and the export it calls with `args` (structured-cloneable) to get
+ *  its own EvalDeps, after its tfjs backend is initialised. */
+export interface WorkerRecipe {
+  /** An ES module specifier or file: URL the worker can import. */
+  readonly module: string;
+  readonly export: string;
+  readonly args: unknown;
 }
 
 /** What `evaluateRun` needs: the same factories, without an output directory or hooks. */

@@ -7,8 +7,8 @@ import { CheckpointError } from "../errors/s3pet-error.js";
 import { loadSavedModules, readSavedHead, savedModelOfRun, type SavedModel } from "../export/saved-model.js";
 import { Evaluator } from "../train/evaluator.js";
 import { TunedModel, type CandidateModule } from "../train/tuned-model.js";
-import type { EngineDeps, EvalDeps } from "./engine-deps.js";
-import { DEFAULT_COMMON_CONFIG, type CommonConfig, type ResolvedRunConfig } from "./run-config.js";
+import type { EvalDeps } from "./engine-deps.js";
+import { DEFAULT_COMMON_CONFIG, type CommonConfig } from "./run-config.js";
 import { readRunJson, RunDir } from "./run-dir.js";
 import type { SplitScores } from "./run-results.js";
 
@@ -18,8 +18,8 @@ export interface EvaluateRunResult extends SplitScores {
   readonly recorded: SplitScores | null;
 }
 
-/** How to score: the evaluation batch size and the cap on examples per split. */
-export type EvalSettings = Pick<CommonConfig, "evalBatchSize" | "maxEvalExamples">;
+/** How to score: the evaluation batch size (capped by the training batch) and the cap on examples per split. */
+export type EvalSettings = Pick<CommonConfig, "batchSize" | "evalBatchSize" | "maxEvalExamples">;
 
 /** Re-scores the adapter saved in `runDir`; `deps.methods` must include every method it uses. */
 export async function evaluateRun(runDir: string, deps: EvalDeps): Promise<EvaluateRunResult> {
@@ -27,7 +27,7 @@ export async function evaluateRun(runDir: string, deps: EvalDeps): Promise<Evalu
   const saved = savedModelOfRun(runDir);
   try {
     const scores = evaluateSaved(saved, deps, run.config);
-    const results = new RunDir({ ...deps, outDir: runDir }).readResults();
+    const results = new RunDir(runDir).readResults();
     return { ...scores, recorded: results ? results.retrained : null };
   } finally {
     saved.close();
@@ -56,10 +56,9 @@ export function evaluateSaved(saved: SavedModel, deps: EvalDeps, settings: Parti
         });
       }
     });
-    const config = { ...DEFAULT_COMMON_CONFIG, ...settings } as unknown as ResolvedRunConfig; // the Evaluator reads the two settings only
-    const evaluator = new Evaluator({ ...deps, outDir: saved.source } as EngineDeps, config);
+    const evaluator = new Evaluator(deps.task, { ...DEFAULT_COMMON_CONFIG, ...settings });
     const forward = (batch: Parameters<TunedModel["forward"]>[0]) => model!.forward(batch, null);
-    return { metric: deps.task.objective.metric, validation: evaluator.evaluate("validation", forward).score, test: evaluator.evaluate("test", forward).score };
+    return { metric: deps.task.objective.metric, validation: evaluator.evaluateForward("validation", forward).score, test: evaluator.evaluateForward("test", forward).score };
   } finally {
     if (model) model.dispose();
     else {

@@ -56,6 +56,9 @@ export interface CommonConfig {
   readonly gatesEvery: number;
   /** Continue the run in the output directory from its last checkpoint. */
   readonly resume: boolean;
+  /** Data-parallel compute units (the main thread and worker threads); null = one per core when the
+   *  caller can start workers, else 1. A run is deterministic for a given count. */
+  readonly workers: number | null;
 }
 
 export interface SearchConfig extends CommonConfig {
@@ -99,7 +102,7 @@ export type ResolvedRunConfig =
   | ({ readonly command: "train" } & TrainConfig);
 
 /** The keys of CommonConfig among the declared options; the others are search-only. */
-const COMMON_KEYS = new Set<string>(["seed", "batchSize", "evalBatchSize", "lr", "weightDecay", "maxGradNorm", "trainEpochs", "maxSteps", "maxEvalExamples", "evalEvery", "checkpointEvery", "patience", "budget", "countHead", "include", "exclude", "gatesEvery", "resume", "methodLrs"]);
+const COMMON_KEYS = new Set<string>(["seed", "batchSize", "evalBatchSize", "lr", "weightDecay", "maxGradNorm", "trainEpochs", "maxSteps", "maxEvalExamples", "evalEvery", "checkpointEvery", "patience", "budget", "countHead", "include", "exclude", "gatesEvery", "resume", "methodLrs", "workers"]);
 
 /** Whether the engine option `o` is part of `command`'s config (the CLI decides which flags it shows). */
 function appliesTo(o: RunOption, command: "search" | "train"): boolean {

@@ -5,13 +5,10 @@
 // at any moment leaves whole files behind.
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { inject, injectable } from "tsyringe";
-import { EngineDepsToken } from "../di/tokens.js";
 import { CheckpointError, S3petInputError } from "../errors/s3pet-error.js";
 import { fsInputError } from "../io/fs-input-error.js";
 import { writeJsonAtomic } from "../io/write-file-atomic.js";
 import { acquireRunLock, RUN_LOCK_FILE, type RunLock } from "./run-lock.js";
-import type { EngineDeps } from "./engine-deps.js";
 import type { ResolvedRunConfig } from "./run-config.js";
 import type { RunResults, StructureFile } from "./run-results.js";
 
@@ -148,13 +145,8 @@ export function readJson<T>(path: string): T {
 }
 
 /** The files of this run's directory. */
-@injectable()
 export class RunDir {
-  readonly path: string;
-
-  constructor(@inject(EngineDepsToken) deps: EngineDeps) {
-    this.path = deps.outDir;
-  }
+  constructor(readonly path: string) {}
 
   file(name: (typeof RUN_FILES)[keyof typeof RUN_FILES]): string {
     return join(this.path, name);

@@ -123,6 +123,13 @@ export const ENGINE_OPTIONS = [
   intRunOption({ flag: "eval-every", key: "evalEvery", default: null, defaultText: "once per epoch", doc: "evaluate on validation every n steps (the last step always does)" }),
   intRunOption({ flag: "checkpoint-every", key: "checkpointEvery", default: 50, doc: "write a resumable checkpoint every n steps" }),
   intRunOption({ flag: "patience", key: "patience", default: null, doc: "stop a phase after n evaluations without improvement" }),
+  intRunOption({
+    flag: "workers",
+    key: "workers",
+    default: null,
+    defaultText: "one per core that fits the memory plan (1 for a caller without a worker recipe)",
+    doc: "data-parallel units: the main thread and n-1 worker threads, each with its own backend and model copy; a run is deterministic for a given n",
+  }),
   intRunOption({ flag: "gates-every", key: "gatesEvery", default: 10, doc: "emit a gates event (p and alpha of every candidate) every n search steps" }),
   listRunOption({ flag: "include", key: "include", doc: "only sites matching (suffix or /regex/); repeatable" }),
   listRunOption({ flag: "exclude", key: "exclude", doc: "leave out sites matching (suffix or /regex/); repeatable" }),

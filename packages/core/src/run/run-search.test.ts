@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { BudgetError, S3petInputError } from "../errors/s3pet-error.js";
 import type { BudgetEvent, EvalEvent, GatesEvent, S3petEvent, StepEvent } from "../events/events.js";
 import type { SearchHook } from "../hooks/search-hook.js";
+import type { TrainingContext } from "../plugin/pet-module.js";
 import type { TaskSplits } from "../task/task.js";
 import { TrainingDivergedError } from "../train/gradients.js";
 import type { EngineDeps } from "./engine-deps.js";
@@ -221,30 +222,41 @@ describe("runSearch: scores, stopping and memory", () => {
   });
 
   it("second order: the three L_W passes of a step share dropout masks, every other forward has its own", async () => {
-    // A tbias that records the (key, forward) pair every training forward would seed its masks from.
+    // A tbias that records the (step, pass) pair every training forward would seed its masks from.
     const seen: string[] = [];
     const recording: typeof tbias = {
       ...tbias,
       name: "tbias",
       create(site, o, init) {
         const m = tbias.create(site, o, init);
-        let [training, key, forwards] = [false, 0, 0];
+        let at: TrainingContext | null = null;
         const c = m.contribution;
         if (c.kind !== "linear") throw new Error("tbias is linear");
         const record = site.name === "encoder.layer.0.dense";
         return {
           ...m,
-          contribution: { kind: "linear", delta: (x, y) => ((training && record && seen.push(`${key}:${++forwards}`)), c.delta(x, y)) },
-          setTraining(on, k = 0) {
-            [training, key, forwards] = [on, k, 0];
+          contribution: { kind: "linear", delta: (x, y) => ((at && record && seen.push(`${at.step}:${at.pass}`)), c.delta(x, y)) },
+          setTraining(on, context) {
+            at = on ? (context ?? null) : null;
           },
         };
       },
     };
     await search({ ...FAST, order: "second", searchEpochs: 1, trainEpochs: 1 }, deps(freshDir(), { methods: [recording, tgain] }));
-    // search step 1: virtual step, A at w', w+, w- (key -1), then the weight step (key 1); re-training: key 1, 2, ...
-    expect(seen.slice(0, 5)).toEqual(["-1:1", "-1:2", "-1:1", "-1:1", "1:1"]);
-    expect(seen.slice(5, 10)).toEqual(["-2:1", "-2:2", "-2:1", "-2:1", "2:1"]);
+    // search step k: virtual step, A at w', w+, w-, then the weight step; the L_W passes share pass 2
+    expect(seen.slice(0, 5)).toEqual(["1:2", "1:3", "1:2", "1:2", "1:1"]);
+    expect(seen.slice(5, 10)).toEqual(["2:2", "2:3", "2:2", "2:2", "2:1"]);
+  });
+
+  it("searches a space with an option list: each value is its own candidate and module (`site#tlow[rank=1]`)", async () => {
+    const { result, events } = await search(
+      { ...FAST, budget: 16, searchEpochs: 1, trainEpochs: 1, methodOptions: { tlow: { rank: "1,4" } } },
+      deps(freshDir(), { methods: [tlow, tbias] }),
+    );
+    expect(result.status).toBe("done");
+    const keys = ofType(events, "run-start")[0]!.candidates.map((c) => c.key);
+    expect(keys).toContain("encoder.layer.0.dense#tlow[rank=1]");
+    expect(keys).toContain("encoder.layer.0.dense#tlow[rank=4]");
   });
 
   it("does not leak tensors: the count after step 1 equals the count after step N in every phase", async () => {

@@ -1,24 +1,22 @@
 // RunSession: the wall clock of a run across resumes and the one way checkpoints are written, so
 // every checkpoint is followed by its `checkpoint` event (and the onCheckpoint hooks).
-import { inject, injectable } from "tsyringe";
 import type { PhaseName } from "../events/events.js";
-import { HookRunner } from "../hooks/hook-runner.js";
+import type { HookRunner } from "../hooks/hook-runner.js";
 import type { ParamSnapshot } from "../train/tuned-model.js";
-import { CheckpointStore } from "./checkpoint-store.js";
-import { RunDir } from "./run-dir.js";
+import type { CheckpointStore } from "./checkpoint-store.js";
+import type { RunDir } from "./run-dir.js";
 import type { RunResult } from "./run-handle.js";
 import type { RunResults } from "./run-results.js";
 
-@injectable()
 export class RunSession {
   private readonly startedAt = performance.now();
   /** Milliseconds the run spent in earlier sessions (restored on resume). */
   elapsedBefore = 0;
 
   constructor(
-    @inject(CheckpointStore) readonly store: CheckpointStore,
-    @inject(HookRunner) private readonly hooks: HookRunner,
-    @inject(RunDir) private readonly runDir: RunDir,
+    readonly store: CheckpointStore,
+    private readonly hooks: HookRunner,
+    private readonly runDir: RunDir,
   ) {}
 
   elapsedMs(): number {

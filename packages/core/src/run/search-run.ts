@@ -2,27 +2,22 @@
 // bi-level search, discretise the best alpha greedily under the budget, re-train the chosen modules
 // from scratch with the shared protocol, score on test, and write structure.json, adapter/ and
 // results.json. Each phase boundary is checkpointed, so `resume` continues wherever the run stopped.
-import * as tf from "@tensorflow/tfjs";
-import { inject, injectable } from "tsyringe";
-import { EngineDepsToken, RunConfigToken } from "../di/tokens.js";
-import { HookRunner } from "../hooks/hook-runner.js";
+import type { Backbone } from "../backbone/backbone.js";
 import { BiLevelSearch, type SearchCheckpointBody } from "../search/bi-level-search.js";
 import { discretizeGreedy } from "../search/discretize-greedy.js";
-import { moduleBudget as moduleBudgetOf, parseBudget } from "../search/parse-budget.js";
+import { moduleBudget as moduleBudgetOf, parseBudget, type Budget } from "../search/parse-budget.js";
 import { SearchSpace } from "../search/search-space.js";
-import { Evaluator } from "../train/evaluator.js";
 import { chosenModules } from "../train/resolve-structure.js";
-import { Trainer, TRAIN_SEEDS, type TrainCheckpointBody } from "../train/trainer.js";
-import { seedFor } from "../train/tuned-model.js";
-import { writeAdapter } from "./adapter.js";
-import type { EngineDeps } from "./engine-deps.js";
-import { peakRssMB, recordRunStart } from "./record-run-start.js";
-import type { ResolvedRunConfig, SearchConfig } from "./run-config.js";
-import { RunControl } from "./run-control.js";
-import { RunDir } from "./run-dir.js";
+import { Trainer, type TrainCheckpointBody, type TrainOutcome } from "../train/trainer.js";
+import type { LoadedCheckpoint } from "./checkpoint-store.js";
+import type { EngineContext } from "./engine-context.js";
+import { adapterWriter, backboneFacts, buildResults, type BackboneFacts } from "./pipeline-parts.js";
+import { recordRunStart } from "./record-run-start.js";
+import type { SearchConfig } from "./run-config.js";
 import type { RunResult } from "./run-handle.js";
 import type { RunResults, SplitScores } from "./run-results.js";
-import { RunSession } from "./run-session.js";
+
+export { countHeadParams } from "./pipeline-parts.js";
 
 /** The search's result as kept in checkpoints once discretised. */
 export interface SavedSearchOutcome {
@@ -42,158 +37,133 @@ export interface EngineCheckpointBody {
   readonly train?: TrainCheckpointBody;
 }
 
-@injectable()
-export class SearchRun {
-  private readonly config: { readonly command: "search" } & SearchConfig;
+type Checkpoint = LoadedCheckpoint<EngineCheckpointBody> | null;
 
+/** The space and budget of the run, from the backbone's sites and size. */
+interface SearchPlan {
+  readonly space: SearchSpace;
+  readonly budget: Budget;
+  /** The SGS target: the budget minus the head when it counts. */
+  readonly moduleBudget: number;
+  readonly facts: BackboneFacts;
+}
+
+export class SearchRun {
   constructor(
-    @inject(EngineDepsToken) private readonly deps: EngineDeps,
-    @inject(RunConfigToken) config: ResolvedRunConfig,
-    @inject(RunDir) private readonly runDir: RunDir,
-    @inject(RunSession) private readonly session: RunSession,
-    @inject(HookRunner) private readonly hooks: HookRunner,
-    @inject(RunControl) private readonly control: RunControl,
-    @inject(BiLevelSearch) private readonly search: BiLevelSearch,
-    @inject(Trainer) private readonly trainer: Trainer,
-    @inject(Evaluator) private readonly evaluator: Evaluator,
-  ) {
-    if (config.command !== "search") throw new Error("SearchRun needs a search configuration");
-    this.config = config;
-  }
+    private readonly ctx: EngineContext,
+    private readonly config: SearchConfig,
+  ) {}
 
   async run(resumed: boolean): Promise<RunResult> {
-    const { config, deps } = this;
-    const ckpt = resumed ? this.session.store.load<EngineCheckpointBody>() : null;
-    if (ckpt) this.session.elapsedBefore = ckpt.state.elapsedMs;
-
-    // The search space and budget need the backbone's sites and size.
-    const backbone = deps.createBackbone({ trainable: false });
-    let space: SearchSpace;
-    let budget: ReturnType<typeof parseBudget>;
-    let headParams: number;
-    let moduleBudget: number;
-    const backboneParams = backbone.paramCount();
-    const description = backbone.description;
+    const { session, runDir } = this.ctx;
+    const ckpt = resumed ? session.store.load<EngineCheckpointBody>() : null;
+    if (ckpt) session.elapsedBefore = ckpt.state.elapsedMs;
+    // The search space and budget need the backbone's sites and size; the search phase then owns it.
+    const backbone = this.ctx.deps.createBackbone({ trainable: false });
+    let plan: SearchPlan;
     try {
-      space = SearchSpace.build(backbone.sites(), deps.methods, config);
-      budget = parseBudget(config.budget!, backboneParams);
-      headParams = countHeadParams(deps, config.seed);
-      moduleBudget = moduleBudgetOf(budget, headParams, config.countHead);
-      space.checkBudget(moduleBudget, backboneParams, config.countHead ? `budget minus the head (${headParams})` : "budget");
+      plan = this.plan(backbone);
+      await this.recordStart(plan, resumed);
     } catch (error) {
       backbone.dispose();
       throw error;
     }
-    await recordRunStart({
-      config, deps, runDir: this.runDir, hooks: this.hooks, resumed,
-      backbone: description, backboneParams, budget: budget.params,
-      methods: deps.methods.map((m) => m.name), candidates: space.info(),
+    const finished = ckpt?.state.phase === "done" ? runDir.readResults() : null;
+    const outcome = finished ? null : (ckpt?.state.body.searchOutcome ?? null);
+    if (finished || outcome) backbone.dispose();
+    if (finished) return session.end("done", finished);
+
+    const searched = outcome ?? (await this.searchAndDiscretize(plan, backbone, ckpt));
+    if (searched === null) return session.end("stopped", null);
+    const trained = await this.retrain(plan, searched, ckpt);
+    if (trained === null) return session.end("stopped", null);
+    return session.end("done", await this.finish(plan, searched, trained));
+  }
+
+  private plan(backbone: Backbone): SearchPlan {
+    const { config, ctx } = this;
+    const facts = backboneFacts(ctx, backbone.description, backbone.paramCount());
+    const space = SearchSpace.build(backbone.sites(), ctx.deps.methods, config);
+    const budget = parseBudget(config.budget!, facts.backboneParams);
+    const moduleBudget = moduleBudgetOf(budget, facts.headParams, config.countHead);
+    space.checkBudget(moduleBudget, facts.backboneParams, config.countHead ? `budget minus the head (${facts.headParams})` : "budget");
+    return { space, budget, moduleBudget, facts };
+  }
+
+  private recordStart(plan: SearchPlan, resumed: boolean): Promise<unknown> {
+    const { ctx } = this;
+    return recordRunStart({
+      config: ctx.config, deps: ctx.deps, runDir: ctx.runDir, hooks: ctx.hooks, resumed,
+      backbone: plan.facts.description, backboneParams: plan.facts.backboneParams, budget: plan.budget.params,
+      methods: ctx.deps.methods.map((m) => m.name), candidates: plan.space.info(),
     });
+  }
 
-    const finished = ckpt?.state.phase === "done" ? this.runDir.readResults() : null;
-    if (finished) {
-      backbone.dispose();
-      return this.session.end("done", finished);
-    }
+  /** 1. the search, 2. discretisation of its best alpha (docs/METHOD.md §6); null when stopped. */
+  private async searchAndDiscretize(plan: SearchPlan, backbone: Backbone, ckpt: Checkpoint): Promise<SavedSearchOutcome | null> {
+    const { ctx } = this;
+    const { facts } = plan;
+    const r = await new BiLevelSearch(ctx, this.config).run({
+      backbone,
+      space: plan.space,
+      budget: plan.moduleBudget,
+      fixedParams: facts.headInBudget,
+      resume: ckpt?.state.phase === "search" ? ckpt : null,
+      checkpoint: (step, body, tensors) => ctx.session.checkpoint<EngineCheckpointBody>("search", "search", step, { search: body }, tensors),
+    });
+    if (r.status === "stopped") return null;
 
-    // 1. search (skipped when a checkpoint holds its outcome)
-    let outcome = ckpt?.state.body.searchOutcome ?? null;
-    if (outcome) {
-      backbone.dispose();
-    } else {
-      const r = await this.search.run({
-        backbone,
-        space,
-        budget: moduleBudget,
-        fixedParams: config.countHead ? headParams : 0,
-        resume: ckpt?.state.phase === "search" ? ckpt : null,
-        checkpoint: (step, body, tensors) => this.session.checkpoint<EngineCheckpointBody>("search", "search", step, { search: body }, tensors),
-      });
-      if (r.status === "stopped") return this.session.end("stopped", null);
+    await ctx.hooks.publish({ type: "phase", time: Date.now(), phase: "discretize", totalSteps: 0 });
+    const chosen = discretizeGreedy(plan.space.counts(), r.p, plan.moduleBudget);
+    const outcome: SavedSearchOutcome = { alpha: r.alpha, p: r.p, shift: r.shift, soft: r.soft, supernet: r.supernet!, chosen, steps: r.steps };
+    const structure = chosenModules(chosen.map((i) => plan.space.candidates[i]!));
+    const chosenParams = structure.reduce((s, m) => s + m.params, 0) + facts.headInBudget;
+    ctx.runDir.writeStructure({
+      structure,
+      budget: plan.budget.params,
+      chosenParams,
+      headParams: facts.headParams,
+      countHead: this.config.countHead,
+      backbone: facts.description,
+      backboneParams: facts.backboneParams,
+      softParams: r.soft + facts.headInBudget,
+    });
+    await ctx.hooks.publish({ type: "structure", time: Date.now(), structure, budget: plan.budget.params, chosenParams });
+    await ctx.session.checkpoint<EngineCheckpointBody>("retrain", "discretize", 0, { searchOutcome: outcome }, {});
+    return ctx.control.stopping ? null : outcome;
+  }
 
-      // 2. discretise the best alpha (docs/METHOD.md §6)
-      await this.hooks.publish({ type: "phase", time: Date.now(), phase: "discretize", totalSteps: 0 });
-      const chosen = discretizeGreedy(space.counts(), r.p, moduleBudget);
-      outcome = { alpha: r.alpha, p: r.p, shift: r.shift, soft: r.soft, supernet: r.supernet!, chosen, steps: r.steps };
-      const structure = chosenModules(chosen.map((i) => space.candidates[i]!));
-      const moduleParams = structure.reduce((s, m) => s + m.params, 0);
-      this.runDir.writeStructure({
-        structure,
-        budget: budget.params,
-        chosenParams: moduleParams + (config.countHead ? headParams : 0),
-        headParams,
-        countHead: config.countHead,
-        backbone: description,
-        backboneParams,
-        softParams: r.soft + (config.countHead ? headParams : 0),
-      });
-      await this.hooks.publish({ type: "structure", time: Date.now(), structure, budget: budget.params, chosenParams: moduleParams + (config.countHead ? headParams : 0) });
-      await this.session.checkpoint<EngineCheckpointBody>("retrain", "discretize", 0, { searchOutcome: outcome }, {});
-      if (this.control.stopping) return this.session.end("stopped", null);
-    }
-
-    // 3. re-train the chosen structure from scratch
-    const savedOutcome = outcome;
-    const chosenCandidates = savedOutcome.chosen.map((i) => space.candidates[i]!);
-    const structure = chosenModules(chosenCandidates);
-    const trained = await this.trainer.run({
+  /** 3. re-train the chosen structure from scratch; null when stopped. */
+  private async retrain(plan: SearchPlan, outcome: SavedSearchOutcome, ckpt: Checkpoint): Promise<TrainOutcome | null> {
+    const { ctx } = this;
+    const candidates = outcome.chosen.map((i) => plan.space.candidates[i]!);
+    const trained = await new Trainer(ctx).run({
       phase: "retrain",
-      candidates: chosenCandidates,
+      candidates,
       full: false,
       resume: ckpt?.state.phase === "retrain" && ckpt.state.body.train ? ckpt : null,
-      checkpoint: (step, body, tensors) =>
-        this.session.checkpoint<EngineCheckpointBody>("retrain", "retrain", step, { searchOutcome: savedOutcome, train: body }, tensors),
-      save: (model) =>
-        writeAdapter(this.runDir.path, model, {
-          backbone: description,
-          backboneParams,
-          task: deps.task.name,
-          objective: { kind: deps.task.objective.kind, numLabels: deps.task.objective.numLabels, metric: deps.task.objective.metric },
-          structure,
-          fullFineTuning: false,
-          headParams,
-          headSeed: seedFor(config.seed, TRAIN_SEEDS.head),
-        }),
+      checkpoint: (step, body, tensors) => ctx.session.checkpoint<EngineCheckpointBody>("retrain", "retrain", step, { searchOutcome: outcome, train: body }, tensors),
+      save: adapterWriter(ctx, plan.facts, chosenModules(candidates), false),
     });
-    if (trained.status === "stopped") return this.session.end("stopped", null);
+    return trained.status === "stopped" ? null : trained;
+  }
 
-    // 4. results
-    const chosenParams = trained.trainedParams + (config.countHead ? trained.headParams : 0);
-    const results: RunResults = {
-      task: deps.task.name,
-      metric: deps.task.objective.metric,
-      budget: budget.params,
-      backboneParams,
-      chosenParams,
+  /** 4. results.json and the final checkpoint. */
+  private async finish(plan: SearchPlan, outcome: SavedSearchOutcome, trained: TrainOutcome): Promise<RunResults> {
+    const { ctx } = this;
+    const structure = chosenModules(outcome.chosen.map((i) => plan.space.candidates[i]!));
+    const results = buildResults(ctx, plan.facts, trained, {
+      budget: plan.budget.params,
       structure,
-      supernet: savedOutcome.supernet,
-      retrained: trained.scores!,
-      majorityBaseline: { test: this.evaluator.majorityBaseline() },
-      seconds: Math.round(this.session.elapsedMs()) / 1000,
-      peakRssMB: peakRssMB(),
+      supernet: outcome.supernet,
       command: "search",
       structureSource: "search",
-      headParams: trained.headParams,
-      countHead: config.countHead,
-      chosenRatio: chosenParams / backboneParams,
-      softParams: savedOutcome.soft + (config.countHead ? headParams : 0),
-      budgetSpec: budget.spec,
-      seed: config.seed,
-      backend: tf.getBackend(),
-      steps: { search: savedOutcome.steps, retrain: trained.steps },
-    };
-    this.runDir.writeResults(results);
-    await this.session.checkpoint<EngineCheckpointBody>("done", "test", trained.steps, { searchOutcome: savedOutcome }, {});
-    return this.session.end("done", results);
-  }
-}
-
-/** The task head's parameter count (a throwaway head built with the training seed). */
-export function countHeadParams(deps: EngineDeps, seed: number): number {
-  const head = deps.createHead(deps.task.objective.numLabels, { seed: seedFor(seed, TRAIN_SEEDS.head) });
-  try {
-    return Object.values(head.weights).reduce((s, v) => s + v.size, 0);
-  } finally {
-    head.dispose();
+      softParams: outcome.soft + plan.facts.headInBudget,
+      budgetSpec: plan.budget.spec,
+      steps: { search: outcome.steps, retrain: trained.steps },
+    });
+    ctx.runDir.writeResults(results);
+    await ctx.session.checkpoint<EngineCheckpointBody>("done", "test", trained.steps, { searchOutcome: outcome }, {});
+    return results;
   }
 }

@@ -9,11 +9,11 @@ import { EventBus } from "../events/event-bus.js";
 import { defaultHooks } from "../hooks/default-hooks.js";
 import { HookRunner } from "../hooks/hook-runner.js";
 import { asOutOfMemory } from "../plan/out-of-memory.js";
-import { BiLevelSearch } from "../search/bi-level-search.js";
 import { Evaluator } from "../train/evaluator.js";
 import { PhaseLoop } from "../train/phase-loop.js";
-import { Trainer } from "../train/trainer.js";
 import { CheckpointStore } from "./checkpoint-store.js";
+import { resolveWorkers } from "./default-workers.js";
+import type { EngineContext } from "./engine-context.js";
 import type { EngineDeps } from "./engine-deps.js";
 import type { ResolvedRunConfig } from "./run-config.js";
 import { RunControl } from "./run-control.js";
@@ -23,8 +23,8 @@ import { RunSession } from "./run-session.js";
 import { SearchRun } from "./search-run.js";
 import { TrainRun } from "./train-run.js";
 
-/** Services of a run, one instance per run container. */
-const RUN_SERVICES = [EventBus, RunControl, HookRunner, RunDir, CheckpointStore, RunSession, PhaseLoop, Evaluator, BiLevelSearch, Trainer, SearchRun, TrainRun] as const;
+/** What the run's container holds besides config, deps and hooks: what hooks and plugins may resolve. */
+const CONTAINER_SERVICES = [EventBus, RunControl, HookRunner] as const;
 
 /**
  * Validates the run directory and takes its lock (throws S3petInputError at once for a non-empty one
@@ -32,6 +32,7 @@ const RUN_SERVICES = [EventBus, RunControl, HookRunner, RunDir, CheckpointStore,
  * with the configuration saved in its run.json; differing given settings are reported as warnings.
  */
 export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle {
+  const workers = resolveWorkers(given.workers, deps.workerRecipe !== undefined, deps.workersFit);
   const { resumed, lock } = prepareRunDir(deps.outDir, given.resume, given.command);
   let started: { config: ResolvedRunConfig; ignored: string[] };
   try {
@@ -46,18 +47,19 @@ export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle 
   const hooks = c.resolve(HookRunner);
   const control = c.resolve(RunControl);
   const bus = c.resolve(EventBus);
+  const ctx = engineContext(config, deps, hooks, control, workers);
 
   const result = (async (): Promise<RunResult> => {
     await new Promise((r) => setImmediate(r));
     try {
       for (const key of ignored) hooks.log(`resume continues with the run's saved settings; ignored the new value of ${key}`, "warn", "core:resume");
-      const pipeline = config.command === "search" ? c.resolve(SearchRun) : c.resolve(TrainRun);
+      const pipeline = config.command === "search" ? new SearchRun(ctx, config) : new TrainRun(ctx, config);
       return await pipeline.run(resumed);
     } catch (thrown) {
       const error = asOutOfMemory(thrown);
       const message = error instanceof Error ? error.message : String(error);
       bus.emit({ type: "error", time: Date.now(), message, fatal: true });
-      await hooks.publish({ type: "run-end", time: Date.now(), status: "failed", elapsedMs: Math.round(c.resolve(RunSession).elapsedMs()) }).catch(() => undefined);
+      await hooks.publish({ type: "run-end", time: Date.now(), status: "failed", elapsedMs: Math.round(ctx.session.elapsedMs()) }).catch(() => undefined);
       throw error;
     } finally {
       hooks.complete();
@@ -67,12 +69,28 @@ export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle 
   return { outDir: deps.outDir, events$: bus.events$, result, stop: () => control.requestStop() };
 }
 
-/** A child container with the run's config, deps, services (one each) and hooks. */
+/** The engine's own services of a run, constructed plainly (nothing replaces them). */
+function engineContext(config: ResolvedRunConfig, deps: EngineDeps, hooks: HookRunner, control: RunControl, workers: number): EngineContext {
+  const runDir = new RunDir(deps.outDir);
+  return {
+    config,
+    deps,
+    hooks,
+    control,
+    runDir,
+    session: new RunSession(new CheckpointStore(runDir), hooks, runDir),
+    loop: new PhaseLoop(hooks, control, deps.task.objective.metric),
+    evaluator: new Evaluator(deps.task, config),
+    workers,
+  };
+}
+
+/** A child container with the run's config, deps, event bus, control, hook runner and hooks. */
 export function createRunContainer(config: ResolvedRunConfig, deps: EngineDeps, parent: DependencyContainer = rootContainer): DependencyContainer {
   const c = parent.createChildContainer();
   c.register(RunConfigToken, { useValue: config });
   c.register(EngineDepsToken, { useValue: deps });
-  for (const service of RUN_SERVICES) c.registerSingleton(service as never);
+  for (const service of CONTAINER_SERVICES) c.registerSingleton(service as never);
   for (const hook of [...defaultHooks(config), ...(deps.hooks ?? [])]) c.register(SearchHookToken, { useValue: hook });
   deps.configureContainer?.(c);
   return c;
@@ -84,9 +102,10 @@ function savedConfig(outDir: string, given: ResolvedRunConfig): { config: Resolv
   if (saved.command !== given.command) {
     throw new S3petInputError(`'${outDir}' holds a ${saved.command} run; resume it with \`s3pet ${saved.command} --resume\``);
   }
-  const config = { ...saved.config, resume: true } as ResolvedRunConfig;
+  // The worker count may change on resume (the run then continues deterministically for the new count).
+  const config = { ...saved.config, resume: true, workers: given.workers } as ResolvedRunConfig;
   const ignored = Object.keys(given).filter(
-    (k) => k !== "resume" && k !== "name" && JSON.stringify((given as unknown as Record<string, unknown>)[k]) !== JSON.stringify((config as unknown as Record<string, unknown>)[k]),
+    (k) => k !== "resume" && k !== "name" && k !== "workers" && JSON.stringify((given as unknown as Record<string, unknown>)[k]) !== JSON.stringify((config as unknown as Record<string, unknown>)[k]),
   );
   return { config, ignored };
 }

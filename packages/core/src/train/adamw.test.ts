@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { AdamW } from "./adamw.js";
+import { AdamW, warmupLinearDecay } from "./adamw.js";
 
 /** One AdamW step in plain JS (PyTorch semantics: decoupled decay, bias correction, eps outside the sqrt). */
 function reference(w: number[], g: number[], m: number[], v: number[], t: number, lr: number, wd: number): number[] {
@@ -70,6 +70,21 @@ describe("AdamW", () => {
     expect(o2.step).toBe(6);
     o1.dispose();
     o2.dispose();
+  });
+
+  it("warms up linearly, then decays linearly to 0 (pretraining's schedule); a parameter with weight decay 0 is not decayed", () => {
+    expect([0, 3, 4, 7, 10].map((k) => warmupLinearDecay(k, 1, 4, 10))).toEqual([0.25, 1, 1, 0.5, 0]);
+    expect(warmupLinearDecay(2, 0.1, 0, 4)).toBeCloseTo(0.05);
+    const w = tf.variable(tf.tensor1d([1]));
+    const b = tf.variable(tf.tensor1d([1]));
+    const opt = new AdamW([{ key: "w", variable: w }, { key: "b", variable: b, weightDecay: 0 }], { lr: 0.1, weightDecay: 0.5, maxGradNorm: 10, totalSteps: 10, warmupSteps: 2 });
+    expect(opt.lrNow()).toBeCloseTo(0.05);
+    tf.tidy(() => void opt.apply({ [w.name]: tf.tensor1d([0]), [b.name]: tf.tensor1d([0]) }, never));
+    expect(w.dataSync()[0]).toBeCloseTo(1 - 0.05 * 0.5, 6); // zero gradient: only the decay moves w
+    expect(b.dataSync()[0]).toBe(1);
+    expect(opt.lrNow()).toBeCloseTo(0.1);
+    tf.dispose([w, b]);
+    opt.dispose();
   });
 
   it("gives each parameter group its own lr and weight decay on the shared schedule, and clips over all groups", () => {

@@ -1,6 +1,8 @@
 // AdamW over parameter groups (docs/METHOD.md §5): decoupled weight decay, bias-corrected moments, a
-// learning rate decayed linearly to 0 over `totalSteps`, and gradient-norm clipping. A parameter may
-// carry its own lr and weight decay (its group: e.g. one PET method's modules); the schedule factor
+// learning rate decayed linearly to 0 over `totalSteps` (after an optional linear warmup, as
+// pretraining uses), and gradient-norm clipping. The engine's only optimiser. A parameter may
+// carry its own lr and weight decay (its group: e.g. one PET method's modules, or pretraining's
+// undecayed biases and LayerNorm parameters with weight decay 0); the schedule factor
 // and the clipping are shared. Clipping is global (one norm over every parameter, as
 // torch.nn.utils.clip_grad_norm_ over all trainable parameters): per-group clipping would rescale
 // groups against each other and change the update's direction, and with one group both are the same.
@@ -16,6 +18,8 @@ export interface AdamWOptions {
   readonly maxGradNorm: number;
   /** The learning rate reaches 0 after this many steps. */
   readonly totalSteps: number;
+  /** Linear warmup from 0 over this many steps before the decay. @default 0 */
+  readonly warmupSteps?: number;
   readonly beta1?: number;
   readonly beta2?: number;
   readonly eps?: number;
@@ -68,12 +72,12 @@ export class AdamW {
     return this.t;
   }
 
-  /** The schedule factor of the next step: 1 - t / totalSteps, never below 0. */
+  /** The schedule factor of the next step (warmupLinearDecay at step t with peak 1). */
   private factor(): number {
-    return Math.max(0, 1 - this.t / this.opts.totalSteps);
+    return warmupLinearDecay(this.t, 1, this.opts.warmupSteps ?? 0, this.opts.totalSteps);
   }
 
-  /** The base learning rate of the next step: lr * (1 - t / totalSteps), never below 0. */
+  /** The base learning rate of the next step: lr on the shared schedule. */
   lrNow(): number {
     return this.opts.lr * this.factor();
   }
@@ -177,4 +181,14 @@ export class AdamW {
   dispose(): void {
     for (const x of [...this.m, ...this.v]) x.dispose();
   }
+}
+
+/**
+ * The learning rate at step `step` (0-based): linear warmup from 0 to `peak` over `warmupSteps`, then
+ * linear decay to 0 at `totalSteps`; without warmup, peak * (1 - step / totalSteps).
+ */
+export function warmupLinearDecay(step: number, peak: number, warmupSteps: number, totalSteps: number): number {
+  if (step < warmupSteps) return (peak * (step + 1)) / warmupSteps;
+  if (warmupSteps === 0) return peak * Math.max(0, 1 - step / totalSteps);
+  return (peak * Math.max(0, totalSteps - step)) / Math.max(1, totalSteps - warmupSteps);
 }

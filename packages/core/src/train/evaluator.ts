@@ -2,14 +2,12 @@
 // batch by batch in index order (deterministic: the same batches give the same numbers). Also the
 // majority-class baseline: always predict the training split's majority class (its mean for regression).
 import * as tf from "@tensorflow/tfjs";
-import { inject, injectable } from "tsyringe";
 import type { EncodedBatch } from "../backbone/backbone.js";
-import { EngineDepsToken, RunConfigToken } from "../di/tokens.js";
 import type { PhaseName } from "../events/events.js";
 import type { HookRunner } from "../hooks/hook-runner.js";
-import type { EngineDeps } from "../run/engine-deps.js";
-import type { ResolvedRunConfig } from "../run/run-config.js";
-import type { Dataset, TaskObjective } from "../task/task.js";
+import type { CommonConfig } from "../run/run-config.js";
+import type { Dataset, TaskObjective, TaskSplits } from "../task/task.js";
+import type { DataParallel } from "./data-parallel.js";
 import { taskLoss } from "./task-loss.js";
 
 export interface EvalScore {
@@ -21,33 +19,40 @@ export interface EvalScore {
 
 export type SplitName = "validation" | "test";
 
-@injectable()
 export class Evaluator {
   constructor(
-    @inject(EngineDepsToken) private readonly deps: EngineDeps,
-    @inject(RunConfigToken) private readonly config: ResolvedRunConfig,
+    private readonly task: TaskSplits,
+    private readonly config: Pick<CommonConfig, "batchSize" | "evalBatchSize" | "maxEvalExamples">,
   ) {}
 
-  /**
-   * Scores `forward` (logits of a batch, called inside tf.tidy) on a split, in batches no larger than
-   * the training batch: a forward pass without a tape then never needs more memory than a step.
-   */
-  evaluate(split: SplitName, forward: (batch: EncodedBatch) => tf.Tensor2D): EvalScore {
-    const batchSize = Math.min(this.config.evalBatchSize, this.config.batchSize);
-    return scoreDataset(this.deps.task[split], this.deps.task.objective, forward, batchSize, this.config.maxEvalExamples);
+  /** Scores the model of `pool` on a split (sharded over its units) with gates `gates` [C] (null: all 1). */
+  evaluate(split: SplitName, pool: DataParallel, gates: Float32Array | null): Promise<EvalScore> {
+    const all = this.task[split].labels();
+    const labels = all.subarray(0, Math.min(all.length, this.config.maxEvalExamples ?? Infinity));
+    return pool.evaluate(split, this.task.objective, labels, gates, this.batchSize);
+  }
+
+  /** Scores `forward` (logits of a batch, called inside tf.tidy) on a split in this thread. */
+  evaluateForward(split: SplitName, forward: (batch: EncodedBatch) => tf.Tensor2D): EvalScore {
+    return scoreDataset(this.task[split], this.task.objective, forward, this.batchSize, this.config.maxEvalExamples);
+  }
+
+  /** Evaluation batches no larger than the training batch: a forward without a tape then never needs more memory than a step. */
+  private get batchSize(): number {
+    return Math.min(this.config.evalBatchSize, this.config.batchSize);
   }
 
   /** Scores the test split and publishes it as `phase`'s closing `eval` event (the score results.json reports). */
-  async publishTest(hooks: HookRunner, phase: PhaseName, step: number, forward: (batch: EncodedBatch) => tf.Tensor2D): Promise<EvalScore> {
-    const test = this.evaluate("test", forward);
-    const metric = this.deps.task.objective.metric;
+  async publishTest(hooks: HookRunner, phase: PhaseName, step: number, pool: DataParallel, gates: Float32Array | null): Promise<EvalScore> {
+    const test = await this.evaluate("test", pool, gates);
+    const metric = this.task.objective.metric;
     await hooks.publish({ type: "eval", time: Date.now(), phase, step, split: "test", metric, score: test.score, loss: test.loss, best: false });
     return test;
   }
 
   /** The majority-class (or mean) predictor's test score; 0 where the metric is undefined for it. */
   majorityBaseline(): number {
-    return majorityBaselineScore(this.deps.task.train, this.deps.task.test, this.deps.task.objective, this.config.maxEvalExamples);
+    return majorityBaselineScore(this.task.train, this.task.test, this.task.objective, this.config.maxEvalExamples);
   }
 }
 

@@ -46,16 +46,27 @@ function noVariable(where: StepLabel, cause?: unknown): S3petInputError {
 }
 
 /**
- * One optimisation step of `opt`'s parameters on the loss `f`: gradients (guarded), the loss checked
- * finite, then the update (refused for a non-finite gradient norm). Returns the loss.
+ * One optimisation step of `opt`'s parameters from a batch's loss and gradients (keyed by parameter
+ * key, as DataParallel returns them): the loss checked finite, then the update (refused for a
+ * non-finite gradient norm). The gradient tensors are disposed. Returns the loss and the gradient norm.
  */
-export function minimizeStep(opt: AdamW, f: () => tf.Scalar, where: StepLabel): number {
-  return tf.tidy(() => {
-    const { value, grads } = gradsOf(f, opt.params.map((p) => p.variable), where);
-    const loss = checkFinite(value.dataSync()[0]!, where);
-    opt.apply(grads, (norm) => {
+export function applyGradients(
+  opt: AdamW,
+  g: { readonly loss: number; readonly grads: Readonly<Record<string, tf.Tensor>> },
+  where: StepLabel,
+): { readonly loss: number; readonly gradNorm: number } {
+  try {
+    checkFinite(g.loss, where);
+    const byName: tf.NamedTensorMap = {};
+    for (const p of opt.params) {
+      const grad = g.grads[p.key];
+      if (grad) byName[p.variable.name] = grad;
+    }
+    const { gradNorm } = opt.apply(byName, (norm) => {
       throw diverged(norm, where, "gradient norm");
     });
-    return loss;
-  });
+    return { loss: g.loss, gradNorm };
+  } finally {
+    tf.dispose(Object.values(g.grads));
+  }
 }

@@ -3,12 +3,9 @@
 // last step) -> best-score bookkeeping -> hook requests -> checkpoint. A stop request finishes the
 // current step, writes a checkpoint and returns "stopped". Best scores start at -Infinity semantics
 // (null), so all-negative metrics (Matthews) still get a best checkpoint (docs/METHOD.md §9).
-import { inject, injectable } from "tsyringe";
-import { EngineDepsToken } from "../di/tokens.js";
 import type { PhaseName } from "../events/events.js";
-import { HookRunner } from "../hooks/hook-runner.js";
-import type { EngineDeps } from "../run/engine-deps.js";
-import { RunControl } from "../run/run-control.js";
+import type { HookRunner } from "../hooks/hook-runner.js";
+import type { RunControl } from "../run/run-control.js";
 import type { EvalScore } from "./evaluator.js";
 
 export interface StepOutcome {
@@ -57,9 +54,9 @@ export interface PhaseLoopSpec {
   readonly evalEvery: number;
   readonly start: LoopProgress;
   /** One training step (1-based `step`). */
-  step(step: number): StepOutcome;
+  step(step: number): Promise<StepOutcome>;
   /** Scores the current model on validation. */
-  validate(): EvalScore;
+  validate(): Promise<EvalScore>;
   /** Called when `step`'s validation `score` is the best so far: snapshot what is needed. */
   onBest(step: number, score: number): void;
   /** Extra events after the step event (gates, budget). */
@@ -73,12 +70,12 @@ export interface LoopResult {
   readonly progress: LoopProgress;
 }
 
-@injectable()
 export class PhaseLoop {
   constructor(
-    @inject(HookRunner) private readonly hooks: HookRunner,
-    @inject(RunControl) private readonly control: RunControl,
-    @inject(EngineDepsToken) private readonly deps: EngineDeps,
+    private readonly hooks: HookRunner,
+    private readonly control: RunControl,
+    /** The task metric's name, for `eval` events. */
+    private readonly metric: string,
   ) {}
 
   async run(spec: PhaseLoopSpec): Promise<LoopResult> {
@@ -88,7 +85,7 @@ export class PhaseLoop {
     while (progress.step < total && progress.endedEarly === null) {
       const k = progress.step + 1;
       const started = performance.now();
-      const out = spec.step(k);
+      const out = await spec.step(k);
       const seconds = Math.max(1e-9, (performance.now() - started) / 1000);
       progress = { ...progress, step: k };
       this.setProgress(spec, progress);
@@ -111,7 +108,7 @@ export class PhaseLoop {
       // Evaluate on schedule, at the last step, and before a requested early end (so a best exists).
       const evaluate = k % spec.evalEvery === 0 || k === total || this.control.peekEndPhase() !== null;
       if (evaluate) {
-        const v = spec.validate();
+        const v = await spec.validate();
         const comparable = Number.isNaN(v.score) ? -Infinity : v.score;
         // Ties on the metric (accuracy saturates on small splits) go to the lower validation loss.
         const isBest =
@@ -129,7 +126,7 @@ export class PhaseLoop {
           phase: spec.phase,
           step: k,
           split: "validation",
-          metric: this.deps.task.objective.metric,
+          metric: this.metric,
           score: v.score,
           loss: v.loss,
           best: isBest,

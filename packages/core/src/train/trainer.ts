@@ -3,34 +3,26 @@
 // (seeded by candidate key, so the same structure gets the same init in `search` and `train`), gates
 // fixed at 1, the whole training split, AdamW (each method's modules at its declared lr, the head at
 // the run's lr, linear decay, clip 2.0), the task head trained alongside; the best validation
-// checkpoint is kept and scored on test.
-import { inject, injectable } from "tsyringe";
-import type { LabeledBatch } from "../task/task.js";
-import { EngineDepsToken, RunConfigToken } from "../di/tokens.js";
-import { HookRunner } from "../hooks/hook-runner.js";
-import { prefixed, unprefixed, type LoadedCheckpoint } from "../run/checkpoint-store.js";
-import type { EngineDeps } from "../run/engine-deps.js";
-import type { ResolvedRunConfig } from "../run/run-config.js";
-import { RunControl } from "../run/run-control.js";
+// checkpoint is kept and scored on test. Each batch is sharded
+// over the run's data-parallel units (DataParallel); the optimiser lives on the main thread.
+import type { LoadedCheckpoint } from "../run/checkpoint-store.js";
+import type { EngineContext } from "../run/engine-context.js";
 import type { SplitScores } from "../run/run-results.js";
 import type { Candidate } from "../search/search-space.js";
 import { AdamW } from "./adamw.js";
 import { BatchStream, type BatchStreamState } from "./batch-stream.js";
-import { Evaluator } from "./evaluator.js";
-import { minimizeStep } from "./gradients.js";
-import { FrozenPrefix } from "./frozen-prefix.js";
-import { methodRates } from "./method-rates.js";
-import { FRESH_PROGRESS, loadProgress, PhaseLoop, saveProgress, type SavedProgress } from "./phase-loop.js";
-import { taskLoss } from "./task-loss.js";
 import { initFromSaved } from "../export/saved-model.js";
-import { countParams, createModules, restoreParams, seedFor, snapshotParams, TunedModel, type ParamSnapshot } from "./tuned-model.js";
+import { DataParallel } from "./data-parallel.js";
+import { applyGradients } from "./gradients.js";
+import { methodRates } from "./method-rates.js";
+import { FRESH_PROGRESS, type LoopProgress, type StepOutcome } from "./phase-loop.js";
+import { PhaseState, type SavedPhaseState } from "./phase-state.js";
+import { candidateRef, Replica } from "./replica.js";
+import { countParams, seedFor, type ParamSnapshot, type TunedModel } from "./tuned-model.js";
 
 /** The JSON part of a training checkpoint. */
-export interface TrainCheckpointBody {
-  readonly loop: SavedProgress;
+export interface TrainCheckpointBody extends SavedPhaseState {
   readonly data: BatchStreamState;
-  readonly adamSteps: number;
-  readonly bestScore: number | null;
 }
 
 export interface TrainInput {
@@ -59,120 +51,104 @@ export interface TrainOutcome {
 /** Seed labels shared by every fixed-structure training (the "same protocol and seeds"). */
 export const TRAIN_SEEDS = { head: "train:head", init: "train:init", data: "train:data" } as const;
 
-@injectable()
+/** One training phase's model, data and optimiser. */
+interface TrainingSetup {
+  readonly replica: Replica;
+  readonly pool: DataParallel;
+  readonly stream: BatchStream;
+  readonly opt: AdamW;
+  readonly state: PhaseState;
+  readonly totalSteps: number;
+}
+
 export class Trainer {
-  constructor(
-    @inject(EngineDepsToken) private readonly deps: EngineDeps,
-    @inject(RunConfigToken) private readonly config: ResolvedRunConfig,
-    @inject(PhaseLoop) private readonly loop: PhaseLoop,
-    @inject(HookRunner) private readonly hooks: HookRunner,
-    @inject(RunControl) private readonly control: RunControl,
-    @inject(Evaluator) private readonly evaluator: Evaluator,
-  ) {}
+  constructor(private readonly ctx: EngineContext) {}
 
   async run(input: TrainInput): Promise<TrainOutcome> {
-    const { config, deps } = this;
-    const task = deps.task;
-    const backbone = deps.createBackbone({ trainable: input.full });
-    let model: TunedModel;
+    const { config, deps } = this.ctx;
+    const replica = new Replica(deps, {
+      seed: config.seed,
+      seedLabels: { head: TRAIN_SEEDS.head, init: TRAIN_SEEDS.init },
+      candidates: input.candidates.map(candidateRef),
+      full: input.full,
+      gates: null,
+    });
+    let pool: DataParallel | null = null;
+    let opt: AdamW | null = null;
     try {
-      const head = deps.createHead(task.objective.numLabels, { seed: seedFor(config.seed, TRAIN_SEEDS.head) });
-      try {
-        model = new TunedModel(backbone, head, createModules(input.candidates, config.seed, TRAIN_SEEDS.init));
-      } catch (error) {
-        head.dispose();
-        throw error;
-      }
-    } catch (error) {
-      backbone.dispose();
-      throw error;
-    }
-    const params = model.weightParams(methodRates(config));
-    const stream = new BatchStream(
-      Array.from({ length: task.train.size }, (_, i) => i),
-      config.batchSize,
-      seedFor(config.seed, TRAIN_SEEDS.data),
-    );
-    const totalSteps = Math.min(config.trainEpochs * stream.batchesPerEpoch, config.maxSteps ?? Infinity);
-    const opt = new AdamW(params, { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
-    // Layers below the lowest module: run once per example, outside the tape (null: nothing to skip).
-    const prefix = input.full ? null : FrozenPrefix.of(backbone, input.candidates, task.train.size);
-    const headParams = countParams(model.headParams());
-    const trainedParams = input.full ? countParams(model.backboneParams()) : countParams(model.moduleParams());
-
-    try {
-      let start = FRESH_PROGRESS;
-      let best: ParamSnapshot | null = null;
-      let bestScore: number | null = null;
-      const saved = input.resume?.state.body.train;
-      if (input.resume && saved) {
-        const t = input.resume.tensors;
-        restoreParams(params, unprefixed("current/", t), "checkpoint");
-        opt.loadState({ t: saved.adamSteps, m: unprefixed("adam.m/", t), v: unprefixed("adam.v/", t) });
-        stream.restore(saved.data);
-        start = loadProgress(saved.loop);
-        const b = unprefixed("best/", t);
-        best = Object.keys(b).length ? b : null;
-        bestScore = saved.bestScore;
-      } else if (input.init) {
-        initFromSaved(model, input.init, deps.methods);
-      }
-      await this.hooks.publish({ type: "phase", time: Date.now(), phase: input.phase, totalSteps });
-      const label = (k: number) => `${input.phase} step ${k}`;
-
-      const result = await this.loop.run({
-        phase: input.phase,
-        totalSteps,
-        evalEvery: config.evalEvery ?? stream.batchesPerEpoch,
-        start,
-        step: (k) => {
-          const indices = stream.next();
-          const batch: LabeledBatch = task.train.batch(indices);
-          const lr = opt.lrNow();
-          const from = prefix?.hiddenAt(batch, indices);
-          model.setTraining(true, k);
-          let loss: number;
-          try {
-            loss = minimizeStep(opt, () => taskLoss(task.objective, model.forward(batch, null, from), batch.labels), label(k));
-          } finally {
-            model.setTraining(false);
-            from?.hidden.dispose();
-          }
-          return { loss, lr, tokens: batch.attentionMask.reduce((s, v) => s + v, 0) };
-        },
-        validate: () => this.evaluator.evaluate("validation", (batch) => model.forward(batch, null)),
-        onBest: (_k, score) => {
-          best = snapshotParams(params);
-          bestScore = score;
-        },
-        checkpoint: async (progress) => {
-          const state = opt.state();
-          const tensors: ParamSnapshot = {
-            ...prefixed("current/", snapshotParams(params)),
-            ...prefixed("adam.m/", state.m),
-            ...prefixed("adam.v/", state.v),
-            ...(best ? prefixed("best/", best) : {}),
-          };
-          await input.checkpoint(progress.step, {
-            loop: saveProgress(progress),
-            data: stream.state(),
-            adamSteps: opt.step,
-            bestScore: bestScore !== null && Number.isFinite(bestScore) ? bestScore : null,
-          }, tensors);
-        },
-      });
-      if (result.status === "stopped") return { status: "stopped", scores: null, steps: result.progress.step, trainedParams, headParams };
-
-      if (best) restoreParams(params, best, "best checkpoint");
-      await this.hooks.publish({ type: "phase", time: Date.now(), phase: "test", totalSteps: 0 });
-      const step = result.progress.best?.step ?? result.progress.step;
-      const test = await this.evaluator.publishTest(this.hooks, "test", step, (batch) => model.forward(batch, null));
-      input.save(model);
-      return { status: "done", scores: { validation: bestScore ?? NaN, test: test.score }, steps: result.progress.step, trainedParams, headParams };
+      pool = await DataParallel.start(replica, this.ctx.workers, deps.workerRecipe, replica.spec);
+      const stream = new BatchStream(Array.from({ length: deps.task.train.size }, (_, i) => i), config.batchSize, seedFor(config.seed, TRAIN_SEEDS.data));
+      const totalSteps = Math.min(config.trainEpochs * stream.batchesPerEpoch, config.maxSteps ?? Infinity);
+      const params = replica.params("weights", methodRates(config));
+      opt = new AdamW(params, { lr: config.lr, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, totalSteps });
+      const setup: TrainingSetup = { replica, pool, stream, opt, state: new PhaseState(params, { weights: opt }), totalSteps };
+      return await this.train(input, setup);
     } finally {
-      this.control.progress = null;
-      opt.dispose();
-      model.dispose();
+      this.ctx.control.progress = null;
+      opt?.dispose();
+      await pool?.dispose();
+      replica.dispose();
     }
+  }
+
+  /** Restore, the step loop, then the best checkpoint on test. */
+  private async train(input: TrainInput, s: TrainingSetup): Promise<TrainOutcome> {
+    const { hooks, loop, evaluator, config } = this.ctx;
+    const model = s.replica.model;
+    const headParams = countParams(model.headParams());
+    const trainedParams = countParams(input.full ? model.backboneParams() : model.moduleParams());
+    const start = this.restore(input, s);
+    await hooks.publish({ type: "phase", time: Date.now(), phase: input.phase, totalSteps: s.totalSteps });
+
+    const result = await loop.run({
+      phase: input.phase,
+      totalSteps: s.totalSteps,
+      evalEvery: config.evalEvery ?? s.stream.batchesPerEpoch,
+      start,
+      step: (k) => this.step(input, s, k),
+      validate: () => evaluator.evaluate("validation", s.pool, null),
+      onBest: (_k, score) => s.state.markBest(score),
+      checkpoint: (progress) => this.checkpoint(input, s, progress),
+    });
+    if (result.status === "stopped") return { status: "stopped", scores: null, steps: result.progress.step, trainedParams, headParams };
+
+    s.state.restoreBest();
+    s.pool.sync("weights");
+    await hooks.publish({ type: "phase", time: Date.now(), phase: "test", totalSteps: 0 });
+    const test = await evaluator.publishTest(hooks, "test", result.progress.best?.step ?? result.progress.step, s.pool, null);
+    input.save(model);
+    const scores = { validation: s.state.bestScore ?? NaN, test: test.score };
+    return { status: "done", scores, steps: result.progress.step, trainedParams, headParams };
+  }
+
+  /** Values, moments, data order and best snapshot from the checkpoint (fresh without one). */
+  private restore(input: TrainInput, s: TrainingSetup): LoopProgress {
+    const saved = input.resume?.state.body.train;
+    if (!saved) {
+      if (input.init) {
+        initFromSaved(s.replica.model, input.init, this.ctx.deps.methods);
+        s.pool.sync("weights");
+      }
+      return FRESH_PROGRESS;
+    }
+    s.stream.restore(saved.data);
+    const progress = s.state.restore(saved, input.resume!.tensors);
+    s.pool.sync("weights");
+    return progress;
+  }
+
+  /** One weight step on the next batch, sharded over the units. */
+  private async step(input: TrainInput, s: TrainingSetup, k: number): Promise<StepOutcome> {
+    const where = `${input.phase} step ${k}`;
+    const lr = s.opt.lrNow();
+    const g = await s.pool.gradients(s.stream.next(), { noise: null, wrt: "weights", step: k, pass: 0, where });
+    const { loss } = applyGradients(s.opt, g, where);
+    s.pool.sync("weights");
+    return { loss, lr, tokens: g.tokens };
+  }
+
+  private async checkpoint(input: TrainInput, s: TrainingSetup, progress: LoopProgress): Promise<void> {
+    const { state, tensors } = s.state.save(progress);
+    await input.checkpoint(progress.step, { ...state, data: s.stream.state() }, tensors);
   }
 }

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Backbone, EncodedBatch, HiddenAtLayer, TaskHead } from "../backbone/backbone.js";
 import { GatedSiteCalls, type AttachedModule } from "../plugin/gated-site-calls.js";
-import type { PetModule } from "../plugin/pet-module.js";
+import type { PetModule, TrainingContext } from "../plugin/pet-module.js";
 import { SeededRng } from "../random/seeded-rng.js";
 import type { Candidate } from "../search/search-space.js";
 import type { NamedParam } from "./adamw.js";
@@ -59,9 +59,9 @@ export class TunedModel {
     return this.head.apply(out);
   }
 
-  /** Switches modules with train-time behaviour (dropout) between training (at step k) and evaluation. */
-  setTraining(training: boolean, step?: number): void {
-    for (const m of this.modules) m.module.setTraining?.(training, step);
+  /** Switches modules with train-time behaviour (dropout) between training (a forward at `context`) and evaluation. */
+  setTraining(training: boolean, context?: TrainingContext): void {
+    for (const m of this.modules) m.module.setTraining?.(training, context);
   }
 
   /** Module weights as `<candidate key>/<weight>`, in candidate order; with `rates`, each carries its

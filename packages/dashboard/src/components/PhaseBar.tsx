@@ -1,7 +1,7 @@
 // PhaseBar: the pipeline (search → discretize → retrain → test, or train → test) as chips with their
 // durations, and the current phase's progress bar with steps/total, tokens/s and learning rate.
 import { Box, Text } from "ink";
-import type { PhaseName } from "@s3pet/core/events";
+import type { PhaseName, RunInfo } from "@s3pet/core/events";
 import type { PhaseProgress, RunState } from "../state/run-state.js";
 import { currentPhase } from "../state/run-state.js";
 import { formatCount } from "../format/format-count.js";
@@ -14,9 +14,10 @@ export interface PhaseBarProps {
   readonly width: number;
 }
 
-const PIPELINE: Readonly<Record<"search" | "train", readonly PhaseName[]>> = {
+const PIPELINE: Readonly<Record<RunInfo["command"], readonly PhaseName[]>> = {
   search: ["search", "discretize", "retrain", "test"],
   train: ["train", "test"],
+  pretrain: ["pretrain"],
 };
 
 export function PhaseBar({ state, width }: PhaseBarProps) {

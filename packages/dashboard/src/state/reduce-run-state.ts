@@ -10,6 +10,7 @@ const STATUS_OF_PHASE: Readonly<Record<PhaseName, RunStateStatus>> = {
   retrain: "retraining",
   train: "training",
   test: "testing",
+  pretrain: "training",
 };
 
 export function reduceRunState(previous: RunState, event: S3petEvent): RunState {

@@ -1,14 +1,9 @@
-// The resumable state of an MLM pretraining run in one atomically written safetensors file: the
-// encoder and head weights, the AdamW moments, and (in the header metadata) the step, the time
-// spent and the eval history. One file means a run killed at any moment finds either the previous
-// checkpoint or the new one, never a mix. A fingerprint of the run's settings guards `--resume`.
-import * as tf from "@tensorflow/tfjs";
-import { CheckpointError, openSafetensors, writeSafetensors } from "@s3pet/core";
+// What a pretraining checkpoint keeps besides the engine's PhaseState (weights, AdamW moments, step):
+// the time spent, the eval history and a fingerprint of the run's settings that guards `--resume`.
+import { CheckpointError } from "@s3pet/core";
 
-/** What a checkpoint restores besides tensors. */
-export interface PretrainCheckpointState {
-  /** Steps completed. */
-  readonly step: number;
+/** The pretraining phase's own JSON in a checkpoint. */
+export interface PretrainClock {
   /** ISO time the first session started. */
   readonly startedAt?: string;
   /** Wall-clock seconds spent in training steps and evals so far. */
@@ -32,35 +27,10 @@ export interface PretrainEval {
   readonly trainLoss: number;
 }
 
-/** Writes every tensor (from the device) and the state; atomic. */
-export function writePretrainCheckpoint(path: string, tensors: Readonly<Record<string, tf.Tensor>>, state: PretrainCheckpointState): void {
-  const host: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const [name, t] of Object.entries(tensors)) host[name] = { shape: [...t.shape], data: Float32Array.from(t.dataSync()) };
-  writeSafetensors(path, host, { state: JSON.stringify(state) });
-}
-
-/** Reads a checkpoint and assigns every tensor in `into` (same names and shapes); returns its state. */
-export function readPretrainCheckpoint(path: string, into: Readonly<Record<string, tf.Variable>>, fingerprint: string): PretrainCheckpointState {
-  const file = openSafetensors(path);
-  try {
-    const state = JSON.parse(file.metadata().state ?? "null") as PretrainCheckpointState | null;
-    if (state === null) throw new CheckpointError(`${path}: no pretraining state in the header; delete it and start fresh`);
-    if (state.fingerprint !== fingerprint) {
-      throw new CheckpointError(`${path}: made with different settings (${describeDifference(state.fingerprint, fingerprint)}); resume with the same flags or delete it`);
-    }
-    const names = new Set(file.names());
-    const missing = Object.keys(into).filter((n) => !names.has(n));
-    if (missing.length > 0) throw new CheckpointError(`${path}: missing tensors ${missing.slice(0, 5).join(", ")}; delete it and start fresh`);
-    for (const [name, variable] of Object.entries(into)) {
-      const { shape, data } = file.readFloat32(name);
-      if (shape.join() !== variable.shape.join()) {
-        throw new CheckpointError(`${path}: '${name}' has shape [${shape}], expected [${variable.shape}]; delete it and start fresh`);
-      }
-      tf.tidy(() => variable.assign(tf.tensor(data, shape)));
-    }
-    return state;
-  } finally {
-    file.close();
+/** Throws unless a checkpoint in `dir` was made with the same settings. */
+export function checkFingerprint(dir: string, saved: string, current: string): void {
+  if (saved !== current) {
+    throw new CheckpointError(`${dir}: made with different settings (${describeDifference(saved, current)}); resume with the same flags or delete it`);
   }
 }
 

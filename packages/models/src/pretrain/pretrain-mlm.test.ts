@@ -18,7 +18,7 @@ const corpus: PretrainingCorpus = {
 };
 const TINY: Omit<PretrainMlmOptions, "outDir" | "steps"> = {
   layers: 2, hidden: 32, heads: 2, intermediate: 64, vocabSize: 300, seqLength: 32, batchSize: 8,
-  learningRate: 1e-2, evalEvery: 20, evalSequences: 16, corpus, command: "test", seed: 3,
+  learningRate: 1e-2, evalEvery: 20, evalSequences: 16, corpus, command: "test", seed: 3, workers: 1,
 };
 const dirs: string[] = [];
 const tempDir = () => {
@@ -53,6 +53,12 @@ describe("pretrainMlm", () => {
       expect(existsSync(join(outDir, f))).toBe(true);
     }
     expect(existsSync(join(outDir, PRETRAIN_CHECKPOINT_FILE))).toBe(false);
+    // The engine's event stream, as `s3pet watch` reads it: one pretrain phase, its steps and evals, run-end done.
+    const events = readFileSync(join(outDir, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; phase?: string; step?: number; status?: string; run?: { command: string } });
+    expect(events[0]).toMatchObject({ type: "run-start", run: { command: "pretrain" } });
+    expect(events.filter((e) => e.type === "step" && e.phase === "pretrain").map((e) => e.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(events.filter((e) => e.type === "eval").map((e) => e.step)).toEqual([20, 40]);
+    expect(events.at(-1)).toMatchObject({ type: "run-end", status: "done" });
     const loaded = loadPretrained(outDir);
     expect(loaded.config.numLayers).toBe(2);
     expect(loaded.config.vocabSize).toBe(report.vocab.size);
@@ -92,6 +98,30 @@ describe("pretrainMlm", () => {
     expect(heldOut(resumed)).toEqual(heldOut(straight));
     expect(resumed.evals[0]).toEqual(straight.evals[0]);
     await expect(pretrainMlm({ ...options, steps: 30, resume: true })).rejects.toThrow(/no checkpoint to resume/);
+  });
+
+  it("trains the same model on 2 data-parallel units as on 1, within float tolerance", async () => {
+    const options = { ...TINY, steps: 6, evalEvery: 6 };
+    const one = await pretrainMlm({ ...options, outDir: tempDir() });
+    const two = await pretrainMlm({ ...options, outDir: tempDir(), workers: 2 });
+    expect(two.evals).toHaveLength(1);
+    expect(two.evals[0]!.loss).toBeCloseTo(one.evals[0]!.loss, 4);
+    expect(two.evals[0]!.trainLoss).toBeCloseTo(one.evals[0]!.trainLoss, 4);
+    expect(two.heldOut.accuracy).toBeCloseTo(one.heldOut.accuracy, 3);
+  });
+
+  it("scores a prepared corpus's held-out documents on every unit, apart from the npm ones", async () => {
+    // Chapter 20 stands in for a prepared source's held-out documents; the units' data comes from the main thread.
+    const withPrepared: PretrainingCorpus = { ...corpus, heldOutPrepared: full.heldOut.filter((d) => d.id === "chapter_20") };
+    const r = await pretrainMlm({ ...TINY, corpus: withPrepared, outDir: tempDir(), steps: 4, evalEvery: 4, workers: 2 });
+    const p = r.heldOutPrepared!;
+    expect(p.documents).toBe(1);
+    expect(p.evalSequences).toBeGreaterThan(0);
+    expect(p.evalMaskedTokens).toBeGreaterThan(0);
+    expect(p.loss).toBeGreaterThan(0);
+    expect(p.loss).not.toBeCloseTo(r.heldOut.loss, 6); // a different text, so a different loss
+    expect(p.accuracy).toBeGreaterThanOrEqual(0);
+    expect(p.accuracy).toBeLessThanOrEqual(1);
   });
 
   it("rejects bad options with the flag to fix", async () => {

@@ -2,24 +2,41 @@
 // saves it in the Hugging Face layout (config.json, model.safetensors with the MLM head, vocab.txt,
 // tokenizer_config.json) plus pretrain-report.json and the model card README.md built from it.
 // Recipe (Devlin et al. 2019 without NSP, RoBERTa-style full-length packing): 15% masking 80/10/10,
-// logits only at the masked positions, AdamW with linear warmup and decay, global-norm clipping.
-// A checkpoint is written every few minutes, so a killed run continues with `resume`.
+// logits only at the masked positions, core's AdamW with linear warmup and decay, global-norm clipping.
+// The training runs on the engine's own loop (core's StandaloneRun: PhaseLoop, events.jsonl, so
+// `s3pet watch <outDir>` shows it, and checkpoints/ in the run format); a checkpoint is written every
+// few minutes, so a killed run continues with `resume`.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { acquireRunLock, CheckpointError, fsInputError, initBackend, S3petInputError, SeededRng, writeFileAtomic, writeJsonAtomic, type BackendInfo, type EncodedBatch } from "@s3pet/core";
-import { defineBertConfig } from "../bert/bert-config.js";
+import {
+  acquireRunLock,
+  AdamW,
+  applyGradients,
+  builtSibling,
+  CheckpointError,
+  DataParallel,
+  fsInputError,
+  resolveWorkers,
+  initBackend,
+  PhaseState,
+  S3petInputError,
+  StandaloneRun,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type BackendInfo,
+  type EvalScore,
+  type EvalShard,
+  type SearchHook,
+  type StepOutcome,
+} from "@s3pet/core";
 import type { BertModel } from "../bert/bert-model.js";
-import { initRandomBertModel } from "../bert/init-random-bert.js";
 import { saveBackbone } from "../checkpoint/save-backbone.js";
-import { createMaskedLmHead, type MaskedLmHead } from "../heads/masked-lm-head.js";
-import { AdamW, warmupLinearDecay } from "./adam-w.js";
-import { SPECIAL_TOKENS } from "./learn-word-piece-vocab.js";
-import { maskTokens, type MaskedBatch } from "./mask-tokens.js";
-import { maskedLmLoss } from "./masked-lm-loss.js";
+import type { MaskedLmHead } from "../heads/masked-lm-head.js";
 import { renderModelCard } from "./model-card.js";
-import { prepareMlmData, type MlmData } from "./prepare-mlm-data.js";
-import { readPretrainCheckpoint, writePretrainCheckpoint, type PretrainEval } from "./pretrain-checkpoint.js";
+import { mlmData, MlmReplica, replicaData } from "./mlm-replica.js";
+import type { MlmData } from "./prepare-mlm-data.js";
+import { checkFingerprint, type PretrainClock, type PretrainEval } from "./pretrain-checkpoint.js";
 import type { PretrainReport } from "./pretrain-report.js";
 import { readPretrainingCorpus, type PretrainingCorpus } from "./pretraining-corpus.js";
 
@@ -62,9 +79,13 @@ export interface PretrainMlmOptions {
   readonly checkpointEverySeconds?: number;
   /** @default 0 */
   readonly seed?: number;
-  /** Continue from `outDir`/pretrain-checkpoint.safetensors. @default false */
+  /** Data-parallel units (this thread and workers - 1 worker threads); a run is deterministic for a given count. @default one per core */
+  readonly workers?: number;
+  /** Continue from `outDir`/checkpoints/. @default false */
   readonly resume?: boolean;
-  /** @default readPretrainingCorpus() */
+  /** A directory written by tools/corpus/prepare-corpus.mjs: its Debian sources join the npm ones. */
+  readonly preparedDir?: string;
+  /** @default readPretrainingCorpus({ preparedDir }) */
   readonly corpus?: PretrainingCorpus;
   /** The command line that ran this, recorded in the report and the model card. */
   readonly command?: string;
@@ -81,9 +102,10 @@ export type PretrainProgress =
 /** Dimensions per attention head when `heads` is not given (BERT-base: 768 / 12 = 64; small models use 32). */
 const HEAD_DIM = 32;
 
-export const PRETRAIN_CHECKPOINT_FILE = "pretrain-checkpoint.safetensors";
+/** The checkpoint of an unfinished run, relative to its output directory (the run-directory format). */
+export const PRETRAIN_CHECKPOINT_FILE = join("checkpoints", "state.json");
 
-type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command">> & Pick<PretrainMlmOptions, "corpus" | "command">;
+type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command" | "preparedDir">> & Pick<PretrainMlmOptions, "corpus" | "command" | "preparedDir">;
 
 export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (event: PretrainProgress) => void = () => {}): Promise<PretrainReport> {
   const o = resolveOptions(options);
@@ -97,6 +119,8 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
     }
   };
   checkResume();
+  // Read (and for a prepared corpus, verified against its manifest) before anything is written.
+  const corpus = o.corpus ?? readPretrainingCorpus(o.preparedDir === undefined ? {} : { preparedDir: o.preparedDir });
   try {
     mkdirSync(o.outDir, { recursive: true });
   } catch (error) {
@@ -106,17 +130,15 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
   const lock = acquireRunLock(o.outDir, "pretrain");
   try {
     checkResume();
-    return await pretrainLocked(o, checkpointPath, onProgress);
+    return await pretrainLocked(o, corpus, onProgress);
   } finally {
     lock.release();
   }
 }
 
-async function pretrainLocked(o: ResolvedOptions, checkpointPath: string, onProgress: (event: PretrainProgress) => void): Promise<PretrainReport> {
+async function pretrainLocked(o: ResolvedOptions, corpus: PretrainingCorpus, onProgress: (event: PretrainProgress) => void): Promise<PretrainReport> {
   const backend = await initBackend();
-  const corpus = o.corpus ?? readPretrainingCorpus();
-  const rng = new SeededRng(o.seed);
-  const data = prepareMlmData(corpus, { vocabSize: o.vocabSize, seqLength: o.seqLength, evalSequences: o.evalSequences, maskProb: o.maskProb }, rng.fork("data"));
+  const data = mlmData(o, corpus);
   if (data.train.count < o.batchSize) {
     throw new S3petInputError(`the corpus gives ${data.train.count} training sequences, fewer than batchSize ${o.batchSize}`);
   }
@@ -129,12 +151,23 @@ async function pretrainLocked(o: ResolvedOptions, checkpointPath: string, onProg
     baselineAccuracy: data.frequencyBaseline.accuracy,
   });
 
-  const run = new MlmRun(o, data, rng, checkpointPath, new Date().toISOString());
+  mkdirSync(join(o.outDir, "checkpoints"), { recursive: true });
+  if (!o.resume) rmSync(join(o.outDir, "events.jsonl"), { force: true }); // a previous finished run's
+  const engine = new StandaloneRun({ outDir: o.outDir, metric: "masked-token accuracy", checkpointEvery: null, hooks: [checkpointClock(o.checkpointEverySeconds)] });
+  const toProgress = engine.events$.subscribe((e) => {
+    if (e.type === "checkpoint") onProgress({ type: "checkpoint", step: e.step, path: e.path });
+  });
+  const run = new MlmRun(o, data, new Date().toISOString());
   try {
-    if (o.resume) run.restore();
-    onProgress({ type: "model", params: run.model.paramCount(), description: run.model.description, resumedAtStep: o.resume ? run.step : null });
-    run.train(onProgress);
-    const report = buildReport(o, corpus, data, run, backend);
+    await run.startWorkers();
+    const ckpt = o.resume ? engine.load<PretrainClock>() : null;
+    if (ckpt) run.restoreClock(ckpt.state.body.phase);
+    onProgress({ type: "model", params: run.model.paramCount(), description: run.model.description, resumedAtStep: ckpt ? ckpt.state.step : null });
+    await engine.start({ name: basename(o.outDir), command: "pretrain", backbone: run.model.description, task: "masked-lm", metric: "masked-token accuracy", backend: backend.name, methods: [], budget: null, backboneParams: run.model.paramCount(), seed: o.seed }, ckpt !== null);
+    const result = await engine.run(run.phase(onProgress), ckpt);
+    if (result.status === "stopped") throw new Error("pretraining stopped before its last step");
+    const prepared = data.heldOutPrepared === null ? null : await run.evaluate("test");
+    const report = buildReport(o, corpus, data, run, backend, prepared);
     tf.tidy(() =>
       saveBackbone(o.outDir, run.model, {
         tokenizer: data.tokenizer,
@@ -144,19 +177,35 @@ async function pretrainLocked(o: ResolvedOptions, checkpointPath: string, onProg
     );
     writeJsonAtomic(join(o.outDir, "pretrain-report.json"), report);
     writeFileAtomic(join(o.outDir, "README.md"), renderModelCard(report));
-    rmSync(checkpointPath, { force: true });
+    rmSync(join(o.outDir, "checkpoints"), { recursive: true, force: true });
+    await engine.end("done");
     onProgress({ type: "done", report });
     return report;
+  } catch (error) {
+    await engine.end("failed").catch(() => undefined);
+    throw error;
   } finally {
-    run.dispose();
+    toProgress.unsubscribe();
+    await run.dispose();
   }
 }
 
-/** The model, head and optimizer of one run, its step and clock, and what a checkpoint holds. */
+/** Asks for a checkpoint whenever `seconds` have passed since the last request (0: every step). */
+function checkpointClock(seconds: number): SearchHook {
+  let last = performance.now();
+  return {
+    name: "pretrain:checkpoint-clock",
+    onStep: (event, ctx) => {
+      if (event.step >= event.totalSteps || performance.now() - last < seconds * 1000) return;
+      last = performance.now();
+      ctx.requestCheckpoint();
+    },
+  };
+}
+
+/** The model, head and optimizer of one run, its clock and eval history, and its training phase. */
 class MlmRun {
-  readonly model: BertModel;
-  readonly head: MaskedLmHead;
-  step = 0;
+  readonly replica: MlmReplica;
   /** Wall-clock seconds of training and evaluation, over all sessions. */
   elapsedSeconds = 0;
   /** Seconds inside training steps, over all sessions. */
@@ -165,67 +214,66 @@ class MlmRun {
   cpuSeconds = 0;
   readonly evals: PretrainEval[] = [];
   private readonly adam: AdamW;
-  /** Every trainable variable by checkpoint name (`encoder.<HF name>`, `head.<field>`). */
-  private readonly named: Record<string, tf.Variable> = {};
-  private readonly params: tf.Variable[];
   private readonly fingerprint: string;
-  private readonly batches: TrainBatches;
+  private pool: DataParallel | null = null;
 
   constructor(
     private readonly o: ResolvedOptions,
     private readonly data: MlmData,
-    rng: SeededRng,
-    private readonly checkpointPath: string,
     /** ISO time the run started (the first session's, once restored). */
     public startedAt: string,
   ) {
-    const config = defineBertConfig({
-      vocabSize: data.vocab.tokens.length,
-      hiddenSize: o.hidden,
-      numLayers: o.layers,
-      numHeads: o.heads,
-      intermediateSize: o.intermediate,
-      maxPositions: o.seqLength,
-      typeVocabSize: 2,
-      initializerRange: o.initializerRange,
-    });
-    // No pooler: nothing in MLM trains it, and without one pooledOutput is the [CLS] hidden state.
-    this.model = initRandomBertModel(config, { seed: rng.fork("init-encoder").nextSeed(), pooler: false });
-    this.head = createMaskedLmHead(config, { seed: rng.fork("init-head").nextSeed() });
-    for (const { spec, tensor } of this.model.namedWeights()) this.named[`encoder.${spec.name}`] = tensor as tf.Variable;
-    for (const [field, v] of Object.entries(this.head.weights)) this.named[`head.${field}`] = v;
-    const names = Object.keys(this.named);
-    this.params = names.map((n) => this.named[n]!);
+    this.replica = new MlmReplica(o, replicaData(data));
     // BERT decays weights only: not biases, LayerNorm parameters or the decoder bias.
-    const decayed = names.map((n) => !/(\.bias|LayerNorm\.weight|norm(Gamma|Beta)|Bias)$/.test(n));
-    this.adam = new AdamW(this.params, decayed, { weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm });
-    this.batches = new TrainBatches(data, o, rng);
+    const undecayed = /(\.bias|LayerNorm\.weight|norm(Gamma|Beta)|Bias)$/;
+    const params = this.replica.params().map((p) => (undecayed.test(p.key) ? { ...p, weightDecay: 0 } : p));
+    this.adam = new AdamW(params, {
+      lr: o.learningRate,
+      weightDecay: o.weightDecay,
+      maxGradNorm: o.maxGradNorm > 0 ? o.maxGradNorm : Infinity,
+      totalSteps: o.steps,
+      warmupSteps: o.warmupSteps,
+      eps: 1e-6, // BERT's
+    });
     this.fingerprint = JSON.stringify({
-      layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: config.vocabSize, initializerRange: o.initializerRange,
+      layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: this.model.config.vocabSize, initializerRange: o.initializerRange,
       seqLength: o.seqLength, batchSize: o.batchSize, steps: o.steps, learningRate: o.learningRate, warmupSteps: o.warmupSteps,
       weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, maskProb: o.maskProb, seed: o.seed,
       trainTokens: data.trainTokens, trainSequences: data.train.count,
     });
   }
 
-  restore(): void {
-    const state = readPretrainCheckpoint(this.checkpointPath, this.checkpointTensors(), this.fingerprint);
-    this.adam.resumeAt(state.step);
-    this.step = state.step;
-    this.startedAt = state.startedAt ?? this.startedAt;
-    this.elapsedSeconds = state.elapsedSeconds;
-    this.trainSeconds = state.trainSeconds;
-    this.cpuSeconds = state.cpuSeconds;
-    this.evals.push(...state.evals);
+  get model(): BertModel {
+    return this.replica.model;
   }
 
-  /** Trains from the current step to the last, evaluating and checkpointing on the way. */
-  train(onProgress: (event: PretrainProgress) => void): void {
+  get head(): MaskedLmHead {
+    return this.replica.head;
+  }
+
+  /** The data-parallel units: this thread's replica and o.workers - 1 worker threads with their own. */
+  async startWorkers(): Promise<void> {
+    const { corpus: _corpus, command: _command, preparedDir: _preparedDir, ...options } = this.o;
+    const recipe = { module: builtSibling(import.meta.url, "mlm-replica"), export: "mlmReplica", args: { options, data: this.replica.data } };
+    this.pool = await DataParallel.start(this.replica, this.o.workers, recipe, null);
+  }
+
+  /** The clock and eval history of a checkpoint (its settings must match this run's). */
+  restoreClock(saved: PretrainClock): void {
+    checkFingerprint(join(this.o.outDir, "checkpoints"), saved.fingerprint, this.fingerprint);
+    this.startedAt = saved.startedAt ?? this.startedAt;
+    this.elapsedSeconds = saved.elapsedSeconds;
+    this.trainSeconds = saved.trainSeconds;
+    this.cpuSeconds = saved.cpuSeconds;
+    this.evals.push(...saved.evals);
+  }
+
+  /** The training phase on the engine's loop: one step per batch, a held-out evaluation every evalEvery steps. */
+  phase(onProgress: (event: PretrainProgress) => void) {
     const o = this.o;
     const tokensPerStep = o.batchSize * o.seqLength;
     let sessionStart = performance.now();
     let cpuStart = process.cpuUsage();
-    let lastCheckpoint = sessionStart;
     const clock = (): void => {
       const now = performance.now();
       const cpu = process.cpuUsage(cpuStart);
@@ -236,98 +284,76 @@ class MlmRun {
     };
     let lossSum = 0;
     let lossSteps = 0;
-    while (this.step < o.steps) {
-      const learningRate = warmupLinearDecay(this.step, o.learningRate, o.warmupSteps, o.steps);
-      const { batch, masked } = this.batches.at(this.step);
-      const started = performance.now();
-      const { loss, gradNorm } = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => maskedLmLoss(this.model, this.head, batch, masked).loss, this.params);
-        const { gradNorm } = this.adam.apply(this.params.map((p) => grads[p.name]!), learningRate);
-        return { loss: value.dataSync()[0]!, gradNorm };
-      });
-      this.trainSeconds += (performance.now() - started) / 1000;
-      this.step++;
-      if (!Number.isFinite(loss)) throw new Error(`pretrain: the loss diverged at step ${this.step} (${loss}); lower the learning rate`);
-      lossSum += loss;
-      lossSteps++;
-      clock();
-      onProgress({
-        type: "step",
-        step: this.step,
-        steps: o.steps,
-        loss,
-        learningRate,
-        gradNorm,
-        tokensPerSecond: (tokensPerStep * this.step) / this.trainSeconds,
-        elapsedSeconds: this.elapsedSeconds,
-      });
-      if (this.step % o.evalEvery === 0 || this.step === o.steps) {
-        const entry: PretrainEval = { step: this.step, ...this.evaluate(), trainLoss: lossSum / lossSteps };
+    return {
+      phase: "pretrain" as const,
+      totalSteps: o.steps,
+      evalEvery: o.evalEvery,
+      state: new PhaseState(this.replica.params(), { weights: this.adam }),
+      step: async (k: number): Promise<StepOutcome> => {
+        const learningRate = this.adam.lrNow();
+        const started = performance.now();
+        const pool = this.pool!;
+        const rows = Array.from({ length: o.batchSize }, (_, i) => i);
+        const { loss, gradNorm } = applyGradients(this.adam, await pool.gradients(rows, { noise: null, wrt: "weights", step: k, pass: 0, where: `pretrain step ${k}` }), `pretrain step ${k}`);
+        pool.sync("weights");
+        this.trainSeconds += (performance.now() - started) / 1000;
+        lossSum += loss;
+        lossSteps++;
+        clock();
+        onProgress({ type: "step", step: k, steps: o.steps, loss, learningRate, gradNorm, tokensPerSecond: (tokensPerStep * k) / this.trainSeconds, elapsedSeconds: this.elapsedSeconds });
+        return { loss, lr: learningRate, tokens: tokensPerStep };
+      },
+      validate: async (): Promise<EvalScore> => {
+        const step = this.adam.step;
+        const entry: PretrainEval = { step, ...(await this.evaluate()), trainLoss: lossSum / lossSteps };
         this.evals.push(entry);
         lossSum = 0;
         lossSteps = 0;
         clock();
         onProgress({ type: "eval", ...entry });
-      }
-      if (this.step < o.steps && performance.now() - lastCheckpoint >= o.checkpointEverySeconds * 1000) {
+        return { score: entry.accuracy, loss: entry.loss, examples: this.data.heldOut.masked.labels.length };
+      },
+      body: (): PretrainClock => {
         clock();
-        writePretrainCheckpoint(this.checkpointPath, this.checkpointTensors(), {
-          step: this.step,
+        return {
           startedAt: this.startedAt,
           elapsedSeconds: this.elapsedSeconds,
           trainSeconds: this.trainSeconds,
           cpuSeconds: this.cpuSeconds,
           evals: this.evals,
           fingerprint: this.fingerprint,
-        });
-        lastCheckpoint = performance.now();
-        onProgress({ type: "checkpoint", step: this.step, path: this.checkpointPath });
-      }
-    }
-    clock();
+        };
+      },
+    };
   }
 
-  /** Held-out MLM loss (mean over the masked positions) and accuracy, forward only. */
-  evaluate(): { loss: number; accuracy: number } {
-    const { sequences, masked } = this.data.heldOut;
-    const T = sequences.seqLength;
-    const B = this.o.batchSize;
-    let lossSum = 0;
-    let correct = 0;
-    let j = 0; // next index into masked.positions (ascending)
-    for (let first = 0; first < sequences.count; first += B) {
-      const rows = Math.min(B, sequences.count - first);
-      const start = first * T;
-      const end = (first + rows) * T;
-      const from = j;
-      while (j < masked.positions.length && masked.positions[j]! < end) j++;
-      if (j === from) continue;
-      const positions = masked.positions.slice(from, j).map((p) => p - start);
-      const labels = masked.labels.slice(from, j);
-      const batch = encodedBatch(masked.inputIds.slice(start, end), sequences.tokenTypeIds.slice(start, end), rows, T);
-      const [loss, hits] = tf.tidy(() => {
-        const r = maskedLmLoss(this.model, this.head, batch, { positions, labels });
-        return [r.loss.dataSync()[0]!, r.correct.dataSync()[0]!];
-      });
-      lossSum += loss * labels.length;
-      correct += hits;
-    }
-    const total = masked.labels.length;
-    return { loss: lossSum / total, accuracy: correct / total };
+  /**
+   * Held-out MLM loss (mean over the masked positions) and accuracy, forward only, sharded over the
+   * units: "validation" is the npm sources' held-out set, "test" the prepared sources'.
+   */
+  async evaluate(split: "validation" | "test" = "validation"): Promise<{ loss: number; accuracy: number }> {
+    const set = split === "test" ? this.data.heldOutPrepared! : this.data.heldOut;
+    const shards = await this.pool!.evaluateShards(split, set.sequences.count, null, this.o.batchSize);
+    const total = set.masked.labels.length;
+    const sum = (f: (s: EvalShard) => number) => shards.reduce((a, s) => a + f(s), 0);
+    return { loss: sum((s) => s.lossSum) / total, accuracy: sum((s) => s.predictions[0]!) / total };
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
+    await this.pool?.dispose();
     this.adam.dispose();
-    this.head.dispose();
-    this.model.dispose();
-  }
-
-  private checkpointTensors(): Record<string, tf.Variable> {
-    return { ...this.named, ...prefixed("adam.", this.adam.slots()) };
+    this.replica.dispose();
   }
 }
 
-function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmData, run: MlmRun, backend: BackendInfo): PretrainReport {
+function buildReport(
+  o: ResolvedOptions,
+  corpus: PretrainingCorpus,
+  data: MlmData,
+  run: MlmRun,
+  backend: BackendInfo,
+  prepared: { loss: number; accuracy: number } | null,
+): PretrainReport {
   const final = run.evals[run.evals.length - 1]!;
   const config = run.model.config;
   const tokensPerStep = o.batchSize * o.seqLength;
@@ -375,62 +401,23 @@ function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmDat
       tokensPerSecond: (tokensPerStep * o.steps) / run.trainSeconds,
     },
     heldOut: { loss: final.loss, accuracy: final.accuracy, perplexity: Math.exp(final.loss), frequencyBaseline: data.frequencyBaseline },
+    ...(prepared === null || data.heldOutPrepared === null
+      ? {}
+      : {
+          heldOutPrepared: {
+            ...prepared,
+            documents: corpus.heldOutPrepared.length,
+            tokens: data.heldOutPrepared.tokens,
+            evalSequences: data.heldOutPrepared.sequences.count,
+            evalMaskedTokens: data.heldOutPrepared.masked.labels.length,
+          },
+        }),
     evals: run.evals,
     command: o.command ?? "",
     backend,
     date: run.startedAt,
     resumed: o.resume,
   };
-}
-
-/** The batch of a step: epoch-wise seeded shuffles of the packed sequences, masking seeded by step. */
-class TrainBatches {
-  private epoch = -1;
-  private order: number[] = [];
-
-  constructor(
-    private readonly data: MlmData,
-    private readonly o: ResolvedOptions,
-    private readonly rng: SeededRng,
-  ) {}
-
-  at(step: number): { batch: EncodedBatch; masked: MaskedBatch } {
-    const { train } = this.data;
-    const B = this.o.batchSize;
-    const T = train.seqLength;
-    const inputIds = new Int32Array(B * T);
-    const tokenTypeIds = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) {
-      const sample = step * B + b;
-      const row = this.row(sample);
-      inputIds.set(train.inputIds.subarray(row * T, (row + 1) * T), b * T);
-      tokenTypeIds.set(train.tokenTypeIds.subarray(row * T, (row + 1) * T), b * T);
-    }
-    const masked = maskTokens(
-      inputIds,
-      { maskId: SPECIAL_TOKENS.indexOf("[MASK]"), vocabSize: this.data.vocab.tokens.length, numSpecialTokens: SPECIAL_TOKENS.length, maskProb: this.o.maskProb },
-      this.rng.fork(`mask-${step}`),
-    );
-    return { batch: encodedBatch(masked.inputIds, tokenTypeIds, B, T), masked };
-  }
-
-  private row(sample: number): number {
-    const n = this.data.train.count;
-    const epoch = Math.floor(sample / n);
-    if (epoch !== this.epoch) {
-      this.epoch = epoch;
-      this.order = this.rng.fork(`epoch-${epoch}`).shuffle(Array.from({ length: n }, (_, i) => i));
-    }
-    return this.order[sample % n]!;
-  }
-}
-
-function encodedBatch(inputIds: Int32Array, tokenTypeIds: Int32Array, batch: number, length: number): EncodedBatch {
-  return { batch, length, inputIds, tokenTypeIds, attentionMask: new Int32Array(batch * length).fill(1) };
-}
-
-function prefixed<T>(prefix: string, record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [prefix + k, v]));
 }
 
 function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
@@ -457,7 +444,9 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
     checkpointEverySeconds: options.checkpointEverySeconds ?? 180,
     seed: options.seed ?? 0,
     resume: options.resume ?? false,
+    workers: resolveWorkers(options.workers ?? null, true),
     corpus: options.corpus,
+    ...(options.preparedDir === undefined ? {} : { preparedDir: options.preparedDir }),
     command: options.command,
   };
   // Named by their `s3pet pretrain` flag where there is one, else by the option.

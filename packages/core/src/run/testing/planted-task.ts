@@ -19,6 +19,7 @@ import { SeededRng } from "../../random/seeded-rng.js";
 /** A variable from a freshly built value, leaving no other tensor alive. */
 const own = (init: () => tf.Tensor, trainable = true) => tf.tidy(() => tf.variable(init(), trainable));
 import type { Dataset, LabeledBatch, TaskObjective, TaskSplits } from "../../task/task.js";
+import type { EvalDeps } from "../engine-deps.js";
 
 export const PLANTED = { vocab: 6, hidden: 4, layers: 3, length: 3 } as const;
 /** The one candidate that can solve the planted task. */
@@ -240,3 +241,32 @@ export const tlow: PetMethod = definePetMethod({
   presets: [{ name: "tlow-dense0", description: "rank-1 at layer 0", include: ["encoder.layer.0.dense"] }],
 });
 
+export const TEST_METHODS: readonly PetMethod[] = [tbias, tgain, tlow];
+
+/** How a planted worker misbehaves, to test that failures surface on the main thread. */
+export type PlantedFault = "throw" | "exit" | null;
+
+/**
+ * The worker-recipe export of the planted task (EngineDeps.workerRecipe): the same backbone, head,
+ * task and methods a test passes in-process, rebuilt inside a worker thread. `fault` makes every
+ * forward in the worker throw, or the worker thread exit, at its first training step.
+ */
+export function plantedWorkerDeps(args: { methods: readonly string[]; fault?: PlantedFault }): EvalDeps {
+  const fault = args.fault ?? null;
+  return {
+    createBackbone: (o) => {
+      const backbone = new SyntheticBackbone(o);
+      if (fault === null) return backbone;
+      const forward = backbone.forward.bind(backbone);
+      backbone.forward = (batch, calls) => {
+        if (fault === "exit") process.exit(3);
+        if (fault === "throw") throw new Error("planted failure in a worker's forward");
+        return forward(batch, calls);
+      };
+      return backbone;
+    },
+    createHead: linearHead,
+    task: plantedTask(),
+    methods: TEST_METHODS.filter((m) => args.methods.includes(m.name)),
+  };
+}
