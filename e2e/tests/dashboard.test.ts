@@ -1,6 +1,6 @@
 // The dashboard in a real terminal: the built CLI runs inside tmux (120x40) and the pane is captured
 // mid-run and at the end. CI sets CI=true, which makes ink print only the final frame, so the CLI runs
-// with CI and CONTINUOUS_INTEGRATION unset. Each test uses its own tmux server.
+// with CI and CONTINUOUS_INTEGRATION unset (docs/BACKEND.md "Toolchain" §3). Each test uses its own tmux server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";

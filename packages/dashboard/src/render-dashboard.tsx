@@ -9,7 +9,7 @@
 import { createElement } from "react";
 import { render } from "ink";
 import { Observable, type Subscriber } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { Dashboard } from "./components/Dashboard.js";
 import type { QuitAction } from "./components/KeyHints.js";
 

@@ -1,13 +1,13 @@
 // `s3pet search`: search -> discretise -> re-train -> test on the embedded backbone and task unless
-// told otherwise; the run directory holds everything (architecture.md "Run directory").
+// told otherwise; the run directory holds everything (docs/ARCHITECTURE.md "Run directory").
 import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { gatherFlags } from "../run-config/gather-flags.js";
 import { methodOptionFlags } from "../run-config/method-option-flags.js";
 import { resolveRunOptions } from "../run-config/resolve-run-options.js";
-import { SEARCH_FLAGS, SHARED_RUN_FLAGS, type FlagValues } from "../run-config/run-flags.js";
+import { runFlags, type FlagValues } from "../run-config/run-flags.js";
 import { executeRun } from "../run/execute-run.js";
 
-const options = { ...SHARED_RUN_FLAGS, ...SEARCH_FLAGS, ...(await methodOptionFlags()) } as const satisfies OptionSpecs;
+const options = { ...runFlags("search"), ...(await methodOptionFlags()) } satisfies OptionSpecs;
 
 export const search = defineCommand({
   name: "search",

@@ -4,10 +4,10 @@ import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { gatherFlags } from "../run-config/gather-flags.js";
 import { methodOptionFlags } from "../run-config/method-option-flags.js";
 import { resolveRunOptions } from "../run-config/resolve-run-options.js";
-import { SHARED_RUN_FLAGS, TRAIN_FLAGS, type FlagValues } from "../run-config/run-flags.js";
+import { runFlags, type FlagValues } from "../run-config/run-flags.js";
 import { executeRun } from "../run/execute-run.js";
 
-const options = { ...SHARED_RUN_FLAGS, ...TRAIN_FLAGS, ...(await methodOptionFlags()) } as const satisfies OptionSpecs;
+const options = { ...runFlags("train"), ...(await methodOptionFlags()) } satisfies OptionSpecs;
 
 export const train = defineCommand({
   name: "train",

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render } from "ink-testing-library";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { reduceRunState } from "../state/reduce-run-state.js";
 import { fixtureState, frameWhen, strip } from "../testing/render-frame.js";
 import { EventLog } from "./EventLog.js";

@@ -2,7 +2,7 @@
 // columns = layer, shading by p (characters and a viridis-like colour ramp); `•` marks the candidates
 // kept now (greedy first-fit over the latest gates, or the chosen structure once discretised).
 import { Text } from "ink";
-import type { CandidateInfo } from "@s3pet/core";
+import type { CandidateInfo } from "@s3pet/core/events";
 import type { RunState } from "../state/run-state.js";
 import { keptCandidates } from "../state/kept-candidates.js";
 import { shortPosition } from "../format/short-position.js";

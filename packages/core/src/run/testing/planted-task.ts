@@ -141,7 +141,7 @@ const accuracy: TaskObjective = {
 };
 
 /** n examples: the first token is 1 (label 1) or 2 (label 0), the rest are noise tokens. */
-export function plantedDataset(n: number, seed: number): Dataset {
+function plantedDataset(n: number, seed: number): Dataset {
   const rng = new SeededRng(seed);
   const T = PLANTED.length;
   const rows = Array.from({ length: n }, (_, i) => {
