@@ -105,7 +105,7 @@ const report = {
   // the variants' CLI defaults, from a run without the variant's flag (its run.json)
   defaults: variantDefaults(runs),
   summary: aggregateQuality(runs),
-  runs: runs.map(({ config, ...r }) => r),
+  runs: runs.map(({ config: _config, ...r }) => r),
 };
 if (flags.out) writeJsonAtomic(flags.out, report);
 publishMarkdown(report);
