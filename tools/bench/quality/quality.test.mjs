@@ -39,8 +39,9 @@ describe("the committed grids", () => {
       "s3pet~shift-gradient=detach-sum", "s3pet~shift-gradient=none", "s3pet~eval-every=4", "s3pet~eval-every=8",
       "s3pet~method-lrs=off", "s3pet~alpha-lr=0.03", "s3pet~alpha-lr=0.3", "s3pet~temperature=0.5", "s3pet~temperature=2",
       "s3pet~search-epochs=1", "s3pet~search-epochs=6",
+      "s3pet-adapter,bitfit,lnfit,lora,low-rank-adapter,prefix", "s3pet-adapter,bitfit,ia3,lnfit,lora,low-rank-adapter", "s3pet~lora.rank=1",
     ]);
-    expect(points).toHaveLength(45);
+    expect(points).toHaveLength(54);
     expect(parseVariantRow("s3pet-lora~alpha-lr=0.03")).toEqual({ row: "s3pet-lora", axis: "alpha-lr", value: "0.03" });
     expect(parseVariantRow("s3pet")).toBeNull();
   });
@@ -140,7 +141,7 @@ describe("search ablation", () => {
       run("a", "s3pet", "0.1%", 1, 0.7, 10), run("a", "s3pet", "0.1%", 2, 0.72, 10),
       run("a", "s3pet~shift-gradient=detach-sum", "0.1%", 1, 0.9, 10), run("a", "s3pet~shift-gradient=detach-sum", "0.1%", 2, 0.8, 10),
       run("a", "s3pet~shift-gradient=none", "0.1%", 1, 0.8, 10), run("a", "s3pet~shift-gradient=none", "0.1%", 2, 0.6, 10),
-      run("a", "s3pet-lora", "0.1%", 1, 0.8, 10), run("a", "lora", null, 1, 0.85, 100),
+      run("a", "s3pet-lora", "0.1%", 1, 0.8, 10), run("a", "lora", null, 1, 0.85, 100), run("a", "s3pet-bitfit,lora", "0.1%", 1, 0.75, 10),
     ];
     runs[0].results.structure = [{ method: "lora", params: 4 }, { method: "bitfit", params: 6 }];
     runs[1].results.structure = [{ method: "lora", params: 6 }, { method: "bitfit", params: 4 }];
@@ -153,7 +154,7 @@ describe("search ablation", () => {
     };
     const md = renderAblationMarkdown(report);
     expect(md).toContain("- Runs: `s3pet sweep ablation.grid.json --runs-dir r --workers 2`");
-    expect(md).toContain("- Date: 2026-12-03T00:00:00.000Z; 10 min wall time for 8 runs, up to 2 at a time");
+    expect(md).toContain("- Date: 2026-12-03T00:00:00.000Z; 10 min wall time for 9 runs, up to 2 at a time");
     expect(md).toContain("load average (1 min) while it ran: mean 3.3, max 6.0 (10 samples)");
     expect(md).toContain("| setting | value | a 0.1% | params (LoRA) | s per run | vs defaults |");
     expect(md).toContain("| defaults | shift-gradient implicit | 0.710 ± 0.014 (0.610) | 10 (50%) | 10 | – |");
@@ -161,6 +162,7 @@ describe("search ablation", () => {
     expect(md).toContain("| shift-gradient | none | 0.700 ± 0.141 (0.600) | 10 (0%) | 10 | tie |");
     expect(md).toContain("| reference | search, LoRA only | 0.800 ± 0.000 (n=1) | 10 (0%) | 10 | – |");
     expect(md).toContain("| reference | lora (preset) | 0.850 ± 0.000 (n=1) | 100 (0%) | 10 | – |");
+    expect(md).toContain("| reference | search, --methods bitfit,lora | 0.750 ± 0.000 (n=1) | 10 (0%) | 10 | – |");
   });
 });
 

@@ -56,7 +56,8 @@ export function renderAblationMarkdown(report) {
     for (const value of [...new Set(variants.filter((x) => x.v.axis === axis).map((x) => x.v.value))]) line(axis, value, `${base}~${axis}=${value}`);
   }
   const references = [...new Set(summary.cells.filter((c) => c.row !== base && !parseVariantRow(c.row)).map((c) => c.row))];
-  for (const row of references) line("reference", REFERENCE_LABELS[row] ?? `${row} (preset)`, row);
+  const label = (row) => REFERENCE_LABELS[row] ?? (row.startsWith("s3pet-") ? `search, --methods ${row.slice("s3pet-".length)}` : `${row} (preset)`);
+  for (const row of references) line("reference", label(row), row);
   lines.push("");
   const failed = report.runs.filter((r) => !r.ok && !/^not run/.test(r.error ?? ""));
   if (failed.length) lines.push(`Failed runs (${failed.length}): ${failed.map((r) => `${r.id} (${r.error})`).join("; ")}`, "");
