@@ -74,7 +74,7 @@ describe("dashboard in a real terminal", () => {
   it("s3pet search shows the live dashboard, and s3pet watch on its run directory shows the same panels", async () => {
     const out = join(workDir, "runs", "tiny");
     // A tiny search on the tiny-bert fixture: long enough to be caught mid-run, short on 2 cores.
-    startInTmux("search", ["search", "--model", TINY_BERT, "--max-examples", "512", "--epochs", "2", "--max-length", "32", "--budget", "2000", "--out", out]);
+    startInTmux("search", ["search", "--model", TINY_BERT, "--max-examples", "512", "--epochs", "2", "--search-epochs", "2", "--max-length", "32", "--budget", "2000", "--out", out]);
     const mid = await captureWhen("search", (s) => s.includes("● searching") && /Gates p · step \d+/.test(s), 180_000);
     // Needs the engine to yield to the event loop between steps: timers, keys and signals run there.
     expect(mid, "the dashboard never showed the search running: does the engine's step loop yield (setImmediate) between steps?").toMatch(

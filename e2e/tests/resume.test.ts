@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runS3pet, startS3pet, tempDir, TINY_MODEL } from "./s3pet-process.js";
 
 // Enough steps to be killed in the middle of the search: 64 W examples / batch 4 = 16 steps per epoch.
-const LONGER_RUN = ["--model", TINY_MODEL, "--max-examples", "128", "--epochs", "2", "--max-length", "32", "--batch-size", "4", "--budget", "1%", "--checkpoint-every", "5", "--ui", "plain"];
+const LONGER_RUN = ["--model", TINY_MODEL, "--max-examples", "128", "--epochs", "2", "--search-epochs", "2", "--max-length", "32", "--batch-size", "4", "--budget", "1%", "--checkpoint-every", "5", "--ui", "plain"];
 
 describe("resume", () => {
   const dir = tempDir("resume");

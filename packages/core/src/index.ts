@@ -71,6 +71,7 @@ export type { RunOption, RunCommandName } from "./run/run-options.js";
 export {
   ENGINE_OPTIONS,
   EPOCHS_OPTION,
+  searchEpochsFor,
   FULL_FINE_TUNING_LR,
   runOption,
   parseRunOption,

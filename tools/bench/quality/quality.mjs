@@ -143,8 +143,10 @@ function variantDefaults(runs) {
   for (const r of runs) {
     const v = parseVariantRow(r.row);
     if (!v || v.axis in out || !base) continue;
-    const value = base[v.axis.replace(/-([a-z])/g, (_, c) => c.toUpperCase())];
-    out[v.axis] = value === null ? (v.axis === "eval-every" ? "epoch" : "–") : value === true ? "on" : value === false ? "off" : String(value);
+    // `lora.rank` is a method option (absent: the plugin's default); the rest are engine keys
+    const [method, option] = v.axis.split(".");
+    const value = option ? base.methodOptions?.[method]?.[option] : base[v.axis.replace(/-([a-z])/g, (_, c) => c.toUpperCase())];
+    out[v.axis] = value === undefined ? "plugin default" : value === null ? (v.axis === "eval-every" ? "epoch" : "–") : value === true ? "on" : value === false ? "off" : String(value);
   }
   return out;
 }

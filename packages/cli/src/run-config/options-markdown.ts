@@ -41,7 +41,7 @@ export function defaultsSentence(): string {
   const v = (flag: string) => String(runOption(flag).default);
   const lr = runOption("lr");
   return (
-    `CLI defaults (from the option declaration, see docs/OPTIONS.md): \`--epochs ${v("epochs")}\` (search and re-training), ` +
+    `CLI defaults (from the option declaration, see docs/OPTIONS.md): \`--epochs ${v("epochs")}\` (the search: \`--search-epochs\` = ${defaultLabel(runOption("search-epochs"))}), ` +
     `\`--max-length ${v("max-length")}\` tokens, \`--budget ${v("budget")}\`, \`--lr ${v("lr")}\`${lr.defaultNote ? ` (${lr.defaultNote})` : ""}, ` +
     `\`--batch-size ${v("batch-size")}\`, every example (no \`--max-examples\`).`
   );

@@ -16,7 +16,7 @@ describe("resolveRunOptions", () => {
     expect(o.maxLength).toBe(64);
     expect(o.methods).toBeNull();
     expect(o.outDir).toBe(join(cwd, "runs", "search-20261126-210501"));
-    expect(o.engine).toEqual({ seed: 42, resume: false, trainEpochs: 2, searchEpochs: 2, budget: "1%", lr: 0.003, methodOptions: {} });
+    expect(o.engine).toEqual({ seed: 42, resume: false, trainEpochs: 2, searchEpochs: 4, budget: "1%", lr: 0.003, methodOptions: {} });
     expect(o.ui).toBeUndefined();
   });
   it("maps flags to task options and engine settings", () => {
@@ -54,7 +54,7 @@ describe("resolveRunOptions", () => {
       seed: 7,
       resume: false,
       trainEpochs: 4,
-      searchEpochs: 2,
+      searchEpochs: 4, // 2 x --epochs
       budget: "12000",
       batchSize: 8,
       lr: 0.001,

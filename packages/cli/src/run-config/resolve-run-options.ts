@@ -5,7 +5,7 @@
 // partial SearchConfig; core fills the rest from the declaration.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { checkOutDir, ENGINE_OPTIONS, FULL_FINE_TUNING_LR, parseRunOption, S3petInputError, type RunOption, type SearchConfig } from "@s3pet/core";
+import { checkOutDir, ENGINE_OPTIONS, FULL_FINE_TUNING_LR, parseRunOption, S3petInputError, searchEpochsFor, type RunOption, type SearchConfig } from "@s3pet/core";
 import { findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
 import { methodLrFrom } from "./method-lr-flags.js";
 import { methodOptionsFrom } from "./method-option-flags.js";
@@ -76,7 +76,7 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
     seed: inputs.taskOptions.seed,
     resume,
     trainEpochs: (given["trainEpochs"] as number | undefined) ?? epochs,
-    ...(command === "search" ? { searchEpochs: (given["searchEpochs"] as number | undefined) ?? epochs } : {}),
+    ...(command === "search" ? { searchEpochs: (given["searchEpochs"] as number | undefined) ?? searchEpochsFor(epochs) } : {}),
     ...optional("budget", budget),
     lr: (given["lr"] as number | undefined) ?? (structure === "full" ? FULL_FINE_TUNING_LR : declaredDefault<number>("lr")),
     methodOptions: withSpacePreset(str("space"), inputs.methods, methodOptionsFrom(flags)),

@@ -10,7 +10,7 @@ describe("run configuration", () => {
     expect(c.budget).toBe("0.01%");
     expect(c.batchSize).toBe(8);
     expect([c.lr, c.alphaLr, c.weightDecay, c.maxGradNorm, c.temperature]).toEqual([3e-3, 0.1, 0, 2, 1]);
-    expect([c.shiftGradient, c.order, c.hardGates, c.searchEpochs, c.trainEpochs]).toEqual(["implicit", "first", false, 2, 2]);
+    expect([c.shiftGradient, c.order, c.hardGates, c.searchEpochs, c.trainEpochs]).toEqual(["implicit", "first", false, 4, 2]);
     expect(DEFAULT_SEARCH_CONFIG.budget).toBe("1%");
     expect(DEFAULT_COMMON_CONFIG.budget).toBeNull();
   });
