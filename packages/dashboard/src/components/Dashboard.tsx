@@ -88,8 +88,7 @@ export function Dashboard({ events$, quitAction = "stop", onQuit, onInterrupt, t
 
   useEffect(() => {
     if (!exitOnEnd || !finished) return;
-    // On the next macrotask: <Static> must first commit that its lines are printed, or ink's final
-    // frame at unmount prints them a second time.
+    // On the next macrotask, once ink has drawn the frame that shows the end.
     const timer = setTimeout(exit, 0);
     return () => clearTimeout(timer);
   }, [exitOnEnd, finished, exit]);

@@ -15,7 +15,13 @@ export interface KeyHintsProps {
 }
 
 export function KeyHints({ quitAction, panels, interactive, finished }: KeyHintsProps) {
-  if (!interactive) return <Text color={theme.muted}>{finished ? "" : "(keys unavailable: stdin is not a terminal)"}</Text>;
+  if (!interactive) {
+    return (
+      <Text color={theme.muted} wrap="truncate-end">
+        {finished ? "" : "(keys unavailable: stdin is not a terminal)"}
+      </Text>
+    );
+  }
   return (
     <Text wrap="truncate-end">
       <Key name="q" />

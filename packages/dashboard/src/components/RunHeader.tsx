@@ -34,9 +34,12 @@ export function RunHeader({ state, width }: RunHeaderProps) {
             <Text color={STATUS_COLOR[state.status]}>● {state.status}</Text>
           </Text>
         </Box>
-        <Box flexShrink={0} marginLeft={1}>
-          <Text color={theme.muted}>{clock}</Text>
-        </Box>
+        {/* On a narrow terminal the run's name and status come first. */}
+        {width >= 60 ? (
+          <Box flexShrink={0} marginLeft={1}>
+            <Text color={theme.muted}>{clock}</Text>
+          </Box>
+        ) : null}
       </Box>
       {run === null ? (
         <Text color={theme.muted}> </Text>
