@@ -1,62 +1,23 @@
-// The dashboard in a real terminal: the built CLI runs inside tmux (120x40, and 80x24) and the pane is
-// captured mid-run and at the end. The frame must fit the terminal with nothing printed above it: the
-// pane's first line is the dashboard's header while the run goes. CI sets CI=true, which makes ink
-// print only the final frame, so the CLI runs with CI and CONTINUOUS_INTEGRATION unset. Each test file
-// uses its own tmux server.
+// The dashboard in a real terminal: the built CLI runs inside tmux (120x40, and 80x24; tmux-terminal.ts)
+// and the pane is captured mid-run and at the end. The frame must fit the terminal with nothing printed
+// above it: the pane's first line is the dashboard's header while the run goes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ROOT, TINY_MODEL as TINY_BERT } from "./s3pet-process.js";
+import { tmuxTerminal } from "./tmux-terminal.js";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
-const BIN = join(ROOT, "packages/cli/dist/bin.js");
 const FIXTURE_RUN = join(ROOT, "packages/dashboard/test-fixtures/search-run");
-const TINY_BERT = join(ROOT, "packages/models/test-fixtures/tiny-bert-hf");
-const SOCKET = `s3pet-e2e-dashboard-${process.pid}`;
-
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-
-/**
- * Starts `argv` (the CLI's arguments) in a new tmux session of `columns` x `rows`; the pane stays after
- * it exits. The exit status is printed where a shell's prompt would go (no newline after it), so the
- * screen at the end is what a user sees when the command returns.
- */
-function startInTmux(session: string, argv: readonly string[], columns = 120, rows = 40) {
-  const command = ["env", "-u", "CI", "-u", "CONTINUOUS_INTEGRATION", "TERM=xterm-256color", "node", BIN, ...argv].map(quote).join(" ");
-  tmux("new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), `${command}; printf '[exit %s]' $?; sleep 600`);
-}
-
-const capture = (session: string) => tmux("capture-pane", "-p", "-t", session);
-/** The pane with its scrollback, wrapped lines joined (a line longer than the terminal stays one line). */
-const captureAll = (session: string) =>
-  tmux("capture-pane", "-p", "-J", "-S", "-500", "-t", session)
-    .split("\n")
-    .map((l) => l.trimEnd());
-
-/** Captures the pane until `check` passes (every 100 ms, at most `timeoutMs`); returns that capture. */
-async function captureWhen(session: string, check: (screen: string) => boolean, timeoutMs: number): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let screen = capture(session);
-  while (!check(screen) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100));
-    screen = capture(session);
-  }
-  return screen;
-}
+const { tmux, start: startInTmux, capture, captureAll, captureWhen, keys, startServer, killServer } = tmuxTerminal("dashboard");
 
 let workDir: string;
 beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), "s3pet-e2e-dashboard-"));
-  tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on");
+  startServer();
 });
 afterAll(() => {
-  try {
-    tmux("kill-server");
-  } catch {
-    // already gone
-  }
+  killServer();
   rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -134,7 +95,7 @@ describe("dashboard in a real terminal", () => {
     expect(mid.split("\n")[0]).toMatch(/^ S3PET  small ● searching/);
     expect(mid).toContain("╭─ Log");
     expect(mid).toContain("tab  next panel: [overview] gates top");
-    tmux("send-keys", "-t", "small", "Tab");
+    keys("small", "Tab");
     const gates = await captureWhen("small", (s) => s.includes("[gates]") || s.includes("[exit "), 60_000);
     expect(gates).toMatch(/Gates p( · step \d+ · max per method)?/);
     expect(gates.split("\n")[0]).toMatch(/^ S3PET  small /);

@@ -2,9 +2,27 @@
 // enqueued for `s3pet worker`s with --queue; `s3pet sweep status <grid>` shows every run's state and
 // `s3pet sweep report <grid>` the result table. docs/SWEEPS.md has the multi-machine setup.
 import { basename, extname, resolve } from "node:path";
+import { Subject } from "rxjs";
 import { S3petInputError } from "@s3pet/core";
-import { allEnded, enqueueGrid, formatStates, parseQueueUrl, readGridFile, runLocally, stateFromRunsDir, sweepReport, watchGrid, type Grid, type PointState } from "@s3pet/sweep";
+import { renderSweepDashboard, type SweepEvent } from "@s3pet/dashboard";
+import {
+  allEnded,
+  enqueueGrid,
+  followQueue,
+  formatStates,
+  parseQueueUrl,
+  readGridFile,
+  runDirOf,
+  runLocally,
+  stateFromRunsDir,
+  sweepReport,
+  watchGrid,
+  type Grid,
+  type PointState,
+} from "@s3pet/sweep";
 import { defineCommand, type CommandIo } from "../cli/command.js";
+import { chooseUi } from "../reporters/choose-ui.js";
+import { runDirEvents } from "../run/run-dir-events.js";
 
 /** The CLI each run executes: this package's own entry point. */
 export const CLI_BIN = new URL("../bin.js", import.meta.url).pathname;
@@ -26,13 +44,19 @@ export const sweep = defineCommand({
     "runs-dir": { type: "string", valueName: "dir", description: "where the runs go, shared by every worker (default: runs/<grid file name>)" },
     workers: { type: "string", valueName: "n", description: "local runs at a time, without --queue (default: 2)" },
     wait: { type: "boolean", description: "with --queue: return when every job has ended (exit 0 when all succeeded)" },
-    follow: { type: "boolean", description: "status with --queue: keep the table live until every job has ended" },
+    follow: { type: "boolean", description: "status with --queue and --ui plain: keep the table live until every job has ended" },
+    ui: {
+      type: "string",
+      valueName: "tui|plain",
+      description: "status: the live sweep dashboard (default on a terminal with --queue; enter opens a running job's run dashboard) or the plain table",
+    },
     compare: { type: "string", valueName: "axis", description: "report: the axis whose values win/tie/loss compares (default: the first that is not seed or task)" },
   },
   examples: [
     { command: "s3pet sweep grid.json --workers 2", description: "run the grid here, 2 runs at a time" },
     { command: "s3pet sweep grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs", description: "enqueue it for workers on other machines" },
-    { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs --follow", description: "watch every run's state live" },
+    { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs", description: "every run's state live on a terminal; enter opens a running job's dashboard" },
+    { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs --ui plain --follow", description: "the same as a table, redrawn on every change" },
     { command: "s3pet sweep report grid.json --runs-dir /shared/runs", description: "mean ± std over seeds and win/tie/loss" },
   ],
   async run({ values, positionals }, io) {
@@ -49,12 +73,17 @@ export const sweep = defineCommand({
     if (!Number.isInteger(workers) || workers < 1) throw new S3petInputError(`--workers must be a whole number of at least 1, got '${values.workers}'`);
     const queue = values.queue;
     if (queue !== undefined) parseQueueUrl(queue);
+    if (values.ui !== undefined && action !== "status") throw new S3petInputError("--ui is for s3pet sweep status (runs of a sweep always log as JSON lines to <runs-dir>/<id>.log)");
+    const ui = action === "status" ? statusUi(values.ui, queue, io) : undefined;
 
     if (action === "report") {
       io.stdout.write(sweepReport(grid.points, { runsDir, ...(values.compare !== undefined && { compare: values.compare }) }));
       return 0;
     }
-    if (action === "status") return status(grid, runsDir, queue, values.follow, io);
+    if (action === "status") {
+      if (ui === "tui") return sweepDashboard(grid, gridPath, runsDir, queue!);
+      return status(grid, runsDir, queue, values.follow, io);
+    }
     if (queue === undefined) {
       io.stderr.write(`sweep: ${grid.points.length} runs in ${runsDir}, ${workers} at a time\n`);
       const states = await runLocally(grid.points, { bin: CLI_BIN, runsDir, cwd: grid.cwd, workers, onState: (s) => io.stderr.write(`${stateLine(s)}\n`) });
@@ -68,6 +97,48 @@ export const sweep = defineCommand({
     io.stdout.write(`${formatStates(states)}\n`);
     return states.every((s) => s.status === "done") ? 0 : 1;
   },
+});
+
+/**
+ * How `sweep status` shows the grid: the dashboard follows the queue's events, so it needs --queue and
+ * a terminal (the default there); the table otherwise.
+ */
+function statusUi(requested: string | undefined, queue: string | undefined, io: CommandIo): "tui" | "plain" {
+  if (requested !== undefined && requested !== "tui" && requested !== "plain") throw new S3petInputError(`--ui must be tui or plain for sweep status, got '${requested}'`);
+  const ui = chooseUi(requested, io.stdout, io.env);
+  if (ui !== "tui" || queue !== undefined) return ui as "tui" | "plain";
+  if (requested === "tui") throw new S3petInputError("the sweep dashboard follows a queue: add --queue redis://host:port/name, or use --ui plain");
+  return "plain";
+}
+
+/**
+ * The live sweep view on this terminal: the grid's runs at once, then every state change the queue
+ * reports, adapted into the dashboard's plain SweepEvents; enter opens a job's run (its run directory,
+ * followed) in the run dashboard. Returns when the user leaves it (q); the sweep goes on.
+ */
+async function sweepDashboard(grid: Grid, gridPath: string, runsDir: string, queue: string): Promise<number> {
+  const events$ = new Subject<SweepEvent>();
+  const view = renderSweepDashboard(events$, {
+    title: `${basename(gridPath)} · ${queue}`,
+    openRun: (id) => runDirEvents(runDirOf(runsDir, grid.points.find((p) => p.id === id)!), { follow: true }),
+  });
+  events$.next({ type: "jobs", jobs: grid.points.map((p) => ({ id: p.id, axes: p.axes })) });
+  const follower = followQueue(grid.points, { queue, runsDir, onState: (s) => events$.next(jobEvent(s)) });
+  try {
+    await view.exited;
+  } finally {
+    await follower.close();
+  }
+  return 0;
+}
+
+const jobEvent = (s: PointState): SweepEvent => ({
+  type: "job",
+  id: s.point.id,
+  status: s.status,
+  ...(s.progress && { progress: s.progress }),
+  ...(s.test !== undefined && { test: s.test }),
+  ...(s.error !== undefined && { error: s.error }),
 });
 
 async function status(grid: Grid, runsDir: string, queue: string | undefined, follow: boolean, io: CommandIo): Promise<number> {
