@@ -1,6 +1,6 @@
 // Shared vitest config: every package's vitest.config.ts re-exports this.
 // Vite 8 transforms with Oxc; legacy decorators + metadata are switched on here so tsyringe
-// injection works in every test file, whatever tsconfig includes it (docs/toolchain.md §2).
+// injection works in every test file, whatever tsconfig includes it (docs/BACKEND.md "Toolchain" §2).
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

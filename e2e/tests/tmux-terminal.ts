@@ -1,6 +1,7 @@
 // A real terminal for the dashboard e2e tests: the built CLI in a tmux session of a given size, whose
 // pane is captured as a user would see it. CI sets CI=true, which makes ink print only the final frame,
-// so the CLI runs with CI and CONTINUOUS_INTEGRATION unset. Each test file uses its own tmux server.
+// so the CLI runs with CI and CONTINUOUS_INTEGRATION unset (docs/BACKEND.md "Toolchain" §3). Each test
+// file uses its own tmux server.
 import { execFileSync } from "node:child_process";
 import { BIN } from "./s3pet-process.js";
 

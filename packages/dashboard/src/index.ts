@@ -1,4 +1,4 @@
-// @s3pet/dashboard: the Ink terminal UI of a run, fed by events only (it imports types from @s3pet/core
+// @s3pet/dashboard: the Ink terminal UI of a run, fed by events only (it imports only @s3pet/core/events, which loads no tfjs,
 // and never the engine, so it can attach to another process's events.jsonl), and of a sweep, fed by
 // plain SweepEvents (it knows no queue: the CLI adapts BullMQ's events).
 
@@ -31,7 +31,6 @@ export type {
 } from "./state/run-state.js";
 export { initialRunState, currentPhase, isFinished } from "./state/run-state.js";
 export { reduceRunState } from "./state/reduce-run-state.js";
-export { discretizeGreedy } from "./state/discretize-greedy.js";
 export { keptCandidates } from "./state/kept-candidates.js";
 export { msPerStep, phaseEtaMs, elapsedMs } from "./state/phase-timing.js";
 export { runStates, DEFAULT_THROTTLE_MS } from "./state/run-states.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EventEmitter } from "node:events";
 import { stripVTControlCharacters } from "node:util";
 import { Subject } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { fixtureEvents } from "./testing/fixture-events.js";
 import { renderDashboard } from "./render-dashboard.js";
 

@@ -8,7 +8,7 @@
 // what a frame costs; the application (the CLI) decides NODE_ENV before anything loads.
 import { createElement } from "react";
 import type { Observable } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { Dashboard } from "./components/Dashboard.js";
 import { mountOnTerminal, type DashboardHandle, type TerminalOptions } from "./mount-on-terminal.js";
 import type { QuitAction } from "./components/KeyHints.js";

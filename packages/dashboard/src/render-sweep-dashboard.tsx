@@ -2,7 +2,7 @@
 // left it. `s3pet sweep status --ui tui` uses it, feeding the queue's updates as SweepEvents.
 import { createElement } from "react";
 import type { Observable } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { SweepDashboard } from "./components/SweepDashboard.js";
 import { mountOnTerminal, type DashboardHandle, type TerminalOptions } from "./mount-on-terminal.js";
 import type { SweepEvent } from "./state/sweep-state.js";

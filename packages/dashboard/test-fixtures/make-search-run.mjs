@@ -3,7 +3,7 @@
 // (40 candidates = 4 layers x {lora q/k/v, adapter attn/ffn, bitfit q/v/ffn.in/ffn.out, prefix}),
 // search -> discretize -> retrain -> test. Deterministic (seeded); regenerate with
 //   node packages/dashboard/test-fixtures/make-search-run.mjs
-// The gates follow the shifted global sigmoid (method.md §3): p_i = sigmoid(alpha_i - b) with b solved so
+// The gates follow the shifted global sigmoid (docs/METHOD.md §3): p_i = sigmoid(alpha_i - b) with b solved so
 // that sum n_i p_i = budget, and the structure is the greedy first-fit of §6, as the engine computes them.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

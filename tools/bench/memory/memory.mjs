@@ -67,7 +67,9 @@ function measure(shape, command, dir) {
   let probe = { peakTensorBytes: null, heapBytes: null };
   try {
     probe = JSON.parse(readFileSync(probeOut, "utf8"));
-  } catch {}
+  } catch {
+    // no probe file: the run failed before its first step; the row keeps nulls
+  }
   const message = status === 0 ? null : lines.filter((l) => !/^Command exited|^\d+ [\d.]+$/.test(l)).at(-1) ?? null;
   rmSync(tmp, { recursive: true, force: true });
   return { shape, command, exitCode: status, message, seconds, peakRssBytes: (rssKb ?? 0) * 1024, ...probe };

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { installKernelFixes, initBackend, measureMatmulGflops } from "@s3pet/core";
 import { loadPretrained } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
-import { SHARED_RUN_FLAGS } from "../run-config/run-flags.js";
+import { runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
 import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
 
@@ -17,9 +17,9 @@ export const doctor = defineCommand({
     "Initialises the backend S3PET will use (tensorflow > wasm > cpu, or S3PET_BACKEND) and times a " +
     `${MATMUL_SIZE}x${MATMUL_SIZE} matmul, plain and with b transposed (the shape of every gradient).`,
   options: {
-    model: { type: "string", valueName: "dir", description: "also plan the memory of a search and a LoRA run on this checkpoint" },
-    "batch-size": { ...SHARED_RUN_FLAGS["batch-size"], description: "batch size of the memory plan (default: 16)" },
-    "max-length": { ...SHARED_RUN_FLAGS["max-length"], description: "tokens per example of the memory plan (default: 64)" },
+    model: runFlag("model", { doc: "also plan the memory of a search and a LoRA run on this checkpoint", defaultText: "" }),
+    "batch-size": runFlag("batch-size", { doc: "batch size of the memory plan" }),
+    "max-length": runFlag("max-length", { doc: "tokens per example of the memory plan" }),
     json: { type: "boolean", description: "print one JSON object instead of text" },
   },
   examples: [

@@ -27,10 +27,10 @@ describe("s3pet sweep", () => {
     [["sweep", "out.json"], `s3pet sweep: out.json: "out" is set by the sweep for every run; remove it from the grid`],
     [["sweep", "broken.yaml"], "s3pet sweep: grid file 'broken.yaml' does not parse"],
     [["sweep", "grid.json", "--queue", "localhost:6379"], "s3pet sweep: --queue 'localhost:6379' is not a queue URL"],
-    [["sweep", "grid.json", "--workers", "0"], "s3pet sweep: --workers must be a whole number of at least 1, got '0'"],
+    [["sweep", "grid.json", "--workers", "0"], "s3pet sweep: --workers must be an integer >= 1, got '0'"],
     [["sweep", "rerun", "grid.json"], "s3pet sweep: unknown action 'rerun'"],
     [["worker", "--queue", "redis://127.0.0.1:1/q"], "s3pet worker: pass --queue redis://host:port/name and --runs-dir <dir>"],
-    [["sweep", "status", "grid.json", "--ui", "json"], "s3pet sweep: --ui must be tui or plain for sweep status, got 'json'"],
+    [["sweep", "status", "grid.json", "--ui", "json"], "s3pet sweep: --ui must be one of tui, plain, got 'json'"],
     [["sweep", "grid.json", "--ui", "plain"], "s3pet sweep: --ui is for s3pet sweep status"],
     // On a terminal: the dashboard follows the queue's events, so it needs one.
     [["sweep", "status", "grid.json", "--ui", "tui"], "s3pet sweep: the sweep dashboard follows a queue: add --queue redis://host:port/name, or use --ui plain", true],

@@ -3,7 +3,7 @@
 // `s3pet sweep report <grid>` the result table. docs/SWEEPS.md has the multi-machine setup.
 import { basename, extname, resolve } from "node:path";
 import { Subject } from "rxjs";
-import { S3petInputError } from "@s3pet/core";
+import { choiceRunOption, intRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
 import { renderSweepDashboard, type SweepEvent } from "@s3pet/dashboard";
 import {
   allEnded,
@@ -22,12 +22,32 @@ import {
 } from "@s3pet/sweep";
 import { defineCommand, type CommandIo } from "../cli/command.js";
 import { chooseUi } from "../reporters/choose-ui.js";
+import { commandFlags, optionValue } from "../run-config/run-flags.js";
 import { runDirEvents } from "../run/run-dir-events.js";
 
 /** The CLI each run executes: this package's own entry point. */
 export const CLI_BIN = new URL("../bin.js", import.meta.url).pathname;
 
 const ACTIONS = ["status", "report"] as const;
+
+/** The options of `s3pet sweep` and `s3pet worker`, in the run options' declaration format (docs/OPTIONS.md). */
+export const SWEEP_OPTIONS = [
+  textRunOption({ flag: "queue", commands: ["sweep", "worker"], valueName: "redis://host:port/name", default: null, doc: "the BullMQ queue on Redis: sweep enqueues the grid there instead of running it here, worker takes its jobs" }),
+  textRunOption({ flag: "runs-dir", commands: ["sweep", "worker"], valueName: "dir", default: null, defaultText: "sweep: runs/<grid file name>; worker: required", doc: "where the runs go, the same for the sweep and every worker" }),
+  intRunOption({ flag: "workers", commands: ["sweep"], default: 2, doc: "local runs at a time, without --queue" }),
+  switchRunOption({ flag: "wait", commands: ["sweep"], doc: "with --queue: return when every job has ended (exit 0 when all succeeded)" }),
+  switchRunOption({ flag: "follow", commands: ["sweep"], doc: "status with --queue and --ui plain: keep the table live until every job has ended" }),
+  textRunOption({ flag: "compare", commands: ["sweep"], valueName: "axis", default: null, defaultText: "the first axis that is not seed or task", doc: "report: the axis whose values win/tie/loss compares" }),
+  choiceRunOption({
+    flag: "ui",
+    commands: ["sweep"],
+    values: ["tui", "plain"],
+    default: null,
+    defaultText: "tui on a terminal with --queue, plain otherwise",
+    doc: "status: the live sweep dashboard (enter opens a running job's run dashboard) or the plain table",
+  }),
+] as const satisfies readonly RunOption<any>[];
+export const [QUEUE, RUNS_DIR, WORKERS, WAIT, FOLLOW, COMPARE, UI] = SWEEP_OPTIONS;
 
 export const sweep = defineCommand({
   name: "sweep",
@@ -39,19 +59,7 @@ export const sweep = defineCommand({
     "with --queue the jobs go to a BullMQ queue on Redis for `s3pet worker`s on any machine sharing the runs dir.",
   // `sweep <grid>`, `sweep status <grid>`, `sweep report <grid>`: one or two words.
   positionals: [{ name: "grid", description: "the grid file (.json, .yaml), after `status` or `report` for those", required: true, variadic: true }],
-  options: {
-    queue: { type: "string", valueName: "redis://host:port/name", description: "enqueue on this BullMQ queue instead of running here" },
-    "runs-dir": { type: "string", valueName: "dir", description: "where the runs go, shared by every worker (default: runs/<grid file name>)" },
-    workers: { type: "string", valueName: "n", description: "local runs at a time, without --queue (default: 2)" },
-    wait: { type: "boolean", description: "with --queue: return when every job has ended (exit 0 when all succeeded)" },
-    follow: { type: "boolean", description: "status with --queue and --ui plain: keep the table live until every job has ended" },
-    ui: {
-      type: "string",
-      valueName: "tui|plain",
-      description: "status: the live sweep dashboard (default on a terminal with --queue; enter opens a running job's run dashboard) or the plain table",
-    },
-    compare: { type: "string", valueName: "axis", description: "report: the axis whose values win/tie/loss compares (default: the first that is not seed or task)" },
-  },
+  options: commandFlags(SWEEP_OPTIONS, "sweep"),
   examples: [
     { command: "s3pet sweep grid.json --workers 2", description: "run the grid here, 2 runs at a time" },
     { command: "s3pet sweep grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs", description: "enqueue it for workers on other machines" },
@@ -68,21 +76,22 @@ export const sweep = defineCommand({
     const gridPath = positionals.at(-1)!;
     if ((ACTIONS as readonly string[]).includes(gridPath) && positionals.length === 1) throw new S3petInputError(`missing <grid> after '${gridPath}' (e.g. s3pet sweep ${gridPath} grid.json)`);
     const grid = readGridFile(gridPath, io.cwd);
-    const runsDir = resolve(io.cwd, values["runs-dir"] ?? `runs/${basename(gridPath, extname(gridPath))}`);
-    const workers = values.workers === undefined ? 2 : Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) throw new S3petInputError(`--workers must be a whole number of at least 1, got '${values.workers}'`);
-    const queue = values.queue;
+    const runsDir = resolve(io.cwd, optionValue(RUNS_DIR, values) ?? `runs/${basename(gridPath, extname(gridPath))}`);
+    const workers = optionValue(WORKERS, values)!;
+    const queue = optionValue(QUEUE, values) ?? undefined;
     if (queue !== undefined) parseQueueUrl(queue);
-    if (values.ui !== undefined && action !== "status") throw new S3petInputError("--ui is for s3pet sweep status (runs of a sweep always log as JSON lines to <runs-dir>/<id>.log)");
-    const ui = action === "status" ? statusUi(values.ui, queue, io) : undefined;
+    const compare = optionValue(COMPARE, values);
+    const requestedUi = optionValue(UI, values);
+    if (requestedUi !== null && action !== "status") throw new S3petInputError("--ui is for s3pet sweep status (the runs of a sweep log as JSON lines to <runs-dir>/<id>.log)");
+    const ui = action === "status" ? statusUi(requestedUi, queue, io) : undefined;
 
     if (action === "report") {
-      io.stdout.write(sweepReport(grid.points, { runsDir, ...(values.compare !== undefined && { compare: values.compare }) }));
+      io.stdout.write(sweepReport(grid.points, { runsDir, ...(compare !== null && { compare }) }));
       return 0;
     }
     if (action === "status") {
       if (ui === "tui") return sweepDashboard(grid, gridPath, runsDir, queue!);
-      return status(grid, runsDir, queue, values.follow, io);
+      return status(grid, runsDir, queue, optionValue(FOLLOW, values)!, io);
     }
     if (queue === undefined) {
       io.stderr.write(`sweep: ${grid.points.length} runs in ${runsDir}, ${workers} at a time\n`);
@@ -92,7 +101,7 @@ export const sweep = defineCommand({
     }
     const summary = await enqueueGrid(grid.points, { queue, runsDir, cwd: grid.cwd });
     io.stdout.write(`sweep: ${grid.points.length} runs: ${summary.added.length} enqueued, ${summary.finished.length} finished already, ${summary.queued.length} already queued\n`);
-    if (!values.wait) return 0;
+    if (!optionValue(WAIT, values)) return 0;
     const states = await watchGrid(grid.points, { queue, runsDir, onStates: () => undefined, until: allEnded });
     io.stdout.write(`${formatStates(states)}\n`);
     return states.every((s) => s.status === "done") ? 0 : 1;
@@ -103,10 +112,9 @@ export const sweep = defineCommand({
  * How `sweep status` shows the grid: the dashboard follows the queue's events, so it needs --queue and
  * a terminal (the default there); the table otherwise.
  */
-function statusUi(requested: string | undefined, queue: string | undefined, io: CommandIo): "tui" | "plain" {
-  if (requested !== undefined && requested !== "tui" && requested !== "plain") throw new S3petInputError(`--ui must be tui or plain for sweep status, got '${requested}'`);
-  const ui = chooseUi(requested, io.stdout, io.env);
-  if (ui !== "tui" || queue !== undefined) return ui as "tui" | "plain";
+function statusUi(requested: "tui" | "plain" | null, queue: string | undefined, io: CommandIo): "tui" | "plain" {
+  const ui = chooseUi(requested ?? undefined, io.stdout, io.env);
+  if (ui !== "tui" || queue !== undefined) return ui === "tui" ? "tui" : "plain";
   if (requested === "tui") throw new S3petInputError("the sweep dashboard follows a queue: add --queue redis://host:port/name, or use --ui plain");
   return "plain";
 }

@@ -3,7 +3,6 @@
 import { totalmem } from "node:os";
 import {
   assertPlanFits,
-  DEFAULT_COMMON_CONFIG,
   describeMemoryPlan,
   maxWorkersThatFit,
   planRunMemory,
@@ -16,8 +15,8 @@ import {
   type PetMethod,
   type Site,
 } from "@s3pet/core";
-import { intFlag, RUN_DEFAULTS } from "../run-config/resolve-run-options.js";
-import type { FlagValues } from "../run-config/run-flags.js";
+import { valueOf } from "../run-config/resolve-run-options.js";
+import { declaredDefault, type FlagValues } from "../run-config/run-flags.js";
 
 /** What the plan needs of a loaded backbone. */
 export interface PlannedBackbone {
@@ -84,8 +83,8 @@ export function checkMemoryPlan(backbone: PlannedBackbone, backendName: string, 
 export function planShape(values: { readonly "batch-size"?: string | undefined; readonly "max-length"?: string | undefined }): { batchSize: number; length: number } {
   const flags = values as FlagValues;
   return {
-    batchSize: intFlag(flags, "batch-size") ?? DEFAULT_COMMON_CONFIG.batchSize,
-    length: intFlag(flags, "max-length", { min: 2 }) ?? RUN_DEFAULTS.maxLength,
+    batchSize: valueOf<number>(flags, "batch-size") ?? declaredDefault<number>("batch-size"),
+    length: valueOf<number>(flags, "max-length") ?? declaredDefault<number>("max-length"),
   };
 }
 

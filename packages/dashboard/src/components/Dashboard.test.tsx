@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render } from "ink-testing-library";
 import { Subject } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { eventsFromFile } from "../sources/events-from-file.js";
 import { FIXTURE_EVENTS_PATH, fixtureEvents } from "../testing/fixture-events.js";
 import { frameWhen, lastDrawnFrame, mountFrame, nextFrame, strip } from "../testing/render-frame.js";

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useApp, useInput, useStdin } from "ink";
 import type { Observable } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { useRunState } from "../hooks/use-run-state.js";
 import { DEFAULT_THROTTLE_MS } from "../state/run-states.js";
 import { useTerminalSize, type TerminalSize } from "../hooks/use-terminal-size.js";
@@ -16,7 +16,7 @@ import { DashboardView } from "./DashboardView.js";
 import type { QuitAction } from "./KeyHints.js";
 
 /** Share of the time the dashboard may spend drawing (the rest is training's). */
-export const RENDER_BUDGET = 0.03;
+const RENDER_BUDGET = 0.03;
 const MAX_FRAME_INTERVAL_MS = 2000;
 
 export interface DashboardProps {

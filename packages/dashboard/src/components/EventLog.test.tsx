@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { reduceRunState } from "../state/reduce-run-state.js";
 import { fixtureState, renderFrame } from "../testing/render-frame.js";
 import { EventLog } from "./EventLog.js";

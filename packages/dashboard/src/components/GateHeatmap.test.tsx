@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render } from "ink-testing-library";
-import type { CandidateInfo } from "@s3pet/core";
+import type { CandidateInfo } from "@s3pet/core/events";
 import { atStep, fixtureState, strip } from "../testing/render-frame.js";
 import { GateHeatmap, gateGrid } from "./GateHeatmap.js";
 

@@ -3,7 +3,7 @@
 // kept now (greedy first-fit over the latest gates, or the chosen structure once discretised). When the
 // rows do not fit, each method takes one row (its highest p per layer), so a large space stays readable.
 import { Text } from "ink";
-import type { CandidateInfo } from "@s3pet/core";
+import type { CandidateInfo } from "@s3pet/core/events";
 import type { RunState } from "../state/run-state.js";
 import { keptCandidates } from "../state/kept-candidates.js";
 import { shortPosition } from "../format/short-position.js";

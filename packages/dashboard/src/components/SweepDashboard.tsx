@@ -4,7 +4,7 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import { useApp, useInput, useStdin } from "ink";
 import type { Observable } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { useSweepState } from "../hooks/use-sweep-state.js";
 import { useTerminalSize, type TerminalSize } from "../hooks/use-terminal-size.js";
 import { DEFAULT_THROTTLE_MS } from "../state/run-states.js";

@@ -4,7 +4,7 @@ import { EventEmitter } from "node:events";
 import { stripVTControlCharacters } from "node:util";
 import type { ReactElement } from "react";
 import { render } from "ink";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { reduceRunState } from "../state/reduce-run-state.js";
 import { initialRunState, type RunState } from "../state/run-state.js";
 import { fixtureEvents } from "./fixture-events.js";
@@ -80,7 +80,7 @@ export function lastDrawnFrame(frames: readonly string[]): string {
 
 export const strip = (frame: string | undefined) => stripVTControlCharacters(frame ?? "");
 
-/** Lets ink commit a render: updates show up only after a macrotask (docs/toolchain.md §3). */
+/** Lets ink commit a render: updates show up only after a macrotask (docs/BACKEND.md "Toolchain" §3). */
 export const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Waits (macrotask by macrotask, at most ~3 s) until the ANSI-stripped frame passes `check`; returns it. */

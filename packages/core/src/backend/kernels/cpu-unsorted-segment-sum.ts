@@ -1,6 +1,6 @@
 // Linear-time UnsortedSegmentSum for the tfjs cpu backend. The stock kernel builds an [N, H] mask
 // product per segment and keeps them all alive: O(numSegments*N*H) time, ~8.7 GB for the gradient of an
-// 8000x256 embedding gather (docs/tfjs.md §3). This one is O(N*H) time and allocates only the output.
+// 8000x256 embedding gather (docs/BACKEND.md §3). This one is O(N*H) time and allocates only the output.
 import * as tf from "@tensorflow/tfjs";
 import type { KernelFix } from "./kernel-fix.js";
 import { segmentSumShape, sumSegmentsInto } from "./sum-segments-into.js";

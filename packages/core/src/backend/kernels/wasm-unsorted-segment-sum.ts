@@ -1,5 +1,5 @@
 // UnsortedSegmentSum for tfjs-backend-wasm 4.22.0, which has none: without it the gradient of
-// tf.gather (trainable embeddings) throws "Kernel 'UnsortedSegmentSum' not registered" (docs/tfjs.md §3).
+// tf.gather (trainable embeddings) throws "Kernel 'UnsortedSegmentSum' not registered" (docs/BACKEND.md §3).
 // Works on views of the wasm heap; the views are taken after allocating, since heap growth detaches them.
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
