@@ -9,7 +9,7 @@ import { ROOT, TINY_MODEL as TINY_BERT } from "./s3pet-process.js";
 import { tmuxTerminal } from "./tmux-terminal.js";
 
 const FIXTURE_RUN = join(ROOT, "packages/dashboard/test-fixtures/search-run");
-const { tmux, start: startInTmux, capture, captureAll, captureWhen, keys, startServer, killServer } = tmuxTerminal("dashboard");
+const { tmux, start: startInTmux, captureAll, captureWhen, keys, startServer, killServer } = tmuxTerminal("dashboard");
 
 let workDir: string;
 beforeAll(() => {
