@@ -7,6 +7,7 @@ import { formatScore } from "../format/format-score.js";
 import { canOpen, countJobs, selectedJob, type SweepJob, type SweepJobStatus, type SweepState } from "../state/sweep-state.js";
 import { Bar } from "./Bar.js";
 import { Key } from "./KeyHints.js";
+import { TitleBar } from "./TitleBar.js";
 import { theme } from "./theme.js";
 
 export interface SweepViewProps {
@@ -47,21 +48,11 @@ export function SweepView({ state, picked, title, columns, rows, interactive }: 
 
   return (
     <Box flexDirection="column" width={width}>
-      <Box width={width}>
-        <Box flexGrow={1} flexShrink={1}>
-          <Text wrap="truncate-end">
-            <Text bold inverse color={theme.accent}>
-              {" S3PET "}
-            </Text>{" "}
-            <Text bold color={theme.value}>
-              sweep {title}
-            </Text>
-          </Text>
-        </Box>
-        <Box flexShrink={0} marginLeft={1}>
-          <Text color={theme.muted}>{summary}</Text>
-        </Box>
-      </Box>
+      <TitleBar width={width} note={summary}>
+        <Text bold color={theme.value}>
+          sweep {title}
+        </Text>
+      </TitleBar>
       <Text color={theme.muted} wrap="truncate-end">
         {"  "}
         {cells("run", axes)}
