@@ -1,7 +1,7 @@
 // A real redis-server for tests, on a free loopback port, without persistence; stop() ends it.
 // (.ci/run installs Debian's redis-server.)
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "./free-port.js";
 
 export interface TestRedis {
   readonly port: number;
@@ -35,13 +35,3 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
