@@ -4,21 +4,19 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UnrecoverableError, Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expandGrid } from "./expand-grid.js";
 import { allEnded, enqueueGrid, type SweepJobData, type SweepJobResult } from "./sweep-queue.js";
 import { followQueue, watchGrid } from "./follow-queue.js";
 import type { PointState } from "./point-state.js";
 import { parseQueueUrl } from "./queue-url.js";
-import { startRedis, type TestRedis } from "./testing/start-redis.js";
+import { useTestRedis } from "./testing/start-redis.js";
 
 const describeState = (s: PointState) =>
   [s.point.axes.seed, s.status, s.progress && `${s.progress.phase} ${s.progress.step}/${s.progress.totalSteps}`, s.test, s.error].filter((x) => x !== undefined).join(" ");
 
 describe("followQueue", () => {
-  let redis: TestRedis;
-  beforeAll(async () => void (redis = await startRedis()));
-  afterAll(async () => redis?.stop());
+  const redis = useTestRedis();
 
   it("passes on every job's state, then each change the queue reports", async () => {
     const points = expandGrid({ command: "train", seed: [1, 2, 3] });

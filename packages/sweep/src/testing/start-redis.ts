@@ -1,6 +1,7 @@
 // A real redis-server for tests, on a free loopback port, without persistence; stop() ends it.
 // (.ci/run installs Debian's redis-server.)
 import { spawn } from "node:child_process";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "./free-port.js";
 
 export interface TestRedis {
@@ -35,3 +36,15 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
+/** A redis-server for the enclosing describe block: started before its tests, stopped after them. */
+export function useTestRedis(): { readonly url: (name: string) => string } {
+  let redis: TestRedis | undefined;
+  beforeAll(async () => void (redis = await startRedis()));
+  afterAll(async () => redis?.stop());
+  return {
+    url: (name) => {
+      if (redis === undefined) throw new Error("useTestRedis: the server is started in beforeAll; call url() inside a test");
+      return redis.url(name);
+    },
+  };
+}
