@@ -32,7 +32,12 @@ export function followQueue(points: readonly GridPoint[], options: FollowQueueOp
   const events = new QueueEvents(name, { connection });
   const byId = new Map(points.map((p) => [p.id, p]));
   const shown = new Map<string, string>();
-  const emit = (state: PointState) => {
+  const scores = new Map<string, number>();
+  const emit = (reported: PointState) => {
+    // A re-read can see a job completed before its return value is readable; keep the score once known.
+    const known = scores.get(reported.point.id);
+    const state = reported.status === "done" && reported.test === undefined && known !== undefined ? { ...reported, test: known } : reported;
+    if (state.status === "done" && state.test !== undefined) scores.set(state.point.id, state.test);
     const { point, ...rest } = state;
     const key = JSON.stringify(rest);
     if (shown.get(point.id) === key) return;

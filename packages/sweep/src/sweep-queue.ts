@@ -66,12 +66,14 @@ export async function enqueueGrid(points: readonly GridPoint[], options: { queue
 export async function queueStates(queue: Queue, points: readonly GridPoint[], runsDir: string): Promise<PointState[]> {
   return Promise.all(
     points.map(async (point): Promise<PointState> => {
-      const job = (await queue.getJob(point.id)) as Job<SweepJobData, SweepJobResult> | undefined;
+      let job = (await queue.getJob(point.id)) as Job<SweepJobData, SweepJobResult> | undefined;
       if (!job) {
         const results = readPointResults(runsDir, point);
         return results ? { point, status: "done", test: results.retrained.test } : { point, status: "waiting" };
       }
       const state = await job.getState();
+      // The job was read before its state: if it ended in between, read it again for its result or error.
+      if (state === "completed" || state === "failed") job = ((await queue.getJob(point.id)) as Job<SweepJobData, SweepJobResult> | undefined) ?? job;
       const status: PointStatus = state === "completed" ? "done" : state === "failed" ? "failed" : state === "active" ? "running" : "waiting";
       const progress = typeof job.progress === "object" && job.progress !== null && "phase" in job.progress ? (job.progress as unknown as PointProgress) : undefined;
       return {
