@@ -50,7 +50,8 @@ export default tseslint.config(
   // A plugin's tests may also run its contract on a real backbone (@s3pet/models is a devDependency).
   layer(["plugins/*/src/**/*.test.ts"], "^@s3pet/(?!core(/|$)|models(/|$))", "a plugin's tests import only @s3pet/core and @s3pet/models"),
   layer(["packages/models/src/**", "packages/data/src/**"], "^@s3pet/(?!core(/|$))", "models and data import only @s3pet/core"),
-  layer(["packages/dashboard/src/**"], "^(@s3pet/(?!core/events$)|@tensorflow/)", "the dashboard imports only @s3pet/core/events (no tfjs)", { allowUi: true }),
+  // Fed by events only: no tfjs, and no queue library (the CLI adapts a sweep's queue events into plain ones).
+  layer(["packages/dashboard/src/**"], "^(@s3pet/(?!core/events$)|@tensorflow/|bullmq$|ioredis$)", "the dashboard imports only @s3pet/core/events (no tfjs, no queue library)", { allowUi: true }),
   // A sweep's run is the CLI as a child process: the sweep package never imports the CLI (or what it drives).
   layer(["packages/sweep/src/**"], "^@s3pet/(?!core(/|$))", "sweep imports only @s3pet/core (a run is the CLI as a child process)"),
 );

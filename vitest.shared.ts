@@ -11,7 +11,7 @@ export default defineConfig({
     globalSetup: [new URL("./vitest.global-setup.ts", import.meta.url).pathname],
     reporters: ["default", "json"],
     outputFile: { json: "test-results.json" },
-    testTimeout: 60_000,
+    testTimeout: 180_000, // real processes and workers; a loaded 2-core machine can take 3x a quiet one
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,

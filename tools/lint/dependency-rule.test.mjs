@@ -26,6 +26,7 @@ describe("the dependency rule", () => {
     ["packages/models/src/probe.ts", 'import { lora } from "@s3pet/plugin-lora";', "models and data import only @s3pet/core"],
     ["packages/dashboard/src/probe.ts", 'import { runSearch } from "@s3pet/core";', "the dashboard imports only @s3pet/core/events"],
     ["packages/dashboard/src/probe.ts", 'import * as tf from "@tensorflow/tfjs";', "the dashboard imports only @s3pet/core/events"],
+    ["packages/dashboard/src/probe.ts", 'import { QueueEvents } from "bullmq";', "no queue library"],
     ["packages/dashboard/src/probe.ts", 'import { x } from "../../../core/src/search/discretize-greedy.js";', "not by a relative path"],
     ["packages/cli/src/commands/probe.test.ts", 'import { x } from "../../../models/test-fixtures/fixture.js";', "not by a relative path"],
     ["packages/sweep/src/probe.ts", 'import { runCli } from "@s3pet/cli";', "sweep imports only @s3pet/core"],

@@ -23,7 +23,7 @@ describe("renderDashboard", () => {
     events$.complete();
     await dashboard.exited;
     const screen = terminal.output();
-    expect(screen).toContain("search-20260101-120000 started: 40 candidates");
+    expect(screen).toContain("run done in 45s · test 0.9283"); // the log pane's last line
     expect(screen).toContain(" S3PET  search-20260101-120000 ● done");
     expect(screen).toContain("Result · 7 modules, 19,984 / 20,000 params");
   });

@@ -2,10 +2,28 @@
 // enqueued for `s3pet worker`s with --queue; `s3pet sweep status <grid>` shows every run's state and
 // `s3pet sweep report <grid>` the result table. docs/SWEEPS.md has the multi-machine setup.
 import { basename, extname, resolve } from "node:path";
-import { intRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
-import { allEnded, enqueueGrid, formatStates, parseQueueUrl, readGridFile, runLocally, stateFromRunsDir, sweepReport, watchGrid, type Grid, type PointState } from "@s3pet/sweep";
+import { Subject } from "rxjs";
+import { choiceRunOption, intRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
+import { renderSweepDashboard, type SweepEvent } from "@s3pet/dashboard";
+import {
+  allEnded,
+  enqueueGrid,
+  followQueue,
+  formatStates,
+  parseQueueUrl,
+  readGridFile,
+  runDirOf,
+  runLocally,
+  stateFromRunsDir,
+  sweepReport,
+  watchGrid,
+  type Grid,
+  type PointState,
+} from "@s3pet/sweep";
 import { defineCommand, type CommandIo } from "../cli/command.js";
+import { chooseUi } from "../reporters/choose-ui.js";
 import { commandFlags, optionValue } from "../run-config/run-flags.js";
+import { runDirEvents } from "../run/run-dir-events.js";
 
 /** The CLI each run executes: this package's own entry point. */
 export const CLI_BIN = new URL("../bin.js", import.meta.url).pathname;
@@ -18,10 +36,18 @@ export const SWEEP_OPTIONS = [
   textRunOption({ flag: "runs-dir", commands: ["sweep", "worker"], valueName: "dir", default: null, defaultText: "sweep: runs/<grid file name>; worker: required", doc: "where the runs go, the same for the sweep and every worker" }),
   intRunOption({ flag: "workers", commands: ["sweep"], default: 2, doc: "local runs at a time, without --queue" }),
   switchRunOption({ flag: "wait", commands: ["sweep"], doc: "with --queue: return when every job has ended (exit 0 when all succeeded)" }),
-  switchRunOption({ flag: "follow", commands: ["sweep"], doc: "status with --queue: keep the table live until every job has ended" }),
+  switchRunOption({ flag: "follow", commands: ["sweep"], doc: "status with --queue and --ui plain: keep the table live until every job has ended" }),
   textRunOption({ flag: "compare", commands: ["sweep"], valueName: "axis", default: null, defaultText: "the first axis that is not seed or task", doc: "report: the axis whose values win/tie/loss compares" }),
+  choiceRunOption({
+    flag: "ui",
+    commands: ["sweep"],
+    values: ["tui", "plain"],
+    default: null,
+    defaultText: "tui on a terminal with --queue, plain otherwise",
+    doc: "status: the live sweep dashboard (enter opens a running job's run dashboard) or the plain table",
+  }),
 ] as const satisfies readonly RunOption<any>[];
-export const [QUEUE, RUNS_DIR, WORKERS, WAIT, FOLLOW, COMPARE] = SWEEP_OPTIONS;
+export const [QUEUE, RUNS_DIR, WORKERS, WAIT, FOLLOW, COMPARE, UI] = SWEEP_OPTIONS;
 
 export const sweep = defineCommand({
   name: "sweep",
@@ -37,7 +63,8 @@ export const sweep = defineCommand({
   examples: [
     { command: "s3pet sweep grid.json --workers 2", description: "run the grid here, 2 runs at a time" },
     { command: "s3pet sweep grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs", description: "enqueue it for workers on other machines" },
-    { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs --follow", description: "watch every run's state live" },
+    { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs", description: "every run's state live on a terminal; enter opens a running job's dashboard" },
+    { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs --ui plain --follow", description: "the same as a table, redrawn on every change" },
     { command: "s3pet sweep report grid.json --runs-dir /shared/runs", description: "mean ± std over seeds and win/tie/loss" },
   ],
   async run({ values, positionals }, io) {
@@ -54,12 +81,18 @@ export const sweep = defineCommand({
     const queue = optionValue(QUEUE, values) ?? undefined;
     if (queue !== undefined) parseQueueUrl(queue);
     const compare = optionValue(COMPARE, values);
+    const requestedUi = optionValue(UI, values);
+    if (requestedUi !== null && action !== "status") throw new S3petInputError("--ui is for s3pet sweep status (the runs of a sweep log as JSON lines to <runs-dir>/<id>.log)");
+    const ui = action === "status" ? statusUi(requestedUi, queue, io) : undefined;
 
     if (action === "report") {
       io.stdout.write(sweepReport(grid.points, { runsDir, ...(compare !== null && { compare }) }));
       return 0;
     }
-    if (action === "status") return status(grid, runsDir, queue, optionValue(FOLLOW, values)!, io);
+    if (action === "status") {
+      if (ui === "tui") return sweepDashboard(grid, gridPath, runsDir, queue!);
+      return status(grid, runsDir, queue, optionValue(FOLLOW, values)!, io);
+    }
     if (queue === undefined) {
       io.stderr.write(`sweep: ${grid.points.length} runs in ${runsDir}, ${workers} at a time\n`);
       const states = await runLocally(grid.points, { bin: CLI_BIN, runsDir, cwd: grid.cwd, workers, onState: (s) => io.stderr.write(`${stateLine(s)}\n`) });
@@ -73,6 +106,47 @@ export const sweep = defineCommand({
     io.stdout.write(`${formatStates(states)}\n`);
     return states.every((s) => s.status === "done") ? 0 : 1;
   },
+});
+
+/**
+ * How `sweep status` shows the grid: the dashboard follows the queue's events, so it needs --queue and
+ * a terminal (the default there); the table otherwise.
+ */
+function statusUi(requested: "tui" | "plain" | null, queue: string | undefined, io: CommandIo): "tui" | "plain" {
+  const ui = chooseUi(requested ?? undefined, io.stdout, io.env);
+  if (ui !== "tui" || queue !== undefined) return ui === "tui" ? "tui" : "plain";
+  if (requested === "tui") throw new S3petInputError("the sweep dashboard follows a queue: add --queue redis://host:port/name, or use --ui plain");
+  return "plain";
+}
+
+/**
+ * The live sweep view on this terminal: the grid's runs at once, then every state change the queue
+ * reports, adapted into the dashboard's plain SweepEvents; enter opens a job's run (its run directory,
+ * followed) in the run dashboard. Returns when the user leaves it (q); the sweep goes on.
+ */
+async function sweepDashboard(grid: Grid, gridPath: string, runsDir: string, queue: string): Promise<number> {
+  const events$ = new Subject<SweepEvent>();
+  const view = renderSweepDashboard(events$, {
+    title: `${basename(gridPath)} · ${queue}`,
+    openRun: (id) => runDirEvents(runDirOf(runsDir, grid.points.find((p) => p.id === id)!), { follow: true }),
+  });
+  events$.next({ type: "jobs", jobs: grid.points.map((p) => ({ id: p.id, axes: p.axes })) });
+  const follower = followQueue(grid.points, { queue, runsDir, onState: (s) => events$.next(jobEvent(s)) });
+  try {
+    await view.exited;
+  } finally {
+    await follower.close();
+  }
+  return 0;
+}
+
+const jobEvent = (s: PointState): SweepEvent => ({
+  type: "job",
+  id: s.point.id,
+  status: s.status,
+  ...(s.progress && { progress: s.progress }),
+  ...(s.test !== undefined && { test: s.test }),
+  ...(s.error !== undefined && { error: s.error }),
 });
 
 async function status(grid: Grid, runsDir: string, queue: string | undefined, follow: boolean, io: CommandIo): Promise<number> {

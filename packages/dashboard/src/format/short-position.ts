@@ -3,6 +3,7 @@
 
 const SHORT: Readonly<Record<string, string>> = {
   embeddings: "emb",
+  "embeddings.LayerNorm": "emb.ln",
   attention: "attn",
   "attention.self.query": "attn.q",
   "attention.self.key": "attn.k",

@@ -86,7 +86,7 @@ export interface RunState {
   readonly fatalError: string | null;
   readonly errorCount: number;
   readonly warnCount: number;
-  /** Append-only (ink's <Static> renders each line once by index). */
+  /** Append-only; the log pane shows its last lines. */
   readonly log: readonly LoggedEvent[];
 }
 
