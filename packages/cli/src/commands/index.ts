@@ -11,7 +11,8 @@ import { train } from "./train.js";
 import { encode } from "./encode.js";
 import { pretrain } from "./pretrain.js";
 import { watch } from "./watch.js";
+import { report } from "./report.js";
 import { sweep } from "./sweep.js";
 import { worker } from "./worker.js";
 
-export const COMMANDS: readonly Command[] = [search, train, evalCommand, exportCommand, inspect, plugins, doctor, encode, watch, pretrain, sweep, worker];
+export const COMMANDS: readonly Command[] = [search, train, evalCommand, exportCommand, inspect, plugins, doctor, encode, watch, report, pretrain, sweep, worker];
