@@ -15,9 +15,11 @@
 //     --from spam [--budget 0.1%] --out <dir>/transfer.grid.json   (re-train the structures searched on
 //     --from on the grid's other tasks: a second grid, as it needs the first one's finished searches)
 //   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: a saved report's markdown
+//   --figures <dir> (with either): also one accuracy-against-budget SVG per task there (docs/figures for
+//     BENCHMARKS.md), linked from the markdown
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { writeJsonAtomic } from "@s3pet/core";
 import { readGridFile } from "@s3pet/sweep";
@@ -25,6 +27,7 @@ import { replaceDocSection } from "../replace-doc-section.mjs";
 import { aggregateQuality } from "./aggregate-quality.mjs";
 import { collectRuns, parseVariantRow, taskLabel } from "./grid-runs.mjs";
 import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
+import { renderQualityFigures } from "./render-quality-figures.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -38,6 +41,7 @@ const { values: flags, positionals } = parseArgs({
     "load-log": { type: "string" },
     from: { type: "string" },
     budget: { type: "string", default: "0.1%" },
+    figures: { type: "string" },
   },
   allowPositionals: true,
   strict: true,
@@ -57,7 +61,7 @@ if (flags.render) {
   } catch (error) {
     fail(`--render ${flags.render}: ${error.message} (pass a report written by --out)`);
   }
-  publishMarkdown(saved);
+  await publishMarkdown(saved, basename(flags.render, ".json"));
   process.exit(0);
 }
 
@@ -86,10 +90,9 @@ const end = Math.max(...finished.map((r) => Date.parse(r.startedAt) + 1000 * r.r
 const tasks = [...new Set(runs.map((r) => r.task))];
 const budgets = [...new Set(runs.map((r) => r.budget).filter((b) => b !== null))];
 const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
-const shown = (p) => (p.startsWith(ROOT) ? relative(ROOT, p) : p);
 const report = {
   command: `node tools/bench/quality/quality.mjs ${process.argv.slice(2).filter((a) => a !== "--write-docs").join(" ")}`,
-  sweep: gridFiles.map((f) => `s3pet sweep ${shown(resolve(f))} --runs-dir ${shown(runsDir)}`),
+  sweep: gridFiles.map((f) => `s3pet sweep ${shownPath(resolve(f))} --runs-dir ${shownPath(runsDir)}`),
   date: finished.length ? new Date(end).toISOString() : new Date().toISOString(),
   // wall time from the first run's start to the last one's end, so a resumed grid counts its pauses too
   seconds: finished.length ? (end - start) / 1000 : 0,
@@ -108,15 +111,23 @@ const report = {
   runs: runs.map(({ config: _config, ...r }) => r),
 };
 if (flags.out) writeJsonAtomic(flags.out, report);
-publishMarkdown(report);
+await publishMarkdown(report, flags.out ? basename(flags.out, ".json") : "quality");
 
 /** Prints the report's markdown and, with --write-docs, puts it in docs/BENCHMARKS.md's quality section
- *  (or its search-ablation section, for a grid with variant rows). */
-function publishMarkdown(report) {
+ *  (or its search-ablation section, for a grid with variant rows); with --figures, renders the figures
+ *  (`<figures>/<name>-<task>.svg`) first and links them, relative to docs/. */
+async function publishMarkdown(report, name) {
   const ablation = report.summary.cells.some((c) => parseVariantRow(c.row));
-  const markdown = ablation ? renderAblationMarkdown(report) : renderQualityMarkdown(report);
+  const figures = flags.figures && !ablation ? await renderQualityFigures(report, resolve(flags.figures), name) : {};
+  const linked = Object.fromEntries(Object.entries(figures).map(([task, path]) => [task, relative(join(ROOT, "docs"), path)]));
+  const markdown = ablation ? renderAblationMarkdown(report) : renderQualityMarkdown(report, linked);
   process.stdout.write(`${markdown}\n`);
+  for (const path of Object.values(figures)) process.stderr.write(`quality: wrote ${shownPath(path)}\n`);
   if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), ablation ? "quality-ablation" : "quality", markdown);
+}
+
+function shownPath(p) {
+  return p.startsWith(ROOT) ? relative(ROOT, p) : p;
 }
 
 /** The most runs that overlapped in time: how many ran in parallel. */

@@ -7,7 +7,7 @@
 const fmt = (s) => (s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–");
 const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
 
-const ROW_LABELS = {
+export const ROW_LABELS = {
   s3pet: "S3PET, mixed space",
   "s3pet-m": "S3PET, S3PET-M space (--space s3pet-m)",
   "s3pet-lora": "S3PET, LoRA only",
@@ -19,7 +19,8 @@ const ROW_LABELS = {
   full: "full fine-tuning",
 };
 
-export function renderQualityMarkdown(report) {
+/** @param {Record<string, string>} [figures] task -> figure path relative to docs/ (shown after the main table) */
+export function renderQualityMarkdown(report, figures = {}) {
   const { summary, protocol } = report;
   const tasks = protocol.tasks;
   const cell = (row, budget, task) => summary.cells.find((c) => c.row === row && (c.budget ?? "-") === (budget ?? "-") && c.task === task);
@@ -75,6 +76,7 @@ export function renderQualityMarkdown(report) {
   }
   lines.push(`| majority class | – | 0 | ${tasks.map((t) => summary.majority[t]?.toFixed(3) ?? "–").join(" | ")} | – |`);
   lines.push("");
+  for (const [task, path] of Object.entries(figures)) lines.push(`![${task}: test score against trained parameters](${path})`, "");
 
   // A search against random and LoRA-only at the same budget, per task: win / tie / loss, where a tie
   // means the difference of the means is within the larger of the two stds.

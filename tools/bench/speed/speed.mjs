@@ -14,13 +14,17 @@
 // 16 x 128: LoRA, full fine-tuning, search and re-training steps at each of --workers (e.g. 1,2), torch's
 // LoRA and full steps, and each step's matmul-roofline share; --write-docs fills the "Speed at real
 // sizes" section instead. --groups embedded (or bert-base) runs one backbone only.
+// --figures <dir>: also the report's figure as SVG there (tokens/s against sequence length for the main
+// suite, against workers for real-sizes; render-speed-figures.mjs), linked from the markdown (docs/figures
+// for BENCHMARKS.md).
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { join } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { writeJsonAtomic } from "@s3pet/core";
 import { ensureModelInChild } from "./ensure-model.mjs";
+import { renderSpeedFigures } from "./render-speed-figures.mjs";
 import { renderSpeedMarkdown } from "./render-speed-markdown.mjs";
 import { renderRealSizesMarkdown } from "./render-real-sizes-markdown.mjs";
 import { replaceDocSection } from "../replace-doc-section.mjs";
@@ -39,6 +43,7 @@ const { values: flags } = parseArgs({
     suite: { type: "string", default: "main" },
     workers: { type: "string", default: "1" },
     groups: { type: "string", default: "embedded,bert-base" },
+    figures: { type: "string" },
   },
   strict: true,
 });
@@ -57,7 +62,7 @@ if (!workerCounts.every((n) => Number.isInteger(n) && n >= 1)) {
 if (flags.from) {
   const saved = JSON.parse(readFileSync(flags.from, "utf8"));
   const render = saved.suite === "real-sizes" ? SUITES["real-sizes"] : SUITES.main;
-  const markdown = render.render(saved);
+  const markdown = await withFigures(render.render(saved), saved, basename(flags.from, ".json"));
   process.stdout.write(`${markdown}\n`);
   if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), render.section, markdown);
   process.exit(0);
@@ -165,9 +170,17 @@ function makeReport() {
 const report = makeReport();
 if (flags.out) writeJsonAtomic(flags.out, report);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-const markdown = suite.render(report);
+const markdown = await withFigures(suite.render(report), report, flags.out ? basename(flags.out, ".json") : `speed-${flags.suite}`);
 process.stderr.write(`\n${markdown}\n`);
 if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), suite.section, markdown);
+
+/** With --figures: renders the report's figures and links them after its markdown (paths relative to docs/). */
+async function withFigures(markdown, report, name) {
+  if (!flags.figures) return markdown;
+  const figures = await renderSpeedFigures(report, resolve(flags.figures), name);
+  const links = Object.entries(figures).map(([what, path]) => `![tokens/s against ${what === "seq" ? "sequence length" : "workers"}](${relative(join(ROOT, "docs"), path)})`);
+  return [markdown.trimEnd(), "", ...links].join("\n");
+}
 
 /** The case's arguments with the default model unless the case names its own. */
 function withModel(args) {
