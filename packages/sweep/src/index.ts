@@ -9,5 +9,5 @@ export { parseQueueUrl, type QueueAddress } from "./queue-url.js";
 export { enqueueGrid, queueStates, allEnded, type EnqueueSummary, type SweepJobData, type SweepJobResult } from "./sweep-queue.js";
 export { followQueue, watchGrid, type FollowQueueOptions, type QueueFollower } from "./follow-queue.js";
 export { startWorker, type StartWorkerOptions } from "./start-worker.js";
-export { sweepReport, type SweepReportOptions } from "./sweep-report.js";
+export { sweepReport, sweepCells, statsOf, type SweepReportOptions, type SweepCell, type SweepCells, type Stats } from "./sweep-report.js";
 export { formatStates } from "./format-states.js";

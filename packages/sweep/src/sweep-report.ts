@@ -13,34 +13,63 @@ export interface SweepReportOptions {
   readonly compare?: string;
 }
 
-interface Stats {
+export interface Stats {
   readonly mean: number;
   readonly std: number;
   readonly n: number;
 }
 
-export function sweepReport(points: readonly GridPoint[], options: SweepReportOptions): string {
+/** One cell of a grid: every axis value but the seed, with its finished runs' numbers. */
+export interface SweepCell {
+  readonly axes: Readonly<Record<string, string>>;
+  /** Re-trained test scores of the finished runs, one per seed. */
+  readonly test: readonly number[];
+  readonly params: readonly number[];
+  /** The majority-class test score of each finished run's task. */
+  readonly majority: readonly number[];
+  readonly failed: number;
+  readonly missing: number;
+}
+
+export interface SweepCells {
+  /** The grid's axes but the seed, in grid order. */
+  readonly axes: readonly string[];
+  readonly metric: string;
+  readonly cells: readonly SweepCell[];
+  /** One line per failed run: `- <id> (<axes>): <error>`. */
+  readonly failures: readonly string[];
+}
+
+/** The grid's points grouped into cells (seeds together) with what their run directories hold. */
+export function sweepCells(points: readonly GridPoint[], runsDir: string): SweepCells {
   const axes = [...new Set(points.flatMap((p) => Object.keys(p.axes)))].filter((a) => a !== "seed");
-  const cells = new Map<string, { axes: Record<string, string>; test: number[]; params: number[]; failed: number; missing: number }>();
+  const cells = new Map<string, { axes: Record<string, string>; test: number[]; params: number[]; majority: number[]; failed: number; missing: number }>();
   const failures: string[] = [];
   let metric = "score";
   for (const point of points) {
     const key = JSON.stringify(axes.map((a) => point.axes[a] ?? ""));
-    const cell = cells.get(key) ?? { axes: Object.fromEntries(axes.map((a) => [a, point.axes[a] ?? ""])), test: [], params: [], failed: 0, missing: 0 };
+    const cell = cells.get(key) ?? { axes: Object.fromEntries(axes.map((a) => [a, point.axes[a] ?? ""])), test: [], params: [], majority: [], failed: 0, missing: 0 };
     cells.set(key, cell);
-    const results = readPointResults(options.runsDir, point);
+    const results = readPointResults(runsDir, point);
     if (results) {
       metric = results.metric;
       cell.test.push(results.retrained.test);
       cell.params.push(results.chosenParams);
+      if (results.majorityBaseline) cell.majority.push(results.majorityBaseline.test);
       continue;
     }
-    const state = stateFromRunsDir(options.runsDir, point);
+    const state = stateFromRunsDir(runsDir, point);
     if (state.status === "failed") {
       cell.failed++;
       failures.push(`- ${point.id} (${describe(point.axes)}): ${state.error}`);
     } else cell.missing++;
   }
+  return { axes, metric, cells: [...cells.values()], failures };
+}
+
+export function sweepReport(points: readonly GridPoint[], options: SweepReportOptions): string {
+  const { axes, metric, cells: cellList, failures } = sweepCells(points, options.runsDir);
+  const cells = new Map(cellList.map((c) => [JSON.stringify(axes.map((a) => c.axes[a] ?? "")), c]));
 
   const seeds = new Set(points.map((p) => p.axes["seed"] ?? p.flags["seed"] ?? "")).size;
   const lines = [`${points.length} runs (${[...cells.values()].reduce((s, c) => s + c.test.length, 0)} finished), ${cells.size} cells, ${seeds} seed(s); re-trained test ${metric}, mean ± std over seeds`, ""];
@@ -83,7 +112,7 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
   return lines.join("\n");
 }
 
-function statsOf(xs: readonly number[]): Stats | null {
+export function statsOf(xs: readonly number[]): Stats | null {
   if (!xs.length) return null;
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
   const std = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;

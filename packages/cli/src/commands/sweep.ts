@@ -1,6 +1,7 @@
 // `s3pet sweep <grid>`: a grid of runs (tasks x budgets x seeds x ...) run by N local processes, or
 // enqueued for `s3pet worker`s with --queue; `s3pet sweep status <grid>` shows every run's state and
 // `s3pet sweep report <grid>` the result table. docs/SWEEPS.md has the multi-machine setup.
+import { existsSync, statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { Subject } from "rxjs";
 import { choiceRunOption, intRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
@@ -21,6 +22,7 @@ import {
   type PointState,
 } from "@s3pet/sweep";
 import { defineCommand, type CommandIo } from "../cli/command.js";
+import { sweepFigures } from "../report/sweep-figures.js";
 import { chooseUi } from "../reporters/choose-ui.js";
 import { commandFlags, optionValue } from "../run-config/run-flags.js";
 import { runDirEvents } from "../run/run-dir-events.js";
@@ -37,6 +39,7 @@ export const SWEEP_OPTIONS = [
   intRunOption({ flag: "workers", commands: ["sweep"], default: 2, doc: "local runs at a time, without --queue" }),
   switchRunOption({ flag: "wait", commands: ["sweep"], doc: "with --queue: return when every job has ended (exit 0 when all succeeded)" }),
   switchRunOption({ flag: "follow", commands: ["sweep"], doc: "status with --queue and --ui plain: keep the table live until every job has ended" }),
+  textRunOption({ flag: "figures", commands: ["sweep"], valueName: "dir", default: null, doc: "report: also write each task's accuracy-against-budget figure there, as <grid name>-<task>.svg" }),
   textRunOption({ flag: "compare", commands: ["sweep"], valueName: "axis", default: null, defaultText: "the first axis that is not seed or task", doc: "report: the axis whose values win/tie/loss compares" }),
   choiceRunOption({
     flag: "ui",
@@ -47,7 +50,7 @@ export const SWEEP_OPTIONS = [
     doc: "status: the live sweep dashboard (enter opens a running job's run dashboard) or the plain table",
   }),
 ] as const satisfies readonly RunOption<any>[];
-export const [QUEUE, RUNS_DIR, WORKERS, WAIT, FOLLOW, COMPARE, UI] = SWEEP_OPTIONS;
+export const [QUEUE, RUNS_DIR, WORKERS, WAIT, FOLLOW, FIGURES, COMPARE, UI] = SWEEP_OPTIONS;
 
 export const sweep = defineCommand({
   name: "sweep",
@@ -66,6 +69,7 @@ export const sweep = defineCommand({
     { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs", description: "every run's state live on a terminal; enter opens a running job's dashboard" },
     { command: "s3pet sweep status grid.json --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs --ui plain --follow", description: "the same as a table, redrawn on every change" },
     { command: "s3pet sweep report grid.json --runs-dir /shared/runs", description: "mean ± std over seeds and win/tie/loss" },
+    { command: "s3pet sweep report grid.json --runs-dir /shared/runs --figures figures", description: "the same, plus each task's accuracy-against-budget figure as SVG" },
   ],
   async run({ values, positionals }, io) {
     if (positionals.length > 2) throw new S3petInputError(`unexpected argument '${positionals[2]}' (see s3pet sweep --help)`);
@@ -85,8 +89,17 @@ export const sweep = defineCommand({
     if (requestedUi !== null && action !== "status") throw new S3petInputError("--ui is for s3pet sweep status (the runs of a sweep log as JSON lines to <runs-dir>/<id>.log)");
     const ui = action === "status" ? statusUi(requestedUi, queue, io) : undefined;
 
+    const figures = optionValue(FIGURES, values);
+    if (figures !== null && action !== "report") throw new S3petInputError("--figures is for s3pet sweep report (e.g. s3pet sweep report grid.json --figures docs/figures)");
+    if (figures !== null && existsSync(resolve(io.cwd, figures)) && !statSync(resolve(io.cwd, figures)).isDirectory()) {
+      throw new S3petInputError(`--figures ${figures}: is a file; pass a directory for the figures (it is created when missing)`);
+    }
+
     if (action === "report") {
       io.stdout.write(sweepReport(grid.points, { runsDir, ...(compare !== null && { compare }) }));
+      if (figures !== null) {
+        for (const file of await sweepFigures(grid.points, runsDir, resolve(io.cwd, figures), basename(gridPath, extname(gridPath)))) io.stderr.write(`wrote ${file}\n`);
+      }
       return 0;
     }
     if (action === "status") {
