@@ -10,6 +10,8 @@ export type ChartSpec = TopLevelSpec;
 export const CHART_CONFIG = {
   font: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
   view: { stroke: null },
+  // no per-mark aria-label (one per point and heatmap cell: most of a report's bytes); axes and legends keep theirs
+  mark: { aria: false },
   axis: { labelLimit: 260, gridColor: "#eceff3", domainColor: "#8a94a3", tickColor: "#8a94a3", labelColor: "#3b4350", titleColor: "#3b4350" },
   legend: { labelColor: "#3b4350", titleColor: "#3b4350", labelLimit: 0 },
   title: { anchor: "start", fontSize: 13, color: "#1d2430" },

@@ -143,7 +143,7 @@ function budgetChart(data: RunReportData, gates: readonly GatesEvent[]): ChartSp
     mark: { type: "line", point: true, strokeWidth: 1.5 },
     encoding: {
       x: { field: "step", type: "quantitative", title: "search step", axis: STEP_AXIS },
-      y: { field: "params", type: "quantitative", title: "parameters" },
+      y: { field: "params", type: "quantitative", title: "parameters", scale: { zero: false } },
       color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" }, sort: ["budget B", "soft count Σ nᵢpᵢ", "hard count (greedy now)"] },
       strokeDash: { field: "series", type: "nominal", scale: { domain: ["budget B", "soft count Σ nᵢpᵢ", "hard count (greedy now)"], range: [[4, 3], [1, 0], [1, 0]] } },
     },
@@ -221,11 +221,13 @@ function gateFrame(start: RunStartEvent, gates: GatesEvent, chosen: readonly Cho
       {
         mark: { type: "rect", stroke: "white", strokeWidth: 0.5 },
         encoding: {
-          color: { field: "p", type: "quantitative", title: "p", scale: { scheme: "viridis", domain: [0, 1] }, legend: { orient: "right", gradientLength: 120 } },
+          // sqrt: at small budgets most p are a few %, which a linear ramp shows as one colour
+          color: { field: "p", type: "quantitative", title: "p", scale: { type: "sqrt", scheme: "viridis", domain: [0, 1] }, legend: { orient: "right", gradientLength: 120, values: [0, 0.05, 0.2, 0.5, 1] } },
           tooltip: [{ field: "site" }, { field: "row", title: "method · position" }, { field: "p", format: ".3f" }, { field: "params" }],
         },
       },
       {
+        transform: [{ filter: "datum.kept !== ''" }],
         mark: { type: "text", fontSize: 12, fontWeight: "bold" },
         encoding: {
           text: { field: "kept" },

@@ -95,7 +95,7 @@ function configTable(data: RunReportData, start: RunStartEvent): string {
     rows.push([key, shown]);
   }
   if (run?.versions) rows.push(["versions", Object.entries(run.versions).filter(([k]) => k === "tfjs" || k === "node").map(([k, v]) => `${k} ${v}`).join(", ")]);
-  return `<div class="cols">${table(["setting", "value"], rows)}</div>`;
+  return `<dl class="settings">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("")}</dl>`;
 }
 
 function structureTable(structure: readonly { site: string; method: string; options: Readonly<Record<string, unknown>>; params: number }[]): string {
@@ -173,6 +173,9 @@ table { border-collapse: collapse; font-size: 12.5px; margin: 4px 0 8px; }
 th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid #eef0f3; vertical-align: top; }
 th { color: #5b6472; font-weight: 600; }
 td:first-child { font-family: ui-monospace, monospace; }
+dl.settings { display: grid; grid-template-columns: repeat(3, max-content minmax(0, 1fr)); gap: 3px 12px; margin: 0; font-size: 12.5px; }
+dl.settings dt { font-family: ui-monospace, monospace; color: #5b6472; }
+dl.settings dd { margin: 0 12px 0 0; overflow-wrap: anywhere; }
 .scrub { display: flex; align-items: center; gap: 10px; margin-bottom: 8px; }
 .scrub input { width: 420px; }
 .scrub button { width: 34px; height: 26px; border: 1px solid #c8ced6; background: #fff; border-radius: 4px; cursor: pointer; }
