@@ -9,7 +9,7 @@ import { loadPretrained } from "@s3pet/models";
 import { S3petInputError } from "@s3pet/core";
 import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { methodOptionFlags, methodOptionsFrom } from "../run-config/method-option-flags.js";
-import { SHARED_RUN_FLAGS } from "../run-config/run-flags.js";
+import { MEMORY_PLAN_FLAGS, SHARED_RUN_FLAGS } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
 import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
 
@@ -19,8 +19,7 @@ const options = {
   budget: { type: "string", valueName: "params|pct%", description: "show how many candidates of each method fit in this budget" },
   include: SHARED_RUN_FLAGS.include,
   exclude: SHARED_RUN_FLAGS.exclude,
-  "batch-size": { ...SHARED_RUN_FLAGS["batch-size"], description: "batch size of the memory plan (default: 16)" },
-  "max-length": { ...SHARED_RUN_FLAGS["max-length"], description: "tokens per example of the memory plan (default: 64)" },
+  ...MEMORY_PLAN_FLAGS,
   json: { type: "boolean", description: 'print {"backboneParams", "sites", "candidates", "memory"} as JSON' },
   ...(await methodOptionFlags()),
 } as const satisfies OptionSpecs;

@@ -92,6 +92,7 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
     ...optional("checkpointEvery", intFlag(flags, "checkpoint-every")),
     ...optional("patience", intFlag(flags, "patience")),
     ...optional("workers", intFlag(flags, "workers")),
+    ...optional("microBatchSize", microBatchFlag(flags)),
     ...optional("include", listValue(flags["include"])),
     ...optional("exclude", listValue(flags["exclude"])),
     ...(flags["count-head"] === true ? { countHead: true } : {}),
@@ -202,6 +203,16 @@ export function intFlag(flags: FlagValues, name: string, { min = 1 } = {}): numb
   if (!/^\s*-?\d+\s*$/.test(v) || n < min || !Number.isSafeInteger(n)) {
     throw new S3petInputError(`--${name} must be an integer >= ${min}, got '${v}'`);
   }
+  return n;
+}
+
+/** --micro-batch-size: a number of examples or auto. */
+export function microBatchFlag(flags: FlagValues): number | "auto" | undefined {
+  const v = stringFlag(flags, "micro-batch-size");
+  if (v === undefined) return undefined;
+  if (v.trim() === "auto") return "auto";
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || n < 1 || !Number.isSafeInteger(n)) throw new S3petInputError(`--micro-batch-size must be an integer >= 1 or auto, got '${v}'`);
   return n;
 }
 

@@ -33,9 +33,22 @@ export const SHARED_RUN_FLAGS = {
   "checkpoint-every": { type: "string", valueName: "n", description: "write a resumable checkpoint every n steps (default: 50)" },
   patience: { type: "string", valueName: "n", description: "stop a phase after n evaluations without improvement" },
   workers: { type: "string", valueName: "n", description: "data-parallel units: the main thread and n-1 worker threads, each with its own backend and model copy; a run is deterministic for a given n (default: one per core)" },
+  "micro-batch-size": {
+    type: "string",
+    valueName: "n|auto",
+    description: "examples a unit runs through the model at once; its shard of each batch runs in micro-batches whose gradients are summed (a run is deterministic for a given --workers and n) (default: auto, the largest the memory plan fits: the whole shard when it fits)",
+  },
   ui: { type: "string", valueName: "tui|plain|json", description: "progress display (default: tui on a terminal, plain otherwise)" },
   json: { type: "boolean", description: "print results.json on stdout when done (progress goes to stderr)" },
   config: { type: "string", valueName: "file.json", description: "read options from a JSON file with the flags' names as keys; flags win" },
+} as const satisfies Readonly<Record<string, OptionSpec>>;
+
+/** The run shape `inspect` and `doctor --model` plan the memory of. */
+export const MEMORY_PLAN_FLAGS = {
+  "batch-size": { ...SHARED_RUN_FLAGS["batch-size"], description: "batch size of the memory plan (default: 16)" },
+  "max-length": { ...SHARED_RUN_FLAGS["max-length"], description: "tokens per example of the memory plan (default: 64)" },
+  workers: { ...SHARED_RUN_FLAGS.workers, description: "data-parallel units of the memory plan (default: one per core that fits)" },
+  "micro-batch-size": { ...SHARED_RUN_FLAGS["micro-batch-size"], description: "examples per pass of the memory plan (default: auto, the largest that fits)" },
 } as const satisfies Readonly<Record<string, OptionSpec>>;
 
 /** Flags only `search` has. */

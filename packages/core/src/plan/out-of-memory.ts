@@ -14,7 +14,7 @@ export function asOutOfMemory(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof S3petInputError || !OUT_OF_MEMORY.test(error.message)) return error;
   return new OutOfMemoryError(
     `the backend ran out of memory (${error.message.split(".")[0]}: the wasm heap holds at most 4 GiB per worker); ` +
-      `use a smaller --batch-size or --max-length, fewer candidates (--methods, --include/--exclude), or the tensorflow backend`,
+      `use a smaller --micro-batch-size or --max-length, fewer candidates (--methods, --include/--exclude), or the tensorflow backend`,
     { cause: error },
   );
 }

@@ -16,10 +16,14 @@ export interface RunMemoryInput {
   readonly backboneParams: number;
   /** Parameters of the task head (a few thousand). */
   readonly headParams: number;
+  /** Examples per forward pass on one worker (its micro-batch). */
   readonly batchSize: number;
+  /** Examples per step on one worker (its shard of the batch); default `batchSize`. */
+  readonly shardSize?: number;
   readonly length: number;
   readonly workers: number;
   readonly workerLimitBytes: number;
+  readonly machineBytes: number;
 }
 
 export function planRunMemory(input: RunMemoryInput): MemoryPlan {
@@ -31,12 +35,14 @@ export function planRunMemory(input: RunMemoryInput): MemoryPlan {
   return planMemory({
     backbone: profile,
     batchSize: input.batchSize,
+    shardSize: input.shardSize ?? input.batchSize,
     length: input.length,
     moduleKeptPerToken,
     trainedParams: moduleParams + input.headParams + (input.gated ? candidates.length : 0) + (input.full ? input.backboneParams : 0),
     trainedLayers: candidates.length === 0 && !input.full ? 0 : trainedLayers,
     workers: input.workers,
     workerLimitBytes: input.workerLimitBytes,
+    machineBytes: input.machineBytes,
   });
 }
 

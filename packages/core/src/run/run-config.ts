@@ -59,6 +59,11 @@ export interface CommonConfig {
   /** Data-parallel compute units (the main thread and worker threads); null = one per core when the
    *  caller can start workers, else 1. A run is deterministic for a given count. @default null */
   readonly workers: number | null;
+  /** Examples one unit runs through the model at once: its shard of a batch is cut into micro-batches
+   *  of at most this many, whose gradients are summed in order (deterministic for a given workers and
+   *  micro-batch size); evaluation batches are capped by it too. "auto" = the largest the caller's
+   *  memory plan fits, which is the whole shard when it fits (no plan: the whole shard). @default "auto" */
+  readonly microBatchSize: number | "auto";
 }
 
 export interface SearchConfig extends CommonConfig {
@@ -125,6 +130,7 @@ export const DEFAULT_COMMON_CONFIG: CommonConfig = {
   gatesEvery: 10,
   resume: false,
   workers: null,
+  microBatchSize: "auto",
 };
 
 export const DEFAULT_SEARCH_CONFIG: SearchConfig = {
@@ -176,6 +182,7 @@ function checkCommon(c: CommonConfig): void {
   positiveInt(c, "checkpointEvery");
   positiveInt(c, "gatesEvery");
   for (const k of ["maxSteps", "maxEvalExamples", "evalEvery", "patience", "workers"] as const) if (c[k] !== null) positiveInt(c, k);
+  if (c.microBatchSize !== "auto") positiveInt(c, "microBatchSize", "a number of examples or auto");
   bool(c, "countHead");
   bool(c, "resume");
   bool(c, "methodLrs");
@@ -200,9 +207,9 @@ function checkCommon(c: CommonConfig): void {
 
 type Checked = Record<string, unknown>;
 
-function positiveInt<C>(c: C, key: keyof C & string): void {
+function positiveInt<C>(c: C, key: keyof C & string, hint?: string): void {
   const v = (c as Checked)[key];
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw configError(key, v, "must be a positive integer");
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw configError(key, v, "must be a positive integer", hint);
 }
 function positiveNumber<C>(c: C, key: keyof C & string): void {
   const v = (c as Checked)[key];
