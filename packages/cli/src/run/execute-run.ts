@@ -84,7 +84,7 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const backend = prepared.backend.name;
   let planned: RunShape | null = null;
   if (structure === null) {
-    planned = { ...shape, candidates: checkSearchSpace(options, prepared), gated: true, full: false };
+    planned = { ...shape, candidates: checkSearchSpace(options, prepared), gated: true, secondOrder: options.engine.order === "second", full: false };
   } else {
     const resolved = checkStructure(structure, options, prepared);
     if (resolved !== null) planned = { ...shape, candidates: resolved.candidates, gated: false, full: resolved.full };

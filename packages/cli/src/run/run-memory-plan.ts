@@ -35,6 +35,8 @@ export interface RunShape {
   readonly candidates: readonly Candidate[];
   /** The search's supernet (gates trained with the modules). */
   readonly gated: boolean;
+  /** The search's second-order structure step. */
+  readonly secondOrder?: boolean;
   readonly full: boolean;
   /** Examples per step, over all units. */
   readonly batchSize: number;
@@ -60,6 +62,7 @@ export function runMemoryPlan(backbone: PlannedBackbone, backendName: string, sh
     profile: backbone.memory,
     candidates: shape.candidates,
     gated: shape.gated,
+    secondOrder: shape.secondOrder ?? false,
     full: shape.full,
     backboneParams: backbone.params,
     headParams: H * H + H * (shape.numLabels + 1), // pooler-sized dense + classifier: an upper bound

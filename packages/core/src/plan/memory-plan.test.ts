@@ -87,6 +87,13 @@ describe("asOutOfMemory", () => {
     expect((error as Error).message).not.toContain("\n");
   });
 
+  it("also turns the trap of a failed allocation inside the module into that line", () => {
+    const { RuntimeError } = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly;
+    const error = asOutOfMemory(new RuntimeError("memory access out of bounds"));
+    expect(error).toBeInstanceOf(OutOfMemoryError);
+    expect((error as Error).message).toMatch(/^the backend ran out of memory \(memory access out of bounds: the wasm heap holds at most 4 GiB per worker\)/);
+  });
+
   it("leaves other errors alone", () => {
     const other = new Error("something else");
     expect(asOutOfMemory(other)).toBe(other);

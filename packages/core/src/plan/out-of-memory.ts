@@ -7,7 +7,9 @@ export class OutOfMemoryError extends S3petInputError {
   override readonly name = "OutOfMemoryError";
 }
 
-const OUT_OF_MEMORY = /^Aborted\(|out of memory|Array buffer allocation failed|Cannot enlarge memory/i;
+// A failed allocation inside the wasm module either aborts or, when the null pointer is written to,
+// traps with "memory access out of bounds".
+const OUT_OF_MEMORY = /^Aborted\(|out of memory|Array buffer allocation failed|Cannot enlarge memory|memory access out of bounds/i;
 
 /** `error` as an OutOfMemoryError when it is one (a wasm abort is one: tfjs aborts only on a failed allocation), else itself. */
 export function asOutOfMemory(error: unknown): unknown {

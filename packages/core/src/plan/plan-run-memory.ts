@@ -1,6 +1,9 @@
 // planRunMemory: the memory plan of a search or fixed-structure run, from its candidates (what each
 // method says its modules keep per token) and the backbone's profile. The search's plan is the larger
-// of its two phases: the supernet (every candidate, gated) and re-training (at most the budget).
+// of its two phases: the supernet (every candidate, gated) and re-training (at most the budget). In the
+// supernet the weight step keeps what the modules' weight gradients read and the structure step what
+// the gates' gradients read (the gated deltas); a first-order step takes one of them at a time, the
+// second-order structure step takes both gradients at once.
 import type { Site } from "../plugin/site.js";
 import type { Candidate } from "../search/search-space.js";
 import { planMemory, type BackboneMemoryProfile, type MemoryPlan } from "./memory-plan.js";
@@ -11,6 +14,8 @@ export interface RunMemoryInput {
   readonly candidates: readonly Candidate[];
   /** The search's supernet, where each module's gate is trained too. */
   readonly gated: boolean;
+  /** The supernet's second-order structure step (weights and gates in one gradient). */
+  readonly secondOrder?: boolean;
   /** Full fine-tuning: the backbone's own weights are trained. */
   readonly full: boolean;
   readonly backboneParams: number;
@@ -28,7 +33,9 @@ export interface RunMemoryInput {
 
 export function planRunMemory(input: RunMemoryInput): MemoryPlan {
   const { profile, candidates } = input;
-  const moduleKeptPerToken = candidates.reduce((sum, c) => sum + keptPerToken(c, input.gated), 0);
+  const internal = candidates.reduce((sum, c) => sum + keptPerToken(c, false), 0);
+  const withGates = input.gated ? candidates.reduce((sum, c) => sum + keptPerToken(c, true), 0) : internal;
+  const moduleKeptPerToken = !input.gated || input.secondOrder ? withGates : Math.max(internal, withGates - internal);
   const lowest = candidates.reduce((low, c) => Math.min(low, c.site.layer ?? -1), profile.numLayers);
   const trainedLayers = input.full ? profile.numLayers : profile.numLayers - Math.max(0, lowest);
   const moduleParams = candidates.reduce((sum, c) => sum + c.params, 0);
