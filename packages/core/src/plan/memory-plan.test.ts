@@ -10,6 +10,7 @@ const bertBase: MemoryPlanInput = {
   shardSize: 16,
   length: 128,
   moduleKeptPerToken: 24 * 16,
+  moduleWorkPerToken: 32,
   trainedParams: 300_000,
   trainedLayers: 12,
   workers: 1,
@@ -18,12 +19,12 @@ const bertBase: MemoryPlanInput = {
 };
 
 describe("planMemory", () => {
-  it("adds weights, kept activations of the trained layers, one layer's workspace and four floats per trained parameter", () => {
+  it("adds weights, kept activations of the trained layers, one layer's workspace (with its modules') and four floats per trained parameter", () => {
     const plan = planMemory(bertBase);
     const tokens = 16 * 128;
     expect(plan.weights).toBe(4 * 109_482_240);
     expect(plan.activations).toBe(4 * tokens * ((3072 + 9 * 768 + 36 * 128) * 12 + 24 * 16));
-    expect(plan.workspace).toBe(4 * tokens * (26 * 768 + 7 * 3072 + 60 * 128));
+    expect(plan.workspace).toBe(4 * tokens * (26 * 768 + 7 * 3072 + 60 * 128 + 32));
     expect(plan.optimiser).toBe(16 * 300_000);
     expect(plan.perWorker).toBe(Math.ceil(1.15 * (plan.weights + plan.activations + plan.workspace + plan.optimiser)));
     expect(plan.fits).toBe(true);

@@ -35,6 +35,8 @@ export interface MemoryPlanInput {
   readonly length: number;
   /** Floats per token all attached modules keep per step, summed (search: with their gated deltas). */
   readonly moduleKeptPerToken: number;
+  /** Floats per token the modules of one layer have alive while it runs (its candidates' outputs). */
+  readonly moduleWorkPerToken: number;
   /** Trained parameters: modules, head, structure parameters (and the backbone's own when it is trained). */
   readonly trainedParams: number;
   /** Layers from the lowest with a trained module up: the ones whose tensors the backward pass reads. */
@@ -87,7 +89,7 @@ export function planMemory(input: MemoryPlanInput): MemoryPlan {
   const weights = b.weightBytes;
   const layers = Math.min(b.numLayers, Math.max(0, input.trainedLayers));
   const activations = FLOAT * tokens * ((b.keptPerToken + b.keptPerTokenPosition * length) * layers + input.moduleKeptPerToken);
-  const workspace = FLOAT * tokens * (b.workPerToken + b.workPerTokenPosition * length);
+  const workspace = FLOAT * tokens * (b.workPerToken + b.workPerTokenPosition * length + input.moduleWorkPerToken);
   const optimiser = FLOAT * (input.shardSize > batchSize ? 5 : 4) * input.trainedParams;
   const perWorker = Math.ceil(HEAP_SLACK * (weights + activations + workspace + optimiser));
   const total = perWorker * input.workers;

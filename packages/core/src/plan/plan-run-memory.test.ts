@@ -17,4 +17,11 @@ describe("planRunMemory", () => {
     expect(keptFloats({ ...base, gated: true })).toBe(3 * 10); // weight step: 30 > structure step: 24
     expect(keptFloats({ ...base, gated: true, secondOrder: true })).toBe(3 * 18);
   });
+
+  it("adds to the workspace what one layer's modules have alive at once", () => {
+    const workFloats = (input: RunMemoryInput) => planRunMemory(input).workspace / (4 * 2 * 4);
+    const spread = candidates.map((c, i) => ({ ...c, site: { ...c.site, layer: i } }));
+    expect(workFloats({ ...base, gated: true })).toBe(3 * 18); // all three in layer 0
+    expect(workFloats({ ...base, gated: true, candidates: spread, profile: { ...profile, numLayers: 3 } })).toBe(18);
+  });
 });

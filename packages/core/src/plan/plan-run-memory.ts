@@ -36,6 +36,10 @@ export function planRunMemory(input: RunMemoryInput): MemoryPlan {
   const internal = candidates.reduce((sum, c) => sum + keptPerToken(c, false), 0);
   const withGates = input.gated ? candidates.reduce((sum, c) => sum + keptPerToken(c, true), 0) : internal;
   const moduleKeptPerToken = !input.gated || input.secondOrder ? withGates : Math.max(internal, withGates - internal);
+  // While a layer runs, its modules' outputs (and in the search their gated deltas) are alive at once.
+  const perLayer = new Map<number | null, number>();
+  for (const c of candidates) perLayer.set(c.site.layer, (perLayer.get(c.site.layer) ?? 0) + keptPerToken(c, input.gated));
+  const moduleWorkPerToken = Math.max(0, ...perLayer.values());
   const lowest = candidates.reduce((low, c) => Math.min(low, c.site.layer ?? -1), profile.numLayers);
   const trainedLayers = input.full ? profile.numLayers : profile.numLayers - Math.max(0, lowest);
   const moduleParams = candidates.reduce((sum, c) => sum + c.params, 0);
@@ -45,6 +49,7 @@ export function planRunMemory(input: RunMemoryInput): MemoryPlan {
     shardSize: input.shardSize ?? input.batchSize,
     length: input.length,
     moduleKeptPerToken,
+    moduleWorkPerToken,
     trainedParams: moduleParams + input.headParams + (input.gated ? candidates.length : 0) + (input.full ? input.backboneParams : 0),
     trainedLayers: candidates.length === 0 && !input.full ? 0 : trainedLayers,
     workers: input.workers,

@@ -4,7 +4,10 @@
 // Kept for the backward pass (what its gradients read, docs/MEMORY.md): the GELU's input (I, its
 // derivative is written out); the softmax's exponent, weights and the score matmul's input (3 h T); the attention's
 // q, k, v heads, its output, two LayerNorms' normalised inputs and their scales (about 9 H).
-// Alive while a layer runs: every intermediate of the layer until it ends (about 26 H + 7 I + 5 h T).
+// Alive while a layer runs besides what it keeps: the intermediates of its forward or backward pass at
+// their peak (the GELU's and its derivative's [N, I] terms, the residual stream's gradients, the
+// softmax gradient's scores): about 3 I + 4 H + 2 h T, measured at the start of the backward pass
+// with `tools/bench/memory/memory.mjs` on the embedded and bert-base shapes (docs/MEMORY.md).
 import type { BackboneMemoryProfile } from "@s3pet/core";
 import type { BertConfig } from "./bert-config.js";
 import { bertTensorSpecs } from "./bert-weights.js";
@@ -17,7 +20,7 @@ export function bertMemoryProfile(config: BertConfig, withPooler = true): Backbo
     numLayers: config.numLayers,
     keptPerToken: I + 9 * H,
     keptPerTokenPosition: 3 * h,
-    workPerToken: 26 * H + 7 * I,
-    workPerTokenPosition: 5 * h,
+    workPerToken: 3 * I + 4 * H,
+    workPerTokenPosition: 2 * h,
   };
 }
