@@ -21,7 +21,7 @@ describe("planRunMemory", () => {
   it("adds to the workspace what one layer's modules have alive at once", () => {
     const workFloats = (input: RunMemoryInput) => planRunMemory(input).workspace / (4 * 2 * 4);
     const spread = candidates.map((c, i) => ({ ...c, site: { ...c.site, layer: i } }));
-    expect(workFloats({ ...base, gated: true })).toBe(3 * 18); // all three in layer 0
-    expect(workFloats({ ...base, gated: true, candidates: spread, profile: { ...profile, numLayers: 3 } })).toBe(18);
+    expect(workFloats({ ...base, gated: true })).toBe(3 * 10); // all three in layer 0, the weight step's
+    expect(workFloats({ ...base, gated: true, secondOrder: true, candidates: spread, profile: { ...profile, numLayers: 3 } })).toBe(18);
   });
 });

@@ -33,13 +33,15 @@ export interface RunMemoryInput {
 
 export function planRunMemory(input: RunMemoryInput): MemoryPlan {
   const { profile, candidates } = input;
-  const internal = candidates.reduce((sum, c) => sum + keptPerToken(c, false), 0);
-  const withGates = input.gated ? candidates.reduce((sum, c) => sum + keptPerToken(c, true), 0) : internal;
-  const moduleKeptPerToken = !input.gated || input.secondOrder ? withGates : Math.max(internal, withGates - internal);
-  // While a layer runs, its modules' outputs (and in the search their gated deltas) are alive at once.
-  const perLayer = new Map<number | null, number>();
-  for (const c of candidates) perLayer.set(c.site.layer, (perLayer.get(c.site.layer) ?? 0) + keptPerToken(c, input.gated));
-  const moduleWorkPerToken = Math.max(0, ...perLayer.values());
+  const moduleKeptPerToken = keptByModules(candidates, input);
+  // While a layer runs, its modules' outputs (in the search, their gated deltas) are alive at once.
+  const byLayer = new Map<number | null, Candidate[]>();
+  for (const c of candidates) {
+    const inLayer = byLayer.get(c.site.layer) ?? [];
+    inLayer.push(c);
+    byLayer.set(c.site.layer, inLayer);
+  }
+  const moduleWorkPerToken = Math.max(0, ...[...byLayer.values()].map((inLayer) => keptByModules(inLayer, input)));
   const lowest = candidates.reduce((low, c) => Math.min(low, c.site.layer ?? -1), profile.numLayers);
   const trainedLayers = input.full ? profile.numLayers : profile.numLayers - Math.max(0, lowest);
   const moduleParams = candidates.reduce((sum, c) => sum + c.params, 0);
@@ -56,6 +58,15 @@ export function planRunMemory(input: RunMemoryInput): MemoryPlan {
     workerLimitBytes: input.workerLimitBytes,
     machineBytes: input.machineBytes,
   });
+}
+
+/** Floats per token `candidates` keep in one step: a first-order search step keeps either what the
+ *  weights' gradients read or the gated deltas the gates' gradients read, a second-order one both. */
+function keptByModules(candidates: readonly Candidate[], input: Pick<RunMemoryInput, "gated" | "secondOrder">): number {
+  const internal = candidates.reduce((sum, c) => sum + keptPerToken(c, false), 0);
+  if (!input.gated) return internal;
+  const withGates = candidates.reduce((sum, c) => sum + keptPerToken(c, true), 0);
+  return input.secondOrder ? withGates : Math.max(internal, withGates - internal);
 }
 
 function keptPerToken(c: Candidate, gated: boolean): number {
