@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The README's test command: build, typecheck and test every project with nx, then add up every
+// The README's test command: build, typecheck and test every project with nx, lint (eslint.config.js), then add up every
 // project's vitest JSON report and print the closing line `N passed, N failed` (CI reads it).
 // Exits non-zero when any nx task failed, any test failed, or no test passed.
 import { spawnSync } from "node:child_process";
@@ -19,6 +19,10 @@ const nx = spawnSync(
   { cwd: root, stdio: "inherit", env: { ...process.env, NX_DAEMON: "false" } },
 );
 
+// Lint after the build: the type-aware rules read the packages' built declarations.
+const lint = nx.status === 0 ? spawnSync("npx", ["eslint", "."], { cwd: root, stdio: "inherit" }) : { status: 1 };
+if (lint.status !== 0) console.error("npm run lint failed (see above)");
+
 let passed = 0, failed = 0, skipped = 0;
 for (const r of reports) {
   if (!existsSync(r)) continue;
@@ -28,6 +32,6 @@ for (const r of reports) {
   skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
   if (j.success === false && (j.numFailedTests ?? 0) === 0 && (j.numFailedTestSuites ?? 0) > 0) failed += j.numFailedTestSuites;
 }
-if (nx.status !== 0 && failed === 0) failed = 1; // a build or typecheck failure counts as a failure
+if ((nx.status !== 0 || lint.status !== 0) && failed === 0) failed = 1; // a build, typecheck or lint failure counts as a failure
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(nx.status !== 0 || failed > 0 || passed === 0 ? 1 : 0);
+process.exit(nx.status !== 0 || lint.status !== 0 || failed > 0 || passed === 0 ? 1 : 0);

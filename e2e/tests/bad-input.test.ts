@@ -1,4 +1,4 @@
-// Every bad input is exit code 2 and one line on stderr that names the input (issue 6).
+// Every bad input is exit code 2 and one line on stderr that names the input (docs/ARCHITECTURE.md "CLI").
 import { cpSync, mkdirSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -46,7 +46,20 @@ describe("bad input: exit 2, one line naming the input", () => {
   });
 
   it("a bad method option", async () => {
-    await expectOneLineError(["search", ...TINY_RUN, "--lora.rank", "0", "--out", join(dir, "r5")], /^s3pet search: lora: rank must be an integer >= 1, got 0 \(set --lora\.rank\)$/);
+    await expectOneLineError(["search", ...TINY_RUN, "--lora.rank", "0", "--out", join(dir, "r5")], /^s3pet search: lora: rank must be an integer >= 1, got '0' \(set --lora\.rank\)$/);
+    await expectOneLineError(["search", ...TINY_RUN, "--lora.rank", "abc", "--out", join(dir, "r5")], /^s3pet search: lora: rank must be an integer >= 1, got 'abc' \(set --lora\.rank\)$/);
+  });
+
+  it("a bad run option value: each names its flag and what is allowed", async () => {
+    await expectOneLineError(["search", "--ui", "bogus"], /^s3pet search: --ui must be one of tui, plain, json, got 'bogus'$/);
+    await expectOneLineError(["search", "--budget", "-5"], /^s3pet search: --budget must be a positive number of parameters \(12000\) or a percentage \(0\.1%\), got '-5'$/);
+  });
+
+  it("a bad method option inside a structure.json names the file, not a flag", async () => {
+    const structure = join(dir, "bad-options", "structure.json");
+    mkdirSync(join(dir, "bad-options"), { recursive: true });
+    writeFileSync(structure, JSON.stringify({ structure: [{ site: "encoder.layer.0.attention.self.query", method: "lora", options: { rank: 0 }, params: 1 }] }));
+    await expectOneLineError(["train", ...TINY_RUN, "--structure", structure, "--out", join(dir, "r8")], /^s3pet train: .*bad-options\/structure\.json: module 0: lora: rank must be an integer >= 1, got 0 \(fix it in that file\)$/);
   });
 
   it("an unknown method", async () => {

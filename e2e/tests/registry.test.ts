@@ -8,9 +8,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../packages/sweep/src/testing/free-port.js";
 import { ROOT, tempDir } from "./s3pet-process.js";
 
 /** Every publishable package: every workspace under packages/ and plugins/, and the assets (publish order does not matter to npm). */
@@ -49,17 +49,6 @@ function verdaccioBin(): string {
   const pkgPath = createRequire(import.meta.url).resolve("verdaccio/package.json");
   const { bin } = JSON.parse(readFileSync(pkgPath, "utf8")) as { bin: string | Record<string, string> };
   return join(dirname(pkgPath), typeof bin === "string" ? bin : bin.verdaccio!);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForRegistry(url: string, deadline: number): Promise<void> {

@@ -138,6 +138,7 @@ function exampleText(raw) {
   }
   const words = lines
     .join(" ")
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is stripped here
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
     .split(/\s+/)
     .filter((w) => w.length > 0 && !/^[-=_*#~.]{3,}$/.test(w)); // rulers: ----, ====, ****

@@ -1,13 +1,13 @@
 // @ts-check
 // Writes a generated section into a markdown document between `<!-- bench:<name>:start -->` and
-// `<!-- bench:<name>:end -->`, appending the markers at the end the first time; the rest of the
+// `<!-- bench:<name>:end -->` (or another prefix than `bench`), appending the markers at the end the first time; the rest of the
 // document (other people's sections) is kept byte for byte.
 import { existsSync, readFileSync } from "node:fs";
 import { writeFileAtomic } from "@s3pet/core";
 
-export function replaceDocSection(path, name, body) {
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
+export function replaceDocSection(path, name, body, prefix = "bench") {
+  const start = `<!-- ${prefix}:${name}:start -->`;
+  const end = `<!-- ${prefix}:${name}:end -->`;
   const doc = existsSync(path) ? readFileSync(path, "utf8") : "";
   const block = `${start}\n${body.trim()}\n${end}`;
   const i = doc.indexOf(start);

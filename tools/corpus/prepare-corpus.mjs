@@ -318,7 +318,10 @@ function roffProse(text) {
     current = [];
   };
   for (const line of text.split("\n")) {
-    if (/^\.(?:nf|EX|TS|in \+)/.test(line)) (skip = true), flush();
+    if (/^\.(?:nf|EX|TS|in \+)/.test(line)) {
+      skip = true;
+      flush();
+    }
     if (/^\.(?:fi|EE|TE|in)\b/.test(line)) {
       skip = false;
       continue;
@@ -376,7 +379,7 @@ function asciidocProse(text) {
   return kept
     .join("\n")
     .split(/\n\s*\n/)
-    .filter((p) => !/^[ \t]/.test(p) && !/^[:\[]/.test(p) && !/^[=~^+-]{3,}\s*$/m.test(p))
+    .filter((p) => !/^[ \t]/.test(p) && !/^[:[]/.test(p) && !/^[=~^+-]{3,}\s*$/m.test(p))
     .map((p) => p.replace(/linkgit:([\w-]+)\[\d\]/g, "$1").replace(/[`*_]{1,2}([^`*_\n]+)[`*_]{1,2}/g, "$1"));
 }
 

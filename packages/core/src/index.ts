@@ -44,27 +44,8 @@ export type { Backbone, BackboneForwardOptions, BackboneOutput, EncodedBatch, Hi
 // --- tasks
 export type { LabeledBatch, Dataset, TaskObjective, TaskSplits } from "./task/task.js";
 
-// --- events
-export type {
-  S3petEvent,
-  S3petEventType,
-  PhaseName,
-  RunStatus,
-  RunInfo,
-  CandidateInfo,
-  ChosenModule,
-  RunStartEvent,
-  PhaseEvent,
-  StepEvent,
-  GatesEvent,
-  BudgetEvent,
-  EvalEvent,
-  CheckpointEvent,
-  StructureEvent,
-  RunEndEvent,
-  ErrorEvent,
-  LogEvent,
-} from "./events/events.js";
+// --- events (also the tfjs-free entry @s3pet/core/events, with discretizeGreedy)
+export * from "./events/index.js";
 
 // --- backend (tfjs backend choice and kernel fixes)
 export type { BackendInfo } from "./backend/init-backend.js";
@@ -86,6 +67,24 @@ export { runOnBackend } from "./backend/run-on-backend.js";
 export type { EngineDeps, EvalDeps } from "./run/engine-deps.js";
 export type { CommonConfig, SearchConfig, TrainConfig, StructureSpec, ShiftGradient, ResolvedRunConfig } from "./run/run-config.js";
 export { DEFAULT_COMMON_CONFIG, DEFAULT_SEARCH_CONFIG, resolveSearchConfig, resolveTrainConfig } from "./run/run-config.js";
+export type { RunOption, RunCommandName } from "./run/run-options.js";
+export {
+  ENGINE_OPTIONS,
+  EPOCHS_OPTION,
+  FULL_FINE_TUNING_LR,
+  runOption,
+  parseRunOption,
+  showValue,
+  defaultLabel,
+  runOptionsJsonSchema,
+  intRunOption,
+  positiveNumberRunOption,
+  nonNegativeNumberRunOption,
+  choiceRunOption,
+  textRunOption,
+  switchRunOption,
+  listRunOption,
+} from "./run/run-options.js";
 export type { RunHandle, RunResult } from "./run/run-handle.js";
 export type { RunResults, SplitScores, StructureFile, AdapterConfig } from "./run/run-results.js";
 export { runSearch } from "./run/run-search.js";
@@ -115,7 +114,6 @@ export { parseBudget } from "./search/parse-budget.js";
 export type { ShiftSolution, SgsOptions } from "./search/shifted-global-sigmoid.js";
 export { ShiftedGlobalSigmoid, solveShift, SHIFT_TOLERANCE } from "./search/shifted-global-sigmoid.js";
 export { sampleConcreteGates, drawGateNoise } from "./search/sample-concrete-gates.js";
-export { discretizeGreedy } from "./search/discretize-greedy.js";
 export { sampleRandomStructure } from "./search/sample-random-structure.js";
 export type { SearchOutcome } from "./search/bi-level-search.js";
 export { BiLevelSearch } from "./search/bi-level-search.js";

@@ -1,14 +1,22 @@
-// @s3pet/dashboard: the Ink terminal UI of a run, fed by events only (it imports types from @s3pet/core
-// and never the engine, so it can attach to another process's events.jsonl).
+// @s3pet/dashboard: the Ink terminal UI of a run, fed by events only (it imports only @s3pet/core/events, which loads no tfjs,
+// and never the engine, so it can attach to another process's events.jsonl), and of a sweep, fed by
+// plain SweepEvents (it knows no queue: the CLI adapts BullMQ's events).
 
 // --- render
 export { renderDashboard } from "./render-dashboard.js";
-export type { RenderDashboardOptions, DashboardHandle } from "./render-dashboard.js";
+export type { RenderDashboardOptions } from "./render-dashboard.js";
+export type { DashboardHandle, TerminalOptions } from "./mount-on-terminal.js";
+export { renderSweepDashboard } from "./render-sweep-dashboard.js";
+export type { RenderSweepDashboardOptions } from "./render-sweep-dashboard.js";
 export { Dashboard } from "./components/Dashboard.js";
 export type { DashboardProps } from "./components/Dashboard.js";
 export { DashboardView } from "./components/DashboardView.js";
 export type { DashboardViewProps } from "./components/DashboardView.js";
 export type { QuitAction } from "./components/KeyHints.js";
+export { SweepDashboard } from "./components/SweepDashboard.js";
+export type { SweepDashboardProps } from "./components/SweepDashboard.js";
+export { SweepView } from "./components/SweepView.js";
+export type { SweepViewProps } from "./components/SweepView.js";
 
 // --- state
 export type {
@@ -23,10 +31,12 @@ export type {
 } from "./state/run-state.js";
 export { initialRunState, currentPhase, isFinished } from "./state/run-state.js";
 export { reduceRunState } from "./state/reduce-run-state.js";
-export { discretizeGreedy } from "./state/discretize-greedy.js";
 export { keptCandidates } from "./state/kept-candidates.js";
 export { msPerStep, phaseEtaMs, elapsedMs } from "./state/phase-timing.js";
 export { runStates, DEFAULT_THROTTLE_MS } from "./state/run-states.js";
+export type { SweepEvent, SweepJob, SweepJobStatus, SweepJobProgress, SweepState } from "./state/sweep-state.js";
+export { initialSweepState, countJobs, canOpen, selectedJob, moveSelection } from "./state/sweep-state.js";
+export { reduceSweepState } from "./state/reduce-sweep-state.js";
 export type { FrameInterval } from "./state/run-states.js";
 
 // --- sources

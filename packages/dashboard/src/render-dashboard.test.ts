@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EventEmitter } from "node:events";
 import { stripVTControlCharacters } from "node:util";
 import { Subject } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { fixtureEvents } from "./testing/fixture-events.js";
 import { renderDashboard } from "./render-dashboard.js";
 
@@ -23,7 +23,7 @@ describe("renderDashboard", () => {
     events$.complete();
     await dashboard.exited;
     const screen = terminal.output();
-    expect(screen).toContain("search-20260101-120000 started: 40 candidates");
+    expect(screen).toContain("run done in 45s · test 0.9283"); // the log pane's last line
     expect(screen).toContain(" S3PET  search-20260101-120000 ● done");
     expect(screen).toContain("Result · 7 modules, 19,984 / 20,000 params");
   });

@@ -3,7 +3,7 @@
 // (40 candidates = 4 layers x {lora q/k/v, adapter attn/ffn, bitfit q/v/ffn.in/ffn.out, prefix}),
 // search -> discretize -> retrain -> test. Deterministic (seeded); regenerate with
 //   node packages/dashboard/test-fixtures/make-search-run.mjs
-// The gates follow the shifted global sigmoid (method.md §3): p_i = sigmoid(alpha_i - b) with b solved so
+// The gates follow the shifted global sigmoid (docs/METHOD.md §3): p_i = sigmoid(alpha_i - b) with b solved so
 // that sum n_i p_i = budget, and the structure is the greedy first-fit of §6, as the engine computes them.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -79,11 +79,19 @@ emit({
 });
 emit({ type: "log", level: "info", message: "task spam: 1500 train (750 W / 750 A), 300 validation, 600 test; majority baseline 0.560" });
 
+let best = -Infinity;
+/** A validation eval, and a checkpoint when it beats the phase's best so far. */
+function validate(phase, step, score, loss) {
+  const isBest = score > best;
+  best = Math.max(best, score);
+  emit({ type: "eval", phase, step, split: "validation", metric: "accuracy", score, loss, best: isBest });
+  if (isBest) emit({ type: "checkpoint", phase, step, path: `runs/search-20260101-120000/checkpoints/${phase}-step-${step}` });
+}
+
 const searchSteps = 200, evalEvery = 50, gatesEvery = 10;
 let alpha = candidates.map(() => 0);
 time += 800;
 emit({ type: "phase", phase: "search", totalSteps: searchSteps });
-let best = -Infinity;
 for (let step = 1; step <= searchSteps; step++) {
   time += 110 + rand() * 30;
   alpha = alpha.map((a, i) => a + pull[i] + 0.01 * noise());
@@ -103,10 +111,7 @@ for (let step = 1; step <= searchSteps; step++) {
   if (step % evalEvery === 0) {
     time += 900;
     const score = 0.62 + 0.3 * (1 - Math.exp(-3 * progress)) + 0.01 * noise();
-    const isBest = score > best;
-    best = Math.max(best, score);
-    emit({ type: "eval", phase: "search", step, split: "validation", metric: "accuracy", score, loss: 0.6 - 0.35 * progress, best: isBest });
-    if (isBest) emit({ type: "checkpoint", phase: "search", step, path: `runs/search-20260101-120000/checkpoints/search-step-${step}` });
+    validate("search", step, score, 0.6 - 0.35 * progress);
   }
 }
 const { p: finalP } = solveShift(alpha);
@@ -133,10 +138,7 @@ for (let step = 1; step <= retrainSteps; step++) {
   if (step % 50 === 0) {
     time += 700;
     const score = 0.7 + 0.24 * (1 - Math.exp(-3.5 * progress)) + 0.008 * noise();
-    const isBest = score > best;
-    best = Math.max(best, score);
-    emit({ type: "eval", phase: "retrain", step, split: "validation", metric: "accuracy", score, loss: 0.5 - 0.3 * progress, best: isBest });
-    if (isBest) emit({ type: "checkpoint", phase: "retrain", step, path: `runs/search-20260101-120000/checkpoints/retrain-step-${step}` });
+    validate("retrain", step, score, 0.5 - 0.3 * progress);
   }
 }
 time += 300;

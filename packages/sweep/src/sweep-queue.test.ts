@@ -4,17 +4,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expandGrid } from "./expand-grid.js";
 import { parseQueueUrl } from "./queue-url.js";
 import { runDirOf } from "./run-point.js";
 import { enqueueGrid, queueStates } from "./sweep-queue.js";
-import { startRedis, type TestRedis } from "./testing/start-redis.js";
+import { useTestRedis } from "./testing/start-redis.js";
 
 describe("enqueueGrid", () => {
-  let redis: TestRedis;
-  beforeAll(async () => void (redis = await startRedis()));
-  afterAll(async () => redis?.stop());
+  const redis = useTestRedis();
 
   it("adds each unfinished point once", async () => {
     const points = expandGrid({ task: "spam", seed: [1, 2, 3] });

@@ -1,7 +1,7 @@
 // The grid on a BullMQ queue: one job per point, its id the point's id, so re-submitting a grid adds
 // only the runs neither finished nor already queued. Jobs keep their results and errors in Redis
 // (never removed), which `s3pet sweep status` reads; the runs themselves live in the shared runs dir.
-import { Queue, QueueEvents, type Job } from "bullmq";
+import { Queue, type Job } from "bullmq";
 import type { GridPoint } from "./expand-grid.js";
 import type { PointProgress, PointState, PointStatus } from "./point-state.js";
 import { parseQueueUrl } from "./queue-url.js";
@@ -66,12 +66,14 @@ export async function enqueueGrid(points: readonly GridPoint[], options: { queue
 export async function queueStates(queue: Queue, points: readonly GridPoint[], runsDir: string): Promise<PointState[]> {
   return Promise.all(
     points.map(async (point): Promise<PointState> => {
-      const job = (await queue.getJob(point.id)) as Job<SweepJobData, SweepJobResult> | undefined;
+      let job = (await queue.getJob(point.id)) as Job<SweepJobData, SweepJobResult> | undefined;
       if (!job) {
         const results = readPointResults(runsDir, point);
         return results ? { point, status: "done", test: results.retrained.test } : { point, status: "waiting" };
       }
       const state = await job.getState();
+      // The job was read before its state: if it ended in between, read it again for its result or error.
+      if (state === "completed" || state === "failed") job = ((await queue.getJob(point.id)) as Job<SweepJobData, SweepJobResult> | undefined) ?? job;
       const status: PointStatus = state === "completed" ? "done" : state === "failed" ? "failed" : state === "active" ? "running" : "waiting";
       const progress = typeof job.progress === "object" && job.progress !== null && "phase" in job.progress ? (job.progress as unknown as PointProgress) : undefined;
       return {
@@ -83,52 +85,6 @@ export async function queueStates(queue: Queue, points: readonly GridPoint[], ru
       };
     }),
   );
-}
-
-/**
- * Calls `onStates` with every point's state now and after each queue event (and every few seconds,
- * should an event be missed), until `until(states)` holds; resolves with the last states.
- */
-export async function watchGrid(
-  points: readonly GridPoint[],
-  options: { queue: string; runsDir: string; onStates: (states: PointState[]) => void; until: (states: PointState[]) => boolean },
-): Promise<PointState[]> {
-  const { connection, name } = parseQueueUrl(options.queue);
-  const queue = new Queue(name, { connection });
-  const events = new QueueEvents(name, { connection });
-  try {
-    await events.waitUntilReady();
-    return await new Promise<PointState[]>((resolve, reject) => {
-      let busy = false;
-      let again = false;
-      const refresh = async () => {
-        if (busy) return void (again = true);
-        busy = true;
-        try {
-          do {
-            again = false;
-            const states = await queueStates(queue, points, options.runsDir);
-            options.onStates(states);
-            if (options.until(states)) {
-              clearInterval(timer);
-              return resolve(states);
-            }
-          } while (again);
-        } catch (error) {
-          clearInterval(timer);
-          reject(error);
-        } finally {
-          busy = false;
-        }
-      };
-      for (const event of ["waiting", "active", "progress", "completed", "failed", "stalled"] as const) events.on(event, () => void refresh());
-      const timer = setInterval(() => void refresh(), 5000);
-      void refresh();
-    });
-  } finally {
-    await events.close();
-    await queue.close();
-  }
 }
 
 export const allEnded = (states: readonly PointState[]) => states.every((s) => s.status === "done" || s.status === "failed");

@@ -8,7 +8,7 @@ import { assignWeights, definePetMethod, enumOption, intOption, kaimingUniformVa
 
 const NAME = "adapter";
 
-// Each option is declared once: default, --help doc and check (style.md §6).
+// Each option is declared once: default, --help doc and check (docs/ARCHITECTURE.md, convention §6).
 export const adapterOptions = {
   bottleneck: intOption({ default: 0, min: 0, doc: "bottleneck size m; 0 = dim / reductionFactor" }),
   reductionFactor: numberOption({ default: 16, min: 1, doc: "m = floor(dim / reductionFactor) when bottleneck is 0" }),

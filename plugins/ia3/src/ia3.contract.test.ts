@@ -1,15 +1,14 @@
 // The shared contract suite (@s3pet/core/testing) on small synthetic sites and on the tiny BERT,
 // then what is specific to (IA)^3: the exact count and the delta on hand-computed values.
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { GatedSiteCalls } from "@s3pet/core";
 import { describePetMethod, syntheticActivationSite, syntheticBatch, syntheticLinearSite, syntheticSites } from "@s3pet/core/testing";
 import { loadPretrained } from "@s3pet/models";
+import { TINY_BERT_DIR as tinyBertDir } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { ia3 } from "./ia3.js";
 
 // The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
 const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
 
 describePetMethod(ia3, {

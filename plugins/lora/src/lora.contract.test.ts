@@ -1,14 +1,13 @@
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import type { LinearSite } from "@s3pet/core";
 import { GatedSiteCalls, resolveOptions } from "@s3pet/core";
 import { describePetMethod, perturbWeights, syntheticBatch, syntheticLinearSite, syntheticSites, syntheticWideLinearSite } from "@s3pet/core/testing";
 import { loadPretrained } from "@s3pet/models";
+import { TINY_BERT_DIR as tinyBertDir } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { lora, mergeLora, unmergeLora } from "./lora.js";
 
 // The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
 const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
 
 describePetMethod(lora, {

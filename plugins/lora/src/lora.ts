@@ -8,7 +8,7 @@ import { PluginError, assignWeights, definePetMethod, exampleDropout, intOption,
 
 const NAME = "lora";
 
-// Each option is declared once: default, --help doc and check (style.md §6).
+// Each option is declared once: default, --help doc and check (docs/ARCHITECTURE.md, convention §6).
 export const loraOptions = {
   rank: intOption({ default: 8, doc: "rank r of the update A B" }),
   alpha: numberOption({ default: 16, doc: "the update is scaled by alpha / r", min: 0 }),

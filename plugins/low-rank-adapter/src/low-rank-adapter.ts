@@ -11,7 +11,7 @@ import { assignWeights, definePetMethod, enumOption, intOption, kaimingUniformVa
 
 const NAME = "low-rank-adapter";
 
-// Each option is declared once: default, --help doc and check (style.md §6).
+// Each option is declared once: default, --help doc and check (docs/ARCHITECTURE.md, convention §6).
 export const lowRankAdapterOptions = {
   rank: intOption({ default: 1, doc: "rank r of each projection's factorisation" }),
   bottleneck: intOption({ default: 0, min: 0, doc: "bottleneck size m; 0 = dim / reductionFactor" }),

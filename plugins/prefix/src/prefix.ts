@@ -15,7 +15,7 @@ const NAME = "prefix";
 /** Init spread of prefixes and their embedding: BERT's initializer range, so fresh scores are near 0. */
 const INIT_STD = 0.02;
 
-// Each option is declared once: default, --help doc and check (style.md §6).
+// Each option is declared once: default, --help doc and check (docs/ARCHITECTURE.md, convention §6).
 export const prefixOptions = {
   length: intOption({ default: 10, doc: "number L of prefix key/value vectors" }),
   reparameterize: boolOption({ default: false, doc: "produce the prefixes with an MLP while training (folded on export)" }),
@@ -66,8 +66,8 @@ export const prefix = definePetMethod({
     const prefixes = (): { keys: tf.Tensor2D; values: tf.Tensor2D } => {
       const w = weights;
       if (!w.embedding) return { keys: w.prefix_keys as tf.Tensor2D, values: w.prefix_values as tf.Tensor2D };
-      const hidden = tf.tanh(tf.add(tf.matMul(w.embedding as tf.Tensor2D, w.mlp_in as tf.Tensor2D), w.mlp_in_bias)); // [L, r]
-      const kv = tf.add(tf.matMul(hidden, w.mlp_out as tf.Tensor2D), w.mlp_out_bias) as tf.Tensor2D; // [L, 2H]
+      const hidden = tf.tanh(tf.add(tf.matMul(w.embedding as tf.Tensor2D, w.mlp_in as tf.Tensor2D), w.mlp_in_bias as tf.Tensor1D)); // [L, r]
+      const kv = tf.add(tf.matMul(hidden, w.mlp_out as tf.Tensor2D), w.mlp_out_bias as tf.Tensor1D) as tf.Tensor2D; // [L, 2H]
       const [keys, values] = tf.split(kv, 2, 1) as [tf.Tensor2D, tf.Tensor2D]; // [L, H] each
       return { keys, values };
     };

@@ -98,7 +98,9 @@ function measure(shape, command, dir) {
   try {
     const run = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
     units = { workers: run.workers ?? null, microBatchSize: run.microBatchSize ?? null };
-  } catch {}
+  } catch {
+    // no run.json: the run was refused before its directory existed; the row keeps nulls
+  }
   const probes = readProbes(tmp);
   rmSync(tmp, { recursive: true, force: true });
   const commandLine = `s3pet ${cli.join(" ").replace(dir, `<${shape}>`).replace(runDir, "<tmp>/run")}`;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
-// Quality benchmark (issue 8, not a test): the paper's comparison at a scale that runs here. For every
+// Quality benchmark (not a test): the paper's comparison at a scale that runs here. For every
 // task x seed it drives the built CLI (`s3pet search|train ... --json`) as processes:
 //   s3pet        search over the mixed space (every installed method) at each budget, re-trained
 //   s3pet-lora   search over LoRA only at each budget, re-trained
@@ -20,7 +20,7 @@
 //     [--ablate <axis>=<v1>,<v2> ...: the search ablation (ablation-axes.mjs): each value a variant of the
 //      search rows (s3pet, s3pet-lora), one axis at a time; --write-docs then fills "Search ablation"]
 //   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: the markdown of a saved report
-// Without the cap flags it is the full protocol (CLI defaults: 3 epochs, max length 128, all examples).
+// Without the cap flags it is the full protocol (the CLI defaults of docs/OPTIONS.md, all examples).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";

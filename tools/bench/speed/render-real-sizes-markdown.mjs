@@ -3,10 +3,10 @@
 // per backbone (embedded at 16 x 64, bert-base-shaped at 16 x 128) and worker count, the LoRA, full
 // fine-tuning, search and re-training steps with their matmul-roofline share, next to torch.
 
-const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "–");
+import { f1, int, reportFacts } from "./report-facts.mjs";
+
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : "–");
 const pct = (x) => (Number.isFinite(x) ? `${Math.round(100 * x)}%` : "–");
-const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
 
 const GROUPS = [
   ["embedded", "Embedded backbone (4 x 128), batch 16 x 64"],
@@ -38,16 +38,7 @@ export function renderRealSizesMarkdown(report) {
     "wall time is inflated by the other processes.",
     "",
   );
-  lines.push(`- Command: \`${report.command}\` (${f1(report.seconds / 60)} min)`);
-  lines.push(`- Date: ${report.date}`);
-  lines.push(`- Machine: ${report.machine.cores} x ${report.machine.cpu}, ${f1(report.machine.memoryGiB)} GiB, Node ${report.machine.node}`);
-  for (const note of Object.values(report.models ?? {})) lines.push(`- Model: ${note}`);
-  const torchRow = ok.find((r) => r.runner === "torch");
-  if (torchRow) {
-    lines.push(`- torch: ${torchRow.torch}, intra-op threads ${torchRow.threads.torch_intra_op}, OPENBLAS_NUM_THREADS=${torchRow.threads.OPENBLAS_NUM_THREADS}, BLAS: ${torchRow.blas.map((p) => `\`${p.split("/").pop()}\``).join(", ") || "none found"}`);
-  } else {
-    lines.push(`- torch: ${report.torch}`);
-  }
+  lines.push(...reportFacts(report, Object.values(report.models ?? {}).map((note) => `Model: ${note}`), ok.find((r) => r.runner === "torch")));
   const loads = ok.flatMap((r) => [r.load1Before, r.load1After]).filter(Number.isFinite);
   lines.push(
     `- **Load:** 1-minute load average ${f1(Math.min(...loads))}-${f1(Math.max(...loads))} on ${report.machine.cores} cores during the cases.` +

@@ -2,8 +2,7 @@
 // The "Speed" section of docs/BENCHMARKS.md from a speed.mjs report: the (a)-(e) table with the
 // ours / torch step-time ratios, sequence-length and candidate-count scaling, and the machine facts.
 
-const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "–");
-const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
+import { f1, int, reportFacts } from "./report-facts.mjs";
 
 export function renderSpeedMarkdown(report) {
   const ok = report.results.filter((r) => !r.error);
@@ -26,19 +25,9 @@ export function renderSpeedMarkdown(report) {
     "still run and the ratio column stays empty.",
     "",
   );
-  lines.push(`- Command: \`${report.command}\` (${f1(report.seconds / 60)} min)`);
-  lines.push(`- Date: ${report.date}`);
-  lines.push(`- Machine: ${report.machine.cores} x ${report.machine.cpu}, ${f1(report.machine.memoryGiB)} GiB, Node ${report.machine.node}`);
-  lines.push(`- Model: ${report.modelNote}`);
   const wasm = ok.find((r) => r.backend?.name === "wasm");
-  if (wasm) lines.push(`- tfjs: ${wasm.backend.tfjs}, wasm SIMD ${wasm.backend.simd}, ${wasm.backend.threads} thread; cpu = the pure-JS backend`);
-  if (torchRow) {
-    lines.push(
-      `- torch: ${torchRow.torch} (Debian python3-torch), intra-op threads ${torchRow.threads.torch_intra_op}, OPENBLAS_NUM_THREADS=${torchRow.threads.OPENBLAS_NUM_THREADS}, BLAS loaded: ${torchRow.blas.map((p) => `\`${p.split("/").pop()}\``).join(", ") || "none found"}`,
-    );
-  } else {
-    lines.push(`- torch: ${report.torch}`);
-  }
+  const tfjs = wasm ? [`tfjs: ${wasm.backend.tfjs}, wasm SIMD ${wasm.backend.simd}, ${wasm.backend.threads} thread; cpu = the pure-JS backend`] : [];
+  lines.push(...reportFacts(report, [`Model: ${report.modelNote}`, ...tfjs], torchRow));
   lines.push(
     `- **Load:** 1-minute load average between ${f1(Math.min(...ok.map((r) => Math.min(r.load1Before, r.load1After))))} and ${f1(report.machine.maxLoad1)} during the cases (2 cores; above ~1.5 other processes were competing for the CPU and every time here is inflated by them)`,
   );

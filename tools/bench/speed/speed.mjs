@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
-// Speed benchmark (issue 8, not a test): tokens/s and peak memory of (a) a forward pass, (b) a LoRA
+// Speed benchmark (not a test): tokens/s and peak memory of (a) a forward pass, (b) a LoRA
 // training step, (c) a full fine-tuning step, (d) one bi-level search step over the whole mixed space,
 // (e) a re-training step, on the embedded backbone, per tfjs backend (wasm; cpu for (a)/(b) only, it is
 // ~30x slower); (a)-(c) also in the PyTorch CPU reference (torch_reference.py, same weights and batches)

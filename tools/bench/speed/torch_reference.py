@@ -6,7 +6,7 @@ fixed-shape batches and the same steps as tools/bench/speed/speed-case.mjs:
   lora     LoRA r=8 (alpha 16) on query and value of every layer + head; AdamW + grad-norm clip 2.0
   full     every backbone weight + head trainable; AdamW + clip 2.0
 Prints one JSON object. Threads: OpenBLAS gets 2 pthreads and torch 1 intra-op thread by default
-(oversubscribing 2 cores with both at 2 is ~4x slower, docs/tfjs.md); the BLAS actually loaded is read
+(oversubscribing 2 cores with both at 2 is ~4x slower, docs/BACKEND.md); the BLAS actually loaded is read
 from /proc/self/maps and reported.
   /usr/bin/python3 tools/bench/speed/torch_reference.py --case lora --model assets/backbone --seq 64
 Needs Debian's python3-torch (and libopenblas0-pthread for a fast BLAS); it is a benchmark, not a test.

@@ -2,7 +2,7 @@
 // `npx nx g @s3pet/tools:plugin <name>`: scaffolds plugins/<name> as the package @s3pet/plugin-<name>
 // (keyword s3pet-plugin, tsconfigs, vitest config, a working method skeleton, its contract test and a
 // README), adds it to the root solution tsconfig.json, then runs npm install so the workspace is linked
-// and discovery finds it (docs/toolchain.md §4, docs/PLUGINS.md). Plain ESM JS: Node 20 cannot load a
+// and discovery finds it (docs/BACKEND.md "Toolchain" §4, docs/PLUGINS.md). Plain ESM JS: Node 20 cannot load a
 // .ts generator without swc-node.
 import { execSync } from "node:child_process";
 import { dirname, join } from "node:path";

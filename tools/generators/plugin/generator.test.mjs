@@ -120,5 +120,5 @@ describe("nx g @s3pet/tools:plugin", () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-  });
+  }, 240_000); // builds a package with tsc and runs its tests: minutes on a loaded machine
 });

@@ -1,5 +1,5 @@
 // Command: one `s3pet <name>` subcommand, declared once; its options, help text and examples all come
-// from this object (style.md §6). Files in src/commands/ export one each; src/commands/index.ts lists them.
+// from this object (docs/ARCHITECTURE.md, convention §6). Files in src/commands/ export one each; src/commands/index.ts lists them.
 
 /** One --flag. Parsed by node:util parseArgs (strict), documented by the same object. */
 export interface OptionSpec {

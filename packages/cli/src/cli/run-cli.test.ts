@@ -40,6 +40,8 @@ describe("runCli", () => {
     expect(JSON.parse(r.stdout)).toEqual({ values: { tag: ["a", "b"], times: "1", loud: true }, positionals: ["ada"] });
     const quiet = await run(["greet", "bob", "--times", "3"], commands);
     expect(JSON.parse(quiet.stdout).values).toEqual({ times: "3", loud: false });
+    // A negative number is the value of a string option (its own check judges it), not another option.
+    expect(JSON.parse((await run(["greet", "bob", "--times", "-5"], commands)).stdout).values).toEqual({ times: "-5", loud: false });
   });
 
   it("returns the command's exit code", async () => {

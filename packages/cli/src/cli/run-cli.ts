@@ -7,9 +7,9 @@ import type { Command, CommandIo, OptionSpecs, OptionValues } from "./command.js
 import { HELP_OPTION, PROGRAM, formatCommandHelp, formatProgramHelp } from "./format-help.js";
 import { isInputError } from "./is-input-error.js";
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_BAD_INPUT = 2;
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_BAD_INPUT = 2;
 
 /** Runs one command line; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CommandIo, commands: readonly Command[]): Promise<number> {
@@ -65,12 +65,30 @@ function parseCommandLine(command: Command, args: string[]): { values: Record<st
     ]),
   );
   const maxPositionals = command.positionals?.some((p) => p.variadic) ? Infinity : (command.positionals?.length ?? 0);
-  const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: maxPositionals > 0 });
+  const { values, positionals } = parseArgs({ args: joinNegativeValues(args, command.options), options, strict: true, allowPositionals: maxPositionals > 0 });
   if (positionals.length > maxPositionals) throw Object.assign(new Error(`unexpected argument '${positionals[maxPositionals]}'`), { code: "S3PET_EXTRA_POSITIONAL" });
   for (const [name, spec] of Object.entries(command.options)) {
     if (spec.type === "boolean" && !spec.multiple && values[name] === undefined) values[name] = false;
   }
   return { values, positionals };
+}
+
+/**
+ * `--budget -5` -> `--budget=-5`: parseArgs reads a value that starts with a dash as another option, so a
+ * negative number would be reported as a missing value; joined, it reaches the option's own check.
+ */
+function joinNegativeValues(args: readonly string[], options: Command["options"]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** parseArgs's messages, rewritten to our one-line style. */

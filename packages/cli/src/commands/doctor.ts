@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { installKernelFixes, initBackend, measureMatmulGflops } from "@s3pet/core";
 import { loadPretrained } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
-import { MEMORY_PLAN_FLAGS } from "../run-config/run-flags.js";
+import { MEMORY_PLAN_FLAGS, runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
 import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
 
@@ -17,7 +17,7 @@ export const doctor = defineCommand({
     "Initialises the backend S3PET will use (tensorflow > wasm > cpu, or S3PET_BACKEND) and times a " +
     `${MATMUL_SIZE}x${MATMUL_SIZE} matmul, plain and with b transposed (the shape of every gradient).`,
   options: {
-    model: { type: "string", valueName: "dir", description: "also plan the memory of a search and a LoRA run on this checkpoint" },
+    model: runFlag("model", { doc: "also plan the memory of a search and a LoRA run on this checkpoint", defaultText: "" }),
     ...MEMORY_PLAN_FLAGS,
     json: { type: "boolean", description: "print one JSON object instead of text" },
   },

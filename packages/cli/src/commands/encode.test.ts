@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../cli/command.js";
 import { runCli } from "../cli/run-cli.js";
 import { COMMANDS } from "./index.js";
+import { TINY_BERT_DIR } from "@s3pet/models/testing";
 
-const fixtureDir = new URL("../../../models/test-fixtures/tiny-bert-hf/", import.meta.url).pathname;
+const fixtureDir = `${TINY_BERT_DIR}/`;
 const reference = JSON.parse(readFileSync(`${fixtureDir}reference.json`, "utf8")) as {
   texts: [string, string | null][];
   tokens: string[][];

@@ -20,7 +20,7 @@ import {
 import { formatScore } from "@s3pet/dashboard";
 import { defineCommand, type CommandIo } from "../cli/command.js";
 import { mergeFlagValues, resolveRunInputs } from "../run-config/resolve-run-options.js";
-import { SHARED_RUN_FLAGS, type FlagValues } from "../run-config/run-flags.js";
+import { runFlag, type FlagValues } from "../run-config/run-flags.js";
 import { readSavedRunOptions, SAVED_OPTIONS_FILE } from "../run-config/saved-run-options.js";
 import { prepareRun } from "../run/prepare-run.js";
 
@@ -34,11 +34,11 @@ export const evalCommand = defineCommand({
     `those need --task (and the run's --max-length/--max-examples/--seed when it set them).`,
   positionals: [{ name: "run", description: "a run directory, a PEFT adapter directory or a merged checkpoint", required: true }],
   options: {
-    model: SHARED_RUN_FLAGS.model,
-    task: SHARED_RUN_FLAGS.task,
-    "max-length": SHARED_RUN_FLAGS["max-length"],
-    "max-examples": SHARED_RUN_FLAGS["max-examples"],
-    seed: SHARED_RUN_FLAGS.seed,
+    model: runFlag("model"),
+    task: runFlag("task"),
+    "max-length": runFlag("max-length"),
+    "max-examples": runFlag("max-examples"),
+    seed: runFlag("seed"),
     json: { type: "boolean", description: 'print {"metric", "validation", "test", "recorded"} as JSON' },
   },
   examples: [

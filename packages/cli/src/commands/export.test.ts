@@ -244,7 +244,7 @@ describe("s3pet export --merge", () => {
 
   it("rejects bad flags before writing anything", async () => {
     expect((await run(["export", "lora-ia3", "--out", "x"])).stderr).toMatch(/exactly one of --format peft and --merge/);
-    expect((await run(["export", "lora-ia3", "--format", "onnx", "--out", "x"])).stderr).toMatch(/--format: 'onnx' is not a format/);
+    expect((await run(["export", "lora-ia3", "--format", "onnx", "--out", "x"])).stderr).toMatch(/--format must be one of peft, got 'onnx'/);
     expect((await run(["export", "lora-ia3", "--merge", "--out", "peft"])).stderr).toMatch(/--out: peft is not empty/);
   });
 });

@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import {
+  choiceRunOption,
   initBackend,
   loadSavedModules,
   mergeModules,
@@ -14,15 +15,27 @@ import {
   readSavedHead,
   S3petInputError,
   savedModelOfRun,
+  switchRunOption,
+  textRunOption,
   writePeftAdapter,
   type FrozenParams,
+  type RunOption,
 } from "@s3pet/core";
 import { loadPretrained, loadTokenizer, saveBackbone } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
 import { mergeFlagValues, resolveRunInputs } from "../run-config/resolve-run-options.js";
-import { SHARED_RUN_FLAGS, type FlagValues } from "../run-config/run-flags.js";
+import { commandFlags, optionValue, runFlag, type FlagValues } from "../run-config/run-flags.js";
 import { readSavedRunOptions } from "../run-config/saved-run-options.js";
 import { selectMethods } from "../run/prepare-run.js";
+
+/** The options of `s3pet export`, in the run options' declaration format (docs/OPTIONS.md). */
+export const EXPORT_OPTIONS = [
+  choiceRunOption({ flag: "format", commands: ["export"], values: ["peft"], default: null, doc: "write an adapter in this format" }),
+  switchRunOption({ flag: "merge", commands: ["export"], doc: "fold the modules into the backbone and write a plain checkpoint" }),
+  textRunOption({ flag: "out", short: "o", commands: ["export"], valueName: "dir", default: null, doc: "output directory (missing or empty); required" }),
+  switchRunOption({ flag: "strict", commands: ["export"], doc: "--format peft: fail instead of leaving out modules PEFT cannot express" }),
+] as const satisfies readonly RunOption<any>[];
+const [FORMAT, MERGE, OUT, STRICT] = EXPORT_OPTIONS;
 
 export const exportCommand = defineCommand({
   name: "export",
@@ -34,11 +47,8 @@ export const exportCommand = defineCommand({
     "classifier.* (BertForSequenceClassification); modules that cannot be folded fail naming them. See docs/EXPORT.md.",
   positionals: [{ name: "run", description: "a run directory written by s3pet search or s3pet train", required: true }],
   options: {
-    format: { type: "string", valueName: "peft", description: "write an adapter in this format (peft)" },
-    merge: { type: "boolean", description: "fold the modules into the backbone and write a plain checkpoint" },
-    out: { type: "string", short: "o", valueName: "dir", description: "output directory (missing or empty)" },
-    strict: { type: "boolean", description: "--format peft: fail instead of leaving out modules PEFT cannot express" },
-    model: SHARED_RUN_FLAGS.model,
+    ...commandFlags(EXPORT_OPTIONS, "export"),
+    model: runFlag("model"),
     json: { type: "boolean", description: 'print {"out", "files", "notes"} as JSON' },
   },
   examples: [
@@ -48,11 +58,13 @@ export const exportCommand = defineCommand({
   async run({ values, positionals }, io) {
     const runDir = resolve(io.cwd, positionals[0]!);
     if (!existsSync(join(runDir, "adapter"))) throw new S3petInputError(`${positionals[0]}: no adapter/ here; pass a run directory that s3pet search or s3pet train finished`);
-    if ((values.format === undefined) === !values.merge) throw new S3petInputError("export: pass exactly one of --format peft and --merge");
-    if (values.format !== undefined && values.format !== "peft") throw new S3petInputError(`--format: '${values.format}' is not a format; use --format peft (or --merge for a checkpoint)`);
-    if (values.out === undefined) throw new S3petInputError("--out: pass the directory to write, e.g. --out exported");
-    const out = resolve(io.cwd, values.out);
-    if (existsSync(out) && readdirSync(out).length > 0) throw new S3petInputError(`--out: ${values.out} is not empty; pass a new or empty directory`);
+    const format = optionValue(FORMAT, values);
+    const merge = optionValue(MERGE, values);
+    const outFlag = optionValue(OUT, values);
+    if ((format === null) === !merge) throw new S3petInputError("export: pass exactly one of --format peft and --merge");
+    if (outFlag === null) throw new S3petInputError("--out: pass the directory to write, e.g. --out exported");
+    const out = resolve(io.cwd, outFlag);
+    if (existsSync(out) && readdirSync(out).length > 0) throw new S3petInputError(`--out: ${outFlag} is not empty; pass a new or empty directory`);
     const saved = readSavedRunOptions(runDir);
     const { modelDir } = resolveRunInputs(mergeFlagValues(saved?.flags, { model: values.model } as FlagValues), io.cwd);
     const { methods } = await selectMethods(null);
@@ -67,7 +79,7 @@ export const exportCommand = defineCommand({
       const modules = loadSavedModules(adapter, model.sites(), methods);
       const head = readSavedHead(adapter);
       try {
-        if (values.merge) {
+        if (merge) {
           const merged = mergeModules(modules, (site) => model.siteParams(site));
           try {
             const labels = saved?.task?.labels ?? null;
@@ -92,7 +104,7 @@ export const exportCommand = defineCommand({
           if (config.modelType === "roberta") notes.push("RoBERTa: transformers' RobertaForSequenceClassification head differs; classifier.* is S3PET's head");
         } else {
           const left = notPeftExpressible(modules);
-          const result = writePeftAdapter(out, modules, head, { modulePrefix: `${config.modelType}.`, baseModel: modelDir }, values.strict);
+          const result = writePeftAdapter(out, modules, head, { modulePrefix: `${config.modelType}.`, baseModel: modelDir }, optionValue(STRICT, values) ?? false);
           if (left.length > 0) notes.push(`left out (PEFT cannot express them): ${left.join(", ")}`);
           for (const a of result.adapters.slice(1)) notes.push(`${a.peftType} modules are a second PEFT adapter in ${a.dir} (PEFT keeps one peft_type per adapter)`);
         }
@@ -109,7 +121,7 @@ export const exportCommand = defineCommand({
       io.stdout.write(`${JSON.stringify({ out, files, notes })}\n`);
       return;
     }
-    io.stdout.write(`exported ${positionals[0]} -> ${values.out}: ${files.join(", ")}\n${notes.map((n) => `note: ${n}\n`).join("")}`);
+    io.stdout.write(`exported ${positionals[0]} -> ${outFlag}: ${files.join(", ")}\n${notes.map((n) => `note: ${n}\n`).join("")}`);
   },
 });
 

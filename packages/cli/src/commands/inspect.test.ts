@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../cli/command.js";
 import { runCli } from "../cli/run-cli.js";
 import { inspect } from "./inspect.js";
+import { TINY_BERT_DIR } from "@s3pet/models/testing";
 
-const MODEL = new URL("../../../models/test-fixtures/tiny-bert-hf", import.meta.url).pathname;
+const MODEL = TINY_BERT_DIR;
 
 async function run(argv: string[]) {
   let stdout = "";

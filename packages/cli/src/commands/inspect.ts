@@ -1,6 +1,6 @@
 // `s3pet inspect`: the backbone as a folded tree (identical layers shown once, like OpenDelta's
 // structure graph) with every site's kind and dims, then per method the candidates it would add to a
-// search, their parameters, and with --budget how many would fit. --json is a stable contract for scripts.
+// search, their parameters, and with --budget how many would fit. --json is a contract for scripts.
 import { resolve } from "node:path";
 import { initBackend, parseBudget, SearchSpace, siteDims, type Site } from "@s3pet/core";
 import { formatCount, formatPercent } from "@s3pet/dashboard";
@@ -9,16 +9,16 @@ import { loadPretrained } from "@s3pet/models";
 import { S3petInputError } from "@s3pet/core";
 import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { methodOptionFlags, methodOptionsFrom } from "../run-config/method-option-flags.js";
-import { MEMORY_PLAN_FLAGS, SHARED_RUN_FLAGS } from "../run-config/run-flags.js";
+import { MEMORY_PLAN_FLAGS, runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
 import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
 
 const options = {
-  model: SHARED_RUN_FLAGS.model,
-  methods: SHARED_RUN_FLAGS.methods,
-  budget: { type: "string", valueName: "params|pct%", description: "show how many candidates of each method fit in this budget" },
-  include: SHARED_RUN_FLAGS.include,
-  exclude: SHARED_RUN_FLAGS.exclude,
+  model: runFlag("model"),
+  methods: runFlag("methods"),
+  budget: runFlag("budget", { doc: "show how many candidates of each method fit in this budget", defaultText: "" }),
+  include: runFlag("include"),
+  exclude: runFlag("exclude"),
   ...MEMORY_PLAN_FLAGS,
   json: { type: "boolean", description: 'print {"backboneParams", "sites", "candidates", "memory"} as JSON' },
   ...(await methodOptionFlags()),
@@ -51,7 +51,7 @@ export const inspect = defineCommand({
     const shape = planShape(values);
     const plans = typicalPlans(planned, backend.name, methods, shape);
     const methodOptions = methodOptionsFrom(values);
-    const space = SearchSpace.build(sites, methods, { include: values.include ?? [], exclude: values.exclude ?? [], methodOptions });
+    const space = SearchSpace.build(sites, methods, { include: (values.include as string[] | undefined) ?? [], exclude: (values.exclude as string[] | undefined) ?? [], methodOptions });
     const candidates = space.candidates.map((c) => ({ site: c.site.name, method: c.method.name, options: c.options, params: c.params, ...(c.variant ? { variant: c.variant } : {}) }));
     if (values.json) {
       const memory = Object.fromEntries(plans.map(({ name, plan }) => [name, planJson(plan)]));
@@ -76,7 +76,7 @@ export const inspect = defineCommand({
 });
 
 /** Sites as a tree: sites outside layers as they come, runs of identical layers folded into one block. */
-export function foldedTree(sites: readonly Site[]): string[] {
+function foldedTree(sites: readonly Site[]): string[] {
   const lines: string[] = [];
   const rows = (list: readonly Site[], prefix: (s: Site) => string) => list.map((s) => [prefix(s), s.kind, describeDims(s)] as const);
   const out: (readonly [string, string, string])[] = [];
@@ -142,7 +142,7 @@ interface CandidateRow {
 }
 
 /** Per method (and option variant): candidates, parameters each and together, and (with a budget) how many fit, cheapest first. */
-export function candidateTable(methods: readonly string[], candidates: readonly CandidateRow[], budget: number | null, backboneParams: number): string[] {
+function candidateTable(methods: readonly string[], candidates: readonly CandidateRow[], budget: number | null, backboneParams: number): string[] {
   const header = ["method", "options", "candidates", "params each", "all together", ...(budget === null ? [] : [`fit in ${formatCount(budget)} (${formatPercent(budget / backboneParams)})`])];
   const groups = methods.flatMap((name) => [...new Set(candidates.filter((c) => c.method === name).map((c) => c.variant))].map((variant) => ({ name, variant })));
   const rows = groups.map(({ name, variant }) => {

@@ -26,9 +26,9 @@ describe("s3pet pretrain", () => {
   });
 
   it("bad input exits 2 with one line naming the flag and the fix", async () => {
-    expect(await run(["pretrain", "--steps", "0"])).toMatchObject({ code: 2, stdout: "", stderr: "s3pet pretrain: --steps: expected a positive integer, got '0'\n" });
-    expect((await run(["pretrain", "--hidden", "big"])).stderr).toBe("s3pet pretrain: --hidden: expected a positive integer, got 'big'\n");
-    expect((await run(["pretrain", "--seed", "1.5"])).stderr).toBe("s3pet pretrain: --seed: expected an integer, got '1.5'\n");
+    expect(await run(["pretrain", "--steps", "0"])).toMatchObject({ code: 2, stdout: "", stderr: "s3pet pretrain: --steps must be an integer >= 1, got '0'\n" });
+    expect((await run(["pretrain", "--hidden", "big"])).stderr).toBe("s3pet pretrain: --hidden must be an integer >= 1, got 'big'\n");
+    expect((await run(["pretrain", "--seed", "1.5"])).stderr).toBe("s3pet pretrain: --seed must be an integer >= 0, got '1.5'\n");
     expect((await run(["pretrain", "--hidden", "100", "--out", dir])).stderr).toBe("s3pet pretrain: --hidden 100 must be a multiple of 32 (one attention head per 32 dimensions)\n");
   });
 

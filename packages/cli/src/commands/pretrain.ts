@@ -2,12 +2,33 @@
 // (Moby-Dick and the State of the Union addresses), saved in the Hugging Face layout with its report
 // and model card. The defaults reproduce the embedded backbone in assets/backbone.
 import { resolve } from "node:path";
-import { S3petInputError } from "@s3pet/core";
+import { intRunOption, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
 import { pretrainMlm, type PretrainProgress } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
+import { commandFlags, optionValue, runOption } from "../run-config/run-flags.js";
 
 /** Steps between progress lines. */
 const PRINT_EVERY = 10;
+
+const PRETRAIN = ["pretrain"];
+
+/**
+ * The options of `s3pet pretrain`, in the run options' declaration format (docs/OPTIONS.md); the defaults
+ * reproduce assets/backbone. --workers is the runs' own option (same type and check).
+ */
+export const PRETRAIN_OPTIONS = [
+  textRunOption({ flag: "out", commands: PRETRAIN, valueName: "dir", default: "assets/backbone", doc: "output directory (Hugging Face layout)" }),
+  intRunOption({ flag: "steps", commands: PRETRAIN, default: 1200, doc: "optimizer steps of --batch-size x 128 tokens" }),
+  intRunOption({ flag: "batch-size", commands: PRETRAIN, default: 16, doc: "sequences of 128 tokens per step" }),
+  textRunOption({ flag: "corpus", commands: PRETRAIN, valueName: "dir", default: null, doc: "also train on the Debian sources prepared by tools/corpus/prepare-corpus.mjs --cache <dir> (its prepared/ folder)" }),
+  intRunOption({ flag: "layers", commands: PRETRAIN, default: 4, doc: "transformer layers" }),
+  intRunOption({ flag: "hidden", commands: PRETRAIN, default: 128, doc: "hidden size (heads = hidden / 32, FFN = 4 x hidden)" }),
+  intRunOption({ flag: "vocab-size", commands: PRETRAIN, default: 8000, doc: "WordPiece vocabulary size, special tokens included" }),
+  intRunOption({ flag: "seed", commands: PRETRAIN, min: 0, default: 0, doc: "seed of the sequence packing, data order, masking and initialisation" }),
+  switchRunOption({ flag: "resume", commands: PRETRAIN, doc: "continue the unfinished run in --out from its checkpoint" }),
+  { ...(runOption("workers") as RunOption<number>), commands: PRETRAIN, defaultText: "one per core", doc: "data-parallel units: this thread and n-1 worker threads; a run is deterministic for a given n" },
+] as const satisfies readonly RunOption<any>[];
+const [OUT, STEPS, BATCH_SIZE, CORPUS, LAYERS, HIDDEN, VOCAB_SIZE, SEED, RESUME, WORKERS] = PRETRAIN_OPTIONS;
 
 export const pretrain = defineCommand({
   name: "pretrain",
@@ -17,16 +38,7 @@ export const pretrain = defineCommand({
     "and years excluded), trains a BERT from scratch with masked-LM (15% masking, AdamW, warmup + linear decay) " +
     "and writes config.json, model.safetensors, vocab.txt, tokenizer_config.json, pretrain-report.json and a " +
     "README.md model card to --out. A checkpoint is saved every 3 minutes; --resume continues a killed run.",
-  options: {
-    out: { type: "string", default: "assets/backbone", valueName: "dir", description: "output directory (Hugging Face layout)" },
-    steps: { type: "string", default: "1200", valueName: "n", description: "optimizer steps of 16 x 128 tokens" },
-    layers: { type: "string", default: "4", valueName: "n", description: "transformer layers" },
-    hidden: { type: "string", default: "128", valueName: "n", description: "hidden size (heads = hidden / 32, FFN = 4 x hidden)" },
-    "vocab-size": { type: "string", default: "8000", valueName: "n", description: "WordPiece vocabulary size, special tokens included" },
-    seed: { type: "string", default: "0", valueName: "n", description: "seed of the sequence packing, data order, masking and initialisation" },
-    resume: { type: "boolean", description: "continue the unfinished run in --out from its checkpoint" },
-    workers: { type: "string", valueName: "n", description: "data-parallel units: this thread and n-1 worker threads; a run is deterministic for a given n (default: one per core)" },
-  },
+  options: commandFlags(PRETRAIN_OPTIONS, "pretrain"),
   examples: [
     { command: "s3pet pretrain", description: "reproduce assets/backbone (about 30 minutes of one core)" },
     { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64", description: "a quick, smaller model" },
@@ -34,19 +46,34 @@ export const pretrain = defineCommand({
     { command: "s3pet watch assets/backbone", description: "follow a pretraining run from another terminal" },
   ],
   async run({ values }, io) {
-    const steps = positiveInt(values.steps, "--steps");
-    const layers = positiveInt(values.layers, "--layers");
-    const hidden = positiveInt(values.hidden, "--hidden");
-    const vocabSize = positiveInt(values["vocab-size"], "--vocab-size");
-    const workers = values.workers === undefined ? undefined : positiveInt(values.workers, "--workers");
-    const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed)) throw new S3petInputError(`--seed: expected an integer, got '${values.seed}'`);
+    const out = optionValue(OUT, values)!;
+    const steps = optionValue(STEPS, values)!;
+    const batchSize = optionValue(BATCH_SIZE, values)!;
+    const corpus = optionValue(CORPUS, values);
+    const layers = optionValue(LAYERS, values)!;
+    const hidden = optionValue(HIDDEN, values)!;
+    const vocabSize = optionValue(VOCAB_SIZE, values)!;
+    const seed = optionValue(SEED, values)!;
+    const workers = optionValue(WORKERS, values);
     // Every setting spelled out, so the report's command reproduces the run whatever the defaults become.
     const command =
-      `s3pet pretrain --out ${values.out} --steps ${steps} --layers ${layers} --hidden ${hidden} ` +
-      `--vocab-size ${vocabSize} --seed ${seed}`;
+      `s3pet pretrain --out ${out} --steps ${steps} --batch-size ${batchSize} --layers ${layers} --hidden ${hidden} ` +
+      `--vocab-size ${vocabSize} --seed ${seed}` +
+      (corpus === null ? "" : ` --corpus ${corpus}`);
     const report = await pretrainMlm(
-      { outDir: resolve(io.cwd, values.out), steps, layers, hidden, vocabSize, seed, resume: values.resume, command, ...(workers === undefined ? {} : { workers }) },
+      {
+        outDir: resolve(io.cwd, out),
+        steps,
+        batchSize,
+        layers,
+        hidden,
+        vocabSize,
+        seed,
+        resume: optionValue(RESUME, values)!,
+        command,
+        ...(workers === null ? {} : { workers }),
+        ...(corpus === null ? {} : { preparedDir: resolve(io.cwd, corpus) }),
+      },
       (event) => {
         const line = progressLine(event);
         if (line !== null) io.stdout.write(`${line}\n`);
@@ -54,7 +81,7 @@ export const pretrain = defineCommand({
     );
     const h = report.heldOut;
     io.stdout.write(
-      `saved ${values.out}: held-out MLM loss ${h.loss.toFixed(3)}, accuracy ${pct(h.accuracy)} ` +
+      `saved ${out}: held-out MLM loss ${h.loss.toFixed(3)}, accuracy ${pct(h.accuracy)} ` +
         `(frequency baseline ${pct(h.frequencyBaseline.accuracy)}), ${(report.training.seconds / 60).toFixed(1)} min\n`,
     );
   },
@@ -76,12 +103,6 @@ function progressLine(e: PretrainProgress): string | null {
     case "done":
       return null;
   }
-}
-
-function positiveInt(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new S3petInputError(`${flag}: expected a positive integer, got '${text}'`);
-  return n;
 }
 
 function pct(x: number): string {

@@ -1,13 +1,9 @@
 // `s3pet search`: search -> discretise -> re-train -> test on the embedded backbone and task unless
-// told otherwise; the run directory holds everything (architecture.md "Run directory").
-import { defineCommand, type OptionSpecs } from "../cli/command.js";
-import { gatherFlags } from "../run-config/gather-flags.js";
-import { methodOptionFlags } from "../run-config/method-option-flags.js";
-import { resolveRunOptions } from "../run-config/resolve-run-options.js";
-import { SEARCH_FLAGS, SHARED_RUN_FLAGS, type FlagValues } from "../run-config/run-flags.js";
-import { executeRun } from "../run/execute-run.js";
+// told otherwise; the run directory holds everything (docs/ARCHITECTURE.md "Run directory").
+import { defineCommand } from "../cli/command.js";
+import { runCommand, runCommandOptions } from "../run/run-command.js";
 
-const options = { ...SHARED_RUN_FLAGS, ...SEARCH_FLAGS, ...(await methodOptionFlags()) } as const satisfies OptionSpecs;
+const options = await runCommandOptions("search");
 
 export const search = defineCommand({
   name: "search",
@@ -26,8 +22,5 @@ export const search = defineCommand({
     { command: "s3pet search --out runs/small --resume", description: "continue a stopped or killed run" },
     { command: "s3pet search --max-examples 64 --epochs 1 --max-length 32 --ui plain", description: "a quick smoke run" },
   ],
-  run({ values }, io) {
-    const flags = gatherFlags("search", values as FlagValues, options, io.cwd);
-    return executeRun(resolveRunOptions("search", flags, { cwd: io.cwd, now: new Date() }), io);
-  },
+  run: runCommand("search", options),
 });

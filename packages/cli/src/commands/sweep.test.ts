@@ -10,10 +10,10 @@ import { COMMANDS } from "./index.js";
 const dir = mkdtempSync(join(tmpdir(), "s3pet-cli-sweep-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]) {
+async function run(argv: string[], isTTY = false) {
   let stdout = "";
   let stderr = "";
-  const io: CommandIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: dir };
+  const io: CommandIo = { stdout: { write: (s: string) => (stdout += s), isTTY }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: dir };
   return { code: await runCli(argv, io, COMMANDS), stdout, stderr };
 }
 
@@ -27,14 +27,24 @@ describe("s3pet sweep", () => {
     [["sweep", "out.json"], `s3pet sweep: out.json: "out" is set by the sweep for every run; remove it from the grid`],
     [["sweep", "broken.yaml"], "s3pet sweep: grid file 'broken.yaml' does not parse"],
     [["sweep", "grid.json", "--queue", "localhost:6379"], "s3pet sweep: --queue 'localhost:6379' is not a queue URL"],
-    [["sweep", "grid.json", "--workers", "0"], "s3pet sweep: --workers must be a whole number of at least 1, got '0'"],
+    [["sweep", "grid.json", "--workers", "0"], "s3pet sweep: --workers must be an integer >= 1, got '0'"],
     [["sweep", "rerun", "grid.json"], "s3pet sweep: unknown action 'rerun'"],
     [["worker", "--queue", "redis://127.0.0.1:1/q"], "s3pet worker: pass --queue redis://host:port/name and --runs-dir <dir>"],
-  ])("%j: exit 2, one line", async (argv, message) => {
-    const r = await run(argv);
+    [["sweep", "status", "grid.json", "--ui", "json"], "s3pet sweep: --ui must be one of tui, plain, got 'json'"],
+    [["sweep", "grid.json", "--ui", "plain"], "s3pet sweep: --ui is for s3pet sweep status"],
+    // On a terminal: the dashboard follows the queue's events, so it needs one.
+    [["sweep", "status", "grid.json", "--ui", "tui"], "s3pet sweep: the sweep dashboard follows a queue: add --queue redis://host:port/name, or use --ui plain", true],
+  ] as [string[], string, boolean?][])("%j: exit 2, one line", async (argv, message, isTTY) => {
+    const r = await run(argv, isTTY);
     expect(r.code).toBe(2);
     expect(r.stderr.startsWith(message)).toBe(true);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("prints the table on a terminal without a queue to follow", async () => {
+    const r = await run(["sweep", "status", "grid.json", "--runs-dir", "none"], true);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("2 runs: 0 done, 0 running, 2 waiting, 0 failed");
   });
 
   it("writes nothing for bad input", () => {

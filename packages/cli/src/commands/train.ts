@@ -1,13 +1,9 @@
 // `s3pet train`: train one fixed structure with the re-training protocol: a searched structure.json,
 // a method's manual preset, a random structure under the budget, or full fine-tuning.
-import { defineCommand, type OptionSpecs } from "../cli/command.js";
-import { gatherFlags } from "../run-config/gather-flags.js";
-import { methodOptionFlags } from "../run-config/method-option-flags.js";
-import { resolveRunOptions } from "../run-config/resolve-run-options.js";
-import { SHARED_RUN_FLAGS, TRAIN_FLAGS, type FlagValues } from "../run-config/run-flags.js";
-import { executeRun } from "../run/execute-run.js";
+import { defineCommand } from "../cli/command.js";
+import { runCommand, runCommandOptions } from "../run/run-command.js";
 
-const options = { ...SHARED_RUN_FLAGS, ...TRAIN_FLAGS, ...(await methodOptionFlags()) } as const satisfies OptionSpecs;
+const options = await runCommandOptions("train");
 
 export const train = defineCommand({
   name: "train",
@@ -23,8 +19,5 @@ export const train = defineCommand({
     { command: "s3pet train --structure random --budget 0.1%", description: "a random structure under the budget (the paper's baseline)" },
     { command: "s3pet train --structure full --epochs 2", description: "full fine-tuning, the 100% reference" },
   ],
-  run({ values }, io) {
-    const flags = gatherFlags("train", values as FlagValues, options, io.cwd);
-    return executeRun(resolveRunOptions("train", flags, { cwd: io.cwd, now: new Date() }), io);
-  },
+  run: runCommand("train", options),
 });

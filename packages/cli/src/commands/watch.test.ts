@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { acquireRunLock } from "@s3pet/core";
 import { runCli } from "../cli/run-cli.js";
 import { watch } from "./watch.js";
+import { FIXTURE_RUN_DIR } from "@s3pet/dashboard/testing";
 
-const FIXTURE_DIR = new URL("../../../dashboard/test-fixtures/search-run/", import.meta.url).pathname;
+const FIXTURE_DIR = FIXTURE_RUN_DIR;
 const FIXTURE_LINES = readFileSync(join(FIXTURE_DIR, "events.jsonl"), "utf8").split("\n").filter((l) => l !== "");
 
 let dir: string;

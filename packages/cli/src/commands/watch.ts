@@ -5,12 +5,12 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { tap } from "rxjs";
 import { readRunLock, RUN_FILES, S3petInputError, type S3petEvent } from "@s3pet/core";
-import { eventsFromFile } from "@s3pet/dashboard";
 import { defineCommand } from "../cli/command.js";
 import { chooseUi, UI_MODES } from "../reporters/choose-ui.js";
 import { createReporter } from "../reporters/create-reporter.js";
+import { runDirEvents } from "../run/run-dir-events.js";
 
-const EVENTS_FILE = "events.jsonl";
+const EVENTS_FILE = RUN_FILES.events;
 
 export const watch = defineCommand({
   name: "watch",
@@ -44,11 +44,7 @@ export const watch = defineCommand({
     let lastStep: { phase: string; step: number; totalSteps: number } | null = null;
     let ended = false;
     let completed = false; // the file was read to its end (not: the user detached with q)
-    const events$ = eventsFromFile(eventsPath, {
-      follow,
-      ...(speed === undefined ? {} : { speed }),
-      writerGone: () => readRunLock(runDir).state !== "live",
-    }).pipe(
+    const events$ = runDirEvents(runDir, { follow, eventsPath, ...(speed === undefined ? {} : { speed }) }).pipe(
       tap({
         next: (e: S3petEvent) => {
           if (e.type === "step") lastStep = { phase: e.phase, step: e.step, totalSteps: e.totalSteps };

@@ -5,7 +5,8 @@ import { resolve } from "node:path";
 import { S3petInputError } from "@s3pet/core";
 import { parseQueueUrl, startWorker } from "@s3pet/sweep";
 import { defineCommand } from "../cli/command.js";
-import { CLI_BIN } from "./sweep.js";
+import { commandFlags, optionValue } from "../run-config/run-flags.js";
+import { CLI_BIN, QUEUE, RUNS_DIR, SWEEP_OPTIONS } from "./sweep.js";
 
 export const worker = defineCommand({
   name: "worker",
@@ -13,20 +14,19 @@ export const worker = defineCommand({
   description:
     "Every worker of a queue must see the same --runs-dir (a shared filesystem across machines) and the grid's " +
     "relative paths at the same place. Start one per core you want busy. Ctrl-C finishes the current run and stops.",
-  options: {
-    queue: { type: "string", valueName: "redis://host:port/name", description: "the BullMQ queue the sweep was enqueued on" },
-    "runs-dir": { type: "string", valueName: "dir", description: "the runs directory the sweep was enqueued with" },
-  },
+  options: commandFlags(SWEEP_OPTIONS, "worker"),
   examples: [{ command: "s3pet worker --queue redis://10.0.0.5:6379/grid --runs-dir /shared/runs", description: "work on the grid's queue" }],
   async run({ values }, io) {
-    if (values.queue === undefined || values["runs-dir"] === undefined) {
+    const queue = optionValue(QUEUE, values);
+    const runsDir = optionValue(RUNS_DIR, values);
+    if (queue === null || runsDir === null) {
       throw new S3petInputError("pass --queue redis://host:port/name and --runs-dir <dir> (the ones the sweep was enqueued with)");
     }
-    parseQueueUrl(values.queue);
-    const w = startWorker({ queue: values.queue, runsDir: resolve(io.cwd, values["runs-dir"]), bin: CLI_BIN, log: (line) => io.stderr.write(`worker: ${line}\n`) });
+    parseQueueUrl(queue);
+    const w = startWorker({ queue, runsDir: resolve(io.cwd, runsDir), bin: CLI_BIN, log: (line) => io.stderr.write(`worker: ${line}\n`) });
     w.on("error", (error) => io.stderr.write(`worker: ${error.message}\n`));
     await w.waitUntilReady();
-    io.stderr.write(`worker: waiting for jobs on ${values.queue}\n`);
+    io.stderr.write(`worker: waiting for jobs on ${queue}\n`);
     await new Promise<void>((done) => {
       const stop = () => {
         io.stderr.write("worker: stopping after the current job\n");

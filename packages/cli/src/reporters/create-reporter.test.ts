@@ -5,8 +5,9 @@ import { stripVTControlCharacters } from "node:util";
 import { concat, from, Subject, throwError } from "rxjs";
 import type { S3petEvent } from "@s3pet/core";
 import { createReporter } from "./create-reporter.js";
+import { FIXTURE_EVENTS_PATH } from "@s3pet/dashboard/testing";
 
-const FIXTURE = new URL("../../../dashboard/test-fixtures/search-run/events.jsonl", import.meta.url).pathname;
+const FIXTURE = FIXTURE_EVENTS_PATH;
 const fixtureEvents = (): S3petEvent[] =>
   readFileSync(FIXTURE, "utf8")
     .split("\n")

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gatherFlags } from "./gather-flags.js";
-import { SEARCH_FLAGS, SHARED_RUN_FLAGS, TRAIN_FLAGS } from "./run-flags.js";
+import { runFlags } from "./run-flags.js";
 import { writeSavedRunOptions } from "./saved-run-options.js";
 
 const cwd = mkdtempSync(join(tmpdir(), "s3pet-gather-"));
@@ -15,14 +15,14 @@ writeFileSync(join(cwd, "cfg.json"), JSON.stringify({ "max-examples": 32, seed: 
 
 describe("gatherFlags", () => {
   it("--config under flags", () => {
-    expect(gatherFlags("search", { config: "cfg.json", seed: "9" }, { ...SHARED_RUN_FLAGS, ...SEARCH_FLAGS }, cwd)).toEqual({ "max-examples": "32", seed: "9", config: "cfg.json" });
+    expect(gatherFlags("search", { config: "cfg.json", seed: "9" }, runFlags("search"), cwd)).toEqual({ "max-examples": "32", seed: "9", config: "cfg.json" });
   });
   it("--resume starts from the run's saved options; given flags win; where it goes is not inherited", () => {
-    const flags = gatherFlags("search", { out: "runs/s1", resume: true, budget: "2%" }, { ...SHARED_RUN_FLAGS, ...SEARCH_FLAGS }, cwd);
+    const flags = gatherFlags("search", { out: "runs/s1", resume: true, budget: "2%" }, runFlags("search"), cwd);
     expect(flags).toEqual({ model: "/m", task: "spam", "max-examples": "64", budget: "2%", "retrain-epochs": "2", out: "runs/s1", resume: true });
   });
   it("train --structure <run>/structure.json starts from that run's options", () => {
-    const flags = gatherFlags("train", { structure: "runs/s1/structure.json" }, { ...SHARED_RUN_FLAGS, ...TRAIN_FLAGS }, cwd);
+    const flags = gatherFlags("train", { structure: "runs/s1/structure.json" }, runFlags("train"), cwd);
     expect(flags).toEqual({ model: "/m", task: "spam", "max-examples": "64", budget: "1%", "retrain-epochs": "2", structure: "runs/s1/structure.json" });
   });
 });

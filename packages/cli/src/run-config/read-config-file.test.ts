@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readConfigFile } from "./read-config-file.js";
-import { SEARCH_FLAGS, SHARED_RUN_FLAGS } from "./run-flags.js";
+import { runFlags } from "./run-flags.js";
 
-const flags = { ...SHARED_RUN_FLAGS, ...SEARCH_FLAGS, "lora.rank": { type: "string", description: "lora: rank" } } as const;
+const flags = { ...runFlags("search"), "lora.rank": { type: "string", description: "lora: rank" } } as const;
 function config(value: unknown): string {
   const path = join(mkdtempSync(join(tmpdir(), "s3pet-config-")), "run.json");
   writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
@@ -31,6 +31,8 @@ describe("readConfigFile", () => {
   it("rejects values of the wrong type and files that are not JSON objects", () => {
     expect(() => readConfigFile(config({ resume: "yes" }), flags, "search")).toThrow('"resume" must be true or false, got "yes"');
     expect(() => readConfigFile(config({ seed: { n: 1 } }), flags, "search")).toThrow('"seed" must be a string or a number, got {"n":1}');
+    expect(() => readConfigFile(config({ "batch-size": 0 }), flags, "search")).toThrow(/^--config .*run\.json: "batch-size" must be an integer >= 1, got '0' \(fix it there, or give --batch-size\)$/);
+    expect(() => readConfigFile(config({ ui: "bogus" }), flags, "search")).toThrow(/: "ui" must be one of tui, plain, json, got 'bogus'/);
     expect(() => readConfigFile(config("[1]"), flags, "search")).toThrow("expected a JSON object whose keys are flag names");
     expect(() => readConfigFile(config("{oops"), flags, "search")).toThrow(/^--config .*run\.json: invalid JSON \(/);
     expect(() => readConfigFile("/nope/run.json", flags, "search")).toThrow("--config /nope/run.json: cannot read (ENOENT); check the path");

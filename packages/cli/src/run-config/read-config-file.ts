@@ -1,9 +1,10 @@
 // `--config file.json`: the same keys as the flags (`"batch-size": 16`, `"lora.rank": 4`, `"include":
-// ["attention.self.query"]`), checked against the command's flags so a typo is an error, not a no-op.
+// ["attention.self.query"]`), checked against the command's flags so a typo is an error, not a no-op, and
+// each value against its declaration (run-flags.ts), so a bad one names the file and the key.
 import { readFileSync } from "node:fs";
-import { S3petInputError } from "@s3pet/core";
+import { parseRunOption, S3petInputError } from "@s3pet/core";
 import type { OptionSpec } from "../cli/command.js";
-import type { FlagValues } from "./run-flags.js";
+import { declaredOption, type FlagValues } from "./run-flags.js";
 
 export function readConfigFile(path: string, flags: Readonly<Record<string, OptionSpec>>, command: string): FlagValues {
   let text: string;
@@ -29,7 +30,11 @@ export function readConfigFile(path: string, flags: Readonly<Record<string, Opti
       const hint = kebab !== key && flags[kebab] ? `did you mean "${kebab}"?` : `see s3pet ${command} --help`;
       throw new S3petInputError(`--config ${path}: unknown key "${key}" (keys are the flag names; ${hint})`);
     }
-    out[key] = configValue(path, key, spec, raw);
+    // A declared option is checked here, so a bad value names this file and key rather than a flag.
+    const value = configValue(path, key, spec, raw);
+    const declared = declaredOption(key);
+    if (declared) parseRunOption(declared, value, `--config ${path}`);
+    out[key] = value;
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mergeFlagValues, resolveRunInputs, resolveRunOptions, RUN_DEFAULTS } from "./resolve-run-options.js";
+import { mergeFlagValues, resolveRunInputs, resolveRunOptions } from "./resolve-run-options.js";
 
 const cwd = mkdtempSync(join(tmpdir(), "s3pet-cli-"));
 const ctx = { cwd, now: new Date("2026-11-26T21:05:01Z") };
@@ -73,7 +73,7 @@ describe("resolveRunOptions", () => {
     expect(o.engine).not.toHaveProperty("budget");
   });
   it("gives a random structure the default budget and full fine-tuning the paper's learning rate", () => {
-    expect(resolveRunOptions("train", { model: MODEL, structure: "random" }, ctx).engine).toMatchObject({ budget: RUN_DEFAULTS.budget, lr: RUN_DEFAULTS.lr });
+    expect(resolveRunOptions("train", { model: MODEL, structure: "random" }, ctx).engine).toMatchObject({ budget: "1%", lr: 3e-3 });
     expect(resolveRunOptions("train", { model: MODEL, structure: "full" }, ctx).engine.lr).toBe(3e-4);
     expect(resolveRunOptions("train", { model: MODEL, structure: "full", lr: "1e-5" }, ctx).engine.lr).toBe(1e-5);
   });
@@ -104,6 +104,8 @@ describe("resolveRunOptions", () => {
     expect(() => resolveRunOptions("search", { model: MODEL, epochs: "0" }, ctx)).toThrow("--epochs must be an integer >= 1, got '0'");
     expect(() => resolveRunOptions("search", { model: MODEL, lr: "-1" }, ctx)).toThrow("--lr must be a positive number, got '-1'");
     expect(() => resolveRunOptions("search", { model: MODEL, order: "third" }, ctx)).toThrow("--order must be one of first, second, got 'third'");
+    expect(() => resolveRunOptions("search", { model: MODEL, ui: "bogus" }, ctx)).toThrow("--ui must be one of tui, plain, json, got 'bogus'");
+    expect(() => resolveRunOptions("search", { model: MODEL, budget: "-5" }, ctx)).toThrow("--budget must be a positive number of parameters (12000) or a percentage (0.1%), got '-5'");
     expect(() => resolveRunOptions("search", { model: MODEL, methods: " , " }, ctx)).toThrow("--methods needs at least one name, e.g. --methods lora,adapter");
     expect(() => resolveRunOptions("search", { model: MODEL, "lora.lr": "0" }, ctx)).toThrow("--lora.lr must be a positive number, got '0' (e.g. --lora.lr 1e-2)");
     expect(() => resolveRunOptions("search", { model: MODEL, "method-lrs": "maybe" }, ctx)).toThrow("--method-lrs must be one of on, off, got 'maybe'");

@@ -1,15 +1,16 @@
-// Flag values (saved run options < --config < flags) -> RunOptions: defaults applied, numbers and enums
-// checked with one-line errors naming the flag, paths made absolute, and the run directory chosen
-// (never an existing run without --resume). Engine settings go through as a partial SearchConfig,
-// which core validates again with its own messages.
+// Flag values (saved run options < --config < flags) -> RunOptions: every value read and checked by its
+// declaration (run-flags.ts, core's run-options.ts) with one-line errors naming the flag, the defaults a run
+// needs before the engine starts applied from the same declaration, paths made absolute, and the run
+// directory chosen and checked (never an existing run without --resume). Engine settings go through as a
+// partial SearchConfig; core fills the rest from the declaration.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { checkOutDir, S3petInputError, type SearchConfig, type ShiftGradient } from "@s3pet/core";
-import { DEFAULT_TASK, findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
+import { checkOutDir, ENGINE_OPTIONS, FULL_FINE_TUNING_LR, parseRunOption, S3petInputError, type RunOption, type SearchConfig } from "@s3pet/core";
+import { findAssetDir, type TaskKind, type TaskOptions } from "@s3pet/data";
 import { methodLrFrom } from "./method-lr-flags.js";
 import { methodOptionsFrom } from "./method-option-flags.js";
 import { searchSpacePreset } from "./search-space-presets.js";
-import type { FlagValues } from "./run-flags.js";
+import { declaredDefault, declaredOption, type FlagValues } from "./run-flags.js";
 
 export type RunCommand = "search" | "train";
 
@@ -48,70 +49,39 @@ export interface ResolveContext {
   readonly now: Date;
 }
 
-/**
- * Defaults of the CLI (the engine's own apply to everything not listed). Chosen so that `s3pet search`
- * with no flags runs in a few minutes on 2 cores and clearly beats the majority baseline on the
- * embedded backbone and task (measured: docs in assets/tasks/spam/README.md): 64 tokens hold the
- * subject and first sentences of a mail; a 1% budget leaves room for a few LoRA modules next to the
- * cheap ones; and PET modules this small need a larger learning rate than the paper's 3e-4
- * (docs/BENCHMARKS.md) to learn in 2 epochs. Full fine-tuning keeps 3e-4.
- */
-export const RUN_DEFAULTS = {
-  seed: 42,
-  maxLength: 64,
-  epochs: 2,
-  budget: "1%",
-  lr: 3e-3,
-  fullFineTuningLr: 3e-4,
-  trainStructure: "lora",
-} as const;
-
 export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: ResolveContext): RunOptions {
   const inputs = resolveRunInputs(flags, ctx.cwd);
   const str = (name: string) => stringFlag(flags, name);
   const resume = flags["resume"] === true;
   const outDir = chooseOutDir(command, str("out"), resume, ctx);
   const json = flags["json"] === true;
-  const ui = str("ui");
-  const epochs = intFlag(flags, "epochs");
+  const ui = valueOf<string>(flags, "ui");
+  const epochs = valueOf<number>(flags, "epochs") ?? declaredDefault<number>("epochs");
   const structureFlag = str("structure");
   const initAdapter = command === "train" && str("init-adapter") !== undefined ? resolve(ctx.cwd, str("init-adapter")!) : null;
   if (initAdapter !== null && structureFlag !== undefined) throw new S3petInputError("--init-adapter: the adapter's modules are the structure; drop --structure");
-  const structure = command === "train" ? resolveStructureFlag(structureFlag ?? RUN_DEFAULTS.trainStructure, ctx.cwd) : null;
+  const structure = command === "train" ? resolveStructureFlag(structureFlag ?? declaredDefault<string>("structure"), ctx.cwd) : null;
   // A budget matters to a search and to a random structure; other fixed structures have their own size.
-  const budgetText = str("budget") ?? (command === "search" || structure === "random" ? RUN_DEFAULTS.budget : undefined);
-  const common: EngineOptions = {
+  const budget = valueOf<string | number>(flags, "budget") ?? (command === "search" || structure === "random" ? declaredDefault<string>("budget") : undefined);
+  // Every engine option the flags give, read and checked by its declaration (core applies the rest).
+  const given: Record<string, unknown> = {};
+  for (const o of ENGINE_OPTIONS as readonly RunOption[]) {
+    if (o.key === undefined || !o.commands.includes(command) || o.kind === "switch") continue;
+    const value = o.kind === "list" ? listValue(flags[o.flag]) : valueOf(flags, o.flag);
+    if (value !== undefined) given[o.key] = value;
+  }
+  for (const flag of ["count-head", "hard-gates"]) if (flags[flag] === true && declaredOption(flag)!.commands.includes(command)) given[declaredOption(flag)!.key!] = true;
+  const engine: EngineOptions = {
+    ...given,
     seed: inputs.taskOptions.seed,
     resume,
-    trainEpochs: intFlag(flags, "retrain-epochs") ?? epochs ?? RUN_DEFAULTS.epochs,
-    ...optional("budget", budgetText),
-    ...optional("batchSize", intFlag(flags, "batch-size")),
-    lr: numberFlag(flags, "lr") ?? (structure === "full" ? RUN_DEFAULTS.fullFineTuningLr : RUN_DEFAULTS.lr),
-    ...optional("maxSteps", intFlag(flags, "max-steps")),
-    ...optional("evalEvery", intFlag(flags, "eval-every")),
-    ...optional("checkpointEvery", intFlag(flags, "checkpoint-every")),
-    ...optional("patience", intFlag(flags, "patience")),
-    ...optional("workers", intFlag(flags, "workers")),
-    ...optional("microBatchSize", microBatchFlag(flags)),
-    ...optional("include", listValue(flags["include"])),
-    ...optional("exclude", listValue(flags["exclude"])),
-    ...(flags["count-head"] === true ? { countHead: true } : {}),
+    trainEpochs: (given["trainEpochs"] as number | undefined) ?? epochs,
+    ...(command === "search" ? { searchEpochs: (given["searchEpochs"] as number | undefined) ?? epochs } : {}),
+    ...optional("budget", budget),
+    lr: (given["lr"] as number | undefined) ?? (structure === "full" ? FULL_FINE_TUNING_LR : declaredDefault<number>("lr")),
     methodOptions: withSpacePreset(str("space"), inputs.methods, methodOptionsFrom(flags)),
     ...optional("methodLr", nonEmpty(methodLrFrom(flags))),
-    ...optional("methodLrs", onOff(enumFlag<"on" | "off">(flags, "method-lrs", ["on", "off"]))),
   };
-  const engine: EngineOptions =
-    command === "search"
-      ? {
-          ...common,
-          searchEpochs: intFlag(flags, "search-epochs") ?? epochs ?? RUN_DEFAULTS.epochs,
-          ...optional("alphaLr", numberFlag(flags, "alpha-lr")),
-          ...optional("temperature", numberFlag(flags, "temperature")),
-          ...optional("shiftGradient", enumFlag<ShiftGradient>(flags, "shift-gradient", ["implicit", "detach-sum", "none"])),
-          ...optional("order", enumFlag<"first" | "second">(flags, "order", ["first", "second"])),
-          ...(flags["hard-gates"] === true ? { hardGates: true } : {}),
-        }
-      : common;
 
   const absoluteFlags: Record<string, FlagValues[string]> = { ...flags, model: inputs.modelDir, task: inputs.task, out: outDir };
   if (structure !== null && structureFlag !== undefined) absoluteFlags["structure"] = structure;
@@ -125,19 +95,19 @@ export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: R
 export function resolveRunInputs(flags: FlagValues, cwd: string): RunInputs {
   const str = (name: string) => stringFlag(flags, name);
   const modelDir = str("model") !== undefined ? resolve(cwd, str("model")!) : defaultModelDir();
-  const task = absoluteTaskSpec(str("task") ?? DEFAULT_TASK, cwd);
+  const task = absoluteTaskSpec(str("task") ?? declaredDefault<string>("task"), cwd);
   const taskOptions: TaskOptions = {
-    seed: intFlag(flags, "seed", { min: 0 }) ?? RUN_DEFAULTS.seed,
-    ...optional("maxExamples", intFlag(flags, "max-examples")),
-    ...optional("textField", str("text-field")),
-    ...optional("textPairField", str("text-pair-field")),
-    ...optional("labelField", str("label-field")),
-    ...optional("kind", enumFlag<TaskKind>(flags, "task-kind", ["classification", "regression"])),
-    ...optional("metric", str("metric")),
+    seed: valueOf<number>(flags, "seed") ?? declaredDefault<number>("seed"),
+    ...optional("maxExamples", valueOf<number>(flags, "max-examples")),
+    ...optional("textField", valueOf<string>(flags, "text-field")),
+    ...optional("textPairField", valueOf<string>(flags, "text-pair-field")),
+    ...optional("labelField", valueOf<string>(flags, "label-field")),
+    ...optional("kind", valueOf<TaskKind>(flags, "task-kind")),
+    ...optional("metric", valueOf<string>(flags, "metric")),
   };
   const space = str("space") === undefined ? null : searchSpacePreset(str("space")!);
   const methods = str("methods") === undefined ? (space ? [...space.methods] : null) : listFlag(str("methods")!, "--methods");
-  return { modelDir, task, taskOptions, methods, maxLength: intFlag(flags, "max-length", { min: 2 }) ?? RUN_DEFAULTS.maxLength };
+  return { modelDir, task, taskOptions, methods, maxLength: valueOf<number>(flags, "max-length") ?? declaredDefault<number>("max-length") };
 }
 
 /** Later sources win; `undefined` and unset booleans (false) do not override. */
@@ -196,39 +166,10 @@ function stringFlag(flags: FlagValues, name: string): string | undefined {
   return typeof v === "string" ? v : v.join(",");
 }
 
-export function intFlag(flags: FlagValues, name: string, { min = 1 } = {}): number | undefined {
+/** The value of a declared option's flag, read and checked by its declaration; undefined when not given. */
+export function valueOf<T>(flags: FlagValues, name: string): T | undefined {
   const v = stringFlag(flags, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\s*-?\d+\s*$/.test(v) || n < min || !Number.isSafeInteger(n)) {
-    throw new S3petInputError(`--${name} must be an integer >= ${min}, got '${v}'`);
-  }
-  return n;
-}
-
-/** --micro-batch-size: a number of examples or auto. */
-export function microBatchFlag(flags: FlagValues): number | "auto" | undefined {
-  const v = stringFlag(flags, "micro-batch-size");
-  if (v === undefined) return undefined;
-  if (v.trim() === "auto") return "auto";
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || n < 1 || !Number.isSafeInteger(n)) throw new S3petInputError(`--micro-batch-size must be an integer >= 1 or auto, got '${v}'`);
-  return n;
-}
-
-function numberFlag(flags: FlagValues, name: string): number | undefined {
-  const v = stringFlag(flags, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || n <= 0) throw new S3petInputError(`--${name} must be a positive number, got '${v}'`);
-  return n;
-}
-
-function enumFlag<T extends string>(flags: FlagValues, name: string, values: readonly T[]): T | undefined {
-  const v = stringFlag(flags, name);
-  if (v === undefined) return undefined;
-  if (!values.includes(v as T)) throw new S3petInputError(`--${name} must be one of ${values.join(", ")}, got '${v}'`);
-  return v as T;
+  return v === undefined ? undefined : (parseRunOption(declaredOption(name)!, v) as T);
 }
 
 function listFlag(text: string, flag: string): string[] {
@@ -248,10 +189,6 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 
 function nonEmpty<T extends object>(o: T): T | undefined {
   return Object.keys(o).length ? o : undefined;
-}
-
-function onOff(v: "on" | "off" | undefined): boolean | undefined {
-  return v === undefined ? undefined : v === "on";
 }
 
 /** The --space preset's option values (for the methods in use) under the ones given as flags. */

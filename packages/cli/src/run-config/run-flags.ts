@@ -1,80 +1,113 @@
-// The flags of `search` and `train`, declared once: the same objects parse the command line, print
-// --help and define the keys a --config file may hold. No flag declares a parse
-// default, so a value from --config is only overridden by a flag actually given; the defaults live in
-// resolveRunOptions and are quoted in each description.
+// The flags of `search` and `train`: core's engine options (ENGINE_OPTIONS) plus the CLI's own input and
+// output options below, in core's one declaration format (flag, type, default, doc, check). --help, the
+// parser, the --config schema and docs/OPTIONS.md are all generated from RUN_OPTIONS (docs/ARCHITECTURE.md
+// "CLI"). No flag declares a parse default, so a value from --config is only overridden by a flag actually
+// given; resolveRunOptions applies the declared defaults. Other commands reuse a run flag with runFlag
+// and declare their own options in the same format (commandFlags, optionValue).
+import {
+  choiceRunOption,
+  defaultLabel,
+  ENGINE_OPTIONS,
+  intRunOption,
+  parseRunOption,
+  switchRunOption,
+  textRunOption,
+  type RunCommandName,
+  type RunOption,
+} from "@s3pet/core";
+import { DEFAULT_TASK } from "@s3pet/data";
 import type { OptionSpec } from "../cli/command.js";
 
-/** Flags shared by search and train. */
-export const SHARED_RUN_FLAGS = {
-  model: { type: "string", valueName: "dir", description: "backbone checkpoint directory, Hugging Face layout (default: the embedded assets/backbone)" },
-  task: { type: "string", valueName: "name|dir|glue:name:dir", description: "built-in task name, a directory with train/validation/test files, or a GLUE directory (default: spam)" },
-  "text-field": { type: "string", valueName: "name", description: "custom tasks: field holding the text (default: text)" },
-  "text-pair-field": { type: "string", valueName: "name", description: "custom tasks: field holding the second text of a pair (default: text_pair when present)" },
-  "label-field": { type: "string", valueName: "name", description: "custom tasks: field holding the label (default: label)" },
-  "task-kind": { type: "string", valueName: "classification|regression", description: "custom tasks: what the label is (default: classification)" },
-  metric: { type: "string", valueName: "name", description: "custom tasks: accuracy, f1, matthews, pearson-spearman, pearson or spearman (default: accuracy, or pearson-spearman for regression)" },
-  methods: { type: "string", valueName: "list", description: "comma-separated PET methods to use (default: every installed plugin's methods)" },
-  space: { type: "string", valueName: "name", description: "a named search space: s3pet-m (the paper's: lora r=1, adapter, bitfit, lnfit, low-rank-adapter); --methods and method options win" },
-  budget: { type: "string", valueName: "params|pct%", description: "trainable-parameter budget, absolute (12000) or relative to the backbone (0.1%) (default: 1% for search and random)" },
-  seed: { type: "string", valueName: "n", description: "root seed of splits, data order, inits and gate noise (default: 42)" },
-  out: { type: "string", short: "o", valueName: "dir", description: "run directory; never overwritten (default: runs/<command>-<timestamp>)" },
-  resume: { type: "boolean", description: "continue the run in --out from its last checkpoint, with its saved options" },
-  epochs: { type: "string", valueName: "n", description: "training epochs (search: both search and re-training) (default: 2)" },
-  "batch-size": { type: "string", valueName: "n", description: "training batch size (default: 16)" },
-  "max-length": { type: "string", valueName: "n", description: "tokens per example, special tokens included (default: 64)" },
-  "max-examples": { type: "string", valueName: "n", description: "cap per split, seeded and stratified, for quick runs" },
-  "max-steps": { type: "string", valueName: "n", description: "cap on the steps of each training phase, for quick runs" },
-  lr: { type: "string", valueName: "x", description: "AdamW learning rate of the head, and of modules with --method-lrs off (default: 3e-3; 3e-4 for --structure full)" },
-  "method-lrs": { type: "string", valueName: "on|off", description: "train each method's modules at its plugin's declared rate (--<method>.lr overrides) (default: on)" },
-  include: { type: "string", multiple: true, valueName: "pattern", description: "only sites matching (suffix or /regex/); repeatable" },
-  exclude: { type: "string", multiple: true, valueName: "pattern", description: "leave out sites matching (suffix or /regex/); repeatable" },
-  "count-head": { type: "boolean", description: "count the task head's parameters inside the budget" },
-  "eval-every": { type: "string", valueName: "n", description: "evaluate on validation every n steps (default: once per epoch)" },
-  "checkpoint-every": { type: "string", valueName: "n", description: "write a resumable checkpoint every n steps (default: 50)" },
-  patience: { type: "string", valueName: "n", description: "stop a phase after n evaluations without improvement" },
-  workers: { type: "string", valueName: "n", description: "data-parallel units: the main thread and n-1 worker threads, each with its own backend and model copy; a run is deterministic for a given n (default: one per core)" },
-  "micro-batch-size": {
-    type: "string",
-    valueName: "n|auto",
-    description: "examples a unit runs through the model at once; its shard of each batch runs in micro-batches whose gradients are summed (a run is deterministic for a given --workers and n) (default: auto, the largest the memory plan fits: the whole shard when it fits)",
-  },
-  ui: { type: "string", valueName: "tui|plain|json", description: "progress display (default: tui on a terminal, plain otherwise)" },
-  json: { type: "boolean", description: "print results.json on stdout when done (progress goes to stderr)" },
-  config: { type: "string", valueName: "file.json", description: "read options from a JSON file with the flags' names as keys; flags win" },
-} as const satisfies Readonly<Record<string, OptionSpec>>;
+/** What a run reads and where it reports: applied by the CLI, not the engine. */
+const CLI_RUN_OPTIONS = [
+  textRunOption({ flag: "model", valueName: "dir", default: null, defaultText: "the embedded assets/backbone", doc: "backbone checkpoint directory, Hugging Face layout" }),
+  textRunOption({ flag: "task", valueName: "name|dir|glue:name:dir", default: DEFAULT_TASK, doc: "built-in task name, a directory with train/validation/test files, or a GLUE directory" }),
+  textRunOption({ flag: "text-field", valueName: "name", default: null, defaultText: "text", doc: "custom tasks: field holding the text" }),
+  textRunOption({ flag: "text-pair-field", valueName: "name", default: null, defaultText: "text_pair when present", doc: "custom tasks: field holding the second text of a pair" }),
+  textRunOption({ flag: "label-field", valueName: "name", default: null, defaultText: "label", doc: "custom tasks: field holding the label" }),
+  choiceRunOption({ flag: "task-kind", values: ["classification", "regression"], default: null, defaultText: "classification", doc: "custom tasks: what the label is" }),
+  textRunOption({ flag: "metric", valueName: "name", default: null, defaultText: "accuracy, or pearson-spearman for regression", doc: "custom tasks: accuracy, f1, matthews, pearson-spearman, pearson or spearman" }),
+  textRunOption({ flag: "methods", valueName: "list", default: null, defaultText: "every installed plugin's methods", doc: "comma-separated PET methods to use" }),
+  textRunOption({ flag: "space", valueName: "name", default: null, doc: "a named search space: s3pet-m (the paper's: lora r=1, adapter, bitfit, lnfit, low-rank-adapter); --methods and method options win" }),
+  textRunOption({ flag: "structure", commands: ["train"], valueName: "file|preset|random|full", default: "lora", doc: "what to train: a structure.json (or a run dir), a method preset (lora, adapter, bitfit, prefix, ...), random, or full" }),
+  textRunOption({ flag: "init-adapter", commands: ["train"], valueName: "dir", default: null, doc: "start from a PEFT adapter (or a run): its modules are the structure, its weights (and head, if it fits) the initialisation" }),
+  textRunOption({ flag: "out", short: "o", valueName: "dir", default: null, defaultText: "runs/<command>-<timestamp>", doc: "run directory; never overwritten" }),
+  intRunOption({ flag: "max-length", min: 2, default: 64, doc: "tokens per example, special tokens included (64 hold the subject and first sentences of a mail)" }),
+  intRunOption({ flag: "max-examples", default: null, doc: "cap per split, seeded and stratified, for quick runs" }),
+  choiceRunOption({ flag: "ui", values: ["tui", "plain", "json"], default: null, defaultText: "tui on a terminal, plain otherwise", doc: "progress display" }),
+  switchRunOption({ flag: "json", doc: "print results.json on stdout when done (progress goes to stderr)" }),
+  textRunOption({ flag: "config", valueName: "file.json", default: null, doc: "read options from a JSON file with the flags' names as keys; flags win" }),
+] as const satisfies readonly RunOption<any>[];
 
-/** The run shape `inspect` and `doctor --model` plan the memory of. */
+/** Every option of `search` and `train`, in --help order. */
+export const RUN_OPTIONS: readonly RunOption[] = [...CLI_RUN_OPTIONS, ...ENGINE_OPTIONS];
+
+/** The --help line of a declared option: its doc and its default. */
+export function optionHelp(o: RunOption): string {
+  const d = defaultLabel(o);
+  return d === "" ? o.doc : `${o.doc} (default: ${d})`;
+}
+
+/** The parser's and --help's view of one declared option. */
+function flagSpec(o: RunOption): OptionSpec {
+  return {
+    type: o.kind === "switch" ? "boolean" : "string",
+    ...(o.kind === "list" ? { multiple: true } : {}),
+    ...(o.short ? { short: o.short } : {}),
+    ...(o.valueName ? { valueName: o.valueName } : {}),
+    description: optionHelp(o),
+  };
+}
+
+/** The flags of `command`, from the declaration. */
+export function runFlags(command: RunCommandName): Record<string, OptionSpec> {
+  return commandFlags(RUN_OPTIONS, command);
+}
+
+/** The flags of `command` among `options` (a command's own declared options: export, sweep, worker). */
+export function commandFlags(options: readonly RunOption[], command: string): Record<string, OptionSpec> {
+  return Object.fromEntries(options.filter((o) => o.commands.includes(command)).map((o) => [o.flag, flagSpec(o)]));
+}
+
+/**
+ * The parser's view of one run flag, for commands that share it (eval, inspect, doctor, export): its type
+ * and check stay the declared ones; `doc` says what it does there, and `defaultText: ""` drops the
+ * run's default from the help where the command has none.
+ */
+export function runFlag(flag: string, as: { readonly doc?: string; readonly defaultText?: "" } = {}): OptionSpec {
+  return flagSpec({ ...runOption(flag), ...as });
+}
+
+/** The run shape `inspect` and `doctor --model` plan the memory of: the run's flags, planned not run. */
 export const MEMORY_PLAN_FLAGS = {
-  "batch-size": { ...SHARED_RUN_FLAGS["batch-size"], description: "batch size of the memory plan (default: 16)" },
-  "max-length": { ...SHARED_RUN_FLAGS["max-length"], description: "tokens per example of the memory plan (default: 64)" },
-  workers: { ...SHARED_RUN_FLAGS.workers, description: "data-parallel units of the memory plan (default: one per core that fits)" },
-  "micro-batch-size": { ...SHARED_RUN_FLAGS["micro-batch-size"], description: "examples per pass of the memory plan (default: auto, the largest that fits)" },
+  "batch-size": runFlag("batch-size", { doc: "batch size of the memory plan" }),
+  "max-length": runFlag("max-length", { doc: "tokens per example of the memory plan" }),
+  workers: runFlag("workers", { doc: "data-parallel units of the memory plan" }),
+  "micro-batch-size": runFlag("micro-batch-size", { doc: "examples a unit runs at once in the memory plan" }),
 } as const satisfies Readonly<Record<string, OptionSpec>>;
 
-/** Flags only `search` has. */
-export const SEARCH_FLAGS = {
-  "search-epochs": { type: "string", valueName: "n", description: "epochs of the bi-level search (default: --epochs)" },
-  "retrain-epochs": { type: "string", valueName: "n", description: "epochs of re-training the chosen structure (default: --epochs)" },
-  "alpha-lr": { type: "string", valueName: "x", description: "AdamW learning rate of the structure parameters (default: 0.1)" },
-  temperature: { type: "string", valueName: "x", description: "shifted global sigmoid temperature (default: 1)" },
-  "shift-gradient": { type: "string", valueName: "implicit|detach-sum|none", description: "gradient through the shift (default: implicit)" },
-  order: { type: "string", valueName: "first|second", description: "DARTS order of the structure step (default: first)" },
-  "hard-gates": { type: "boolean", description: "straight-through hard gates during search steps" },
-} as const satisfies Readonly<Record<string, OptionSpec>>;
+/** The declared default of a run flag. */
+export function declaredDefault<T>(flag: string): T {
+  return runOption(flag).default as T;
+}
 
-/** Flags only `train` has. */
-export const TRAIN_FLAGS = {
-  structure: {
-    type: "string",
-    valueName: "file|preset|random|full",
-    description: "what to train: a structure.json (or a run dir), a method preset (lora, adapter, bitfit, prefix, ...), random, or full (default: lora)",
-  },
-  "init-adapter": {
-    type: "string",
-    valueName: "dir",
-    description: "start from a PEFT adapter (or a run): its modules are the structure, its weights (and head, if it fits) the initialisation",
-  },
-} as const satisfies Readonly<Record<string, OptionSpec>>;
+/** A declared option's value in parsed flags, read and checked by its declaration, else its default. */
+export function optionValue<T>(option: RunOption<T>, values: Readonly<Record<string, unknown>>): T | null {
+  const raw = values[option.flag];
+  return raw === undefined || (option.kind === "switch" && raw === false) ? option.default : parseRunOption(option, raw);
+}
+
+/** The declared option of a flag (of search or train). */
+export function declaredOption(flag: string): RunOption | undefined {
+  return RUN_OPTIONS.find((o) => o.flag === flag);
+}
+
+/** The declared option of a flag that must exist. */
+export function runOption(flag: string): RunOption {
+  const o = declaredOption(flag);
+  if (!o) throw new Error(`no run option --${flag}`);
+  return o;
+}
 
 /** Flag values as parsed (strings, booleans, lists), keyed by flag name. */
 export type FlagValues = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;

@@ -4,7 +4,6 @@
 import { basename } from "node:path";
 import { filter, take } from "rxjs";
 import {
-  DEFAULT_COMMON_CONFIG,
   parseBudget,
   resolveStructure,
   runSearch,
@@ -22,6 +21,7 @@ import type { CommandIo } from "../cli/command.js";
 import { chooseUi } from "../reporters/choose-ui.js";
 import { createReporter } from "../reporters/create-reporter.js";
 import type { RunOptions } from "../run-config/resolve-run-options.js";
+import { declaredDefault } from "../run-config/run-flags.js";
 import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-options.js";
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
@@ -63,7 +63,7 @@ function savedTask(task: TaskData): SavedTask {
 }
 
 /** Exit code of a run stopped by Ctrl-C (it can be resumed). */
-export const EXIT_STOPPED = 130;
+const EXIT_STOPPED = 130;
 
 export async function executeRun(options: RunOptions, io: CommandIo): Promise<number> {
   // --json keeps stdout for results.json: progress goes to stderr, as plain lines rather than the dashboard.
@@ -77,7 +77,7 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
         ? structureFromAdapter(options.initAdapter, prepared.backbone.sites, prepared.methods)
         : structureFromFlag(options.structure!, prepared.methods);
   const shape = {
-    batchSize: options.engine.batchSize ?? DEFAULT_COMMON_CONFIG.batchSize,
+    batchSize: options.engine.batchSize ?? declaredDefault<number>("batch-size"),
     length: options.maxLength,
     numLabels: prepared.task.objective.numLabels,
   };

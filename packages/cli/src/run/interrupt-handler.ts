@@ -1,4 +1,4 @@
-// The one Ctrl-C policy of long commands (issue 6): the first SIGINT (or SIGTERM) asks the run to stop
+// The one Ctrl-C policy of long commands: the first SIGINT (or SIGTERM) asks the run to stop
 // after its next checkpoint; a second one exits at once with 130. Checkpoints are atomic, so exiting at
 // once loses at most the steps since the last one.
 

@@ -1,4 +1,4 @@
-// The glue that builds a run (issue 6): task (read and checked first, before anything slow), PET methods
+// The glue that builds a run: task (read and checked first, before anything slow), PET methods
 // from the installed plugins, the tfjs backend, the backbone checkpoint and its tokenizer, the task head
 // -> core's EngineDeps. Every bad input fails here, before a step runs, as an S3petInputError.
 import { builtSibling, initBackend, PluginError, S3petInputError, type BackboneMemoryProfile, type BackendInfo, type EngineDeps, type EvalDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";

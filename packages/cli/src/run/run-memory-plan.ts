@@ -3,7 +3,6 @@
 import { totalmem } from "node:os";
 import {
   assertPlanFits,
-  DEFAULT_COMMON_CONFIG,
   describeMemoryPlan,
   planRunMemory,
   resolveRunUnits,
@@ -19,8 +18,8 @@ import {
   type Site,
   type UnitsFit,
 } from "@s3pet/core";
-import { intFlag, microBatchFlag, RUN_DEFAULTS } from "../run-config/resolve-run-options.js";
-import type { FlagValues, MEMORY_PLAN_FLAGS } from "../run-config/run-flags.js";
+import { valueOf } from "../run-config/resolve-run-options.js";
+import { declaredDefault, type FlagValues, type MEMORY_PLAN_FLAGS } from "../run-config/run-flags.js";
 
 /** What the plan needs of a loaded backbone. */
 export interface PlannedBackbone {
@@ -96,9 +95,9 @@ export function checkMemoryPlan(backbone: PlannedBackbone, backendName: string, 
 export function planShape(values: { readonly [K in keyof typeof MEMORY_PLAN_FLAGS]?: string | undefined }): { batchSize: number; length: number; requested: RequestedUnits } {
   const flags = values as FlagValues;
   return {
-    batchSize: intFlag(flags, "batch-size") ?? DEFAULT_COMMON_CONFIG.batchSize,
-    length: intFlag(flags, "max-length", { min: 2 }) ?? RUN_DEFAULTS.maxLength,
-    requested: { workers: intFlag(flags, "workers") ?? null, microBatchSize: microBatchFlag(flags) ?? "auto" },
+    batchSize: valueOf<number>(flags, "batch-size") ?? declaredDefault<number>("batch-size"),
+    length: valueOf<number>(flags, "max-length") ?? declaredDefault<number>("max-length"),
+    requested: { workers: valueOf<number>(flags, "workers") ?? null, microBatchSize: valueOf<number | "auto">(flags, "micro-batch-size") ?? "auto" },
   };
 }
 

@@ -28,11 +28,11 @@ export function structureFromAdapter(dir: string, sites: readonly Site[], method
 }
 
 /** A run directory stands for its structure.json. */
-export function structureFilePath(path: string): string {
+function structureFilePath(path: string): string {
   return statSync(path).isDirectory() ? join(path, "structure.json") : path;
 }
 
-export function readStructureFile(file: string): StructureFile {
+function readStructureFile(file: string): StructureFile {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, "utf8"));

@@ -1,4 +1,4 @@
-// initBackend(): chooses, initialises and reports the tfjs backend, once per process (docs/tfjs.md §1).
+// initBackend(): chooses, initialises and reports the tfjs backend, once per process (docs/BACKEND.md §1).
 // Order and override come from planBackends(); kernel fixes are installed for the chosen backend,
 // and tfjs's console banner is silenced (library code never prints). A second call returns the same info.
 import { createRequire } from "node:module";

@@ -1,5 +1,5 @@
 // installKernelFixes(): registers every KernelFix over the stock tfjs kernel or gradient
-// (docs/tfjs.md §2-3); removeKernelFixes() restores the stock ones (benchmarks compare the two).
+// (docs/BACKEND.md §2-3); removeKernelFixes() restores the stock ones (benchmarks compare the two).
 // Both are idempotent. Stock setup/dispose functions are kept, so installing before or after
 // tf.setBackend both work.
 import * as tf from "@tensorflow/tfjs";

@@ -5,7 +5,7 @@ import { S3petInputError } from "../errors/s3pet-error.js";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
-export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
 
 /** One way to get a backend: the package that registers it, or null when tfjs itself ships it. */
 export interface BackendCandidate {

@@ -1,6 +1,6 @@
-// Typed injection tokens of a run's container (style.md §10): symbols, never strings. Every engine
+// Typed injection tokens of a run's container (docs/ARCHITECTURE.md, convention §10): symbols, never strings. Every engine
 // service takes its dependencies through `@inject(<Token>)`, so resolution works under tsc, vitest
-// and esbuild alike (docs/toolchain.md §2). One child container per run: two runs never share state.
+// and esbuild alike (docs/BACKEND.md "Toolchain" §2). One child container per run: two runs never share state.
 import type { InjectionToken } from "tsyringe";
 import type { SearchHook } from "../hooks/search-hook.js";
 import type { EngineDeps } from "../run/engine-deps.js";

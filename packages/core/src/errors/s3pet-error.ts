@@ -1,4 +1,4 @@
-// Typed errors whose message is one line naming the input and the fix (style.md §15).
+// Typed errors whose message is one line naming the input and the fix (docs/ARCHITECTURE.md, convention §15).
 // The CLI turns S3petInputError (and subclasses) into exit code 2; model and engine code never print.
 
 /** Bad user input: a flag, a file, an option, a dataset row. Message: one line, names input and fix. */

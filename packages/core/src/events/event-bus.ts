@@ -1,4 +1,4 @@
-// EventBus: the run's one event stream (architecture.md "Events"). The engine publishes through the
+// EventBus: the run's one event stream (docs/ARCHITECTURE.md "Events"). The engine publishes through the
 // HookRunner (hooks first, then here); `events$` is what the dashboard, the CLI reporters and the
 // events.jsonl writer consume. One bus per run (a child-container singleton); completes after run-end.
 import { Subject, type Observable } from "rxjs";

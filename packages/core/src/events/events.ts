@@ -1,4 +1,4 @@
-// The run's event stream: one typed, JSON-serialisable union (architecture.md "Events").
+// The run's event stream: one typed, JSON-serialisable union (docs/ARCHITECTURE.md "Events").
 // Every event has `type` and `time` (ms since the Unix epoch). The same events go to the in-process
 // `events$` Observable and, one JSON per line, to the run's events.jsonl, so a dashboard can attach to
 // a live run from another process or replay a finished one with the same reducer.

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "../io/write-file-atomic.js";
 import type { HookContext, SearchHook } from "./search-hook.js";
 
-export const CANDIDATES_FILE = "candidates.json";
+const CANDIDATES_FILE = "candidates.json";
 
 export function candidatesJsonHook(): SearchHook {
   const write = (ctx: HookContext) => {

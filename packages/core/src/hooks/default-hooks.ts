@@ -1,4 +1,4 @@
-// The core's own hooks, in one list so the pipeline is visible in one place (style.md §4); `null`
+// The core's own hooks, in one list so the pipeline is visible in one place (docs/ARCHITECTURE.md, convention §4); `null`
 // marks a hook the configuration switches off.
 import type { CommonConfig } from "../run/run-config.js";
 import { candidatesJsonHook } from "./candidates-json-hook.js";

@@ -1,5 +1,5 @@
 // core:events-jsonl — appends every event of the run to events.jsonl, one JSON object per line, so a
-// dashboard can follow the run from another process or replay it later (architecture.md "Events").
+// dashboard can follow the run from another process or replay it later (docs/ARCHITECTURE.md "Events").
 // It consumes `events$` like any other client: subscribes in onRunStart (which runs before run-start is
 // published) and closes the file when the stream completes. On resume it appends, first cutting a torn
 // last line that a killed process may have left.

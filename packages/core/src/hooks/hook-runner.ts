@@ -1,6 +1,6 @@
 // HookRunner: publishes every event of a run. For an event with a hook (run-start -> onRunStart,
 // step -> onStep, ...) the hooks run first: sequential kinds one after another, awaited in order;
-// parallel kinds started together and awaited together (style.md §4). Then the event goes to
+// parallel kinds started together and awaited together (docs/ARCHITECTURE.md, convention §4). Then the event goes to
 // `events$`. Order: hooks with order "pre", then those without, then "post"; registration order within.
 import { inject, injectAll, injectable } from "tsyringe";
 import { EngineDepsToken, SearchHookToken } from "../di/tokens.js";

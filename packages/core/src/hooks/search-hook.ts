@@ -1,4 +1,4 @@
-// SearchHook: the one table of lifecycle hooks (style.md §4). Core services (events.jsonl writer,
+// SearchHook: the one table of lifecycle hooks (docs/ARCHITECTURE.md, convention §4). Core services (events.jsonl writer,
 // checkpoint policy, early stopping, candidates.json refresher) are hooks too, so users add their own
 // the same way: register them in the run's container under SearchHookToken, or pass `deps.hooks`.
 // A hook for an event runs *before* that event is published on `events$`; `events$` completes after
@@ -93,5 +93,4 @@ export const HOOK_OF_EVENT = {
   step: "onStep",
 } as const satisfies Partial<Record<S3petEvent["type"], HookName>>;
 
-export const SEQUENTIAL_HOOKS: readonly SequentialHooks[] = ["onCheckpoint", "onEval", "onPhase", "onRunEnd", "onRunStart"];
 export const PARALLEL_HOOKS: readonly ParallelHooks[] = ["onStep"];

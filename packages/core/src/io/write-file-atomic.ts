@@ -1,6 +1,6 @@
 // Atomic file writes: a reader (or a resumed run after a crash) sees the old file or the new one,
 // never a torn one. Write a temp file in the same directory, fsync it, rename it over the target,
-// then fsync the directory so the rename itself survives a power loss (architecture.md, run directory).
+// then fsync the directory so the rename itself survives a power loss (docs/ARCHITECTURE.md "Run directory").
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";

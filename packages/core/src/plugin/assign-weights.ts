@@ -1,6 +1,6 @@
 // assignWeights: the shared body of PetModule.load (pet-module.ts): every saved tensor must match a
 // weight by name and shape, and every weight must be given, so a wrong adapter file fails while
-// loading with the name and both shapes (style.md §15), never later with a broadcast surprise.
+// loading with the name and both shapes (docs/ARCHITECTURE.md, convention §15), never later with a broadcast surprise.
 import type * as tf from "@tensorflow/tfjs";
 import { CheckpointError } from "../errors/s3pet-error.js";
 

@@ -1,4 +1,4 @@
-// The one builder and the one parser of candidate keys: `<site>#<method>`, or
+// The one builder and the one parser of candidate keys (docs/ARCHITECTURE.md, convention §5): `<site>#<method>`, or
 // `<site>#<method>[<variant>]` when a search space holds the method with several option values at
 // a site (the variant names them, e.g. `rank=1`), so keys stay unique.
 import { S3petInputError } from "../errors/s3pet-error.js";

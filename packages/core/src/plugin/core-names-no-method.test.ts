@@ -1,4 +1,4 @@
-// Guard for style.md §3: the core never names a PET method. Scans every non-test source file of
+// Guard for docs/ARCHITECTURE.md, convention §3: the core never names a PET method. Scans every non-test source file of
 // packages/core/src with the TypeScript scanner (so comments are skipped exactly) and fails on
 // identifiers or code strings naming a method id, or a method id compared against (prose in messages
 // may give an example).
@@ -55,7 +55,7 @@ const PROSE = /\s/;
 const COMPARISONS = [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
   ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.CaseKeyword];
 
-describe("the core never names a method (style.md §3)", () => {
+describe("the core never names a method (docs/ARCHITECTURE.md, convention §3)", () => {
   it("finds no method id in packages/core/src outside comments and tests", () => {
     const leaks = sourceFiles(SRC).flatMap((f) => methodNamesIn(readFileSync(f, "utf8")).map((l) => `${relative(SRC, f)}:${l}`));
     expect(leaks).toEqual([]);

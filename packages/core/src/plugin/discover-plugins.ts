@@ -1,4 +1,4 @@
-// discoverPlugins: finds installed plugin packages at run time (docs/toolchain.md §5), so installing
+// discoverPlugins: finds installed plugin packages at run time (docs/BACKEND.md "Toolchain" §5), so installing
 // or removing a package changes what a search can use. It walks up from the user's cwd and from
 // core's own install, looks through every node_modules it passes (scoped dirs included), and accepts
 // a package named `@s3pet/plugin-*`, `s3pet-plugin-*` or `@scope/s3pet-plugin-*` whose keywords

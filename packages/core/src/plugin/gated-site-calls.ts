@@ -1,4 +1,4 @@
-// GatedSiteCalls: the one place where gating is written (docs/ARCHITECTURE.md).
+// GatedSiteCalls: the one place where gating is written (docs/METHOD.md §2, docs/ARCHITECTURE.md, convention §8).
 // Implements the backbone's SiteCalls from attached (site, module, gate) triples:
 // y' = y + sum_i z_i * delta_i at linear/residual/norm/embedding/activation sites (every delta sees the frozen
 // y, so the order of attachment does not matter), and gated prefixes handed to the backbone at

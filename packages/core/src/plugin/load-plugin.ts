@@ -1,4 +1,4 @@
-// loadPlugin: imports a discovered plugin package and checks its default export (style.md §7):
+// loadPlugin: imports a discovered plugin package and checks its default export (docs/ARCHITECTURE.md, convention §7):
 // import failures are wrapped in a PluginError naming the package, with the original as `cause`.
 // loadInstalledPlugins: discovery + load + registration in one call, what the CLI and engine use.
 import { pathToFileURL } from "node:url";

@@ -1,4 +1,4 @@
-// matchSites: selects sites by HF-style name patterns (architecture.md "Site"), the way PEFT's
+// matchSites: selects sites by HF-style name patterns (docs/ARCHITECTURE.md "Site"), the way PEFT's
 // `target_modules` does. A pattern is either a suffix on dot boundaries (`query` matches
 // `encoder.layer.3.attention.self.query`, `attention.output` matches `encoder.layer.3.attention.output`
 // but not `...attention.output.dense`) or a regular expression written `/source/flags`, tested

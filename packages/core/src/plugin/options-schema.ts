@@ -1,7 +1,8 @@
-// One declaration per option (style.md §6): each field has `default`, `doc` and `check`; the TS type is
+// One declaration per option (docs/ARCHITECTURE.md, convention §6): each field has `default`, `doc` and `check`; the TS type is
 // inferred from it, and the same object produces --help text, adapter_config.json fields and the
 // one-line validation error, thrown before any tensor is created.
 import { S3petInputError } from "../errors/s3pet-error.js";
+import { showValue } from "../run/run-options.js";
 
 export interface OptionSpec<T> {
   readonly default: T;
@@ -71,12 +72,14 @@ export function defaultOptions<S extends OptionsSchema>(schema: S): OptionsOf<S>
 
 /**
  * Defaults overlaid with `given` (values, or strings from the command line), validated.
- * Throws S3petInputError: "lora: rank must be an integer >= 1, got 0 (set --lora.rank)".
+ * Throws S3petInputError: "lora: rank must be an integer >= 1, got 'abc' (set --lora.rank)", or, when the
+ * options come from a file (`source`, e.g. "runs/a/structure.json: module 2"), one naming that file.
  */
 export function resolveOptions<S extends OptionsSchema>(
   methodName: string,
   schema: S,
   given: Readonly<Record<string, unknown>> = {},
+  source?: string,
 ): OptionsOf<S> {
   const out: Record<string, unknown> = defaultOptions(schema);
   for (const [k, raw] of Object.entries(given)) {
@@ -84,7 +87,7 @@ export function resolveOptions<S extends OptionsSchema>(
     if (!spec) {
       const known = Object.keys(schema);
       throw new S3petInputError(
-        `${methodName}: unknown option '${k}' (known: ${known.length ? known.join(", ") : "none"})`,
+        `${source ? `${source}: ` : ""}${methodName}: unknown option '${k}' (known: ${known.length ? known.join(", ") : "none"})`,
       );
     }
     out[k] = typeof raw === "string" ? spec.parse(raw) : raw;
@@ -92,9 +95,9 @@ export function resolveOptions<S extends OptionsSchema>(
   for (const [k, spec] of Object.entries(schema)) {
     const problem = spec.check(out[k]);
     if (problem) {
-      throw new S3petInputError(
-        `${methodName}: ${k} ${problem}, got ${JSON.stringify(out[k])} (set --${methodName}.${k})`,
-      );
+      const shown = showValue(k in given ? given[k] : out[k]); // as given: 'abc', not the NaN it parsed to
+      const fix = source ? `fix it in that file` : `set --${methodName}.${k}`;
+      throw new S3petInputError(`${source ? `${source}: ` : ""}${methodName}: ${k} ${problem}, got ${shown} (${fix})`);
     }
   }
   return out as OptionsOf<S>;

@@ -1,6 +1,6 @@
-// PetMethod: what a plugin provides for one PET method (architecture.md "Core concepts").
+// PetMethod: what a plugin provides for one PET method (docs/ARCHITECTURE.md "Core concepts").
 // It declares where it attaches (site kinds), its options (one schema), its exact parameter count in
-// closed form, and creates a PetModule for a site. The core never names a method (docs/PLUGINS.md).
+// closed form, and creates a PetModule for a site. The core never names a method (docs/ARCHITECTURE.md, convention §3).
 import type { DependencyContainer } from "tsyringe";
 import type { OptionsOf, OptionsSchema } from "./options-schema.js";
 import type { FrozenParams, ParamDelta, PeftMapping } from "./method-export.js";

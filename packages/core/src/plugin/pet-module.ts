@@ -1,6 +1,6 @@
 // PetModule: what a PET method creates at one site: the variables it owns and the delta it computes.
 // A module computes only its *delta*; the core's GatedSiteCalls alone applies `h + z * delta`, so
-// gating is written once (method.md §2). Token tensors are 2-D: N = batch * tokens rows.
+// gating is written once (docs/METHOD.md §2). Token tensors are 2-D: N = batch * tokens rows.
 // Invariant for every module: a gate z = 0 is an exact no-op, and so is a freshly initialised module.
 import type * as tf from "@tensorflow/tfjs";
 import type { SiteKind } from "./site.js";

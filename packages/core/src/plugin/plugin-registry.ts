@@ -1,4 +1,4 @@
-// PluginRegistry: the installed PET methods, by id (style.md §7). Registration checks each plugin's
+// PluginRegistry: the installed PET methods, by id (docs/ARCHITECTURE.md, convention §7). Registration checks each plugin's
 // shape and each method's id, site kinds and option defaults; a duplicate id is a hard error naming
 // both packages. Asking for a method nobody registered names the package that would provide it.
 import { PluginError } from "../errors/s3pet-error.js";

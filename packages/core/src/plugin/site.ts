@@ -1,4 +1,4 @@
-// Site: a named place in a backbone where a PET module can attach (architecture.md "Core concepts").
+// Site: a named place in a backbone where a PET module can attach (docs/ARCHITECTURE.md "Core concepts").
 // Names follow the Hugging Face parameter paths of the backbone, e.g. `encoder.layer.3.attention.self.query`,
 // so users target sites with the patterns they already know. `SiteKind` is a closed union: a method
 // declares the kinds it attaches to, and the core never asks for a method by name.

@@ -1,4 +1,4 @@
-// Seeded variable initialisers for PET modules (style.md §2: shared building blocks live in core).
+// Seeded variable initialisers for PET modules (docs/ARCHITECTURE.md, convention §2: shared building blocks live in core).
 // Each returns a trainable tf.Variable owned by the caller (its PetModule disposes it) and leaves no
 // other tensor alive. `name` describes the variable (e.g. `encoder.layer.0.attention.self.query#lora/lora_A`);
 // a counter is appended because tfjs variable names are global and must be unique while alive.

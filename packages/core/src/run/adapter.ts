@@ -1,4 +1,4 @@
-// adapter/: the trained structure as files another process can reload and re-score (issue 6):
+// adapter/: the trained structure as files another process can reload and re-score:
 // adapter_config.json (structure, objective, backbone, head seed) and adapter_model.safetensors with
 // each module's tensors as `<candidate key>.<name>` (its exportWeights(), e.g. a folded prefix),
 // the head as `head.<name>` and, for full fine-tuning, the backbone as `backbone.<index>`.
@@ -13,8 +13,8 @@ import type { ParamSnapshot, TunedModel } from "../train/tuned-model.js";
 import { readJson, RUN_FILES } from "./run-dir.js";
 import type { AdapterConfig } from "./run-results.js";
 
-export const ADAPTER_CONFIG = "adapter_config.json";
-export const ADAPTER_MODEL = "adapter_model.safetensors";
+const ADAPTER_CONFIG = "adapter_config.json";
+const ADAPTER_MODEL = "adapter_model.safetensors";
 
 export function writeAdapter(runDir: string, model: TunedModel, config: Omit<AdapterConfig, "format" | "version" | "tensors">): void {
   const dir = join(runDir, RUN_FILES.adapter);

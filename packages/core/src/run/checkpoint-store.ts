@@ -1,4 +1,4 @@
-// CheckpointStore: what `--resume` needs, in checkpoints/ (issue 5 §7): state.json (phase, step,
+// CheckpointStore: what `--resume` needs, in checkpoints/: state.json (phase, step,
 // data order, RNG state, best-score bookkeeping, the search outcome once known) and one
 // .safetensors file of tensors (module and head weights, alpha, AdamW moments, best snapshots).
 // Crash safety: the tensors file is written first under a new name, then state.json is replaced

@@ -1,5 +1,5 @@
 // EngineDeps: everything the engine needs from the outside world, injected by the caller (the CLI).
-// The core knows no backbone and no method by name (style.md §3): they arrive here as objects.
+// The core knows no backbone and no method by name (docs/ARCHITECTURE.md, convention §3): they arrive here as objects.
 import type { DependencyContainer } from "tsyringe";
 import type { Backbone, TaskHeadFactory } from "../backbone/backbone.js";
 import type { SearchHook } from "../hooks/search-hook.js";
@@ -17,7 +17,7 @@ export interface EngineDeps {
   readonly methods: readonly PetMethod[];
   /** The run directory (created if missing; a non-empty one needs `resume`). */
   readonly outDir: string;
-  /** Extra lifecycle hooks, run after the core's own (style.md §4). */
+  /** Extra lifecycle hooks, run after the core's own (docs/ARCHITECTURE.md, convention §4). */
   readonly hooks?: readonly SearchHook[];
   /** Called with the run's child container before anything is resolved (plugins' `register`). */
   readonly configureContainer?: (container: DependencyContainer) => void;

@@ -1,83 +1,83 @@
-// Run configuration of `runSearch` and `runTrain`: every field has a default (method.md §5 for the
-// optimiser settings), callers pass a partial object, and `resolveSearchConfig`/`resolveTrainConfig`
-// validate it before any tensor exists. Keys are camelCase; error messages name the key and the
-// kebab-case flag the CLI maps it to (`batchSize` -> `--batch-size`).
+// Run configuration of `runSearch` and `runTrain`: the shapes of the config objects. Every option's
+// default, doc and check is declared once in run-options.ts; the defaults below are read from there, and
+// `resolveSearchConfig`/`resolveTrainConfig` check a partial object against the same declarations before
+// any tensor exists. Error messages name the flag the CLI maps a key to (`batchSize` -> `--batch-size`).
 import { S3petInputError } from "../errors/s3pet-error.js";
 import type { ChosenModule } from "../events/events.js";
+import { ENGINE_OPTIONS, FULL_FINE_TUNING_LR, parseRunOption, showValue, type RunOption } from "./run-options.js";
 
-/** How the structure step differentiates through the shift b (method.md §3). */
+/** How the structure step differentiates through the shift b (docs/METHOD.md §3). */
 export type ShiftGradient = "implicit" | "detach-sum" | "none";
 
 /** Options shared by search and train. */
 export interface CommonConfig {
-  /** Run name for the dashboard header and run.json. @default the output directory's base name */
+  /** Run name for the dashboard header and run.json. */
   readonly name: string;
-  /** Root seed: splits, data order, module and head init and gate noise all derive from it. @default 42 */
+  /** Root seed: splits, data order, module and head init and gate noise all derive from it. */
   readonly seed: number;
-  /** Training batch size (each of the W and A halves during search). @default 16 */
+  /** Training batch size (each of the W and A halves during search). */
   readonly batchSize: number;
-  /** Evaluation batch size. @default 64 */
+  /** Evaluation batch size. */
   readonly evalBatchSize: number;
-  /** AdamW learning rate of the task head (and of module weights when `methodLrs` is off), decayed
-   *  linearly to 0. @default 3e-4 */
+  /** AdamW learning rate of the task head (and of module weights when `methodLrs` is off), decayed linearly to 0. */
   readonly lr: number;
   /** Train each method's modules at the learning rate (and weight decay) its plugin declares;
-   *  false puts every module at `lr` (the per-method rate ablation). @default true */
+   *  false puts every module at `lr` (the per-method rate ablation). */
   readonly methodLrs: boolean;
-  /** Learning rate per method id, overriding the declared one (`--lora.lr 1e-2`). @default {} */
+  /** Learning rate per method id, overriding the declared one (`--lora.lr 1e-2`); default {}. */
   readonly methodLr: Readonly<Record<string, number>>;
-  /** AdamW weight decay of module weights and the head. @default 0 */
+  /** AdamW weight decay of module weights and the head. */
   readonly weightDecay: number;
-  /** Gradient-norm clipping, one norm over all weights (the structure parameters apart). @default 2 */
+  /** Gradient-norm clipping, one norm over all weights (the structure parameters apart). */
   readonly maxGradNorm: number;
-  /** Epochs of training a fixed structure (re-training after search, baselines). @default 3 */
+  /** Epochs of training a fixed structure (re-training after search, baselines). */
   readonly trainEpochs: number;
-  /** Cap on the steps of each training phase, for quick runs; null = no cap. @default null */
+  /** Cap on the steps of each training phase, for quick runs; null = no cap. */
   readonly maxSteps: number | null;
-  /** Cap on the examples of each evaluation split, for quick runs; null = all. @default null */
+  /** Cap on the examples of each evaluation split, for quick runs; null = all. */
   readonly maxEvalExamples: number | null;
-  /** Evaluate on validation every N steps; null = once per epoch. The last step always evaluates. @default null */
+  /** Evaluate on validation every N steps; null = once per epoch. The last step always evaluates. */
   readonly evalEvery: number | null;
-  /** Write a resumable checkpoint every N steps; phase ends and stop() always write one. @default 50 */
+  /** Write a resumable checkpoint every N steps; phase ends and stop() always write one. */
   readonly checkpointEvery: number;
-  /** End a phase after N evaluations without a better validation score; null = never. @default null */
+  /** End a phase after N evaluations without a better validation score; null = never. */
   readonly patience: number | null;
   /** Budget in parameters (`12000`) or relative to the backbone (`"0.01%"`); search and `random` use it. */
   readonly budget: number | string | null;
-  /** Count the task head's parameters inside the budget. @default false */
+  /** Count the task head's parameters inside the budget. */
   readonly countHead: boolean;
-  /** Options per method id, e.g. `{ lora: { rank: 4 } }`, validated by each method's schema. @default {} */
+  /** Options per method id, e.g. `{ lora: { rank: 4 } }`, validated by each method's schema. */
   readonly methodOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** Site patterns (suffix or /regex/) the search space (or a random structure) may use; [] = all. @default [] */
+  /** Site patterns (suffix or /regex/) the search space (or a random structure) may use; [] = all. */
   readonly include: readonly string[];
-  /** Site patterns to leave out. @default [] */
+  /** Site patterns to leave out. */
   readonly exclude: readonly string[];
-  /** Emit a `gates` event (p and alpha of every candidate) every N search steps. @default 10 */
+  /** Emit a `gates` event (p and alpha of every candidate) every N search steps. */
   readonly gatesEvery: number;
-  /** Continue the run in the output directory from its last checkpoint. @default false */
+  /** Continue the run in the output directory from its last checkpoint. */
   readonly resume: boolean;
   /** Data-parallel compute units (the main thread and worker threads); null = one per core when the
-   *  caller can start workers, else 1. A run is deterministic for a given count. @default null */
+   *  caller can start workers, else 1. A run is deterministic for a given count. */
   readonly workers: number | null;
   /** Examples one unit runs through the model at once: its shard of a batch is cut into micro-batches
    *  of at most this many, whose gradients are summed in order (deterministic for a given workers and
    *  micro-batch size); evaluation batches are capped by it too. "auto" = the largest the caller's
-   *  memory plan fits, which is the whole shard when it fits (no plan: the whole shard). @default "auto" */
+   *  memory plan fits, which is the whole shard when it fits (no plan: the whole shard). */
   readonly microBatchSize: number | "auto";
 }
 
 export interface SearchConfig extends CommonConfig {
-  /** Epochs of the bi-level search over the W half. @default 3 */
+  /** Epochs of the bi-level search over the W half. */
   readonly searchEpochs: number;
-  /** AdamW learning rate of the structure parameters alpha. @default 0.1 */
+  /** AdamW learning rate of the structure parameters alpha. */
   readonly alphaLr: number;
-  /** SGS temperature beta. @default 1 */
+  /** SGS temperature beta. */
   readonly temperature: number;
-  /** Gradient through the shift: exact implicit, the reference's detach-sum, or none. @default "implicit" */
+  /** Gradient through the shift: exact implicit, the reference's detach-sum, or none. */
   readonly shiftGradient: ShiftGradient;
-  /** DARTS order of the structure step: first-order, or the finite-difference second-order. @default "first" */
+  /** DARTS order of the structure step: first-order, or the finite-difference second-order. */
   readonly order: "first" | "second";
-  /** Straight-through hard gates during search steps (z in {0,1} forward). @default false */
+  /** Straight-through hard gates during search steps (z in {0,1} forward). */
   readonly hardGates: boolean;
 }
 
@@ -106,132 +106,85 @@ export type ResolvedRunConfig =
   | ({ readonly command: "search" } & SearchConfig)
   | ({ readonly command: "train" } & TrainConfig);
 
-export const DEFAULT_COMMON_CONFIG: CommonConfig = {
-  name: "",
-  seed: 42,
-  batchSize: 16,
-  evalBatchSize: 64,
-  lr: 3e-4,
-  methodLrs: true,
-  methodLr: {},
-  weightDecay: 0,
-  maxGradNorm: 2,
-  trainEpochs: 3,
-  maxSteps: null,
-  maxEvalExamples: null,
-  evalEvery: null,
-  checkpointEvery: 50,
-  patience: null,
-  budget: null,
-  countHead: false,
-  methodOptions: {},
-  include: [],
-  exclude: [],
-  gatesEvery: 10,
-  resume: false,
-  workers: null,
-  microBatchSize: "auto",
-};
+/** The keys of CommonConfig among the declared options; the others are search-only. */
+const COMMON_KEYS = new Set<string>(["seed", "batchSize", "evalBatchSize", "lr", "weightDecay", "maxGradNorm", "trainEpochs", "maxSteps", "maxEvalExamples", "evalEvery", "checkpointEvery", "patience", "budget", "countHead", "include", "exclude", "gatesEvery", "resume", "methodLrs", "workers", "microBatchSize"]);
 
-export const DEFAULT_SEARCH_CONFIG: SearchConfig = {
-  ...DEFAULT_COMMON_CONFIG,
-  budget: "0.1%",
-  searchEpochs: 3,
-  alphaLr: 0.1,
-  temperature: 1,
-  shiftGradient: "implicit",
-  order: "first",
-  hardGates: false,
-};
+/** Whether the engine option `o` is part of `command`'s config (the CLI decides which flags it shows). */
+function appliesTo(o: RunOption, command: "search" | "train"): boolean {
+  return o.key !== undefined && (command === "search" || COMMON_KEYS.has(o.key));
+}
+
+/** The declared defaults of the options with an engine key, for `command`. */
+function declaredDefaults(command: "search" | "train"): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const o of ENGINE_OPTIONS as readonly RunOption[]) {
+    if (appliesTo(o, command)) out[o.key!] = o.default;
+  }
+  return out;
+}
+
+/** Defaults of the options search and train share (budget: none until a search or a random structure needs one). */
+export const DEFAULT_COMMON_CONFIG: CommonConfig = commonDefaults();
+
+export const DEFAULT_SEARCH_CONFIG: SearchConfig = searchDefaults();
+
+/** The defaults as declared right now (read at each call, so the declaration is the only source). */
+function searchDefaults(): SearchConfig {
+  return { ...commonDefaults(), ...declaredDefaults("search") } as unknown as SearchConfig;
+}
+function commonDefaults(): CommonConfig {
+  return { name: "", methodOptions: {}, methodLr: {}, ...declaredDefaults("train"), budget: null } as unknown as CommonConfig;
+}
 
 export function resolveSearchConfig(given: Partial<SearchConfig>): { readonly command: "search" } & SearchConfig {
-  const c = { ...DEFAULT_SEARCH_CONFIG, ...dropUndefined(given) };
-  checkCommon(c);
+  const c = checked({ ...searchDefaults(), ...dropUndefined(given) }, "search");
   if (c.budget === null) throw configError("budget", c.budget, "is required for a search", "e.g. 12000 or 0.01%");
-  positiveInt(c, "searchEpochs");
-  positiveNumber(c, "alphaLr");
-  positiveNumber(c, "temperature");
-  oneOf(c, "shiftGradient", ["implicit", "detach-sum", "none"]);
-  oneOf(c, "order", ["first", "second"]);
-  bool(c, "hardGates");
   return { command: "search", ...c };
 }
 
 export function resolveTrainConfig(given: Partial<TrainConfig> & Pick<TrainConfig, "structure">): { readonly command: "train" } & TrainConfig {
-  const c = { ...DEFAULT_COMMON_CONFIG, ...dropUndefined(given) } as TrainConfig;
-  checkCommon(c);
   const kinds = ["modules", "preset", "random", "full"];
-  if (!c.structure || !kinds.includes(c.structure.kind)) {
-    throw configError("structure", c.structure, `must be one of ${kinds.join(", ")}`, "a structure.json, a preset name, random or full");
+  if (!given.structure || !kinds.includes(given.structure.kind)) {
+    throw configError("structure", given.structure, `must be one of ${kinds.join(", ")}`, "a structure.json, a preset name, random or full");
   }
+  const defaults: Partial<CommonConfig> = {
+    // Full fine-tuning trains the whole backbone: the paper's rate, not the one measured for small modules.
+    ...(given.structure.kind === "full" ? { lr: FULL_FINE_TUNING_LR } : {}),
+  };
+  const c = checked({ ...commonDefaults(), ...defaults, ...dropUndefined(given) } as TrainConfig, "train");
   if (c.structure.kind === "random" && c.budget === null) {
     throw configError("budget", null, "is required for a random structure", "e.g. 12000 or 0.01%");
   }
   return { command: "train", ...c };
 }
 
-function checkCommon(c: CommonConfig): void {
+/** Every declared option of `command` checked (and read, for strings from a command line) by its schema. */
+function checked<C extends CommonConfig>(c: C, command: "search" | "train"): C {
   if (typeof c.name !== "string") throw configError("name", c.name, "must be a string", "a run name");
-  if (!Number.isSafeInteger(c.seed)) throw configError("seed", c.seed, "must be an integer", "e.g. 42");
-  positiveInt(c, "batchSize");
-  positiveInt(c, "evalBatchSize");
-  positiveNumber(c, "lr");
-  nonNegativeNumber(c, "weightDecay");
-  positiveNumber(c, "maxGradNorm");
-  positiveInt(c, "trainEpochs");
-  positiveInt(c, "checkpointEvery");
-  positiveInt(c, "gatesEvery");
-  for (const k of ["maxSteps", "maxEvalExamples", "evalEvery", "patience", "workers"] as const) if (c[k] !== null) positiveInt(c, k);
-  if (c.microBatchSize !== "auto") positiveInt(c, "microBatchSize", "a number of examples or auto");
-  bool(c, "countHead");
-  bool(c, "resume");
-  bool(c, "methodLrs");
   if (typeof c.methodLr !== "object" || c.methodLr === null) throw configError("methodLr", c.methodLr, "must map method ids to learning rates", "e.g. --lora.lr 1e-2");
   for (const [method, lr] of Object.entries(c.methodLr)) {
     if (typeof lr !== "number" || !Number.isFinite(lr) || lr <= 0) {
-      throw new S3petInputError(`${method}.lr must be a positive number, got ${JSON.stringify(lr)} (set --${method}.lr, e.g. 1e-2)`);
+      throw new S3petInputError(`${method}.lr must be a positive number, got ${showValue(lr)} (set --${method}.lr, e.g. 1e-2)`);
     }
   }
-  if (c.budget !== null && typeof c.budget !== "number" && typeof c.budget !== "string") {
-    throw configError("budget", c.budget, "must be a number of parameters or a percentage", "e.g. 12000 or 0.01%");
-  }
-  for (const k of ["include", "exclude"] as const) {
-    if (!Array.isArray(c[k]) || !c[k].every((p) => typeof p === "string")) {
-      throw configError(k, c[k], "must be a list of site patterns", "suffixes like attention.self.query or /regex/");
-    }
-  }
-  if (typeof c.methodOptions !== "object" || c.methodOptions === null) {
+  if (typeof c.methodOptions !== "object" || c.methodOptions === null || Array.isArray(c.methodOptions)) {
     throw configError("methodOptions", c.methodOptions, "must map method ids to option objects", "e.g. {\"lora\": {\"rank\": 4}}");
   }
+  const out = { ...c } as Record<string, unknown>;
+  for (const o of ENGINE_OPTIONS as readonly RunOption[]) {
+    if (!appliesTo(o, command) || !(o.key! in out)) continue;
+    const value = out[o.key!];
+    // null means "none" for options without a default value (and for a budget nothing needs).
+    if (value === null && (o.default === null || o.key === "budget")) continue;
+    out[o.key!] = parseRunOption(o, value);
+  }
+  return out as C;
 }
 
-type Checked = Record<string, unknown>;
-
-function positiveInt<C>(c: C, key: keyof C & string, hint?: string): void {
-  const v = (c as Checked)[key];
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw configError(key, v, "must be a positive integer", hint);
-}
-function positiveNumber<C>(c: C, key: keyof C & string): void {
-  const v = (c as Checked)[key];
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw configError(key, v, "must be a positive number");
-}
-function nonNegativeNumber<C>(c: C, key: keyof C & string): void {
-  const v = (c as Checked)[key];
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw configError(key, v, "must be a number >= 0");
-}
-function bool<C>(c: C, key: keyof C & string): void {
-  const v = (c as Checked)[key];
-  if (typeof v !== "boolean") throw configError(key, v, "must be true or false");
-}
-function oneOf<C>(c: C, key: keyof C & string, values: readonly string[]): void {
-  const v = (c as Checked)[key];
-  if (typeof v !== "string" || !values.includes(v)) throw configError(key, v, `must be one of ${values.join(", ")}`);
-}
-
-/** "batchSize must be a positive integer, got 0 (set --batch-size)". */
+/** "name must be a string, got 3 (set --name)". */
 function configError(key: string, value: unknown, problem: string, hint?: string): S3petInputError {
   const flag = `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
-  return new S3petInputError(`${key} ${problem}, got ${JSON.stringify(value)} (set ${flag}${hint ? `: ${hint}` : ""})`);
+  return new S3petInputError(`${key} ${problem}, got ${showValue(value)} (set ${flag}${hint ? `: ${hint}` : ""})`);
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {

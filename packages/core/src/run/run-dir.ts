@@ -1,8 +1,8 @@
 // The run directory (docs/ARCHITECTURE.md "Run directory"): one per run, never overwritten silently,
 // written by one process at a time (run-lock.ts). A fresh run needs a missing or empty directory; a
 // non-empty one is an error naming it and the fix (`--resume`, or another `--out`), never an interactive
-// prompt. Every file is written atomically (temp file, fsync, rename), so a run killed at any moment
-// leaves whole files behind.
+// prompt (docs/METHOD.md §9). Every file is written atomically (temp file, fsync, rename), so a run killed
+// at any moment leaves whole files behind.
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CheckpointError, S3petInputError } from "../errors/s3pet-error.js";

@@ -1,4 +1,4 @@
-// The JSON files of a run directory whose shape scripts and checks rely on (issue 6 "Contracts"):
+// The JSON files of a run directory whose shape scripts and checks rely on (docs/ARCHITECTURE.md "Run directory"):
 // results.json (exact keys first, then extras), structure.json and adapter/adapter_config.json.
 import type { ChosenModule } from "../events/events.js";
 

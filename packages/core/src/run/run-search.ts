@@ -1,4 +1,4 @@
-// runSearch: search -> discretise -> re-train -> test (method.md §5-§6), in a run directory.
+// runSearch: search -> discretise -> re-train -> test (docs/METHOD.md §5-§6), in a run directory.
 import type { EngineDeps } from "./engine-deps.js";
 import { resolveSearchConfig, type SearchConfig } from "./run-config.js";
 import type { RunHandle } from "./run-handle.js";

@@ -1,4 +1,4 @@
-// SearchRun: the `search` pipeline (method.md §5-§6): build the search space and budget, run the
+// SearchRun: the `search` pipeline (docs/METHOD.md §5-§6): build the search space and budget, run the
 // bi-level search, discretise the best alpha greedily under the budget, re-train the chosen modules
 // from scratch with the shared protocol, score on test, and write structure.json, adapter/ and
 // results.json. Each phase boundary is checkpointed, so `resume` continues wherever the run stopped.
@@ -99,7 +99,7 @@ export class SearchRun {
     });
   }
 
-  /** 1. the search, 2. discretisation of its best alpha (method.md §6); null when stopped. */
+  /** 1. the search, 2. discretisation of its best alpha (docs/METHOD.md §6); null when stopped. */
   private async searchAndDiscretize(plan: SearchPlan, backbone: Backbone, ckpt: Checkpoint): Promise<SavedSearchOutcome | null> {
     const { ctx } = this;
     const { facts } = plan;

@@ -1,4 +1,4 @@
-// startRun: one child DI container per run (style.md §10), the core hooks and the caller's hooks
+// startRun: one child DI container per run (docs/ARCHITECTURE.md, convention §10), the core hooks and the caller's hooks
 // registered under SearchHookToken, and a RunHandle returned before any work starts. Work begins on
 // the next macrotask, so a caller that subscribes to `events$` right after the call sees run-start.
 // A failure publishes `error` and `run-end` (status failed), completes the stream and rejects `result`.

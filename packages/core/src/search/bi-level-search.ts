@@ -1,4 +1,4 @@
-// BiLevelSearch (method.md §4-§5): the search phase. Every candidate's module sits in one supernet,
+// BiLevelSearch (docs/METHOD.md §4-§5): the search phase. Every candidate's module sits in one supernet,
 // gated by z_i drawn from p_i = SGS(alpha)_i. The training split is halved at random (seeded) into
 // W (module weights) and A (structure). Each step:
 //   1. structure step on an A batch: minimise L w.r.t. alpha with module weights fixed — first order,
@@ -85,7 +85,7 @@ export class BiLevelSearch {
   async run(input: SearchInput): Promise<SearchOutcome> {
     const { config } = this;
     const task = this.ctx.deps.task;
-    // W/A halves of the training split (method.md §5): a seeded 50/50 split.
+    // W/A halves of the training split (docs/METHOD.md §5): a seeded 50/50 split.
     if (task.train.size < 2) {
       input.backbone.dispose();
       throw new S3petInputError(`the training split has ${task.train.size} example(s); the search needs at least 2 to halve it into W and A`);
@@ -205,7 +205,7 @@ export class BiLevelSearch {
   }
 
   /**
-   * DARTS second order (method.md §5): grad_alpha L_A(w', alpha) - (grad_alpha L_W(w+, alpha) -
+   * DARTS second order (docs/METHOD.md §5): grad_alpha L_A(w', alpha) - (grad_alpha L_W(w+, alpha) -
    * grad_alpha L_W(w-, alpha)) / (2 eps). The virtual step w' = w - u is the weight optimiser's own
    * next update u (AdamW: moments, per-group lr, clipping; `peekUpdate`), not an SGD step, so w' is
    * where the weights really go. The Hessian term's direction is xi * grad_w' L_A(w', alpha) with xi

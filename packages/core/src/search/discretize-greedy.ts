@@ -1,4 +1,4 @@
-// discretizeGreedy (method.md §6): sort candidates by p descending and take each one whose n_i still
+// discretizeGreedy (docs/METHOD.md §6): sort candidates by p descending and take each one whose n_i still
 // fits in the remaining budget (first-fit, skipping what does not fit and scanning on). The chosen
 // count never exceeds the budget. Ties keep index order, so the result is deterministic.
 

@@ -1,5 +1,5 @@
 // parseBudget: a parameter budget B given absolutely (`12000`) or relative to the backbone's total
-// parameter count, embeddings included (`0.01%`), as in method.md §7. Relative budgets round down
+// parameter count, embeddings included (`0.01%`), as in docs/METHOD.md §7. Relative budgets round down
 // to whole parameters, so the chosen count never exceeds what the user asked for.
 import { BudgetError } from "../errors/s3pet-error.js";
 

@@ -1,4 +1,4 @@
-// Stochastic gates for search steps (method.md §4): a binary-concrete (logistic-noise) sample at
+// Stochastic gates for search steps (docs/METHOD.md §4): a binary-concrete (logistic-noise) sample at
 // temperature 1, z_i = sigmoid(logit p_i + logit u_i) with u_i ~ U(0,1), one draw per step shared by
 // the whole batch. Written as p u / (p u + (1 - p)(1 - u)), which is the same number without the
 // infinities of logit(p) at p = 0 or 1. Evaluation uses z = p (no noise). Optional straight-through

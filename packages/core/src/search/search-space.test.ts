@@ -48,7 +48,7 @@ describe("SearchSpace", () => {
     expect(parseCandidateKey("encoder.layer.0.dense#tlow[rank=1]")).toEqual({ site: "encoder.layer.0.dense", method: "tlow", variant: "rank=1" });
     expect(SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: 2 } } }).candidates[0]!.key).toBe("encoder.layer.0.dense#tlow");
     expect(SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: [1, 2] } } }).size).toBe(space.candidates.filter((c) => c.method === tlow).length);
-    expect(() => SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: "1,0" } } })).toThrow("tlow: rank must be an integer >= 1, got 0 (set --tlow.rank)");
+    expect(() => SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: "1,0" } } })).toThrow("tlow: rank must be an integer >= 1, got '0' (set --tlow.rank)");
     expect(() => SearchSpace.build(sites, [tlow], { methodOptions: { tlow: { rank: "2,2" } } })).toThrow("tlow: the option values rank=2 are given twice");
     // structure.json records options exactly and the variant, so re-training keeps the keys (and init seeds)
     const both = SearchSpace.of(layer0.slice(0, 2)).candidates;

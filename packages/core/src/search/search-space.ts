@@ -1,4 +1,4 @@
-// SearchSpace: the candidates of a search (architecture.md "Core concepts", method.md §2): every
+// SearchSpace: the candidates of a search (docs/ARCHITECTURE.md "Core concepts", docs/METHOD.md §2): every
 // backbone site x every chosen method that attaches to the site's kind x every option variant of the
 // method (an option given as a list, `--lora.rank 1,8`, enters as one candidate per value), narrowed
 // by include/exclude site patterns. Candidate i has an exact parameter count n_i

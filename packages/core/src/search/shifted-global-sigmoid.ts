@@ -1,12 +1,12 @@
-// ShiftedGlobalSigmoid (method.md §3): gate probabilities p_i = sigmoid((alpha_i - b) / beta) with one
+// ShiftedGlobalSigmoid (docs/METHOD.md §3): gate probabilities p_i = sigmoid((alpha_i - b) / beta) with one
 // global shift b solved at every forward pass so that the expected parameter count is the budget:
 //     sum_i n_i * sigmoid((alpha_i - b) / beta) = B.
 // The left side is strictly decreasing in b, so b is unique. We solve it on the host in float64 with a
 // safeguarded Newton iteration inside a bisection bracket and *check* the result (relative error
-// <= 1e-6, else throw): the reference's unchecked root finder is a known defect (method.md §9).
+// <= 1e-6, else throw): the reference's unchecked root finder is a known defect (docs/METHOD.md §9).
 // The forward value of p comes from the float64 solution (rounded once to float32), so the soft count
 // holds the budget to float32 rounding. Gradients w.r.t. alpha are a tf.customGrad with alpha passed
-// explicitly (captured variables receive none, docs/tfjs.md), in one of three modes:
+// explicitly (captured variables receive none, docs/BACKEND.md), in one of three modes:
 //   implicit    d p_i/d alpha_j = s'_i (delta_ij - db/dalpha_j), db/dalpha_j = n_j s'_j / sum_k n_k s'_k,
 //               s'_k = p_k (1 - p_k) / beta  (implicit function theorem: keeps sum n_i p_i fixed)
 //   detach-sum  b constant, p <- p * stopgrad(sum p) / sum p (the reference's projection)

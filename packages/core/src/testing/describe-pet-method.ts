@@ -1,4 +1,4 @@
-// describePetMethod: the one contract suite every PET method runs (style.md §9), ours or a
+// describePetMethod: the one contract suite every PET method runs (docs/ARCHITECTURE.md, convention §9), ours or a
 // contributor's: `describePetMethod(lora, { sites: syntheticSites })` in `<id>.contract.test.ts`.
 // For every given site of the method's kinds and every option set it checks: paramCount equals the
 // summed variable sizes; a fresh module is a no-op (or, when declared otherwise, is not); gate 0 is an

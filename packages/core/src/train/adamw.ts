@@ -1,4 +1,4 @@
-// AdamW over parameter groups (method.md §5): decoupled weight decay, bias-corrected moments, a
+// AdamW over parameter groups (docs/METHOD.md §5): decoupled weight decay, bias-corrected moments, a
 // learning rate decayed linearly to 0 over `totalSteps` (after an optional linear warmup, as
 // pretraining uses), and gradient-norm clipping. The engine's only optimiser. A parameter may
 // carry its own lr and weight decay (its group: e.g. one PET method's modules, or pretraining's
@@ -14,7 +14,7 @@ import { CheckpointError } from "../errors/s3pet-error.js";
 export interface AdamWOptions {
   readonly lr: number;
   readonly weightDecay: number;
-  /** Clip the group's gradient norm to this (method.md §5: 2.0). */
+  /** Clip the group's gradient norm to this (docs/METHOD.md §5: 2.0). */
   readonly maxGradNorm: number;
   /** The learning rate reaches 0 after this many steps. */
   readonly totalSteps: number;

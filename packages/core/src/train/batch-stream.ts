@@ -1,6 +1,6 @@
 // BatchStream: an endless, seeded stream of batches over a set of example indices. Each epoch is a
 // fresh permutation derived from (seed, epoch) alone, so the stream's whole state is {epoch, cursor}:
-// a checkpoint restores the exact data order (issue 5 §7). The last batch of an epoch may be short.
+// a checkpoint restores the exact data order. The last batch of an epoch may be short.
 import { CheckpointError } from "../errors/s3pet-error.js";
 import { SeededRng } from "../random/seeded-rng.js";
 

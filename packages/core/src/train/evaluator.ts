@@ -60,7 +60,7 @@ export class Evaluator {
   }
 }
 
-export function scoreDataset(
+function scoreDataset(
   data: Dataset,
   objective: TaskObjective,
   forward: (batch: EncodedBatch) => tf.Tensor2D,

@@ -1,5 +1,5 @@
 // Gradients with the engine's two guards: a loss that no trainable variable reaches fails with a
-// clear message instead of tfjs's "Cannot find a connection ..." (docs/tfjs.md §6), and a NaN/Inf
+// clear message instead of tfjs's "Cannot find a connection ..." (docs/BACKEND.md §6), and a NaN/Inf
 // loss or gradient stops the run naming the phase and step, before any weight is touched.
 import * as tf from "@tensorflow/tfjs";
 import { S3petInputError } from "../errors/s3pet-error.js";

@@ -2,7 +2,7 @@
 // both follow one protocol: step -> `step` event -> validation every `evalEvery` steps (and at the
 // last step) -> best-score bookkeeping -> hook requests -> checkpoint. A stop request finishes the
 // current step, writes a checkpoint and returns "stopped". Best scores start at -Infinity semantics
-// (null), so all-negative metrics (Matthews) still get a best checkpoint (method.md §9).
+// (null), so all-negative metrics (Matthews) still get a best checkpoint (docs/METHOD.md §9).
 import type { PhaseName } from "../events/events.js";
 import type { HookRunner } from "../hooks/hook-runner.js";
 import type { RunControl } from "../run/run-control.js";

@@ -115,7 +115,7 @@ export class Replica implements ShardReplica {
       const g = spec.gates;
       this.sgs = g && new ShiftedGlobalSigmoid(candidates.map((c) => c.params), g.budget, { temperature: g.temperature, gradient: g.shiftGradient });
       this.prefix = g || spec.full ? null : FrozenPrefix.of(backbone, candidates, deps.task.train.size);
-      this.alpha = g && (tf.tidy(() => tf.variable(tf.zeros([candidates.length]), true)) as tf.Variable<tf.Rank.R1>); // [C], 0 at the start (method.md §3)
+      this.alpha = g && (tf.tidy(() => tf.variable(tf.zeros([candidates.length]), true)) as tf.Variable<tf.Rank.R1>); // [C], 0 at the start (docs/METHOD.md §3)
     } catch (error) {
       if (model) model.dispose();
       else backbone.dispose();

@@ -1,4 +1,4 @@
-// Fixed structures for `runTrain` (method.md §6): explicit modules (a structure.json), a method's
+// Fixed structures for `runTrain` (docs/METHOD.md §6): explicit modules (a structure.json), a method's
 // manual preset, a random structure drawn from the search space under the budget, or full
 // fine-tuning. Every problem is a one-line input error naming the site, method or preset and the fix.
 import type { Site } from "../plugin/site.js";
@@ -62,7 +62,7 @@ function modulesStructure(modules: readonly ChosenModule[], sites: readonly Site
     if (!method.siteKinds.includes(site.kind)) {
       throw new S3petInputError(`${source}: module ${i}: ${m.method} attaches to ${method.siteKinds.join("/")} sites, but '${site.name}' is a ${site.kind} site`);
     }
-    const c = makeCandidate(i, site, method, resolveOptions(method.name, method.options, m.options ?? {}), m.variant ?? null);
+    const c = makeCandidate(i, site, method, resolveOptions(method.name, method.options, m.options ?? {}, `${source}: module ${i}`), m.variant ?? null);
     if (m.params !== undefined && m.params !== c.params) {
       throw new CheckpointError(`${source}: module ${i} (${c.key}) records ${m.params} parameters but ${m.method} now counts ${c.params} (another plugin version?); re-run the search or fix the file`);
     }

@@ -1,4 +1,4 @@
-// Trainer (method.md §6): trains one fixed structure with the re-training protocol every structure
+// Trainer (docs/METHOD.md §6): trains one fixed structure with the re-training protocol every structure
 // shares — searched, manual preset, random, full fine-tuning: a fresh backbone, fresh modules
 // (seeded by candidate key, so the same structure gets the same init in `search` and `train`), gates
 // fixed at 1, the whole training split, AdamW (each method's modules at its declared lr, the head at

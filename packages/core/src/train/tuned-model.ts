@@ -1,6 +1,6 @@
 // TunedModel: a backbone with PET modules attached at candidate sites and a task head on top. The
 // same object serves the supernet (every candidate, gates from the SGS) and a fixed structure (gates
-// fixed at 1). Gating itself happens only in GatedSiteCalls (method.md §2). It owns what it is given
+// fixed at 1). Gating itself happens only in GatedSiteCalls (docs/METHOD.md §2). It owns what it is given
 // and disposes all of it.
 import * as tf from "@tensorflow/tfjs";
 import type { Backbone, EncodedBatch, HiddenAtLayer, TaskHead } from "../backbone/backbone.js";

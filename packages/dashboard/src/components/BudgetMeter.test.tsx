@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render } from "ink-testing-library";
-import { discretizeGreedy } from "../state/discretize-greedy.js";
+import { discretizeGreedy } from "@s3pet/core/events";
 import { atStep, fixtureState, strip } from "../testing/render-frame.js";
 import { BudgetMeter } from "./BudgetMeter.js";
 

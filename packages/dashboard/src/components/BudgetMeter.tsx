@@ -1,6 +1,6 @@
 // BudgetMeter: the budget B, the soft parameter count Σ n_i·p_i against it, the shift b of the shifted
 // global sigmoid, and the hard count: what greedy first-fit would keep if the run discretised now
-// (computed here from the latest gates, method.md §6), or the chosen structure once there is one.
+// (computed here from the latest gates, docs/METHOD.md §6), or the chosen structure once there is one.
 import { Text } from "ink";
 import type { RunState } from "../state/run-state.js";
 import { keptCandidates } from "../state/kept-candidates.js";

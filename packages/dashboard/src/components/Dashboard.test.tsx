@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render } from "ink-testing-library";
 import { Subject } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { eventsFromFile } from "../sources/events-from-file.js";
 import { FIXTURE_EVENTS_PATH, fixtureEvents } from "../testing/fixture-events.js";
-import { frameWhen, lastDrawnFrame, nextFrame, strip } from "../testing/render-frame.js";
+import { frameWhen, lastDrawnFrame, mountFrame, nextFrame, strip } from "../testing/render-frame.js";
 import { Dashboard } from "./Dashboard.js";
 
 afterEach(cleanup);
@@ -83,7 +83,23 @@ describe("Dashboard", () => {
     expect(done(liveFrame)).toBe(true);
     expect(replayFrame).toBe(liveFrame);
     expect(liveFrame).toContain("Result · 7 modules, 19,984 / 20,000 params");
-    // Every log line is printed once (ink's final frame at unmount must not repeat the <Static> lines).
-    expect(liveFrame.split("\n").filter((l) => l.includes("started: 40 candidates"))).toHaveLength(1);
+    expect(liveFrame.split("\n")[0]).toMatch(/^ S3PET  search-20260101-120000 ● done/); // nothing printed above the frame
+  });
+
+  it("lays itself out anew when the terminal is resized", async () => {
+    const events$ = new Subject<S3petEvent>();
+    const mounted = mountFrame(<Dashboard events$={events$} throttleMs={0} exitOnEnd={false} />, { columns: 120, rows: 40 });
+    for (const e of fixtureEvents().slice(0, 60)) events$.next(e);
+    const wide = await frameWhen(mounted.frame, (f) => f.includes("Top candidates of 40"));
+    expect(wide).toContain("Gates p · step 40");
+    mounted.resize(80, 24);
+    const small = await frameWhen(mounted.frame, (f) => f.includes("[overview]"));
+    expect(small.split("\n").length).toBeLessThan(24);
+    expect(small).not.toContain("Gates p");
+    mounted.resize(30, 8);
+    const tiny = await frameWhen(mounted.frame, (f) => !f.includes("Budget"));
+    expect(tiny.split("\n")).toHaveLength(5);
+    expect(tiny).toMatch(/^ S3PET  search-2026/);
+    mounted.unmount();
   });
 });

@@ -1,15 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { fixtureEvents } from "../testing/fixture-events.js";
-import { fixtureState, renderFrame } from "../testing/render-frame.js";
+import { FIXTURE_EVENTS_PATH, fixtureEvents, TINY_SEARCH_EVENTS_PATH } from "../testing/fixture-events.js";
+import { atStep, fixtureState, renderFrame } from "../testing/render-frame.js";
 import { reduceRunState } from "../state/reduce-run-state.js";
 import { initialRunState, type RunState } from "../state/run-state.js";
-import { compactPanels, DashboardView } from "./DashboardView.js";
+import { compactPanels, dashboardLayout, DashboardView } from "./DashboardView.js";
 
-const view = (state: RunState, columns: number, rows: number, panel = 0, showLog = false) =>
-  renderFrame(<DashboardView state={state} columns={columns} rows={rows} panel={panel} stopping={false} quitAction="stop" interactive showLog={showLog} />, {
-    columns,
-    rows,
-  });
+const view = (state: RunState, columns: number, rows: number, panel = 0) =>
+  renderFrame(<DashboardView state={state} columns={columns} rows={rows} panel={panel} stopping={false} quitAction="stop" interactive />, { columns, rows });
 
 describe("DashboardView", () => {
   it("shows every panel at 120x40 when the run is done", () => {
@@ -37,25 +34,73 @@ describe("DashboardView", () => {
       │         ffn.o    ····· ····· ····· ·····                 ││                                                          │
       │ prefix  attn     ····· ····· ····· ·····                 ││                                                          │
       │ p ·<.2 ░<.4 ▒<.6 ▓<.8 █≥.8  • kept                       ││                                                          │
+      │                                                          ││                                                          │
+      │                                                          ││                                                          │
+      │                                                          ││                                                          │
+      │                                                          ││                                                          │
       ╰──────────────────────────────────────────────────────────╯╰──────────────────────────────────────────────────────────╯
+      ╭─ Log · 1 warning · 1 error ──────────────────────────────────────────────────────────────────────────────────────────╮
+      │    38s error: checkpoint write retried: EBUSY on runs/search-20260101-120000/checkpoints/retrain-step-90             │
+      │    40s retrain step 100 · validation accuracy 0.9100 (loss 0.3000) ★ best                                            │
+      │    40s checkpoint retrain step 100 → runs/search-20260101-120000/checkpoints/retrain-step-100                        │
+      │    44s retrain step 150 · validation accuracy 0.9350 (loss 0.2000) ★ best                                            │
+      │    44s checkpoint retrain step 150 → runs/search-20260101-120000/checkpoints/retrain-step-150                        │
+      │    45s phase test                                                                                                    │
+      │    45s test step 150 · test accuracy 0.9283 (loss 0.2100)                                                            │
+      │    45s run done in 45s · test 0.9283                                                                                 │
+      ╰──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────╯
        q  exit"
     `);
   });
 
-  it("keeps every frame of the run shorter than the terminal and within its width", () => {
-    const events = fixtureEvents();
-    let state = initialRunState();
-    for (const [i, event] of events.entries()) {
-      state = reduceRunState(state, event);
-      if (i % 53 !== 0 && i !== events.length - 1) continue;
-      for (const [columns, rows] of [[80, 24], [100, 30], [120, 40], [160, 50]] as const) {
-        for (let panel = 0; panel < compactPanels(state).length; panel++) {
-          const lines = view(state, columns, rows, panel).split("\n");
-          expect(lines.length, `${columns}x${rows} event ${i} panel ${panel}`).toBeLessThan(rows);
-          for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(columns);
+  it("keeps every frame of both fixture runs shorter than the terminal and within its width", () => {
+    const sizes = [[80, 24], [100, 30], [120, 40], [60, 16], [200, 18], [30, 10]] as const;
+    for (const path of [FIXTURE_EVENTS_PATH, TINY_SEARCH_EVENTS_PATH]) {
+      const events = fixtureEvents(path);
+      let state = initialRunState();
+      for (const [i, event] of events.entries()) {
+        state = reduceRunState(state, event);
+        if (i % 61 !== 0 && i !== events.length - 1) continue;
+        for (const [columns, rows] of sizes) {
+          const panels = dashboardLayout(state, columns, rows, 0, false).kind === "compact" ? compactPanels(state).length : 1;
+          for (let panel = 0; panel < panels; panel++) {
+            const lines = view(state, columns, rows, panel).split("\n");
+            const at = `${path.split("/").at(-2)} ${columns}x${rows} event ${i} panel ${panel}`;
+            expect(lines.length, at).toBeLessThan(rows);
+            expect(lines[0], at).toMatch(/^ S3PET /);
+            for (const line of lines) expect(line.length, `${at}: ${line}`).toBeLessThanOrEqual(columns);
+          }
         }
       }
     }
+  });
+
+  it("fits a 70-candidate search into 120x40: one heatmap row per method, the log below the panels", () => {
+    const frame = view(fixtureState(atStep("search", 32), TINY_SEARCH_EVENTS_PATH), 120, 40);
+    const lines = frame.split("\n");
+    expect(lines).toHaveLength(39);
+    expect(lines[0]).toMatch(/^ S3PET  tiny ● searching/);
+    expect(frame).toContain("Gates p · step 30 · max per method");
+    const methodRows = lines.filter((l) => /^│ \S+ +\d+ pos /.test(l));
+    expect(methodRows.map((l) => l.split(/ +/)[1])).toEqual(["adapter", "bitfit", "ia3", "lnfit", "lora", "low-rank-adapter", "prefix"]);
+    const log = lines.findIndex((l) => l.startsWith("╭─ Log"));
+    expect(log).toBeGreaterThan(lines.findIndex((l) => l.includes("Top candidates of 70")));
+    expect(lines.slice(log).join("\n")).toContain("search step 16 · validation accuracy 0.5500");
+    expect(lines.at(-1)).toContain(" q  stop the run");
+  });
+
+  it("shows every heatmap row where they fit", () => {
+    const frame = view(fixtureState(atStep("search", 32), TINY_SEARCH_EVENTS_PATH), 160, 60);
+    expect(frame).not.toContain("max per method");
+    expect(frame).toMatch(/│ +ffn\.ln +[·░▒▓█•]+/);
+  });
+
+  it("shows only the header, phases and keys on a tiny terminal", () => {
+    const frame = view(fixtureState(atStep("search", 100)), 36, 8);
+    expect(frame.split("\n")).toHaveLength(5);
+    expect(frame).toMatch(/^ S3PET  search-20260101-120000 ● se/);
+    expect(frame).toContain("● search");
+    expect(view(fixtureState(atStep("search", 100)), 120, 4).split("\n")).toHaveLength(3);
   });
 
   it("shows one panel at a time on 80x24, the result first once there is one", () => {
@@ -72,10 +117,11 @@ describe("DashboardView", () => {
     expect(view(done, 80, 24, 4)).toBe(result); // tab wraps around
   });
 
-  it("puts the event log above the live panels", () => {
-    const frame = view(fixtureState((e) => e.type === "eval"), 120, 40, 0, true);
-    const lines = frame.split("\n");
-    expect(lines[0]).toMatch(/0ms search search-20260101-120000 started: 40 candidates/);
-    expect(lines.findIndex((l) => l.includes("validation accuracy 0.7807"))).toBeLessThan(lines.findIndex((l) => l.includes(" S3PET ")));
+  it("shows the event log in its pane inside the frame, never above it", () => {
+    const lines = view(fixtureState((e) => e.type === "eval"), 120, 40).split("\n");
+    expect(lines[0]).toMatch(/^ S3PET  search-20260101-120000 ● searching/);
+    const log = lines.findIndex((l) => l.startsWith("╭─ Log"));
+    expect(lines[log + 1]).toMatch(/│ +0ms search search-20260101-120000 started: 40 candidates/);
+    expect(lines.slice(log).join("\n")).toContain("search step 50 · validation accuracy 0.7807 (loss 0.5125) ★ best");
   });
 });

@@ -1,38 +1,35 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render } from "ink-testing-library";
-import type { S3petEvent } from "@s3pet/core";
+import { describe, expect, it } from "vitest";
+import type { S3petEvent } from "@s3pet/core/events";
 import { reduceRunState } from "../state/reduce-run-state.js";
-import { fixtureState, frameWhen, strip } from "../testing/render-frame.js";
+import { fixtureState, renderFrame } from "../testing/render-frame.js";
 import { EventLog } from "./EventLog.js";
 
-afterEach(cleanup);
+const pane = (state: ReturnType<typeof fixtureState>, height: number) => renderFrame(<EventLog state={state} width={80} height={height} />, { columns: 80, rows: 24 });
 
 describe("EventLog", () => {
-  it("prints each log-worthy event once with its elapsed time", () => {
-    const state = fixtureState((e) => e.type === "eval");
-    const { lastFrame } = render(<EventLog log={state.log} startTime={state.startTime} />);
-    expect(strip(lastFrame())).toMatchInlineSnapshot(`
-      "    0ms search search-20260101-120000 started: 40 candidates (lora, adapter, bitfit, prefix), budget
-       20,000 params
-          0ms task spam: 1500 train (750 W / 750 A), 300 validation, 600 test; majority baseline 0.560
-        800ms phase search · 200 steps
-           7s search step 50 · validation accuracy 0.7807 (loss 0.5125) ★ best
-      "
+  it("shows the latest log-worthy events with their elapsed time, one truncated line each", () => {
+    expect(pane(fixtureState((e) => e.type === "eval"), 6)).toMatchInlineSnapshot(`
+      "╭─ Log ────────────────────────────────────────────────────────────────────────╮
+      │    0ms search search-20260101-120000 started: 40 candidates (lora, adapter,… │
+      │    0ms task spam: 1500 train (750 W / 750 A), 300 validation, 600 test; maj… │
+      │  800ms phase search · 200 steps                                              │
+      │     7s search step 50 · validation accuracy 0.7807 (loss 0.5125) ★ best      │
+      ╰──────────────────────────────────────────────────────────────────────────────╯"
     `);
   });
 
-  it("appends new lines without repeating old ones, errors and unknown plugin events included", async () => {
-    let state = fixtureState((e) => e.type === "phase");
-    const { lastFrame, rerender } = render(<EventLog log={state.log} startTime={state.startTime} />);
+  it("keeps only the last lines that fit, counting errors and warnings in its title", () => {
+    const state = fixtureState((e) => e.type === "phase");
     const t = state.lastTime!;
     const more: S3petEvent[] = [
+      { type: "log", time: t + 1000, level: "warn", message: "validation split is tiny" },
       { type: "error", time: t + 2000, message: "disk full while writing checkpoint", fatal: true },
       { type: "prefix:kv-norm", time: t + 3000, layer: 2, norm: 1.25 } as unknown as S3petEvent,
     ];
-    state = more.reduce(reduceRunState, state);
-    rerender(<EventLog log={state.log} startTime={state.startTime} />);
-    const lines = (await frameWhen(lastFrame, (f) => f.includes("prefix:kv-norm"))).split("\n").filter((l) => l !== "");
-    expect(lines.filter((l) => l.includes("phase search"))).toHaveLength(1);
-    expect(lines.slice(-2)).toEqual(["     2s fatal error: disk full while writing checkpoint", '     3s prefix:kv-norm {"layer":2,"norm":1.25}']);
+    const lines = pane(more.reduce(reduceRunState, state), 4).split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^╭─ Log · 1 warning · 1 error ─+╮$/);
+    expect(lines[1]).toContain("2s fatal error: disk full while writing checkpoint");
+    expect(lines[2]).toContain('3s prefix:kv-norm {"layer":2,"norm":1.25}');
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render } from "ink-testing-library";
-import type { CandidateInfo } from "@s3pet/core";
+import type { CandidateInfo } from "@s3pet/core/events";
 import { atStep, fixtureState, strip } from "../testing/render-frame.js";
 import { GateHeatmap, gateGrid } from "./GateHeatmap.js";
 
@@ -64,10 +64,16 @@ describe("GateHeatmap", () => {
     expect(frame).toContain("lora    attn.q   ····· ····· ····· ·····");
   });
 
-  it("folds rows that do not fit", () => {
-    const frame = strip(render(<GateHeatmap state={fixtureState(atStep("search", 200))} width={60} maxRows={4} />).lastFrame());
-    expect(frame).toContain("… 7 more rows");
-    expect(frame).not.toContain("prefix");
+  it("shows one row per method (its highest p in each layer) when the rows do not fit, then folds", () => {
+    const state = fixtureState(atStep("search", 200));
+    const perMethod = strip(render(<GateHeatmap state={state} width={60} maxRows={4} />).lastFrame());
+    expect(perMethod).toContain("Gates p · step 190 · max per method");
+    expect(perMethod).toMatch(/│ lora    3 pos ····· ····· ████• ████• /);
+    expect(perMethod).toMatch(/│ bitfit  4 pos ▓▓▓▓• ▓▓▓▓• ▓▓▓▓• ▓▓▓▓• /);
+    expect(perMethod).toContain("│ prefix  1 pos");
+    const folded = strip(render(<GateHeatmap state={state} width={60} maxRows={3} />).lastFrame());
+    expect(folded).toContain("… 2 more methods");
+    expect(folded).not.toContain("prefix");
   });
 
   it("waits for gates", () => {

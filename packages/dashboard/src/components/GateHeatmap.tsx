@@ -1,8 +1,9 @@
 // GateHeatmap: p of every candidate as in the paper's figures: rows = method × position in the layer,
 // columns = layer, shading by p (characters and a viridis-like colour ramp); `•` marks the candidates
-// kept now (greedy first-fit over the latest gates, or the chosen structure once discretised).
+// kept now (greedy first-fit over the latest gates, or the chosen structure once discretised). When the
+// rows do not fit, each method takes one row (its highest p per layer), so a large space stays readable.
 import { Text } from "ink";
-import type { CandidateInfo } from "@s3pet/core";
+import type { CandidateInfo } from "@s3pet/core/events";
 import type { RunState } from "../state/run-state.js";
 import { keptCandidates } from "../state/kept-candidates.js";
 import { shortPosition } from "../format/short-position.js";
@@ -12,7 +13,7 @@ import { GATE_COLORS, GATE_SHADES, gateLevel, methodColor, theme } from "./theme
 export interface GateHeatmapProps {
   readonly state: RunState;
   readonly width: number;
-  /** Rows available for grid rows (header and legend excluded); extra rows are folded into "… N more". */
+  /** Rows available for grid rows (header and legend excluded): beyond them, rows are merged per method, then folded into "… N more". */
   readonly maxRows: number;
   readonly height?: number;
 }
@@ -46,12 +47,59 @@ export function gateGrid(candidates: readonly CandidateInfo[], methods: readonly
   return { layers, rows };
 }
 
+/** A heatmap row as drawn: per column, the candidates it stands for (shown: their highest p; `•` if any is kept). */
+export interface HeatmapRow {
+  readonly method: string;
+  /** The position, or `N pos` for a row that folds all of a method's positions together. */
+  readonly label: string;
+  readonly cells: readonly (readonly number[])[];
+}
+
+export interface HeatmapRows {
+  readonly rows: readonly HeatmapRow[];
+  /** True when the rows are one per method (the highest p over its positions in each layer). */
+  readonly perMethod: boolean;
+  /** Rows left out at the end (a "… N more" line takes the last row's place). */
+  readonly folded: number;
+}
+
+/**
+ * The rows that fit in `maxRows`: one per method x position; when those do not fit, one per method (a
+ * large search space still shows every method in every layer); when even those do not fit, the first
+ * ones and "… N more".
+ */
+export function heatmapRows(grid: GateGrid, maxRows: number): HeatmapRows {
+  const full = grid.rows.map((r) => ({ method: r.method, label: shortPosition(r.position), cells: r.cells.map((i) => (i === null ? [] : [i])) }));
+  if (full.length <= maxRows) return { rows: full, perMethod: false, folded: 0 };
+  const methods = [...new Set(grid.rows.map((r) => r.method))];
+  const perMethod = methods.map((method) => {
+    const rows = grid.rows.filter((r) => r.method === method);
+    const cells = grid.layers.map((_, c) => rows.flatMap((r) => (r.cells[c] === null ? [] : [r.cells[c]!])));
+    return { method, label: `${rows.length} pos`, cells };
+  });
+  const rows = perMethod.length < full.length ? perMethod : full;
+  if (rows.length <= maxRows) return { rows, perMethod: rows === perMethod, folded: 0 };
+  const shown = Math.max(0, maxRows - 1);
+  return { rows: rows.slice(0, shown), perMethod: rows === perMethod, folded: rows.length - shown };
+}
+
+/** Outer height of the heatmap panel: every row, else one per method, within `maxHeight` when neither fits. */
+export function gateHeatmapHeight(state: RunState, maxHeight: number): number {
+  const grid = gateGrid(state.candidates, state.run?.methods ?? []);
+  const { rows, folded } = heatmapRows(grid, maxHeight - CHROME_ROWS);
+  return Math.min(maxHeight, Math.max(rows.length + (folded > 0 ? 1 : 0), 1) + CHROME_ROWS);
+}
+
+/** Title, layer header, legend and bottom border. */
+const CHROME_ROWS = 4;
+
 export function GateHeatmap({ state, width, maxRows, height }: GateHeatmapProps) {
   const methods = state.run?.methods ?? [];
   const grid = gateGrid(state.candidates, methods);
   const p = state.gates?.p ?? null;
   const kept = keptCandidates(state)?.indices ?? new Set<number>();
-  const title = `Gates p${state.gates === null ? "" : ` · step ${state.gates.step}`}`;
+  const { rows: shown, perMethod, folded } = heatmapRows(grid, maxRows);
+  const title = `Gates p${state.gates === null ? "" : ` · step ${state.gates.step}`}${perMethod ? " · max per method" : ""}`;
   if (grid.rows.length === 0 || p === null) {
     return (
       <Panel title={title} width={width} height={height}>
@@ -59,12 +107,10 @@ export function GateHeatmap({ state, width, maxRows, height }: GateHeatmapProps)
       </Panel>
     );
   }
-  const methodWidth = Math.max(...grid.rows.map((r) => r.method.length));
-  const positionWidth = Math.max(...grid.rows.map((r) => shortPosition(r.position).length));
-  const labelWidth = methodWidth + 1 + positionWidth + 1;
+  const methodWidth = Math.max(...shown.map((r) => r.method.length), 0);
+  const labelWidthOf = Math.max(...shown.map((r) => r.label.length), 0);
+  const labelWidth = methodWidth + 1 + labelWidthOf + 1;
   const cellWidth = Math.min(6, Math.max(2, Math.floor((width - 4 - labelWidth) / grid.layers.length)));
-  const folded = grid.rows.length > maxRows ? grid.rows.length - (maxRows - 1) : 0;
-  const shown = folded > 0 ? grid.rows.slice(0, maxRows - 1) : grid.rows;
   return (
     <Panel title={title} width={width} height={height}>
       <Text color={theme.muted} wrap="truncate-end">
@@ -72,17 +118,22 @@ export function GateHeatmap({ state, width, maxRows, height }: GateHeatmapProps)
         {grid.layers.map((l) => (l === null ? "E" : String(l)).padEnd(cellWidth)).join("")}
       </Text>
       {shown.map((row, r) => (
-        <Text key={`${row.method} ${row.position}`} wrap="truncate-end">
+        <Text key={`${row.method} ${row.label}`} wrap="truncate-end">
           <Text color={methodColor(methods, row.method)} bold>
             {(r > 0 && shown[r - 1]!.method === row.method ? "" : row.method).padEnd(methodWidth + 1)}
           </Text>
-          <Text color={theme.muted}>{shortPosition(row.position).padEnd(positionWidth + 1)}</Text>
-          {row.cells.map((i, c) => (
-            <Cell key={c} p={i === null ? null : (p[i] ?? null)} kept={i !== null && kept.has(i)} width={cellWidth} />
+          <Text color={theme.muted}>{row.label.padEnd(labelWidthOf + 1)}</Text>
+          {row.cells.map((indices, c) => (
+            <Cell
+              key={c}
+              p={indices.length === 0 ? null : Math.max(...indices.map((i) => p[i] ?? 0))}
+              kept={indices.some((i) => kept.has(i))}
+              width={cellWidth}
+            />
           ))}
         </Text>
       ))}
-      {folded > 0 ? <Text color={theme.muted}>… {folded} more rows</Text> : null}
+      {folded > 0 ? <Text color={theme.muted}>… {folded} more {perMethod ? "methods" : "rows"}</Text> : null}
       <Text wrap="truncate-end">
         <Text color={theme.muted}>p </Text>
         {GATE_SHADES.map((shade, level) => (

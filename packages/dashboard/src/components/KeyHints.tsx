@@ -1,9 +1,12 @@
-// KeyHints: the keys that work right now: q (stop the run when in-process, detach when watching) and,
-// on small terminals where panels take turns, tab with the name of the panel shown.
+// KeyHints: the keys that work right now: q (stop the run when in-process, detach when watching, back
+// to the list when opened from the sweep view) and, on small terminals where panels take turns, tab
+// with the name of the panel shown.
 import { Text } from "ink";
 import { theme } from "./theme.js";
 
-export type QuitAction = "stop" | "detach";
+export type QuitAction = "stop" | "detach" | "back";
+
+const QUIT_LABEL: Readonly<Record<QuitAction, string>> = { stop: " stop the run (checkpoint first)", detach: " detach", back: " back to the sweep" };
 
 export interface KeyHintsProps {
   readonly quitAction: QuitAction;
@@ -15,11 +18,17 @@ export interface KeyHintsProps {
 }
 
 export function KeyHints({ quitAction, panels, interactive, finished }: KeyHintsProps) {
-  if (!interactive) return <Text color={theme.muted}>{finished ? "" : "(keys unavailable: stdin is not a terminal)"}</Text>;
+  if (!interactive) {
+    return (
+      <Text color={theme.muted} wrap="truncate-end">
+        {finished ? "" : "(keys unavailable: stdin is not a terminal)"}
+      </Text>
+    );
+  }
   return (
     <Text wrap="truncate-end">
       <Key name="q" />
-      <Text color={theme.muted}>{finished ? " exit" : quitAction === "stop" ? " stop the run (checkpoint first)" : " detach"}</Text>
+      <Text color={theme.muted}>{finished && quitAction !== "back" ? " exit" : QUIT_LABEL[quitAction]}</Text>
       {panels === null ? null : (
         <Text>
           <Text color={theme.muted}>{"  ·  "}</Text>
@@ -37,7 +46,8 @@ export function KeyHints({ quitAction, panels, interactive, finished }: KeyHints
   );
 }
 
-function Key({ name }: { name: string }) {
+/** A key as the hint lines show it: ` q ` in reverse video. */
+export function Key({ name }: { name: string }) {
   return (
     <Text inverse bold>
       {` ${name} `}

@@ -1,7 +1,7 @@
 // PhaseBar: the pipeline (search → discretize → retrain → test, or train → test) as chips with their
 // durations, and the current phase's progress bar with steps/total, tokens/s and learning rate.
 import { Box, Text } from "ink";
-import type { PhaseName, RunInfo } from "@s3pet/core";
+import type { PhaseName, RunInfo } from "@s3pet/core/events";
 import type { PhaseProgress, RunState } from "../state/run-state.js";
 import { currentPhase } from "../state/run-state.js";
 import { formatCount } from "../format/format-count.js";

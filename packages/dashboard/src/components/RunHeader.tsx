@@ -7,6 +7,7 @@ import { elapsedMs, phaseEtaMs } from "../state/phase-timing.js";
 import { formatCount, formatPercent } from "../format/format-count.js";
 import { formatDuration } from "../format/format-duration.js";
 import { methodColor, STATUS_COLOR, theme } from "./theme.js";
+import { TitleBar } from "./TitleBar.js";
 
 export interface RunHeaderProps {
   readonly state: RunState;
@@ -21,23 +22,14 @@ export function RunHeader({ state, width }: RunHeaderProps) {
   const clock = `elapsed ${elapsed === null ? "–" : formatDuration(elapsed)}${eta === null ? "" : ` · ETA ${formatDuration(eta)}`}`;
   return (
     <Box flexDirection="column" width={width}>
-      <Box width={width}>
-        <Box flexGrow={1} flexShrink={1}>
-          <Text wrap="truncate-end">
-            <Text bold inverse color={theme.accent}>
-              {" S3PET "}
-            </Text>{" "}
-            <Text bold color={theme.value}>
-              {run?.name ?? "waiting for run-start…"}
-            </Text>
-            {state.resumed ? <Text color={theme.warn}> (resumed)</Text> : null}{" "}
-            <Text color={STATUS_COLOR[state.status]}>● {state.status}</Text>
-          </Text>
-        </Box>
-        <Box flexShrink={0} marginLeft={1}>
-          <Text color={theme.muted}>{clock}</Text>
-        </Box>
-      </Box>
+      {/* On a narrow terminal the run's name and status come first. */}
+      <TitleBar width={width} note={width >= 60 ? clock : null}>
+        <Text bold color={theme.value}>
+          {run?.name ?? "waiting for run-start…"}
+        </Text>
+        {state.resumed ? <Text color={theme.warn}> (resumed)</Text> : null}{" "}
+        <Text color={STATUS_COLOR[state.status]}>● {state.status}</Text>
+      </TitleBar>
       {run === null ? (
         <Text color={theme.muted}> </Text>
       ) : (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { fixtureEvents } from "../testing/fixture-events.js";
 import { describeEvent } from "./describe-event.js";
 import { formatCount, formatPercent } from "./format-count.js";

@@ -1,6 +1,6 @@
 // describeEvent: the one human line for an event that belongs in a log (the dashboard's EventLog and the
 // CLI's plain reporter both print these). Steps, gates and budget updates are progress, not log lines: null.
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { formatCount } from "./format-count.js";
 import { formatDuration } from "./format-duration.js";
 import { formatScore } from "./format-score.js";
@@ -51,7 +51,7 @@ export function describeEvent(event: S3petEvent): EventLine | null {
     case "budget":
       return null;
     default: {
-      // A plugin event unknown to this build (style.md §11): its type and payload, generically.
+      // A plugin event unknown to this build (docs/ARCHITECTURE.md, convention §11): its type and payload, generically.
       const unknown: never = event;
       const { type, time: _time, ...payload } = unknown as { type: string; time: number };
       return { level: "info", text: `${type} ${JSON.stringify(payload)}` };

@@ -1,8 +1,9 @@
-// shortPosition: compact labels for HF BERT positions inside a layer (site names, architecture.md), so
+// shortPosition: compact labels for HF BERT positions inside a layer (site names, docs/ARCHITECTURE.md "Core concepts"), so
 // the heatmap and tables fit 80 columns. Unknown positions (other backbones) are shown as they are.
 
 const SHORT: Readonly<Record<string, string>> = {
   embeddings: "emb",
+  "embeddings.LayerNorm": "emb.ln",
   attention: "attn",
   "attention.self.query": "attn.q",
   "attention.self.key": "attn.k",

@@ -1,9 +1,9 @@
 // useRunState: the dashboard's only subscription, to runStates (the reducer folded over events$ and
 // throttled to the frame interval), so rendering sees at most one update per frame however fast the run
-// emits (style.md §12).
+// emits (docs/ARCHITECTURE.md, convention §12).
 import { useEffect, useState } from "react";
 import type { Observable } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { initialRunState, type RunState } from "../state/run-state.js";
 import { DEFAULT_THROTTLE_MS, runStates, type FrameInterval } from "../state/run-states.js";
 

@@ -6,7 +6,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { watch, type FSWatcher } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { Observable } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 
 export interface EventsFromFileOptions {
   /** Keep reading lines appended to the file until run-end is seen. @default true */

@@ -1,7 +1,7 @@
 // keptCandidates: the candidates the run keeps: the chosen structure once it exists, else what greedy
 // first-fit over the latest gates would keep if the run discretised now. Derived in render, never stored.
 import type { RunState } from "./run-state.js";
-import { discretizeGreedy } from "./discretize-greedy.js";
+import { discretizeGreedy } from "@s3pet/core/events";
 
 export interface KeptCandidates {
   /** Indices into `state.candidates`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { fixtureEvents } from "../testing/fixture-events.js";
-import { discretizeGreedy } from "./discretize-greedy.js";
+import { discretizeGreedy } from "@s3pet/core/events";
 import { reduceRunState } from "./reduce-run-state.js";
 import { initialRunState, LOSS_HISTORY_LENGTH, type RunState } from "./run-state.js";
 import { phaseEtaMs } from "./phase-timing.js";

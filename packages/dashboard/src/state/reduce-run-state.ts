@@ -1,7 +1,7 @@
 // reduceRunState: the one pure (state, event) => state of the dashboard, one case per event type and
 // an exhaustive `never` check, so a new event type in core fails the build until it is handled here.
-// The same reducer consumes a live events$ and a replayed events.jsonl (style.md §12).
-import type { PhaseName, S3petEvent } from "@s3pet/core";
+// The same reducer consumes a live events$ and a replayed events.jsonl (docs/ARCHITECTURE.md, convention §12).
+import type { PhaseName, S3petEvent } from "@s3pet/core/events";
 import { LOSS_HISTORY_LENGTH, type PhaseProgress, type RunState, type RunStateStatus } from "./run-state.js";
 
 const STATUS_OF_PHASE: Readonly<Record<PhaseName, RunStateStatus>> = {

@@ -1,7 +1,7 @@
 // RunState: everything the dashboard shows, as one immutable value built by reduceRunState from events.
 // Invariant: only facts from events are stored; derived numbers (top candidates, the hard count, ETA,
-// tokens/s averages) are computed in render from this state, never stored twice (style.md §12).
-import type { CandidateInfo, ChosenModule, PhaseName, RunEndEvent, RunInfo, S3petEvent } from "@s3pet/core";
+// tokens/s averages) are computed in render from this state, never stored twice (docs/ARCHITECTURE.md, convention §12).
+import type { CandidateInfo, ChosenModule, EvalEvent, PhaseName, RunEndEvent, RunInfo, S3petEvent } from "@s3pet/core/events";
 
 /** Where the run is; follows the phases, ends in one of the three run-end statuses. */
 export type RunStateStatus =
@@ -30,15 +30,8 @@ export interface PhaseProgress {
   readonly lr: number | null;
 }
 
-export interface EvalPoint {
-  readonly phase: PhaseName;
-  readonly step: number;
-  readonly split: "validation" | "test";
-  readonly metric: string;
-  readonly score: number;
-  readonly loss: number;
-  readonly best: boolean;
-}
+/** One evaluation as the dashboard keeps it: the eval event without its envelope. */
+export type EvalPoint = Omit<EvalEvent, "type" | "time">;
 
 export interface BudgetState {
   readonly step: number;
@@ -93,7 +86,7 @@ export interface RunState {
   readonly fatalError: string | null;
   readonly errorCount: number;
   readonly warnCount: number;
-  /** Append-only (ink's <Static> renders each line once by index). */
+  /** Append-only; the log pane shows its last lines. */
   readonly log: readonly LoggedEvent[];
 }
 

@@ -2,7 +2,7 @@
 // latest state wins, none is lost at the end). The dashboard's hook subscribes to it; the interval may be
 // a function, read anew for every frame, so the Dashboard can stretch it to keep drawing cheap.
 import { audit, catchError, identity, of, scan, timer, type Observable } from "rxjs";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { initialRunState, type RunState } from "./run-state.js";
 import { reduceRunState } from "./reduce-run-state.js";
 

@@ -4,15 +4,15 @@ import { EventEmitter } from "node:events";
 import { stripVTControlCharacters } from "node:util";
 import type { ReactElement } from "react";
 import { render } from "ink";
-import type { S3petEvent } from "@s3pet/core";
+import type { S3petEvent } from "@s3pet/core/events";
 import { reduceRunState } from "../state/reduce-run-state.js";
 import { initialRunState, type RunState } from "../state/run-state.js";
 import { fixtureEvents } from "./fixture-events.js";
 
-/** The state after the fixture's events up to and including the first one `until` accepts (all when omitted). */
-export function fixtureState(until?: (event: S3petEvent) => boolean): RunState {
+/** The state after a fixture's events up to and including the first one `until` accepts (all when omitted). */
+export function fixtureState(until?: (event: S3petEvent) => boolean, path?: string): RunState {
   let state = initialRunState();
-  for (const event of fixtureEvents()) {
+  for (const event of fixtureEvents(path)) {
     state = reduceRunState(state, event);
     if (until?.(event)) break;
   }
@@ -26,8 +26,8 @@ export const atStep = (phase: string, step: number) => (e: S3petEvent) => e.type
 class FakeTerminal extends EventEmitter {
   last = "";
   constructor(
-    readonly columns: number,
-    readonly rows: number,
+    public columns: number,
+    public rows: number,
   ) {
     super();
   }
@@ -37,13 +37,37 @@ class FakeTerminal extends EventEmitter {
   };
 }
 
-export function renderFrame(element: ReactElement, size: { columns: number; rows: number }): string {
+export interface MountedFrame {
+  /** The last frame drawn, ANSI stripped. */
+  readonly frame: () => string;
+  /** Resizes the terminal as a real one does: new columns and rows, then a "resize" event. */
+  readonly resize: (columns: number, rows: number) => void;
+  readonly unmount: () => void;
+}
+
+/** Mounts `element` on a fake terminal of `size` that can be resized (ink's debug mode: each write is a whole frame). */
+export function mountFrame(element: ReactElement, size: { columns: number; rows: number }): MountedFrame {
   const terminal = new FakeTerminal(size.columns, size.rows);
   const instance = render(element, { stdout: terminal as unknown as NodeJS.WriteStream, debug: true, patchConsole: false });
-  const frame = terminal.last; // before unmount: with CI set, ink's unmount writes only the dynamic part
-  instance.unmount();
-  instance.cleanup();
-  return stripVTControlCharacters(frame);
+  return {
+    frame: () => stripVTControlCharacters(terminal.last),
+    resize: (columns, rows) => {
+      terminal.columns = columns;
+      terminal.rows = rows;
+      terminal.emit("resize");
+    },
+    unmount: () => {
+      instance.unmount();
+      instance.cleanup();
+    },
+  };
+}
+
+export function renderFrame(element: ReactElement, size: { columns: number; rows: number }): string {
+  const mounted = mountFrame(element, size);
+  const frame = mounted.frame(); // before unmount: with CI set, ink's unmount writes only the dynamic part
+  mounted.unmount();
+  return frame;
 }
 
 /**
@@ -56,7 +80,7 @@ export function lastDrawnFrame(frames: readonly string[]): string {
 
 export const strip = (frame: string | undefined) => stripVTControlCharacters(frame ?? "");
 
-/** Lets ink commit a render: updates show up only after a macrotask (docs/toolchain.md §3). */
+/** Lets ink commit a render: updates show up only after a macrotask (docs/BACKEND.md "Toolchain" §3). */
 export const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Waits (macrotask by macrotask, at most ~3 s) until the ANSI-stripped frame passes `check`; returns it. */

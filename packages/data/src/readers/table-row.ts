@@ -1,5 +1,5 @@
 // TableRow: one record of a data file with where it came from, so every later check can name the file,
-// the line and the field of a bad value (issue 6: "a malformed row reports file, line and field").
+// the line and the field of a bad value.
 
 export interface TableRow {
   readonly file: string;

@@ -1,4 +1,4 @@
-// `--task` -> TaskData. The three forms of the contract (issue 6): a built-in name (`spam`), a directory
+// `--task` -> TaskData. The three forms of the contract: a built-in name (`spam`), a directory
 // (or a single data file) of a custom task, and `glue:<name>:<dir>`.
 import { existsSync } from "node:fs";
 import { S3petInputError } from "@s3pet/core";

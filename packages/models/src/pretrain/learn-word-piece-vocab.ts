@@ -7,7 +7,7 @@
 /** BERT's special tokens, first in the vocabulary: [PAD] = 0, [UNK] = 1, [CLS] = 2, [SEP] = 3, [MASK] = 4. */
 export const SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] as const;
 
-export const CONTINUATION_PREFIX = "##";
+const CONTINUATION_PREFIX = "##";
 
 export interface WordPieceVocabOptions {
   /** Target size including special tokens and the alphabet. @default 8000 */

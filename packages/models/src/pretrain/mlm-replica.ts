@@ -13,7 +13,7 @@ import { SPECIAL_TOKENS } from "./learn-word-piece-vocab.js";
 import { maskTokens, type MaskedBatch } from "./mask-tokens.js";
 import { maskedLmLoss } from "./masked-lm-loss.js";
 import { prepareMlmData, type MlmData } from "./prepare-mlm-data.js";
-import { readPretrainingCorpus, type PretrainingCorpus } from "./pretraining-corpus.js";
+import type { PretrainingCorpus } from "./pretraining-corpus.js";
 
 /** The settings a replica depends on (plain data, sent to workers as they are). */
 export interface MlmReplicaOptions {
@@ -35,9 +35,27 @@ export function mlmData(o: MlmReplicaOptions, corpus: PretrainingCorpus): MlmDat
   return prepareMlmData(corpus, { vocabSize: o.vocabSize, seqLength: o.seqLength, evalSequences: o.evalSequences, maskProb: o.maskProb }, new SeededRng(o.seed).fork("data"));
 }
 
-/** The worker-recipe export: the run's data and an identical replica, inside a worker thread. */
-export function mlmReplica(args: { options: MlmReplicaOptions; corpus: PretrainingCorpus | null }): MlmReplica {
-  return new MlmReplica(args.options, mlmData(args.options, args.corpus ?? readPretrainingCorpus()));
+/**
+ * What a replica reads of the run's data: typed arrays and numbers only, so the main thread prepares
+ * it once (learning the vocabulary and tokenising a wide corpus takes minutes) and sends it to each
+ * worker as it is.
+ */
+export interface MlmReplicaData {
+  readonly vocabSize: number;
+  readonly train: MlmData["train"];
+  /** Scored as the "validation" split. */
+  readonly heldOut: MlmData["heldOut"];
+  /** Scored as the "test" split: the prepared sources' held-out documents; null without them. */
+  readonly heldOutPrepared: MlmData["heldOutPrepared"];
+}
+
+export function replicaData(data: MlmData): MlmReplicaData {
+  return { vocabSize: data.vocab.tokens.length, train: data.train, heldOut: data.heldOut, heldOutPrepared: data.heldOutPrepared };
+}
+
+/** The worker-recipe export: an identical replica on the main thread's data, inside a worker thread. */
+export function mlmReplica(args: { options: MlmReplicaOptions; data: MlmReplicaData }): MlmReplica {
+  return new MlmReplica(args.options, args.data);
 }
 
 export class MlmReplica implements ShardReplica {
@@ -48,12 +66,12 @@ export class MlmReplica implements ShardReplica {
   private readonly batches: TrainBatches;
 
   constructor(
-    private readonly o: MlmReplicaOptions,
-    readonly data: MlmData,
+    o: MlmReplicaOptions,
+    readonly data: MlmReplicaData,
   ) {
     const rng = new SeededRng(o.seed);
     const config = defineBertConfig({
-      vocabSize: data.vocab.tokens.length,
+      vocabSize: data.vocabSize,
       hiddenSize: o.hidden,
       numLayers: o.layers,
       numHeads: o.heads,
@@ -98,9 +116,14 @@ export class MlmReplica implements ShardReplica {
     });
   }
 
-  /** Held-out sequences [start, end): predictions = [masked positions predicted right], and the summed loss. */
-  evaluate(_split: string, start: number, end: number, _gates: Float32Array | null, batchSize: number): EvalShard {
-    const { sequences, masked } = this.data.heldOut;
+  /**
+   * Held-out sequences [start, end) of "validation" (the npm sources' held-out documents) or "test"
+   * (the prepared sources'): predictions = [masked positions predicted right], and the summed loss.
+   */
+  evaluate(split: string, start: number, end: number, _gates: Float32Array | null, batchSize: number): EvalShard {
+    const set = split === "test" ? this.data.heldOutPrepared : this.data.heldOut;
+    if (set === null) throw new Error("this run has no prepared corpus to score");
+    const { sequences, masked } = set;
     const T = sequences.seqLength;
     let lossSum = 0;
     let correct = 0;
@@ -148,7 +171,7 @@ class TrainBatches {
   private order: number[] = [];
 
   constructor(
-    private readonly data: MlmData,
+    private readonly data: MlmReplicaData,
     private readonly o: MlmReplicaOptions,
     private readonly rng: SeededRng,
   ) {}
@@ -167,7 +190,7 @@ class TrainBatches {
     }
     const masked = maskTokens(
       inputIds,
-      { maskId: SPECIAL_TOKENS.indexOf("[MASK]"), vocabSize: this.data.vocab.tokens.length, numSpecialTokens: SPECIAL_TOKENS.length, maskProb: this.o.maskProb },
+      { maskId: SPECIAL_TOKENS.indexOf("[MASK]"), vocabSize: this.data.vocabSize, numSpecialTokens: SPECIAL_TOKENS.length, maskProb: this.o.maskProb },
       this.rng.fork(`mask-${step}`),
     );
     return { batch: encodedBatch(masked.inputIds, tokenTypeIds, B, T), masked };

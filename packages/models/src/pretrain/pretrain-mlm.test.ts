@@ -110,6 +110,20 @@ describe("pretrainMlm", () => {
     expect(two.heldOut.accuracy).toBeCloseTo(one.heldOut.accuracy, 3);
   });
 
+  it("scores a prepared corpus's held-out documents on every unit, apart from the npm ones", async () => {
+    // Chapter 20 stands in for a prepared source's held-out documents; the units' data comes from the main thread.
+    const withPrepared: PretrainingCorpus = { ...corpus, heldOutPrepared: full.heldOut.filter((d) => d.id === "chapter_20") };
+    const r = await pretrainMlm({ ...TINY, corpus: withPrepared, outDir: tempDir(), steps: 4, evalEvery: 4, workers: 2 });
+    const p = r.heldOutPrepared!;
+    expect(p.documents).toBe(1);
+    expect(p.evalSequences).toBeGreaterThan(0);
+    expect(p.evalMaskedTokens).toBeGreaterThan(0);
+    expect(p.loss).toBeGreaterThan(0);
+    expect(p.loss).not.toBeCloseTo(r.heldOut.loss, 6); // a different text, so a different loss
+    expect(p.accuracy).toBeGreaterThanOrEqual(0);
+    expect(p.accuracy).toBeLessThanOrEqual(1);
+  });
+
   it("rejects bad options with the flag to fix", async () => {
     await expect(pretrainMlm({ ...TINY, outDir: tempDir(), steps: 0 })).rejects.toThrow("--steps must be a positive integer, got 0");
     await expect(pretrainMlm({ ...TINY, outDir: tempDir(), steps: 5, hidden: 30, heads: 4 })).rejects.toThrow(/--hidden 30 must be divisible by the number of heads 4/);

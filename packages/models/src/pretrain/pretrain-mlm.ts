@@ -34,7 +34,7 @@ import type { BertModel } from "../bert/bert-model.js";
 import { saveBackbone } from "../checkpoint/save-backbone.js";
 import type { MaskedLmHead } from "../heads/masked-lm-head.js";
 import { renderModelCard } from "./model-card.js";
-import { mlmData, MlmReplica } from "./mlm-replica.js";
+import { mlmData, MlmReplica, replicaData } from "./mlm-replica.js";
 import type { MlmData } from "./prepare-mlm-data.js";
 import { checkFingerprint, type PretrainClock, type PretrainEval } from "./pretrain-checkpoint.js";
 import type { PretrainReport } from "./pretrain-report.js";
@@ -83,7 +83,9 @@ export interface PretrainMlmOptions {
   readonly workers?: number;
   /** Continue from `outDir`/checkpoints/. @default false */
   readonly resume?: boolean;
-  /** @default readPretrainingCorpus() */
+  /** A directory written by tools/corpus/prepare-corpus.mjs: its Debian sources join the npm ones. */
+  readonly preparedDir?: string;
+  /** @default readPretrainingCorpus({ preparedDir }) */
   readonly corpus?: PretrainingCorpus;
   /** The command line that ran this, recorded in the report and the model card. */
   readonly command?: string;
@@ -103,7 +105,7 @@ const HEAD_DIM = 32;
 /** The checkpoint of an unfinished run, relative to its output directory (the run-directory format). */
 export const PRETRAIN_CHECKPOINT_FILE = join("checkpoints", "state.json");
 
-type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command">> & Pick<PretrainMlmOptions, "corpus" | "command">;
+type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command" | "preparedDir">> & Pick<PretrainMlmOptions, "corpus" | "command" | "preparedDir">;
 
 export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (event: PretrainProgress) => void = () => {}): Promise<PretrainReport> {
   const o = resolveOptions(options);
@@ -117,6 +119,8 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
     }
   };
   checkResume();
+  // Read (and for a prepared corpus, verified against its manifest) before anything is written.
+  const corpus = o.corpus ?? readPretrainingCorpus(o.preparedDir === undefined ? {} : { preparedDir: o.preparedDir });
   try {
     mkdirSync(o.outDir, { recursive: true });
   } catch (error) {
@@ -126,15 +130,14 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
   const lock = acquireRunLock(o.outDir, "pretrain");
   try {
     checkResume();
-    return await pretrainLocked(o, onProgress);
+    return await pretrainLocked(o, corpus, onProgress);
   } finally {
     lock.release();
   }
 }
 
-async function pretrainLocked(o: ResolvedOptions, onProgress: (event: PretrainProgress) => void): Promise<PretrainReport> {
+async function pretrainLocked(o: ResolvedOptions, corpus: PretrainingCorpus, onProgress: (event: PretrainProgress) => void): Promise<PretrainReport> {
   const backend = await initBackend();
-  const corpus = o.corpus ?? readPretrainingCorpus();
   const data = mlmData(o, corpus);
   if (data.train.count < o.batchSize) {
     throw new S3petInputError(`the corpus gives ${data.train.count} training sequences, fewer than batchSize ${o.batchSize}`);
@@ -163,7 +166,8 @@ async function pretrainLocked(o: ResolvedOptions, onProgress: (event: PretrainPr
     await engine.start({ name: basename(o.outDir), command: "pretrain", backbone: run.model.description, task: "masked-lm", metric: "masked-token accuracy", backend: backend.name, methods: [], budget: null, backboneParams: run.model.paramCount(), seed: o.seed }, ckpt !== null);
     const result = await engine.run(run.phase(onProgress), ckpt);
     if (result.status === "stopped") throw new Error("pretraining stopped before its last step");
-    const report = buildReport(o, corpus, data, run, backend);
+    const prepared = data.heldOutPrepared === null ? null : await run.evaluate("test");
+    const report = buildReport(o, corpus, data, run, backend, prepared);
     tf.tidy(() =>
       saveBackbone(o.outDir, run.model, {
         tokenizer: data.tokenizer,
@@ -219,7 +223,7 @@ class MlmRun {
     /** ISO time the run started (the first session's, once restored). */
     public startedAt: string,
   ) {
-    this.replica = new MlmReplica(o, data);
+    this.replica = new MlmReplica(o, replicaData(data));
     // BERT decays weights only: not biases, LayerNorm parameters or the decoder bias.
     const undecayed = /(\.bias|LayerNorm\.weight|norm(Gamma|Beta)|Bias)$/;
     const params = this.replica.params().map((p) => (undecayed.test(p.key) ? { ...p, weightDecay: 0 } : p));
@@ -249,8 +253,8 @@ class MlmRun {
 
   /** The data-parallel units: this thread's replica and o.workers - 1 worker threads with their own. */
   async startWorkers(): Promise<void> {
-    const { corpus, command: _, ...options } = this.o;
-    const recipe = { module: builtSibling(import.meta.url, "mlm-replica"), export: "mlmReplica", args: { options, corpus: corpus ?? null } };
+    const { corpus: _corpus, command: _command, preparedDir: _preparedDir, ...options } = this.o;
+    const recipe = { module: builtSibling(import.meta.url, "mlm-replica"), export: "mlmReplica", args: { options, data: this.replica.data } };
     this.pool = await DataParallel.start(this.replica, this.o.workers, recipe, null);
   }
 
@@ -323,10 +327,14 @@ class MlmRun {
     };
   }
 
-  /** Held-out MLM loss (mean over the masked positions) and accuracy, forward only, sharded over the units. */
-  async evaluate(): Promise<{ loss: number; accuracy: number }> {
-    const shards = await this.pool!.evaluateShards("validation", this.data.heldOut.sequences.count, null, this.o.batchSize);
-    const total = this.data.heldOut.masked.labels.length;
+  /**
+   * Held-out MLM loss (mean over the masked positions) and accuracy, forward only, sharded over the
+   * units: "validation" is the npm sources' held-out set, "test" the prepared sources'.
+   */
+  async evaluate(split: "validation" | "test" = "validation"): Promise<{ loss: number; accuracy: number }> {
+    const set = split === "test" ? this.data.heldOutPrepared! : this.data.heldOut;
+    const shards = await this.pool!.evaluateShards(split, set.sequences.count, null, this.o.batchSize);
+    const total = set.masked.labels.length;
     const sum = (f: (s: EvalShard) => number) => shards.reduce((a, s) => a + f(s), 0);
     return { loss: sum((s) => s.lossSum) / total, accuracy: sum((s) => s.predictions[0]!) / total };
   }
@@ -338,7 +346,14 @@ class MlmRun {
   }
 }
 
-function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmData, run: MlmRun, backend: BackendInfo): PretrainReport {
+function buildReport(
+  o: ResolvedOptions,
+  corpus: PretrainingCorpus,
+  data: MlmData,
+  run: MlmRun,
+  backend: BackendInfo,
+  prepared: { loss: number; accuracy: number } | null,
+): PretrainReport {
   const final = run.evals[run.evals.length - 1]!;
   const config = run.model.config;
   const tokensPerStep = o.batchSize * o.seqLength;
@@ -386,6 +401,17 @@ function buildReport(o: ResolvedOptions, corpus: PretrainingCorpus, data: MlmDat
       tokensPerSecond: (tokensPerStep * o.steps) / run.trainSeconds,
     },
     heldOut: { loss: final.loss, accuracy: final.accuracy, perplexity: Math.exp(final.loss), frequencyBaseline: data.frequencyBaseline },
+    ...(prepared === null || data.heldOutPrepared === null
+      ? {}
+      : {
+          heldOutPrepared: {
+            ...prepared,
+            documents: corpus.heldOutPrepared.length,
+            tokens: data.heldOutPrepared.tokens,
+            evalSequences: data.heldOutPrepared.sequences.count,
+            evalMaskedTokens: data.heldOutPrepared.masked.labels.length,
+          },
+        }),
     evals: run.evals,
     command: o.command ?? "",
     backend,
@@ -420,6 +446,7 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
     resume: options.resume ?? false,
     workers: resolveWorkers(options.workers ?? null, true),
     corpus: options.corpus,
+    ...(options.preparedDir === undefined ? {} : { preparedDir: options.preparedDir }),
     command: options.command,
   };
   // Named by their `s3pet pretrain` flag where there is one, else by the option.

@@ -3,15 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bertTokenizer, readBertTokenizer } from "./bert-tokenizer.js";
+import { TINY_BERT_DIR, readTokenizerReference } from "../testing/index.js";
 
-const fixtureDir = new URL("../../test-fixtures/tiny-bert-hf/", import.meta.url).pathname;
-const reference = JSON.parse(fs.readFileSync(path.join(fixtureDir, "reference.json"), "utf8")) as {
-  texts: [string, string | null][];
-  tokens: string[][];
-  input_ids: number[][];
-  token_type_ids: number[][];
-  attention_mask: number[][];
-};
+const fixtureDir = TINY_BERT_DIR;
+const reference = readTokenizerReference();
 
 describe("bertTokenizer (vocab.txt through @huggingface/tokenizers)", () => {
   const tokenizer = readBertTokenizer(fixtureDir);

@@ -5,14 +5,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { encodeBatch } from "./encode-batch.js";
 import { HfJsonTokenizer } from "./hf-json-tokenizer.js";
 import { loadTokenizer } from "./load-tokenizer.js";
+import { TINY_BERT_DIR, readTokenizerReference } from "../testing/index.js";
 
-const fixtureDir = new URL("../../test-fixtures/tiny-bert-hf/", import.meta.url).pathname;
-const reference = JSON.parse(fs.readFileSync(path.join(fixtureDir, "reference.json"), "utf8")) as {
-  texts: [string, string | null][];
-  tokens: string[][];
-  input_ids: number[][];
-  token_type_ids: number[][];
-};
+const fixtureDir = TINY_BERT_DIR;
+const reference = readTokenizerReference();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hf-json-tokenizer-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true }));
 

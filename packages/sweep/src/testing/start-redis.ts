@@ -1,7 +1,8 @@
 // A real redis-server for tests, on a free loopback port, without persistence; stop() ends it.
 // (.ci/run installs Debian's redis-server.)
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { afterAll, beforeAll } from "vitest";
+import { freePort } from "./free-port.js";
 
 export interface TestRedis {
   readonly port: number;
@@ -35,13 +36,15 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** A redis-server for the enclosing describe block: started before its tests, stopped after them. */
+export function useTestRedis(): { readonly url: (name: string) => string } {
+  let redis: TestRedis | undefined;
+  beforeAll(async () => void (redis = await startRedis()));
+  afterAll(async () => redis?.stop());
+  return {
+    url: (name) => {
+      if (redis === undefined) throw new Error("useTestRedis: the server is started in beforeAll; call url() inside a test");
+      return redis.url(name);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // KernelFix: a replacement for one registered tfjs kernel on one backend, or for one kernel's gradient
-// on every backend (docs/tfjs.md §2-3). Fixes are plain objects listed once in KERNEL_FIXES;
+// on every backend (docs/BACKEND.md §2-3). Fixes are plain objects listed once in KERNEL_FIXES;
 // installKernelFixes() registers them over the stock ones.
 import type * as tf from "@tensorflow/tfjs";
 

@@ -13,9 +13,3 @@ export function sumSegmentsInto(out: tf.TypedArray, x: ArrayLike<number>, ids: A
     for (let j = 0; j < inner; j++) out[o + j]! += x[xi + j]!;
   }
 }
-
-/** Output shape of UnsortedSegmentSum: [numSegments, ...x.shape after the ids' dims]. */
-export function segmentSumShape(xShape: readonly number[], idsRank: number, numSegments: number): { shape: number[]; inner: number } {
-  const rest = xShape.slice(idsRank);
-  return { shape: [numSegments, ...rest], inner: rest.reduce((a, b) => a * b, 1) };
-}

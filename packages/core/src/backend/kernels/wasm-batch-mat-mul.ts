@@ -1,6 +1,6 @@
 // BatchMatMul wrapper for tfjs-backend-wasm 4.22.0. The stock kernel runs XNNPACK only when neither
 // operand is transposed and both have batch 1; everything else (every matmul gradient, x[B,T,H]·W,
-// attention) falls into a scalar loop at 1-2 GFLOP/s instead of ~28 (docs/tfjs.md §2). This wrapper
+// attention) falls into a scalar loop at 1-2 GFLOP/s instead of ~28 (docs/BACKEND.md §2). This wrapper
 // reaches the fast path by (1) explicit transposes, (2) folding a's batch into rows when b has batch 1,
 // (3) one fast 2-D matmul per batch slice on zero-copy aliases of the operands' wasm memory. (4) A
 // plain 2-D matmul runs on an alias of b too, so XNNPACK keeps no packed copy of a frozen weight.

@@ -14,31 +14,26 @@ function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-export const wasmIdentityFix: KernelFix = {
-  kind: "kernel",
-  kernelName: "Identity",
-  backendName: "wasm",
-  reason: "stock kernel copies every tensor tfjs saves for the backward pass",
-  create(stock) {
-    if (stock === undefined) throw new Error("wasm Identity fix: the stock wasm Identity kernel is not registered");
-    return (args) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      return x.dtype === "string" ? stock.kernelFunc(args) : share(x, args.backend);
-    };
-  },
-};
+/**
+ * A wasm kernel that returns `x` shared when `shares(x, attrs)` says its output equals x, and otherwise
+ * runs the stock kernel it replaces.
+ */
+function shareDataFix(kernelName: string, reason: string, shares: (x: tf.TensorInfo, attrs: tf.NamedAttrMap | undefined) => boolean): KernelFix {
+  return {
+    kind: "kernel",
+    kernelName,
+    backendName: "wasm",
+    reason,
+    create(stock) {
+      if (stock === undefined) throw new Error(`wasm ${kernelName} fix: the stock wasm ${kernelName} kernel is not registered`);
+      return (args) => {
+        const { x } = args.inputs as { x: tf.TensorInfo };
+        return x.dtype !== "string" && shares(x, args.attrs) ? share(x, args.backend) : stock.kernelFunc(args);
+      };
+    },
+  };
+}
 
-export const wasmCastFix: KernelFix = {
-  kind: "kernel",
-  kernelName: "Cast",
-  backendName: "wasm",
-  reason: "stock kernel copies a tensor cast to its own dtype",
-  create(stock) {
-    if (stock === undefined) throw new Error("wasm Cast fix: the stock wasm Cast kernel is not registered");
-    return (args) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      const { dtype } = args.attrs as { dtype: tf.DataType };
-      return dtype === x.dtype && dtype !== "string" ? share(x, args.backend) : stock.kernelFunc(args);
-    };
-  },
-};
+export const wasmIdentityFix = shareDataFix("Identity", "stock kernel copies every tensor tfjs saves for the backward pass", () => true);
+
+export const wasmCastFix = shareDataFix("Cast", "stock kernel copies a tensor cast to its own dtype", (x, attrs) => (attrs as { dtype: tf.DataType }).dtype === x.dtype);

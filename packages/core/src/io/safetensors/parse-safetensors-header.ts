@@ -6,7 +6,7 @@ import { CheckpointError } from "../../errors/s3pet-error.js";
 import { SAFETENSORS_DTYPE_BYTES, isSafetensorsDtype, type SafetensorsDtype } from "./safetensors-dtype.js";
 
 /** Headers above this are rejected (the format's own limit), so a garbage length cannot allocate gigabytes. */
-export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER_BYTES = 100_000_000;
 
 export interface SafetensorsEntry {
   readonly dtype: SafetensorsDtype;
@@ -106,7 +106,7 @@ function parseEntry(file: string, name: string, raw: unknown, dataStart: number)
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
     throw new CheckpointError(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || offsets[0] > offsets[1]) {
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || offsets[0]! > offsets[1]!) {
     throw new CheckpointError(`${where}: data_offsets ${JSON.stringify(offsets)} must be [begin, end] with 0 <= begin <= end`);
   }
   const [begin, end] = offsets as [number, number];

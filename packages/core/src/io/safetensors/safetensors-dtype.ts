@@ -1,5 +1,5 @@
 // Safetensors dtypes: the names the format defines, their sizes, and the float16/bfloat16 <-> float32
-// conversions (tfjs has no float16, docs/tfjs.md §6, so half-precision weights become float32 on read).
+// conversions (tfjs has no float16, docs/BACKEND.md §6, so half-precision weights become float32 on read).
 // Byte order is little-endian, as the format specifies and as the hosts we run on are.
 
 /** Every dtype name the safetensors format defines, with its size in bytes. */

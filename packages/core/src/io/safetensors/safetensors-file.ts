@@ -33,20 +33,42 @@ export interface SafetensorsFile {
 /** Largest single fs.readSync request (Node caps one read below 2 GiB). */
 const READ_CHUNK_BYTES = 1 << 30;
 
+/** names(), has() and the "no tensor" error of a file, over its map from tensor name to where the tensor lives. */
+export abstract class TensorNameIndex<T> {
+  abstract readonly path: string;
+  protected abstract readonly byName: ReadonlyMap<string, T>;
+
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Where `name` lives; a CheckpointError naming the closest names when it is not in the file. */
+  protected lookup(name: string): T {
+    const found = this.byName.get(name);
+    if (found === undefined) throw notFound(this.path, name, this.names());
+    return found;
+  }
+}
+
 /** One .safetensors file. */
-export class SingleSafetensorsFile implements SafetensorsFile {
+export class SingleSafetensorsFile extends TensorNameIndex<SafetensorsEntry> implements SafetensorsFile {
   private fd: number | undefined;
-  private readonly entries: ReadonlyMap<string, SafetensorsEntry>;
+  protected readonly byName: ReadonlyMap<string, SafetensorsEntry>;
   private readonly meta: Readonly<Record<string, string>>;
 
   constructor(readonly path: string) {
+    super();
     this.fd = openFile(path);
     try {
       const size = fstatSync(this.fd).size;
       const prefix = readAt(this.fd, path, 0, Math.min(8, size));
       const headerLength = readHeaderLength(path, prefix, size);
       const header = parseSafetensorsHeader(path, readAt(this.fd, path, 8, headerLength), size);
-      this.entries = header.entries;
+      this.byName = header.entries;
       this.meta = header.metadata;
     } catch (error) {
       this.close();
@@ -54,21 +76,13 @@ export class SingleSafetensorsFile implements SafetensorsFile {
     }
   }
 
-  names(): string[] {
-    return [...this.entries.keys()].sort();
-  }
-
-  has(name: string): boolean {
-    return this.entries.has(name);
-  }
-
   info(name: string): SafetensorsTensorInfo {
-    const e = this.entry(name);
+    const e = this.lookup(name);
     return { dtype: e.dtype, shape: [...e.shape] };
   }
 
   readRaw(name: string): SafetensorsTensorInfo & { bytes: Uint8Array } {
-    const e = this.entry(name);
+    const e = this.lookup(name);
     if (this.fd === undefined) throw new Error(`${this.path}: read of '${name}' after close()`);
     return { dtype: e.dtype, shape: [...e.shape], bytes: readAt(this.fd, this.path, e.begin, e.end - e.begin) };
   }
@@ -106,12 +120,6 @@ export class SingleSafetensorsFile implements SafetensorsFile {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-  }
-
-  private entry(name: string): SafetensorsEntry {
-    const e = this.entries.get(name);
-    if (e === undefined) throw notFound(this.path, name, this.names());
-    return e;
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, ftruncateSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, ftruncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -143,7 +143,9 @@ describe("sharded checkpoints", () => {
 });
 
 describe("malformed files are rejected with an error naming the file and the problem", () => {
-  const ok = { w: { dtype: "F32", shape: [2], data_offsets: [0, 8] } };
+  /** An F32 header entry; the cases below make its shape, offsets or neighbours wrong. */
+  const f32 = (shape: number[], begin: number, end: number) => ({ dtype: "F32", shape, data_offsets: [begin, end] });
+  const ok = { w: f32([2], 0, 8) };
   const eightBytes = new Uint8Array(8);
 
   const expectError = (path: string, message: string) => {
@@ -186,54 +188,52 @@ describe("malformed files are rejected with an error naming the file and the pro
   });
 
   it("shape/offset size mismatch", () => {
-    const path = rawFile("mismatch.safetensors", { w: { dtype: "F32", shape: [3], data_offsets: [0, 8] } }, eightBytes);
+    const path = rawFile("mismatch.safetensors", { w: f32([3], 0, 8) }, eightBytes);
     expectError(path, "tensor 'w': shape [3] of F32 needs 12 bytes but data_offsets [0, 8] span 8");
   });
 
   it("overlapping offsets", () => {
     const path = rawFile("overlap.safetensors", {
-      a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
-      b: { dtype: "F32", shape: [2], data_offsets: [4, 12] },
+      a: f32([2], 0, 8),
+      b: f32([2], 4, 12),
     }, new Uint8Array(12));
     expectError(path, "tensors 'a' and 'b' overlap (bytes 0-8 and 4-12 of the data)");
   });
 
   it("gaps between tensors and trailing bytes (the format forbids holes)", () => {
     const gap = rawFile("gap.safetensors", {
-      a: { dtype: "F32", shape: [1], data_offsets: [0, 4] },
-      b: { dtype: "F32", shape: [1], data_offsets: [8, 12] },
+      a: f32([1], 0, 4),
+      b: f32([1], 8, 12),
     }, new Uint8Array(12));
     expectError(gap, "4 unused byte(s) before tensor 'b' (data_offsets start at 8, expected 4); the format forbids gaps, re-save the file");
-    const leading = rawFile("leading.safetensors", { a: { dtype: "F32", shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8));
+    const leading = rawFile("leading.safetensors", { a: f32([1], 4, 8) }, new Uint8Array(8));
     expectError(leading, "4 unused byte(s) before tensor 'a' (data_offsets start at 4, expected 0); the format forbids gaps, re-save the file");
-    const trailing = rawFile("trailing.safetensors", { a: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8));
+    const trailing = rawFile("trailing.safetensors", { a: f32([1], 0, 4) }, new Uint8Array(8));
     expectError(trailing, "4 byte(s) after the last tensor; the format forbids trailing data, re-save the file");
   });
 
   it("out-of-range offsets", () => {
     const path = rawFile("range.safetensors", {
-      a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
-      b: { dtype: "F32", shape: [1], data_offsets: [100, 104] },
+      a: f32([2], 0, 8),
+      b: f32([1], 100, 104),
     }, new Uint8Array(12));
     expectError(path, "tensor 'b' has data_offsets [100, 104] out of range (the data section has 12 bytes)");
   });
 
   it("truncated data section (a cut-off download)", () => {
-    const path = rawFile("cut.safetensors", {
-      a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
-      b: { dtype: "F32", shape: [2], data_offsets: [8, 16] },
-    }, new Uint8Array(11));
-    const headerLength = JSON.stringify({ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] }, b: { dtype: "F32", shape: [2], data_offsets: [8, 16] } }).length;
+    const header = { a: f32([2], 0, 8), b: f32([2], 8, 16) };
+    const path = rawFile("cut.safetensors", header, new Uint8Array(11));
+    const headerLength = JSON.stringify(header).length;
     expectError(path, `truncated file: the header describes ${8 + headerLength + 16} bytes but the file has ${8 + headerLength + 11}; re-download or re-save it`);
   });
 
   it("offsets that are not [begin <= end]", () => {
-    const path = rawFile("reversed.safetensors", { w: { dtype: "F32", shape: [2], data_offsets: [8, 0] } }, eightBytes);
+    const path = rawFile("reversed.safetensors", { w: f32([2], 8, 0) }, eightBytes);
     expectError(path, "tensor 'w': data_offsets [8,0] must be [begin, end] with 0 <= begin <= end");
   });
 
   it("negative or fractional shape", () => {
-    const path = rawFile("shape.safetensors", { w: { dtype: "F32", shape: [-2], data_offsets: [0, 8] } }, eightBytes);
+    const path = rawFile("shape.safetensors", { w: f32([-2], 0, 8) }, eightBytes);
     expectError(path, "tensor 'w': shape [-2] is not a list of non-negative integers");
   });
 

@@ -4,15 +4,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CheckpointError } from "../../errors/s3pet-error.js";
-import { SingleSafetensorsFile, notFound, type SafetensorsFile, type SafetensorsTensorInfo } from "./safetensors-file.js";
+import { SingleSafetensorsFile, TensorNameIndex, type SafetensorsFile, type SafetensorsTensorInfo } from "./safetensors-file.js";
 
-export class ShardedSafetensorsFile implements SafetensorsFile {
-  private readonly shardOf = new Map<string, SingleSafetensorsFile>();
+export class ShardedSafetensorsFile extends TensorNameIndex<SingleSafetensorsFile> implements SafetensorsFile {
+  protected readonly byName = new Map<string, SingleSafetensorsFile>();
   private readonly shards: SingleSafetensorsFile[] = [];
   private readonly indexMetadata: Record<string, string> = {};
 
   /** @param path a model.safetensors.index.json */
   constructor(readonly path: string) {
+    super();
     const weightMap = this.readIndex();
     const byFile = new Map<string, SingleSafetensorsFile>();
     try {
@@ -26,7 +27,7 @@ export class ShardedSafetensorsFile implements SafetensorsFile {
           this.shards.push(shard);
         }
         if (!shard.has(name)) throw new CheckpointError(`${path}: weight_map puts '${name}' in '${file}', but that shard has no such tensor`);
-        this.shardOf.set(name, shard);
+        this.byName.set(name, shard);
       }
     } catch (error) {
       this.close();
@@ -34,28 +35,20 @@ export class ShardedSafetensorsFile implements SafetensorsFile {
     }
   }
 
-  names(): string[] {
-    return [...this.shardOf.keys()].sort();
-  }
-
-  has(name: string): boolean {
-    return this.shardOf.has(name);
-  }
-
   info(name: string): SafetensorsTensorInfo {
-    return this.shard(name).info(name);
+    return this.lookup(name).info(name);
   }
 
   readFloat32(name: string): { shape: number[]; data: Float32Array } {
-    return this.shard(name).readFloat32(name);
+    return this.lookup(name).readFloat32(name);
   }
 
   readInt32(name: string): { shape: number[]; data: Int32Array } {
-    return this.shard(name).readInt32(name);
+    return this.lookup(name).readInt32(name);
   }
 
   readRaw(name: string): SafetensorsTensorInfo & { bytes: Uint8Array } {
-    return this.shard(name).readRaw(name);
+    return this.lookup(name).readRaw(name);
   }
 
   metadata(): Record<string, string> {
@@ -64,12 +57,6 @@ export class ShardedSafetensorsFile implements SafetensorsFile {
 
   close(): void {
     for (const shard of this.shards) shard.close();
-  }
-
-  private shard(name: string): SingleSafetensorsFile {
-    const shard = this.shardOf.get(name);
-    if (shard === undefined) throw notFound(this.path, name, this.names());
-    return shard;
   }
 
   /** Parses the index; its `metadata` values (e.g. total_size, a number) are kept as strings. */

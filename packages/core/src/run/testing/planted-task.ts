@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Backbone, BackboneForwardOptions, BackboneOutput, EncodedBatch, SiteCalls, TaskHead, TaskHeadFactory } from "../../backbone/backbone.js";
 import { definePetMethod, type PetMethod } from "../../plugin/pet-method.js";
+import type { PetModule } from "../../plugin/pet-module.js";
 import { intOption } from "../../plugin/options-schema.js";
 import type { LinearSite, NormSite, Site } from "../../plugin/site.js";
 import { SeededRng } from "../../random/seeded-rng.js";
@@ -141,7 +142,7 @@ const accuracy: TaskObjective = {
 };
 
 /** n examples: the first token is 1 (label 1) or 2 (label 0), the rest are noise tokens. */
-export function plantedDataset(n: number, seed: number): Dataset {
+function plantedDataset(n: number, seed: number): Dataset {
   const rng = new SeededRng(seed);
   const T = PLANTED.length;
   const rows = Array.from({ length: n }, (_, i) => {
@@ -173,6 +174,17 @@ export function plantedTask(sizes: { train: number; validation: number; test: nu
   };
 }
 
+/** One zero-initialised vector `name` of `size` entries at a site, and the site's delta from it. */
+function vectorModule(name: string, size: number, delta: (v: tf.Tensor1D) => PetModule["contribution"]): PetModule {
+  const v = own(() => tf.zeros([size])) as tf.Variable<tf.Rank.R1>;
+  return {
+    weights: { [name]: v },
+    contribution: delta(v),
+    load: (w) => void v.assign(w[name] as tf.Tensor1D),
+    dispose: () => v.dispose(),
+  };
+}
+
 /** Bias delta on linear sites: delta = b (zeros at init). n = dOut. */
 export const tbias: PetMethod = definePetMethod({
   name: "tbias",
@@ -181,15 +193,7 @@ export const tbias: PetMethod = definePetMethod({
   options: {},
   lr: 0.05, // the planted tests' run lr, so per-method rates change nothing there
   paramCount: (site) => (site as LinearSite).dOut,
-  create: (site) => {
-    const b = own(() => tf.zeros([(site as LinearSite).dOut]));
-    return {
-      weights: { b },
-      contribution: { kind: "linear", delta: () => b },
-      load: (w) => void b.assign(w.b as tf.Tensor1D),
-      dispose: () => b.dispose(),
-    };
-  },
+  create: (site) => vectorModule("b", (site as LinearSite).dOut, (b) => ({ kind: "linear", delta: () => b })),
   presets: [{ name: "tbias-all", description: "a bias on every dense", include: ["dense"] }],
 });
 
@@ -199,17 +203,9 @@ export const tgain: PetMethod = definePetMethod({
   description: "test layer-norm gain",
   siteKinds: ["norm"],
   options: {},
-  lr: 0.05, // the planted tests' run lr, so per-method rates change nothing there
+  lr: 0.05,
   paramCount: (site) => (site as NormSite).dim,
-  create: (site) => {
-    const g = own(() => tf.zeros([(site as NormSite).dim]));
-    return {
-      weights: { g },
-      contribution: { kind: "norm", delta: (xhat) => tf.mul(xhat, g) },
-      load: (w) => void g.assign(w.g as tf.Tensor1D),
-      dispose: () => g.dispose(),
-    };
-  },
+  create: (site) => vectorModule("g", (site as NormSite).dim, (g) => ({ kind: "norm", delta: (xhat) => tf.mul(xhat, g) })),
 });
 
 /** Low-rank delta on linear sites: delta = x A B (B zeros at init). n = rank * (dIn + dOut). */
