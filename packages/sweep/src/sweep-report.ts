@@ -6,17 +6,12 @@
 import type { GridPoint } from "./expand-grid.js";
 import { stateFromRunsDir } from "./point-state.js";
 import { readPointResults } from "./run-point.js";
+import { compareSeedStats, seedStats, type SeedStats } from "./seed-stats.js";
 
 export interface SweepReportOptions {
   readonly runsDir: string;
   /** The axis whose values are compared (default: the first axis that is neither seed nor task). */
   readonly compare?: string;
-}
-
-interface Stats {
-  readonly mean: number;
-  readonly std: number;
-  readonly n: number;
 }
 
 export function sweepReport(points: readonly GridPoint[], options: SweepReportOptions): string {
@@ -46,9 +41,9 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
   const lines = [`${points.length} runs (${[...cells.values()].reduce((s, c) => s + c.test.length, 0)} finished), ${cells.size} cells, ${seeds} seed(s); re-trained test ${metric}, mean ± std over seeds`, ""];
   lines.push(`| ${[...axes, "n", `test ${metric}`, "params"].join(" | ")} |`);
   lines.push(`|${[...axes, "n", "test", "params"].map(() => "---|").join("")}`);
-  const stats = new Map<string, Stats | null>();
+  const stats = new Map<string, SeedStats | null>();
   for (const [key, c] of cells) {
-    const s = statsOf(c.test);
+    const s = seedStats(c.test);
     stats.set(key, s);
     const note = [c.failed && `${c.failed} failed`, c.missing && `${c.missing} not finished`].filter(Boolean).join(", ");
     const params = c.params.length ? Math.round(c.params.reduce((a, b) => a + b, 0) / c.params.length).toLocaleString("en-US") : "–";
@@ -68,11 +63,10 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
         let win = 0, tie = 0, loss = 0;
         for (const c of contexts) {
           const a = statOf(c, values[i]!), b = statOf(c, values[j]!);
-          if (!a || !b || a.n < 2 || b.n < 2) continue;
-          const d = a.mean - b.mean;
-          if (Math.abs(d) <= Math.max(a.std, b.std)) tie++;
-          else if (d > 0) win++;
-          else loss++;
+          const result = compareSeedStats(a, b);
+          if (result === "win") win++;
+          else if (result === "tie") tie++;
+          else if (result === "loss") loss++;
         }
         lines.push(`- ${values[i]} against ${values[j]}: ${win} wins, ${tie} ties, ${loss} losses`);
       }
@@ -81,13 +75,6 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
   }
   if (failures.length) lines.push(`Failed runs (${failures.length}):`, ...failures, "");
   return lines.join("\n");
-}
-
-function statsOf(xs: readonly number[]): Stats | null {
-  if (!xs.length) return null;
-  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-  const std = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean, std, n: xs.length };
 }
 
 const describe = (axes: Readonly<Record<string, string>>) => Object.entries(axes).map(([k, v]) => `${k} ${v}`).join(", ");
