@@ -15,13 +15,15 @@ export interface SweepReportOptions {
 }
 
 export function sweepReport(points: readonly GridPoint[], options: SweepReportOptions): string {
-  const axes = [...new Set(points.flatMap((p) => Object.keys(p.axes)))].filter((a) => a !== "seed");
+  const axes = columnsOf(points);
+  const valuesOf = (point: GridPoint) => Object.fromEntries(axes.map((a) => [a, columnValue(point, a)]));
   const cells = new Map<string, { axes: Record<string, string>; test: number[]; params: number[]; failed: number; missing: number }>();
   const failures: string[] = [];
   let metric = "score";
   for (const point of points) {
-    const key = JSON.stringify(axes.map((a) => point.axes[a] ?? ""));
-    const cell = cells.get(key) ?? { axes: Object.fromEntries(axes.map((a) => [a, point.axes[a] ?? ""])), test: [], params: [], failed: 0, missing: 0 };
+    const values = valuesOf(point);
+    const key = JSON.stringify(axes.map((a) => values[a]));
+    const cell = cells.get(key) ?? { axes: values, test: [], params: [], failed: 0, missing: 0 };
     cells.set(key, cell);
     const results = readPointResults(options.runsDir, point);
     if (results) {
@@ -51,9 +53,9 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
   }
   lines.push("");
 
-  const compare = options.compare ?? axes.find((a) => a !== "task" && new Set(points.map((p) => p.axes[a])).size > 1);
+  const compare = options.compare ?? axes.find((a) => a !== "task");
   if (compare !== undefined && axes.includes(compare)) {
-    const values = [...new Set(points.map((p) => p.axes[compare]!))];
+    const values = [...new Set(points.map((p) => columnValue(p, compare)))];
     const others = axes.filter((a) => a !== compare);
     const statOf = (c: Record<string, string>, v: string) => stats.get(JSON.stringify(axes.map((a) => (a === compare ? v : c[a]!))));
     const contexts = [...new Map([...cells.values()].map((c) => [JSON.stringify(others.map((a) => c.axes[a])), c.axes])).values()];
@@ -75,6 +77,25 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
   }
   if (failures.length) lines.push(`Failed runs (${failures.length}):`, ...failures, "");
   return lines.join("\n");
+}
+
+/** Default for a flag a point does not set (the CLI's default applies). */
+const NOT_SET = "–";
+
+/**
+ * The table's columns: every flag (and the command) whose value is not the same for every point, but
+ * the seed. Not just the grid's list axes: a grid that is a list of objects differs between its objects
+ * in scalars too (one searches over LoRA only, one trains a preset), and those runs must not share a cell.
+ */
+function columnsOf(points: readonly GridPoint[]): string[] {
+  const keys = [...new Set(["command", ...points.flatMap((p) => Object.keys(p.flags))])].filter((k) => k !== "seed");
+  return keys.filter((k) => new Set(points.map((p) => columnValue(p, k))).size > 1);
+}
+
+function columnValue(point: GridPoint, column: string): string {
+  if (column === "command") return point.command;
+  const value = point.flags[column];
+  return value === undefined ? NOT_SET : Array.isArray(value) ? value.join(",") : String(value);
 }
 
 const describe = (axes: Readonly<Record<string, string>>) => Object.entries(axes).map(([k, v]) => `${k} ${v}`).join(", ");
