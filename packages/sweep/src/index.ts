@@ -9,5 +9,6 @@ export { parseQueueUrl, type QueueAddress } from "./queue-url.js";
 export { enqueueGrid, queueStates, allEnded, type EnqueueSummary, type SweepJobData, type SweepJobResult } from "./sweep-queue.js";
 export { followQueue, watchGrid, type FollowQueueOptions, type QueueFollower } from "./follow-queue.js";
 export { startWorker, type StartWorkerOptions } from "./start-worker.js";
-export { sweepReport, sweepCells, statsOf, type SweepReportOptions, type SweepCell, type SweepCells, type Stats } from "./sweep-report.js";
+export { sweepReport, sweepCells, type SweepReportOptions, type SweepCell, type SweepCells } from "./sweep-report.js";
+export { seedStats, compareSeedStats, type SeedStats } from "./seed-stats.js";
 export { formatStates } from "./format-states.js";
