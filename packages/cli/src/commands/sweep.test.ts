@@ -78,7 +78,8 @@ describe("s3pet sweep report --figures", () => {
     const legend = [...svg.matchAll(/role-legend-label[\s\S]*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(legend).toEqual(["methods lora", "methods bitfit"]);
     // one line per row, each through its two budgets
-    expect(svg.match(/aria-roledescription="line mark"/g)).toHaveLength(2);
-    expect(svg.match(/aria-roledescription="point"/g)).toHaveLength(4);
+    expect(svg.match(/class="mark-line role-mark/g)).toHaveLength(2);
+    const symbols = svg.slice(svg.indexOf('class="mark-symbol role-mark'));
+    expect(symbols.slice(0, symbols.indexOf("</g>")).match(/<path/g)).toHaveLength(4);
   });
 });
