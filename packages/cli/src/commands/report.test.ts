@@ -80,16 +80,48 @@ describe("s3pet report", () => {
     expect(existsSync(join(run, "report.html"))).toBe(false);
   });
 
+  it("a fixed-structure train run: no gate or budget sections, its structure drawn from the module sites", async () => {
+    const start = JSON.parse(FIXTURE_LINES[0]!);
+    const t = start.time;
+    const modules = [
+      { site: "encoder.layer.0.attention.self.query", method: "lora", options: { rank: 8 }, params: 2048 },
+      { site: "encoder.layer.1.output.dense", method: "bitfit", options: {}, params: 128 },
+    ];
+    const events = [
+      { ...start, run: { ...start.run, command: "train", budget: null }, candidates: [] },
+      { type: "phase", time: t + 10, phase: "train", totalSteps: 2 },
+      { type: "step", time: t + 20, phase: "train", step: 1, totalSteps: 2, loss: 0.7, lr: 0.003, tokensPerSecond: 900 },
+      { type: "step", time: t + 30, phase: "train", step: 2, totalSteps: 2, loss: 0.6, lr: 0.001, tokensPerSecond: 950 },
+      { type: "eval", time: t + 40, phase: "train", step: 2, split: "validation", metric: "accuracy", score: 0.75, loss: 0.6, best: true },
+      { type: "structure", time: t + 41, structure: modules, budget: 0, chosenParams: 2176 },
+      { type: "run-end", time: t + 50, status: "done", elapsedMs: 50, scores: { retrained: { validation: 0.75, test: 0.7 }, majorityBaseline: { test: 0.55 } } },
+    ];
+    const run = join(dir, "train");
+    mkdirSync(run);
+    writeFileSync(join(run, "events.jsonl"), events.map((e) => JSON.stringify(e)).join("\n") + "\n");
+    expect((await s3pet("report", "train")).code).toBe(0);
+    const html = readFileSync(join(run, "report.html"), "utf8");
+    expect(html).not.toContain("Gate probabilities");
+    expect(html).not.toContain("Budget meter");
+    expect(html).toContain("chosen structure: 2 modules, 2,176 parameters");
+    // loss, validation, structure, scores, timings
+    expect(count(html, /<svg[ >]/g)).toBe(5);
+    expect(html).toMatch(/<text[^>]*>trained<\/text>/);
+  });
+
   it.each([
     [["report", "nowhere"], /^s3pet report: run directory 'nowhere' does not exist \(pass a directory made by s3pet search or train/],
     [["report", "empty"], /^s3pet report: 'empty' is not a run directory \(no run\.json or events\.jsonl\); pass a directory made by s3pet search or train/],
     [["report", "notes.txt"], /^s3pet report: 'notes\.txt' is a file, not a run directory/],
     [["report", "run", "--out", "run"], /^s3pet report: --out run: is a directory; pass a file name for the report/],
     [["report", "run", "other"], /^s3pet report: unexpected argument 'other'/],
+    [["report", "starting"], /^s3pet report: 'starting' has no events yet \(the run is starting\); try again in a moment/],
   ])("bad input %j: exit 2, one line naming it and the fix, nothing written", async (argv, message) => {
     fixtureRun("run");
     mkdirSync(join(dir, "empty"));
     writeFileSync(join(dir, "notes.txt"), "not a run\n");
+    mkdirSync(join(dir, "starting"));
+    writeFileSync(join(dir, "starting", "events.jsonl"), "");
     const before = readdirSync(dir, { recursive: true }).sort();
     const { code, stdout, stderr } = await s3pet(...argv);
     expect(code).toBe(2);

@@ -31,6 +31,7 @@ export function readRunReport(runDir: string, given: string = runDir): RunReport
     );
   }
   const events = parseEvents(readFileSync(eventsPath, "utf8"));
+  if (!events.length) throw new S3petInputError(`'${given}' has no events yet (the run is starting); try again in a moment`);
   if (events[0]?.type !== "run-start") throw new S3petInputError(`'${eventsPath}' does not start with a run-start event: not an s3pet run's events (${HINT})`);
   return {
     runDir,

@@ -4,7 +4,7 @@
 // e-mail attachment.
 import type { EvalEvent, RunStartEvent, StepEvent } from "@s3pet/core/events";
 import { formatDuration } from "@s3pet/dashboard";
-import { chosenStructure, runReportCharts } from "./run-report-charts.js";
+import { chosenStructure, MAX_FRAMES, runReportCharts } from "./run-report-charts.js";
 import type { RunReportData } from "./read-run-report.js";
 import { renderSvg } from "./render-svg.js";
 
@@ -24,14 +24,14 @@ export async function runReportHtml(data: RunReportData, now: Date = new Date())
   sections.push(section("Configuration", configTable(data, start)));
   const lossSvgs = (await Promise.all(charts.loss.map((l) => chart(l.spec)))).join("");
   sections.push(section("Loss and validation", lossSvgs + (await chart(charts.validation)) || empty("no step yet")));
-  if (start.candidates.length) {
+  if (start.run.command === "search") {
     sections.push(
       section(
         "Gate probabilities over the search",
         frames.length
           ? `${frames.length > 1 ? scrubber(frames.map((f) => f.step)) : ""}<div class="frames">${frames
               .map((f, i) => `<figure class="chart frame" data-step="${f.step}"${i === frames.length - 1 ? "" : " hidden"}>${f.svg}</figure>`)
-              .join("")}</div><p class="note">${start.candidates.length} candidates; ${frames.length} of the search's gates events shown (every one up to ${60}, else evenly sampled; the last is always there).</p>`
+              .join("")}</div><p class="note">${start.candidates.length} candidates; ${frames.length} of the search's gates events shown (every one up to ${MAX_FRAMES}, else evenly sampled; the last is always there).</p>`
           : empty("no gates event yet"),
       ),
     );
