@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderQualityFigures } from "./quality/render-quality-figures.mjs";
+import { renderQualityMarkdown } from "./quality/render-quality-markdown.mjs";
 import { renderSpeedFigures } from "./speed/render-speed-figures.mjs";
 
 const HERE = new URL(".", import.meta.url).pathname;
@@ -27,6 +28,14 @@ describe("benchmark figures", () => {
     ]);
     expect(svg).toContain("spam: test accuracy against trained parameters");
     expect(svg).toContain("dashed: always predicting the majority class");
+  });
+
+  it("quality: the markdown links the figures after the main table", () => {
+    const markdown = renderQualityMarkdown(results("quality/results/quality-r512-l32.json"), { spam: "figures/q-spam.svg" });
+    const table = markdown.indexOf("| majority class |");
+    const link = markdown.indexOf("![spam: test score against trained parameters](figures/q-spam.svg)");
+    expect(table).toBeGreaterThan(0);
+    expect(link).toBeGreaterThan(table);
   });
 
   it("quality: an ablation's variant rows are not drawn as rows of their own", async () => {
