@@ -9,7 +9,7 @@
 // of every unit (heap-probe.mjs), next to the memory plan's estimate (`s3pet inspect --json` at the
 // same flags). A run the plan refuses exits 2 at once; that is a row too. Runs go one at a time.
 // Run after a build:  nice -n 10 node tools/bench/memory/memory.mjs [--runs embedded:search+train,bert-large:train]
-//   [--out f.json] [--doc docs/BENCHMARKS.md --doc docs/MEMORY.md]
+//   [--out f.json] [--doc docs/BENCHMARKS.md]
 // Other flags: --batch-size 16, --max-length 128, --max-steps 2, --max-examples 32, --workers n, --micro-batch-size n
 // --from <report.json> --doc <file>: write the section of a saved report without running.
 import { execFileSync, spawnSync } from "node:child_process";
