@@ -1,0 +1,147 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { afterAll, describe, expect, it } from "vitest";
+import { openSafetensors, writeSafetensors, type EncodedBatch, type SiteCalls } from "@s3pet/core";
+import { loadT5Pretrained } from "../checkpoint/load-t5-pretrained.js";
+import { readT5Reference, TINY_T5_DIR, TINY_T5_V1_1_DIR, type T5Reference } from "../testing/index.js";
+import { loadTokenizer } from "../tokenizer/load-tokenizer.js";
+import { relativePositionBucket } from "./relative-position-bias.js";
+import type { T5Model } from "./t5-model.js";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "t5-model-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true }));
+
+function referenceBatch(ref: T5Reference): EncodedBatch {
+  const B = ref.input_ids.length;
+  const T = ref.input_ids[0]!.length;
+  return { batch: B, length: T, inputIds: Int32Array.from(ref.input_ids.flat()), tokenTypeIds: new Int32Array(B * T), attentionMask: Int32Array.from(ref.attention_mask.flat()) };
+}
+
+function maxDiff(got: ArrayLike<number>, want: number[]): number {
+  expect(got.length).toBe(want.length);
+  let max = 0;
+  for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs(got[i]! - want[i]!));
+  return max;
+}
+
+/** Encoder states and teacher-forced decoder logits of the reference inputs. */
+function outputs(model: T5Model, ref: T5Reference, calls?: SiteCalls): { encoder: Float32Array; logits: Float32Array } {
+  const batch = referenceBatch(ref);
+  const Td = ref.decoder_input_ids[0]!.length;
+  return tf.tidy(() => ({
+    encoder: model.forward(batch, calls).lastHiddenState.dataSync() as Float32Array,
+    logits: model.logits(batch, Int32Array.from(ref.decoder_input_ids.flat()), Td, calls).dataSync() as Float32Array,
+  }));
+}
+
+describe.each([
+  ["T5 1.0 (relu, tied)", TINY_T5_DIR],
+  ["T5 v1.1 (gated-gelu, untied)", TINY_T5_V1_1_DIR],
+])("%s matches the torch reference", (_, dir) => {
+  const ref = readT5Reference(dir);
+
+  it("tokenizer.json (Unigram) gives the reference tokens and ids", () => {
+    const tokenizer = loadTokenizer(dir);
+    ref.texts.forEach((text, b) => {
+      const encoding = tokenizer.encode(text);
+      expect(encoding.tokens).toEqual(ref.tokens[b]);
+      expect(encoding.ids).toEqual(ref.input_ids[b]!.slice(0, encoding.ids.length));
+    });
+  });
+
+  it("encoder last hidden state and decoder logits within 1e-4", () => {
+    const { model, notes } = loadT5Pretrained(dir);
+    const { encoder, logits } = outputs(model, ref);
+    expect(maxDiff(encoder, ref.encoder_last_hidden_state.flat(2))).toBeLessThan(1e-4);
+    expect(maxDiff(logits, ref.decoder_logits.flat(2))).toBeLessThan(1e-4);
+    if (model.config.tieWordEmbeddings) expect(notes).toEqual(["ignored 1 tensor(s) that are not part of the encoder-decoder: encoder.embed_tokens.weight"]);
+    model.dispose();
+  });
+
+  it("pooledOutput is the decoder at the start token: its LM logits are the reference's first step", () => {
+    const { model } = loadT5Pretrained(dir);
+    const batch = referenceBatch(ref);
+    const V = model.config.vocabSize;
+    const got = tf.tidy(() => model.lmHead(model.forward(batch).pooledOutput).dataSync());
+    const want = ref.decoder_logits.map((row) => row[0]!).flat(); // position 0 holds the start token
+    expect(maxDiff(got, want)).toBeLessThan(1e-4);
+    expect(got.length).toBe(batch.batch * V);
+    model.dispose();
+  });
+});
+
+describe("sites", () => {
+  it("forward calls every site once, in sites() order, and pass-through calls change nothing", () => {
+    const { model } = loadT5Pretrained(TINY_T5_V1_1_DIR);
+    const ref = readT5Reference(TINY_T5_V1_1_DIR);
+    const seen: string[] = [];
+    const calls: SiteCalls = {
+      linear: (site, _x, y) => (seen.push(site.name), y),
+      residual: (site, h) => (seen.push(site.name), h),
+      norm: (site, _xhat, y) => (seen.push(site.name), y),
+      embedding: (site, e) => (seen.push(site.name), e),
+      activation: (site, u) => (seen.push(site.name), u),
+      attentionPrefixes: (site) => (seen.push(site.name), []),
+    };
+    const batch = referenceBatch(ref);
+    const [plain, hooked] = tf.tidy(() => [model.forward(batch).pooledOutput.dataSync(), model.forward(batch, calls).pooledOutput.dataSync()]);
+    expect(seen).toEqual(model.sites().map((s) => s.name));
+    expect(hooked).toEqual(plain);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toContain("decoder.block.1.layer.1.EncDecAttention.o");
+    expect(seen).toContain("encoder.block.0.layer.1.DenseReluDense.wi_0");
+    model.dispose();
+  });
+});
+
+describe("T5 checkpoints", () => {
+  const tensors = () => {
+    const file = openSafetensors(path.join(TINY_T5_V1_1_DIR, "model.safetensors"));
+    const all = Object.fromEntries(file.names().map((n) => [n, file.readFloat32(n)]));
+    file.close();
+    return all;
+  };
+  const ref = readT5Reference(TINY_T5_V1_1_DIR);
+
+  it("sharded BF16 weights load, widened to float32, close to the reference", () => {
+    const dir = path.join(tmp, "sharded-bf16");
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(TINY_T5_V1_1_DIR, "config.json"), path.join(dir, "config.json"));
+    const entries = Object.entries(tensors());
+    const half = Math.ceil(entries.length / 2);
+    const weightMap: Record<string, string> = {};
+    [entries.slice(0, half), entries.slice(half)].forEach((shard, i) => {
+      const file = `model-0000${i + 1}-of-00002.safetensors`;
+      writeSafetensors(path.join(dir, file), Object.fromEntries(shard.map(([n, t]) => [n, { ...t, dtype: "BF16" as const }])));
+      for (const [n] of shard) weightMap[n] = file;
+    });
+    fs.writeFileSync(path.join(dir, "model.safetensors.index.json"), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+    const { model, notes } = loadT5Pretrained(dir);
+    expect(notes).toEqual(["BF16 weights widened to float32"]);
+    const { encoder } = outputs(model, ref);
+    const diff = maxDiff(encoder, ref.encoder_last_hidden_state.flat(2));
+    expect(diff).toBeGreaterThan(1e-4); // it did round
+    expect(diff).toBeLessThan(0.2);
+    model.dispose();
+  });
+
+  it("an untied checkpoint without lm_head.weight is refused, naming the tensor", () => {
+    const dir = path.join(tmp, "no-lm-head");
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(TINY_T5_V1_1_DIR, "config.json"), path.join(dir, "config.json"));
+    const all = tensors();
+    delete all["lm_head.weight"];
+    writeSafetensors(path.join(dir, "model.safetensors"), all);
+    expect(() => loadT5Pretrained(dir)).toThrow(/1 tensor\(s\) do not match config.json: missing lm_head.weight \[66, 32\]/);
+  });
+});
+
+describe("relative position buckets", () => {
+  it("match transformers' bucket function with 32 buckets, max distance 128, in both directions", () => {
+    const { relative, bidirectional, causal } = readT5Reference(TINY_T5_DIR).relative_buckets_32_128!;
+    expect(relative.map((r) => relativePositionBucket(r, true, 32, 128))).toEqual(bidirectional);
+    expect(relative.map((r) => relativePositionBucket(r, false, 32, 128))).toEqual(causal);
+  });
+});
