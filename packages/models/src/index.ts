@@ -50,7 +50,7 @@ export { renderModelCard } from "./pretrain/model-card.js";
 // --- T5 encoder-decoder
 export type { T5Config, T5FeedForward } from "./t5/t5-config.js";
 export { defineT5Config, parseT5Config, t5InnerDim } from "./t5/t5-config.js";
-export { T5Model, t5Sites } from "./t5/t5-model.js";
+export { T5Model, t5Sites, t5Description } from "./t5/t5-model.js";
 export type { T5TensorSpec, T5Weights, T5WeightTree } from "./t5/t5-weights.js";
 export { buildT5Weights, t5TensorSpecs, t5ParamCount } from "./t5/t5-weights.js";
 export type { LoadedT5 } from "./checkpoint/load-t5-pretrained.js";

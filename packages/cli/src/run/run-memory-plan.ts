@@ -95,6 +95,7 @@ export function typicalPlans(
   methods: readonly PetMethod[],
   shape: { batchSize: number; length: number },
 ): { name: string; plan: MemoryPlan }[] {
+  if (backbone.memory === null) return []; // no profile, no plan (and presets need not match its sites)
   const base = { ...shape, numLabels: 2, full: false };
   const plans: { name: string; plan: MemoryPlan | null }[] = [
     { name: "search", plan: runMemoryPlan(backbone, backendName, { ...base, gated: true, candidates: SearchSpace.build(backbone.sites, methods).candidates }) },

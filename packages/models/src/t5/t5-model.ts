@@ -83,9 +83,7 @@ export class T5Model implements Backbone {
   ) {
     this.hiddenSize = config.dModel;
     this.numLayers = config.numLayers + config.numDecoderLayers;
-    this.description =
-      `t5 ${config.numLayers}+${config.numDecoderLayers}x${config.dModel} ` +
-      `(${config.numHeads} heads x ${config.dKv}, ffn ${config.dFf} ${config.feedForwardProj}, vocab ${config.vocabSize}, ${config.tieWordEmbeddings ? "tied" : "untied"})`;
+    this.description = t5Description(config);
     this.act = activation(config.feedForwardProj === "gated-gelu" ? "gelu_new" : "relu");
     this.embeddingSite = t5EmbeddingSite(config);
     this.encoderSites = stackSites(config, "encoder");
@@ -271,7 +269,13 @@ function causalMask(T: number): tf.Tensor4D {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sites (from the config alone, so `inspect` needs no weights)
+// Description and sites (from the config alone, so `inspect` needs no weights)
+
+/** e.g. `t5 24+24x1024 (16 heads x 64, ffn 4096 relu, vocab 32128, tied)` */
+export function t5Description(config: T5Config): string {
+  const head = config.tieWordEmbeddings ? "tied" : "untied";
+  return `t5 ${config.numLayers}+${config.numDecoderLayers}x${config.dModel} (${config.numHeads} heads x ${config.dKv}, ffn ${config.dFf} ${config.feedForwardProj}, vocab ${config.vocabSize}, ${head})`;
+}
 
 function t5EmbeddingSite(config: T5Config): EmbeddingSite {
   return { kind: "embedding", name: "encoder.embed_tokens", layer: null, position: "encoder.embed_tokens", dim: config.dModel, vocabSize: config.vocabSize };

@@ -25,6 +25,10 @@ export const TINY_T5_DIR = fileURLToPath(new URL("../../test-fixtures/tiny-t5-hf
 /** Tiny random T5 v1.1 (gated-gelu, untied LM head, heads * d_kv != d_model), same layout. */
 export const TINY_T5_V1_1_DIR = fileURLToPath(new URL("../../test-fixtures/tiny-t5-v1_1-hf", import.meta.url));
 
+/** config.json of t5-small and t5-large as published (no weights): for `inspect` and parameter counts. */
+export const T5_SMALL_CONFIG_DIR = fileURLToPath(new URL("../../test-fixtures/t5-small-config", import.meta.url));
+export const T5_LARGE_CONFIG_DIR = fileURLToPath(new URL("../../test-fixtures/t5-large-config", import.meta.url));
+
 /** A tiny T5's reference outputs (tools/fixtures/t5_reference.py, torch in float64). */
 export interface T5Reference {
   readonly texts: string[];
