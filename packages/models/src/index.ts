@@ -22,6 +22,7 @@ export { saveBackbone } from "./checkpoint/save-backbone.js";
 
 // --- heads
 export { createClassificationHead } from "./heads/classification-head.js";
+export { createVerbaliserHead, labelWordTokens } from "./heads/verbaliser-head.js";
 export type { MaskedLmWeights } from "./heads/masked-lm-head.js";
 export { MaskedLmHead, createMaskedLmHead, maskedLmNames } from "./heads/masked-lm-head.js";
 

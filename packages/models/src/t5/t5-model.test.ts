@@ -7,6 +7,7 @@ import { openSafetensors, writeSafetensors, type EncodedBatch, type SiteCalls } 
 import { loadT5Pretrained } from "../checkpoint/load-t5-pretrained.js";
 import { readT5Reference, TINY_T5_DIR, TINY_T5_V1_1_DIR, type T5Reference } from "../testing/index.js";
 import { loadTokenizer } from "../tokenizer/load-tokenizer.js";
+import { createVerbaliserHead, labelWordTokens } from "../heads/verbaliser-head.js";
 import { relativePositionBucket } from "./relative-position-bias.js";
 import type { T5Model } from "./t5-model.js";
 
@@ -93,6 +94,30 @@ describe("sites", () => {
     expect(seen).toContain("decoder.block.1.layer.1.EncDecAttention.o");
     expect(seen).toContain("encoder.block.0.layer.1.DenseReluDense.wi_0");
     model.dispose();
+  });
+});
+
+describe("text-to-text classification (verbaliser head)", () => {
+  it.each([TINY_T5_DIR, TINY_T5_V1_1_DIR])("label scores are the reference LM logits of the label words' first tokens (%s)", (dir) => {
+    const ref = readT5Reference(dir);
+    const tokenizer = loadTokenizer(dir);
+    const ids = labelWordTokens(tokenizer, ["positive", "negative", "movie"]);
+    expect(ids).toEqual([15, 16, 5]);
+    const { model } = loadT5Pretrained(dir);
+    const columns = tf.tidy(() => model.labelTokenColumns(ids).dataSync() as Float32Array);
+    const head = createVerbaliserHead(columns, model.hiddenSize)(3, { seed: 0 });
+    const got = tf.tidy(() => head.apply(model.forward(referenceBatch(ref))).dataSync());
+    const want = ref.decoder_logits.flatMap((row) => ids.map((id) => row[0]![id]!));
+    expect(maxDiff(got, want)).toBeLessThan(1e-4);
+    expect(head.weights).toEqual({});
+    head.dispose();
+    model.dispose();
+  });
+
+  it("label words must start with different tokens, one per label", () => {
+    const tokenizer = loadTokenizer(TINY_T5_DIR);
+    expect(() => labelWordTokens(tokenizer, ["ham", "spam"])).toThrow("label words 'ham' and 'spam' start with the same token '▁'; name the labels with words whose first tokens differ");
+    expect(() => createVerbaliserHead(new Float32Array(64), 32)(1, { seed: 0 })).toThrow("verbaliser head: the task has a regression target but 2 label words");
   });
 });
 

@@ -138,6 +138,13 @@ export class T5Model implements Backbone {
     return lmHead ? tf.matMul(h, lmHead as tf.Tensor2D) : tf.matMul(h, shared as tf.Tensor2D, false, true); // [M, V]
   }
 
+  /** The LM head's rows of the given tokens as a [dModel, k] kernel: pooledOutput times it gives their logits. */
+  labelTokenColumns(tokenIds: readonly number[]): tf.Tensor2D {
+    const { shared, lmHead } = this.weights.tree;
+    const ids = tf.tensor1d(Int32Array.from(tokenIds), "int32");
+    return (lmHead ? tf.gather(lmHead, ids, 1) : tf.transpose(tf.gather(shared, ids))) as tf.Tensor2D; // [D, k]
+  }
+
   /** Embeddings and encoder blocks: every state [N, D] (the last after the final norm) and that last one. */
   private encode(batch: EncodedBatch, calls: SiteCalls | undefined): { states: tf.Tensor2D[]; hidden2d: tf.Tensor2D } {
     this.check(batch.inputIds, batch.batch, batch.length, "inputIds");
