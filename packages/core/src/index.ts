@@ -93,7 +93,7 @@ export { runTrain } from "./run/run-train.js";
 export type { EvaluateRunResult } from "./run/evaluate-run.js";
 export { evaluateRun } from "./run/evaluate-run.js";
 export { readAdapterConfig } from "./run/adapter.js";
-export type { EvalSettings } from "./run/evaluate-run.js";
+export type { EvalSettings } from "./train/evaluator.js";
 export { evaluateSaved } from "./run/evaluate-run.js";
 // export: a trained structure as a PEFT adapter or folded into the backbone (docs/EXPORT.md)
 export type { SavedModel, HostTensors } from "./export/saved-model.js";
@@ -133,7 +133,7 @@ export type { BackboneMemoryProfile, MemoryPlan, MemoryPlanInput } from "./plan/
 export {
   planMemory,
   maxWorkersThatFit,
-  largestBatchThatFits,
+  largestMicroBatchThatFits,
   describeMemoryPlan,
   assertPlanFits,
   formatBytes,
@@ -148,10 +148,13 @@ export { OutOfMemoryError, asOutOfMemory } from "./plan/out-of-memory.js";
 export { lowMemoryVariableGrads } from "./backend/low-memory-grads.js";
 export type { ReplicaSpec, CandidateRef, ShardRequest, ShardGradients, EvalShard, GradTarget } from "./train/replica.js";
 export type { ShardReplica } from "./train/data-parallel.js";
+export { Replica, candidateRef } from "./train/replica.js";
+export { microBatchGradients } from "./train/micro-batch-gradients.js";
 export { DataParallel, WorkerFailedError, shardRanges, builtSibling } from "./train/data-parallel.js";
 export type { WorkerRecipe } from "./run/engine-deps.js";
 export { applyGradients } from "./train/gradients.js";
 export { defaultWorkers, resolveWorkers, type WorkersFit } from "./run/default-workers.js";
+export { resolveRunUnits, shardSize, type RunUnits, type UnitsFit } from "./run/run-units.js";
 export type { StandalonePhase, StandaloneRunOptions, StandaloneCheckpointBody } from "./run/standalone-run.js";
 export { StandaloneRun } from "./run/standalone-run.js";
 export { PhaseState } from "./train/phase-state.js";

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // @ts-check
 // Memory at real sizes: for the embedded backbone and checkpoints of bert-base's, roberta-base's and
-// bert-large's shapes (random weights, made once in the temp directory), `s3pet search` with the
-// default methods and budget and `s3pet train --structure lora` (with evaluation) at one batch shape,
-// each in its own process: exit code, the last line on failure, peak RSS (GNU time), the peak of live
-// tensor bytes and the wasm heap (heap-probe.mjs), next to the memory plan's estimate per worker
-// (`s3pet inspect --json`). A run the plan refuses exits 2 at once; that is a row too.
-// Run after a build:  nice node tools/bench/memory/memory.mjs [--shapes embedded,bert-base] [--out f.json] [--doc docs/BENCHMARKS.md]
-// Other flags: --batch-size 16, --max-length 128, --max-steps 2, --max-examples 32, --commands search,train
+// bert-large's shapes (random weights, made once in the temp directory, never committed), `s3pet search`
+// with the default methods and budget and `s3pet train --structure lora` (with evaluation) at one batch
+// shape, each as its own real CLI process with the run's default workers and micro-batch (the memory
+// plan's choice): exit code, the last line on failure, wall time, peak RSS of the process (GNU time;
+// data-parallel workers are threads, so it covers them), the peak of live tensor bytes and the wasm heap
+// of every unit (heap-probe.mjs), next to the memory plan's estimate (`s3pet inspect --json` at the
+// same flags). A run the plan refuses exits 2 at once; that is a row too. Runs go one at a time.
+// Run after a build:  nice -n 10 node tools/bench/memory/memory.mjs [--runs embedded:search+train,bert-large:train]
+//   [--out f.json] [--doc docs/BENCHMARKS.md --doc docs/MEMORY.md]
+// Other flags: --batch-size 16, --max-length 128, --max-steps 2, --max-examples 32, --workers n, --micro-batch-size n
 // --from <report.json> --doc <file>: write the section of a saved report without running.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { replaceDocSection } from "../replace-doc-section.mjs";
@@ -20,80 +23,128 @@ import { ensureShapedCheckpoint } from "./shaped-checkpoint.mjs";
 const ROOT = new URL("../../..", import.meta.url).pathname;
 const BIN = join(ROOT, "packages/cli/dist/bin.js");
 const PROBE = join(ROOT, "tools/bench/memory/heap-probe.mjs");
+const DEFAULT_RUNS = "embedded:search+train,bert-base:search+train,roberta-base:search+train,bert-large:train";
 
 const { values } = parseArgs({
   options: {
-    shapes: { type: "string", default: "embedded,bert-base,roberta-base,bert-large" },
-    commands: { type: "string", default: "search,train" },
+    runs: { type: "string", default: DEFAULT_RUNS },
     "batch-size": { type: "string", default: "16" },
     "max-length": { type: "string", default: "128" },
     "max-steps": { type: "string", default: "2" },
     "max-examples": { type: "string", default: "32" },
+    workers: { type: "string" },
+    "micro-batch-size": { type: "string" },
     out: { type: "string" },
-    doc: { type: "string" },
+    doc: { type: "string", multiple: true },
     from: { type: "string" },
   },
 });
 
 const MiB = 2 ** 20;
 const mib = (/** @type {number | null | undefined} */ b) => (b == null ? "–" : `${Math.round(b / MiB)}`);
+const uptime = () => execFileSync("uptime", { encoding: "utf8" }).trim();
+
+/** The flags every process gets: the batch shape, and the units when given (else the plan's defaults). */
+function shapeFlags() {
+  return [
+    "--batch-size", values["batch-size"], "--max-length", values["max-length"],
+    ...(values.workers ? ["--workers", values.workers] : []),
+    ...(values["micro-batch-size"] ? ["--micro-batch-size", values["micro-batch-size"]] : []),
+  ];
+}
 
 /** @param {string} shape */
 async function modelDir(shape) {
   return shape === "embedded" ? join(ROOT, "assets/backbone") : ensureShapedCheckpoint(/** @type {never} */ (shape));
 }
 
-/** @param {string} dir */
+/** The plans of `inspect --json` (search, train lora) at the runs' flags. @param {string} dir */
 function plans(dir) {
-  const r = spawnSync(process.execPath, [BIN, "inspect", "--model", dir, "--json", "--batch-size", values["batch-size"], "--max-length", values["max-length"]], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [BIN, "inspect", "--model", dir, "--json", ...shapeFlags()], { encoding: "utf8", maxBuffer: 64 * MiB });
   if (r.status !== 0) throw new Error(`inspect failed: ${r.stderr}`);
   return JSON.parse(r.stdout).memory;
+}
+
+/** The heap probes' files of one run: the main thread's (unit 0) and the largest worker's. @param {string} tmp */
+function readProbes(tmp) {
+  const probes = readdirSync(tmp)
+    .filter((f) => f.startsWith("probe.json."))
+    .map((f) => JSON.parse(readFileSync(join(tmp, f), "utf8")));
+  const main = probes.find((p) => p.threadId === 0) ?? null;
+  const workers = probes.filter((p) => p.threadId !== 0 && p.heapBytes);
+  const maxWorker = workers.length ? Math.max(...workers.map((p) => p.heapBytes)) : null;
+  return { peakTensorBytes: main?.peakTensorBytes ?? null, heapBytes: main?.heapBytes ?? null, workerHeapBytes: maxWorker };
 }
 
 /** @param {string} shape @param {string} command @param {string} dir */
 function measure(shape, command, dir) {
   const tmp = mkdtempSync(join(tmpdir(), "s3pet-bench-memory-"));
-  const probeOut = join(tmp, "probe.json");
-  const args = [
-    "-f", "%M %e", process.execPath, "--import", PROBE, BIN, command, "--model", dir,
-    ...(command === "train" ? ["--structure", "lora"] : []),
-    "--batch-size", values["batch-size"], "--max-length", values["max-length"], "--max-steps", values["max-steps"],
-    "--max-examples", values["max-examples"], "--ui", "plain", "--out", join(tmp, "run"),
+  const runDir = join(tmp, "run");
+  const cli = [
+    command, "--model", dir, ...(command === "train" ? ["--structure", "lora"] : []), ...shapeFlags(),
+    "--max-steps", values["max-steps"], "--max-examples", values["max-examples"], "--ui", "plain", "--out", runDir,
   ];
-  const r = spawnSync("/usr/bin/time", args, { encoding: "utf8", env: { ...process.env, S3PET_HEAP_PROBE_OUT: probeOut }, maxBuffer: 64 * MiB });
+  const loadBefore = loadavg()[0];
+  const r = spawnSync("/usr/bin/time", ["-f", "%M %e", process.execPath, "--import", PROBE, BIN, ...cli], {
+    encoding: "utf8",
+    env: { ...process.env, S3PET_HEAP_PROBE_OUT: join(tmp, "probe.json") },
+    maxBuffer: 256 * MiB,
+  });
   const lines = r.stderr.trim().split("\n");
   const [rssKb, seconds] = (lines.at(-1) ?? "").split(" ").map(Number);
   const status = Number(/exit status (\d+)/.exec(lines.at(-2) ?? "")?.[1] ?? r.status);
-  let probe = { peakTensorBytes: null, heapBytes: null };
+  const message = status === 0 ? null : (lines.filter((l) => !/^Command exited|^\d+ [\d.]+$/.test(l)).at(-1) ?? null);
+  let units = { workers: null, microBatchSize: null };
   try {
-    probe = JSON.parse(readFileSync(probeOut, "utf8"));
+    const run = JSON.parse(readFileSync(join(runDir, "run.json"), "utf8"));
+    units = { workers: run.workers ?? null, microBatchSize: run.microBatchSize ?? null };
   } catch {
-    // no probe file: the run failed before its first step; the row keeps nulls
+    // no run.json: the run was refused before its directory existed; the row keeps nulls
   }
-  const message = status === 0 ? null : lines.filter((l) => !/^Command exited|^\d+ [\d.]+$/.test(l)).at(-1) ?? null;
+  const probes = readProbes(tmp);
   rmSync(tmp, { recursive: true, force: true });
-  return { shape, command, exitCode: status, message, seconds, peakRssBytes: (rssKb ?? 0) * 1024, ...probe };
+  const commandLine = `s3pet ${cli.join(" ").replace(dir, `<${shape}>`).replace(runDir, "<tmp>/run")}`;
+  return { shape, command, commandLine, exitCode: status, message, seconds, loadBefore, peakRssBytes: (rssKb ?? 0) * 1024, ...probes, ...units };
+}
+
+/** The arguments that change what is measured (without --out and --doc and their values). @param {string[]} argv */
+function measuringArgs(argv) {
+  return argv.filter((a, i) => !/^--(out|doc)(=|$)/.test(a) && !/^--(out|doc)$/.test(argv[i - 1] ?? ""));
 }
 
 function render(/** @type {any} */ report) {
   const { batchSize, maxLength, maxSteps, maxExamples } = report.settings;
   const rows = report.rows.map((/** @type {any} */ r) => {
-    const est = r.plan?.perWorker;
-    const ratio = r.exitCode === 0 && est && r.heapBytes ? `${((est / r.heapBytes) * 100).toFixed(0)}%` : "–";
-    const outcome = r.exitCode === 0 ? "exit 0" : `exit ${r.exitCode}: ${String(r.message).replace(/\|/g, "/").slice(0, 90)}…`;
-    return `| ${r.shape} | ${r.command === "train" ? "train lora" : "search"} | ${outcome} | ${mib(est)} | ${mib(r.peakTensorBytes)} | ${mib(r.heapBytes)} | ${ratio} | ${mib(r.peakRssBytes)} | ${r.seconds ?? "–"} |`;
+    const plan = r.plan;
+    const ok = r.exitCode === 0;
+    const ratio = ok && plan && r.heapBytes ? `${((plan.perWorker / r.heapBytes) * 100).toFixed(0)}%` : "–";
+    const units = ok ? `${r.workers} x ${r.microBatchSize}` : plan ? `(${plan.workers} x ${plan.microBatchSize})` : "–";
+    const outcome = ok ? "exit 0" : `exit ${r.exitCode}: ${String(r.message).replace(/\|/g, "/")}`;
+    const heaps = r.workerHeapBytes ? `${mib(r.heapBytes)} / ${mib(r.workerHeapBytes)}` : mib(r.heapBytes);
+    return `| ${r.shape} | ${r.command === "train" ? "train lora" : "search"} | ${outcome} | ${units} | ${mib(plan?.perWorker)} | ${heaps} | ${ratio} | ${mib(plan?.total)} | ${mib(r.peakRssBytes)} | ${r.seconds ?? "–"} |`;
   });
   return [
-    "## Memory",
+    "## Memory at real sizes",
     "",
-    `\`node tools/bench/memory/memory.mjs\` (batch ${batchSize} x ${maxLength}, --max-steps ${maxSteps} per phase, --max-examples ${maxExamples}; `,
-    `${report.machine.cpus} cores, load ${report.machine.load.map((/** @type {number} */ l) => l.toFixed(1)).join(" ")} at start). Checkpoints of the public models' shapes with random weights;`,
-    "plan = the memory plan's estimate per worker (docs/MEMORY.md), tensors = peak live tensor bytes, heap = the wasm heap's",
-    "final (= peak) size, plan/heap = the estimate over the measured heap. MiB throughout.",
+    `\`${report.command}\` (batch ${batchSize} x ${maxLength}, --max-steps ${maxSteps} per phase, --max-examples ${maxExamples}; ` +
+      `${report.machine.cpus} cores, ${Math.round(report.machine.memoryBytes / 2 ** 30)} GiB; one run at a time under nice -n 10). ` +
+      `Machine load: \`${report.machine.uptimeStart}\` at the start, \`${report.machine.uptimeEnd}\` at the end (the machine is shared: wall times are not speed numbers).`,
     "",
-    "| backbone | run | outcome | plan | tensors | heap | plan/heap | peak RSS | seconds |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "Checkpoints of the public models' shapes with random weights (memory depends on shapes only), each command a real `s3pet`",
+    "process with the default methods and budget, workers and micro-batch left to the memory plan. units = workers x micro-batch",
+    "the run chose (run.json; in brackets the plan's choice for a refused run); plan = the plan's estimate per unit (docs/MEMORY.md);",
+    "heap = the wasm heap's final (= peak) size of unit 0 (the main thread: the largest shard and the optimiser) / of the largest",
+    "worker thread; plan/heap = the estimate over unit 0's measured heap; plan total = all units; peak RSS = the whole process",
+    "(its worker threads included). MiB throughout.",
+    "",
+    "| backbone | run | outcome | units | plan | heap | plan/heap | plan total | peak RSS | seconds |",
+    "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
+    "",
+    "The exact command of each row (`<tmp>` a fresh temp directory, `<bert-base>` etc. the checkpoint made by",
+    "`tools/bench/memory/shaped-checkpoint.mjs`):",
+    "",
+    ...report.rows.map((/** @type {any} */ r) => `- ${r.shape} ${r.command}: \`${r.commandLine}\``),
   ].join("\n");
 }
 
@@ -101,18 +152,22 @@ let report;
 if (values.from) {
   report = JSON.parse(readFileSync(values.from, "utf8"));
 } else {
+  const command = ["nice -n 10 node tools/bench/memory/memory.mjs", ...measuringArgs(process.argv.slice(2))].join(" ");
+  const machine = { cpus: cpus().length, memoryBytes: totalmem(), load: loadavg(), uptimeStart: uptime(), uptimeEnd: "" };
   const rows = [];
-  const machine = { cpus: cpus().length, load: loadavg() };
-  for (const shape of values.shapes.split(",")) {
+  for (const spec of values.runs.split(",")) {
+    const [shape, commands = "search+train"] = spec.split(":");
     const dir = await modelDir(shape);
     const memory = plans(dir);
-    for (const command of values.commands.split(",")) {
+    for (const command of commands.split("+")) {
       const row = { ...measure(shape, command, dir), plan: memory[command === "train" ? "train lora" : "search"] ?? null };
       console.error(JSON.stringify(row));
       rows.push(row);
     }
   }
+  machine.uptimeEnd = uptime();
   report = {
+    command,
     settings: { batchSize: Number(values["batch-size"]), maxLength: Number(values["max-length"]), maxSteps: Number(values["max-steps"]), maxExamples: Number(values["max-examples"]) },
     machine,
     rows,
@@ -120,4 +175,4 @@ if (values.from) {
   if (values.out) writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
   else console.log(JSON.stringify(report, null, 2));
 }
-if (values.doc) replaceDocSection(values.doc, "memory", render(report));
+for (const doc of values.doc ?? []) replaceDocSection(doc, "memory", render(report));

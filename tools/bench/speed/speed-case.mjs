@@ -12,6 +12,8 @@
 // evaluation, checkpoints and data are outside); the first --warmup steps are dropped.
 // Backend: S3PET_BACKEND (wasm | cpu), read by core's initBackend. --workers n: the engine's data-parallel
 // units (main thread + n-1 worker threads; default 1); peak RSS then covers every worker's heap.
+// --micro-batch-size m: each unit runs its shard in micro-batches of m (default: the whole shard; a
+// bert-base search at 16 x 128 on one unit needs 8 to fit its heap, docs/MEMORY.md).
 // --from-layer k (lora): LoRA only on the layers >= k, trained over 2-batch epochs, so from the second
 // epoch on the layers below k come from the kept per-example outputs; --no-skip recomputes them every
 // step (the backbone without hiddenAt), for comparison.
@@ -37,6 +39,7 @@ const { values: flags } = parseArgs({
     methods: { type: "string" },
     budget: { type: "string", default: "0.1%" },
     workers: { type: "string", default: "1" },
+    "micro-batch-size": { type: "string" },
     profile: { type: "boolean" },
     "from-layer": { type: "string" },
     "no-skip": { type: "boolean" },
@@ -51,6 +54,7 @@ const batch = int(flags.batch, "--batch");
 const reps = int(flags.reps, "--reps");
 const warmup = Number(flags.warmup);
 const workers = int(flags.workers, "--workers");
+const microBatchSize = flags["micro-batch-size"] === undefined ? "auto" : int(flags["micro-batch-size"], "--micro-batch-size");
 const modelDir = flags.model;
 
 tf.enableProdMode();
@@ -137,7 +141,7 @@ async function timeEngine(kind) {
       for (const { plugin } of registry.plugins()) plugin.register?.(container);
     },
   };
-  const common = { name: `speed-${kind}`, seed: 1, workers, batchSize: batch, evalBatchSize: batch, maxSteps: steps, evalEvery: steps, checkpointEvery: 1_000_000, trainEpochs: 1, gatesEvery: 1_000_000 };
+  const common = { name: `speed-${kind}`, seed: 1, workers, microBatchSize, batchSize: batch, evalBatchSize: batch, maxSteps: steps, evalEvery: steps, checkpointEvery: 1_000_000, trainEpochs: 1, gatesEvery: 1_000_000 };
   const handle =
     kind === "search"
       ? runSearch({ ...common, searchEpochs: 1, budget: flags.budget }, deps)

@@ -13,7 +13,8 @@
 // --suite real-sizes: the embedded backbone at 16 x 64 and a bert-base-shaped one (random weights) at
 // 16 x 128: LoRA, full fine-tuning, search and re-training steps at each of --workers (e.g. 1,2), torch's
 // LoRA and full steps, and each step's matmul-roofline share; --write-docs fills the "Speed at real
-// sizes" section instead. --groups embedded (or bert-base) runs one backbone only.
+// sizes" section instead. --groups embedded (or bert-base) runs one backbone only. --micro-batch-size m
+// runs each unit's shard in micro-batches of m (a bert-base search at 16 x 128 on one unit needs 8).
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -38,6 +39,7 @@ const { values: flags } = parseArgs({
     from: { type: "string" },
     suite: { type: "string", default: "main" },
     workers: { type: "string", default: "1" },
+    "micro-batch-size": { type: "string" },
     groups: { type: "string", default: "embedded,bert-base" },
   },
   strict: true,
@@ -88,7 +90,8 @@ if (flags.suite === "real-sizes") {
     const small = group === "embedded";
     for (const workers of workerCounts) {
       const w = workers > 1 ? ["--workers", String(workers)] : [];
-      const extra = ["--model", dir, ...w];
+      const micro = flags["micro-batch-size"] ? ["--micro-batch-size", flags["micro-batch-size"]] : [];
+      const extra = ["--model", dir, ...w, ...micro];
       for (const kind of ["lora", "full"]) {
         plan.push({ id: `${group}:w${workers}:${kind}`, group, runner: "tfjs", backend: "wasm", workers, args: ["--case", kind, "--seq", String(seq), "--reps", String(small ? reps(6) : reps(3)), "--warmup", small ? "2" : "1", ...extra] });
       }

@@ -37,15 +37,17 @@ describe("s3pet doctor", () => {
     expect(r.stdout).toContain("\nversions  tfjs 4.22.0,");
   });
 
-  it("--model adds the memory plans of a search and of LoRA's preset at the given batch shape", async () => {
+  it("--model adds the memory plans of a search and of LoRA's preset at the given batch shape, with the workers and micro-batch a run would use", async () => {
     const model = new URL("../../../models/test-fixtures/tiny-bert-hf", import.meta.url).pathname;
-    const r = await run(["doctor", "--model", model, "--batch-size", "4", "--max-length", "32", "--json"]);
+    const r = await run(["doctor", "--model", model, "--batch-size", "4", "--max-length", "32", "--workers", "1", "--json"]);
     expect(r.code).toBe(0);
     const { memory } = JSON.parse(r.stdout);
     expect(Object.keys(memory)).toEqual(["search", "train lora"]);
-    expect(memory.search).toMatchObject({ batchSize: 4, length: 32, weights: 4 * 25440, fits: true });
+    expect(memory.search).toMatchObject({ workers: 1, microBatchSize: 4, shardSize: 4, length: 32, weights: 4 * 25440, fits: true });
     expect(memory.search.activations).toBeGreaterThan(memory["train lora"].activations);
-    const text = await run(["doctor", "--model", model]);
-    expect(text.stdout).toMatch(/^memory {4}search {5}[\d.]+ MiB per worker at batch 16 x 64 .* fits; \d+ worker\(s\) fit/m);
+    const micro = JSON.parse((await run(["doctor", "--model", model, "--batch-size", "8", "--workers", "2", "--micro-batch-size", "3", "--json"])).stdout).memory;
+    expect(micro.search).toMatchObject({ workers: 2, microBatchSize: 3, shardSize: 4 });
+    const text = await run(["doctor", "--model", model, "--workers", "2"]);
+    expect(text.stdout).toMatch(/^memory {4}search {5}2 workers, micro-batch 8: [\d.]+ MiB per worker at batch 8 x 64 .* for 2 workers; .* · fits$/m);
   });
 });

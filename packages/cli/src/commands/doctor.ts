@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { installKernelFixes, initBackend, measureMatmulGflops } from "@s3pet/core";
 import { loadPretrained } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
-import { runFlag } from "../run-config/run-flags.js";
+import { MEMORY_PLAN_FLAGS, runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
 import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
 
@@ -18,15 +18,14 @@ export const doctor = defineCommand({
     `${MATMUL_SIZE}x${MATMUL_SIZE} matmul, plain and with b transposed (the shape of every gradient).`,
   options: {
     model: runFlag("model", { doc: "also plan the memory of a search and a LoRA run on this checkpoint", defaultText: "" }),
-    "batch-size": runFlag("batch-size", { doc: "batch size of the memory plan" }),
-    "max-length": runFlag("max-length", { doc: "tokens per example of the memory plan" }),
+    ...MEMORY_PLAN_FLAGS,
     json: { type: "boolean", description: "print one JSON object instead of text" },
   },
   examples: [
     { command: "s3pet doctor", description: "report the backend this machine gets" },
     { command: "S3PET_BACKEND=cpu s3pet doctor", description: "check the pure-JS fallback" },
     { command: "s3pet doctor --json", description: "machine-readable report" },
-    { command: "s3pet doctor --model ./bert-base --batch-size 16 --max-length 128", description: "will a search on bert-base fit at 16 x 128?" },
+    { command: "s3pet doctor --model ./bert-base --batch-size 16 --max-length 128", description: "will a search on bert-base fit at 16 x 128, on how many workers and at what micro-batch?" },
   ],
   async run({ values }, io) {
     const backend = await initBackend();
@@ -65,7 +64,7 @@ export const doctor = defineCommand({
 });
 
 /** The plans of a search with every installed method and of LoRA's preset on the checkpoint in `dir`. */
-async function modelPlans(dir: string, backendName: string, shape: { batchSize: number; length: number }) {
+async function modelPlans(dir: string, backendName: string, shape: ReturnType<typeof planShape>) {
   const { methods } = await selectMethods(null);
   const { model } = loadPretrained(dir);
   const planned = { params: model.paramCount(), hiddenSize: model.hiddenSize, sites: model.sites(), memory: model.memoryProfile() };

@@ -15,11 +15,11 @@ async function run(argv: string[]) {
 
 describe("s3pet inspect", () => {
   it("--json gives backboneParams, every site with kind and dims, and the candidates of the given methods", async () => {
-    const r = await run(["inspect", "--model", MODEL, "--methods", "lora", "--lora.rank", "2", "--json"]);
+    const r = await run(["inspect", "--model", MODEL, "--methods", "lora", "--lora.rank", "2", "--workers", "1", "--json"]);
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(["backboneParams", "sites", "candidates", "memory"]);
-    expect(out.memory.search).toMatchObject({ batchSize: 16, length: 64, weights: 4 * 25440, fits: true });
+    expect(out.memory.search).toMatchObject({ workers: 1, microBatchSize: 16, length: 64, weights: 4 * 25440, fits: true });
     expect(out.memory.search.perWorker).toBeGreaterThan(out.memory.search.weights + out.memory.search.activations);
     expect(out.backboneParams).toBe(25440);
     expect(out.sites).toHaveLength(2 + 2 * 12);

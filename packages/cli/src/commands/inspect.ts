@@ -9,7 +9,7 @@ import { checkpointModelType, loadPretrained, readT5Config, t5Description, t5Par
 import { S3petInputError } from "@s3pet/core";
 import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { methodOptionFlags, methodOptionsFrom } from "../run-config/method-option-flags.js";
-import { runFlag } from "../run-config/run-flags.js";
+import { MEMORY_PLAN_FLAGS, runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
 import { formatPlans, planJson, planShape, typicalPlans, type PlannedBackbone } from "../run/run-memory-plan.js";
 
@@ -19,8 +19,7 @@ const options = {
   budget: runFlag("budget", { doc: "show how many candidates of each method fit in this budget", defaultText: "" }),
   include: runFlag("include"),
   exclude: runFlag("exclude"),
-  "batch-size": runFlag("batch-size", { doc: "batch size of the memory plan" }),
-  "max-length": runFlag("max-length", { doc: "tokens per example of the memory plan" }),
+  ...MEMORY_PLAN_FLAGS,
   json: { type: "boolean", description: 'print {"backboneParams", "sites", "candidates", "memory"} as JSON' },
   ...(await methodOptionFlags()),
 } as const satisfies OptionSpecs;

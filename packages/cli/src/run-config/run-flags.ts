@@ -78,6 +78,14 @@ export function runFlag(flag: string, as: { readonly doc?: string; readonly defa
   return flagSpec({ ...runOption(flag), ...as });
 }
 
+/** The run shape `inspect` and `doctor --model` plan the memory of: the run's flags, planned not run. */
+export const MEMORY_PLAN_FLAGS = {
+  "batch-size": runFlag("batch-size", { doc: "batch size of the memory plan" }),
+  "max-length": runFlag("max-length", { doc: "tokens per example of the memory plan" }),
+  workers: runFlag("workers", { doc: "data-parallel units of the memory plan" }),
+  "micro-batch-size": runFlag("micro-batch-size", { doc: "examples a unit runs at once in the memory plan" }),
+} as const satisfies Readonly<Record<string, OptionSpec>>;
+
 /** The declared default of a run flag. */
 export function declaredDefault<T>(flag: string): T {
   return runOption(flag).default as T;

@@ -26,7 +26,7 @@ import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-op
 import { installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
-import { checkMemoryPlan, perWorkerShape, workersFit, type RunShape } from "./run-memory-plan.js";
+import { checkMemoryPlan, unitsFit, type RunShape } from "./run-memory-plan.js";
 import { structureFromAdapter, structureFromFlag } from "./structure-from-flag.js";
 import { formatRunSummary } from "./format-run-summary.js";
 
@@ -84,18 +84,22 @@ export async function executeRun(options: RunOptions, io: CommandIo): Promise<nu
   const backend = prepared.backend.name;
   let planned: RunShape | null = null;
   if (structure === null) {
-    planned = { ...shape, candidates: checkSearchSpace(options, prepared), gated: true, full: false };
+    planned = { ...shape, candidates: checkSearchSpace(options, prepared), gated: true, secondOrder: options.engine.order === "second", full: false };
   } else {
     const resolved = checkStructure(structure, options, prepared);
     if (resolved !== null) planned = { ...shape, candidates: resolved.candidates, gated: false, full: resolved.full };
   }
-  // Given --workers: each unit is planned at its shard of the batch; the default count is capped by the plan.
-  if (planned !== null) checkMemoryPlan(prepared.backbone, backend, perWorkerShape(planned, options.engine.workers ?? 1), structure === null ? "this search" : "this training run");
+  // Each unit is planned at its micro-batch: the plan picks the default worker count and the "auto"
+  // micro-batch (the engine asks the same unitsFit), and refuses only what no micro-batch makes fit.
+  if (planned !== null) {
+    const requested = { workers: options.engine.workers ?? null, microBatchSize: options.engine.microBatchSize ?? "auto" };
+    checkMemoryPlan(prepared.backbone, backend, planned, requested, structure === null ? "this search" : "this training run");
+  }
   const deps: EngineDeps = {
     ...prepared.deps,
     outDir: options.outDir,
     hooks: [taskNotesHook(prepared.taskData.notes)],
-    ...(planned !== null ? { workersFit: workersFit(prepared.backbone, backend, planned) } : {}),
+    ...(planned !== null ? { unitsFit: unitsFit(prepared.backbone, backend, planned) } : {}),
   };
   const config = { ...options.engine, name: basename(options.outDir) };
   const handle: RunHandle =

@@ -10,7 +10,7 @@ import type { CommandIo } from "../cli/command.js";
 import { runCli } from "../cli/run-cli.js";
 import { COMMANDS } from "../commands/index.js";
 import { selectMethods } from "./prepare-run.js";
-import { perWorkerShape, runMemoryPlan, workersFit } from "./run-memory-plan.js";
+import { plannedUnits, runMemoryPlan, unitsFit } from "./run-memory-plan.js";
 
 const EMBEDDED = findAssetDir("backbone")!;
 const TINY = new URL("../../../models/test-fixtures/tiny-bert-hf", import.meta.url).pathname;
@@ -24,23 +24,38 @@ async function run(argv: string[]) {
   return { code: await runCli(argv, io, COMMANDS), stdout, stderr };
 }
 
-/** Runs `f` and returns the most tensor bytes alive at once above what was alive before. */
-async function peakTensorBytes(f: () => Promise<unknown>): Promise<number> {
-  const engine = tf.engine() as unknown as { runKernelFunc: (p: unknown) => unknown; state: { numBytes: number } };
-  const runKernel = engine.runKernelFunc;
-  const base = engine.state.numBytes;
-  let peak = base;
-  engine.runKernelFunc = function (p: unknown) {
-    const out = runKernel.call(engine, p);
-    peak = Math.max(peak, engine.state.numBytes);
-    return out;
+/**
+ * Runs `f` and returns the most bytes the backend had allocated at once above what it held before:
+ * each buffer once, however many tensors share it (tfjs's numBytes counts a shared buffer per tensor).
+ */
+async function peakAllocatedBytes(f: () => Promise<unknown>): Promise<number> {
+  const backend = tf.engine().backend as unknown as { move?: (...args: unknown[]) => void; disposeData?: (id: object, force?: boolean) => boolean };
+  const [move, disposeData] = [backend.move!, backend.disposeData!];
+  const sizes = new Map<object, number>();
+  let bytes = 0;
+  let peak = 0;
+  backend.move = function (...args: unknown[]) {
+    const size = 4 * (args[2] as number[]).reduce((a, b) => a * b, 1);
+    sizes.set(args[0] as object, size);
+    bytes += size;
+    peak = Math.max(peak, bytes);
+    return move.apply(backend, args);
+  };
+  backend.disposeData = function (id: object, force?: boolean) {
+    const freed = disposeData.call(backend, id, force);
+    if (freed && sizes.has(id)) {
+      bytes -= sizes.get(id)!;
+      sizes.delete(id);
+    }
+    return freed;
   };
   try {
     await f();
   } finally {
-    engine.runKernelFunc = runKernel;
+    delete backend.move; // back to the backend's own methods
+    delete backend.disposeData;
   }
-  return peak - base;
+  return peak;
 }
 
 async function plannedBackbone(modelDir: string) {
@@ -53,7 +68,7 @@ async function plannedBackbone(modelDir: string) {
 describe("the memory plan", () => {
   it("estimates the peak of a LoRA run on the embedded backbone (steps and evaluation) within 25%", async () => {
     const out = join(dir, "lora");
-    const measured = await peakTensorBytes(async () => {
+    const measured = await peakAllocatedBytes(async () => {
       const r = await run(["train", "--structure", "lora", "--max-examples", "32", "--batch-size", "16", "--max-length", "128", "--max-steps", "2", "--workers", "1", "--ui", "json", "--out", out]); // one unit: the plan is of one heap at the whole batch
       expect(r.code).toBe(0);
     });
@@ -61,7 +76,7 @@ describe("the memory plan", () => {
     const backbone = await plannedBackbone(EMBEDDED);
     const lora = resolveStructure({ kind: "preset", name: "lora" }, backbone.sites, methods, { seed: 0, include: [], exclude: [], methodOptions: {} }, null);
     const plan = runMemoryPlan(backbone, "wasm", { candidates: lora.candidates, gated: false, full: false, batchSize: 16, length: 128, numLabels: 2 })!;
-    const estimated = plan.perWorker / HEAP_SLACK; // the live tensor bytes, without the heap's slack
+    const estimated = plan.perWorker / HEAP_SLACK; // the allocated bytes, without the heap's slack
     expect(Math.abs(estimated / measured - 1)).toBeLessThan(0.25);
   }, 300_000);
 
@@ -75,26 +90,32 @@ describe("the memory plan", () => {
     expect(search.weights).toBe(4 * backbone.params);
   });
 
-  it("plans each worker at its shard of the batch, and caps the workers by the plan", async () => {
+  it("plans each worker at its micro-batch of its shard, and picks the largest micro-batch that fits", async () => {
     const { methods } = await selectMethods(null);
     const backbone = await plannedBackbone(TINY);
     const shape = { gated: true, full: false, batchSize: 15, length: 64, numLabels: 2, candidates: SearchSpace.build(backbone.sites, methods).candidates };
-    expect(perWorkerShape(shape, 2)).toMatchObject({ batchSize: 8, workers: 2 });
     const one = runMemoryPlan(backbone, "wasm", shape)!;
-    const two = runMemoryPlan(backbone, "wasm", perWorkerShape(shape, 2))!;
+    const two = runMemoryPlan(backbone, "wasm", shape, { workers: 2, microBatchSize: 8 })!;
+    expect(two.input).toMatchObject({ batchSize: 8, shardSize: 8, workers: 2 });
     expect(two.activations).toBeLessThan(one.activations);
     expect(two.total).toBe(2 * two.perWorker);
-    expect(workersFit(backbone, "wasm", shape)(2)).toBe(true);
-    // a batch no single worker can hold does not fit however it is split across 2
-    expect(workersFit(backbone, "wasm", { ...shape, batchSize: 400_000 })(2)).toBe(false);
+    expect(unitsFit(backbone, "wasm", shape)(2, 8)).toBe(true);
+    expect(plannedUnits(backbone, "wasm", shape, { workers: 2, microBatchSize: "auto" })).toEqual({ workers: 2, microBatchSize: 8 });
+    // a batch no unit can hold at once runs in the largest micro-batches that fit
+    const huge = { ...shape, batchSize: 400_000 };
+    expect(unitsFit(backbone, "wasm", huge)(2, 200_000)).toBe(false);
+    const units = plannedUnits(backbone, "wasm", huge, { workers: 2, microBatchSize: "auto" });
+    expect(units.microBatchSize).toBeLessThan(200_000);
+    expect(runMemoryPlan(backbone, "wasm", huge, units)!.fits).toBe(true);
+    expect(runMemoryPlan(backbone, "wasm", huge, { ...units, microBatchSize: units.microBatchSize + 1 })!.fits).toBe(false);
   });
 
   it("refuses a run that would not fit before it starts: one line with what it needs, what there is and what to change, exit 2, no run directory", async () => {
     const out = join(dir, "too-big");
-    const r = await run(["search", "--model", TINY, "--max-examples", "8", "--batch-size", "200000", "--max-length", "64", "--out", out, "--ui", "plain"]);
+    const r = await run(["search", "--model", TINY, "--max-examples", "8", "--batch-size", "200000", "--micro-batch-size", "200000", "--workers", "1", "--max-length", "64", "--out", out, "--ui", "plain"]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/^s3pet search: this search needs about [\d.]+ GiB per worker but a worker has 3\.94 GiB .*use --batch-size \d+, or a smaller --max-length \(now 64\), or fewer candidates .*tensorflow backend/);
+    expect(r.stderr).toMatch(/^s3pet search: this search needs about [\d.]+ GiB per worker but a worker has 3\.94 GiB .*at batch 200000 x 64\); use --micro-batch-size \d+, or a smaller --max-length \(now 64\), or fewer candidates .*tensorflow backend/);
     expect(existsSync(out)).toBe(false);
   });
 });

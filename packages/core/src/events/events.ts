@@ -42,6 +42,9 @@ export interface RunInfo {
   readonly budget: number | null;
   readonly backboneParams: number;
   readonly seed: number;
+  /** Data-parallel units and the examples each runs through the model at once (absent: pretraining). */
+  readonly workers?: number;
+  readonly microBatchSize?: number;
 }
 
 export interface RunStartEvent {

@@ -26,12 +26,17 @@ export interface BackboneMemoryProfile {
 
 export interface MemoryPlanInput {
   readonly backbone: BackboneMemoryProfile;
-  /** Examples per step on one worker (its shard of the batch). */
+  /** Examples one worker runs through the model at once: its micro-batch. */
   readonly batchSize: number;
+  /** Examples per step on one worker (its shard of the batch), run as micro-batches of `batchSize`;
+   *  larger than `batchSize`, the gradients are summed over micro-batches (one more copy). */
+  readonly shardSize: number;
   /** Tokens per example. */
   readonly length: number;
   /** Floats per token all attached modules keep per step, summed (search: with their gated deltas). */
   readonly moduleKeptPerToken: number;
+  /** Floats per token the modules of one layer have alive while it runs (its candidates' outputs). */
+  readonly moduleWorkPerToken: number;
   /** Trained parameters: modules, head, structure parameters (and the backbone's own when it is trained). */
   readonly trainedParams: number;
   /** Layers from the lowest with a trained module up: the ones whose tensors the backward pass reads. */
@@ -40,6 +45,8 @@ export interface MemoryPlanInput {
   readonly workers: number;
   /** Bytes one worker may hold (the wasm heap limit; for a native backend, the machine's memory). */
   readonly workerLimitBytes: number;
+  /** Bytes the machine has for all workers together. */
+  readonly machineBytes: number;
 }
 
 export interface MemoryPlan {
@@ -50,12 +57,15 @@ export interface MemoryPlan {
   readonly activations: number;
   /** One layer's intermediates at a time (also what evaluation needs beyond the weights). */
   readonly workspace: number;
-  /** Trained parameters with their gradients and AdamW moments. */
+  /** Trained parameters with their gradients and AdamW moments (and the summed gradient of micro-batches). */
   readonly optimiser: number;
   /** Peak bytes of one worker: the sum of the above with the heap's allocation slack. */
   readonly perWorker: number;
   /** perWorker x workers. */
   readonly total: number;
+  /** One worker fits its limit. */
+  readonly fitsWorker: boolean;
+  /** Every worker fits its limit and all of them the machine. */
   readonly fits: boolean;
 }
 
@@ -79,44 +89,57 @@ export function planMemory(input: MemoryPlanInput): MemoryPlan {
   const weights = b.weightBytes;
   const layers = Math.min(b.numLayers, Math.max(0, input.trainedLayers));
   const activations = FLOAT * tokens * ((b.keptPerToken + b.keptPerTokenPosition * length) * layers + input.moduleKeptPerToken);
-  const workspace = FLOAT * tokens * (b.workPerToken + b.workPerTokenPosition * length);
-  const optimiser = FLOAT * 4 * input.trainedParams;
+  const workspace = FLOAT * tokens * (b.workPerToken + b.workPerTokenPosition * length + input.moduleWorkPerToken);
+  const optimiser = FLOAT * (input.shardSize > batchSize ? 5 : 4) * input.trainedParams;
   const perWorker = Math.ceil(HEAP_SLACK * (weights + activations + workspace + optimiser));
-  return {
-    input,
-    weights,
-    activations,
-    workspace,
-    optimiser,
-    perWorker,
-    total: perWorker * input.workers,
-    fits: perWorker <= input.workerLimitBytes,
-  };
+  const total = perWorker * input.workers;
+  const fitsWorker = perWorker <= input.workerLimitBytes;
+  return { input, weights, activations, workspace, optimiser, perWorker, total, fitsWorker, fits: fitsWorker && total <= input.machineBytes };
 }
 
-/** The most workers whose plans fit both their own limit and `machineBytes` together (at least 1). */
-export function maxWorkersThatFit(plan: MemoryPlan, machineBytes: number): number {
-  if (!plan.fits) return 1;
-  return Math.max(1, Math.floor(machineBytes / plan.perWorker));
+/** The most workers of `plan`'s size that fit their own limit and the machine's memory together (at least 1). */
+export function maxWorkersThatFit(plan: MemoryPlan): number {
+  if (!plan.fitsWorker) return 1;
+  return Math.max(1, Math.floor(plan.input.machineBytes / plan.perWorker));
 }
 
-/** The largest batch size (per worker) at or below `plan`'s that fits, or 0 when not even 1 does. */
-export function largestBatchThatFits(plan: MemoryPlan): number {
-  for (let batch = plan.input.batchSize; batch >= 1; batch = batch > 8 ? Math.floor(batch / 2) : batch - 1) {
-    if (planMemory({ ...plan.input, batchSize: batch }).fits) return batch;
+/** The largest micro-batch at or below `plan`'s whose worker fits its limit, or 0 when not even 1 does. */
+export function largestMicroBatchThatFits(plan: MemoryPlan): number {
+  return largestThatFits(plan.input.batchSize, plan.input.shardSize, (m) => planMemory({ ...plan.input, batchSize: m }).fitsWorker);
+}
+
+/**
+ * The largest m in [1, max] with `fits(m)`, or 0: `shard` itself first (a whole shard keeps no summed
+ * gradient, so it may fit where a slightly smaller micro-batch does not), then a bisection below it
+ * (memory grows with the micro-batch).
+ */
+export function largestThatFits(max: number, shard: number, fits: (m: number) => boolean): number {
+  if (max >= shard && fits(shard)) return shard;
+  let lo = 0;
+  let hi = Math.min(max, shard - 1);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
   }
-  return 0;
+  return lo;
 }
 
 export function formatBytes(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${Math.round(bytes / MiB)} MiB`;
 }
 
+/** "micro-batch 4 (of a shard of 8) x 128" or "batch 8 x 128". */
+function describeShape(plan: MemoryPlan): string {
+  const { batchSize, shardSize, length } = plan.input;
+  return shardSize > batchSize ? `micro-batch ${batchSize} (of a shard of ${shardSize}) x ${length}` : `batch ${batchSize} x ${length}`;
+}
+
 /** One line: the plan's parts and total. */
 export function describeMemoryPlan(plan: MemoryPlan): string {
-  const { batchSize, length, workers } = plan.input;
+  const { workers } = plan.input;
   return (
-    `${formatBytes(plan.perWorker)} per worker at batch ${batchSize} x ${length} ` +
+    `${formatBytes(plan.perWorker)} per worker at ${describeShape(plan)} ` +
     `(weights ${formatBytes(plan.weights)}, activations ${formatBytes(plan.activations)}, ` +
     `workspace ${formatBytes(plan.workspace)}, optimiser ${formatBytes(plan.optimiser)})` +
     (workers > 1 ? `, ${formatBytes(plan.total)} for ${workers} workers` : "") +
@@ -129,19 +152,31 @@ export class MemoryPlanError extends S3petInputError {
   override readonly name = "MemoryPlanError";
 }
 
-/** Throws a one-line MemoryPlanError (what it needs, what there is, what to change) unless `plan` fits. */
-export function assertPlanFits(plan: MemoryPlan, what: string): void {
+/**
+ * Throws a one-line MemoryPlanError (what it needs, what there is, what to change) unless `plan` fits.
+ * `microBatchGiven`: the micro-batch was set (--micro-batch-size), so a smaller one is a fix; "auto"
+ * already took the largest that fits, so only a shorter sequence, fewer candidates or another backend help.
+ */
+export function assertPlanFits(plan: MemoryPlan, what: string, microBatchGiven: boolean): void {
   if (plan.fits) return;
-  const batch = largestBatchThatFits(plan);
+  const { input } = plan;
+  if (plan.fitsWorker) {
+    const workers = maxWorkersThatFit(plan);
+    throw new MemoryPlanError(
+      `${what} needs about ${formatBytes(plan.total)} for ${input.workers} workers (${formatBytes(plan.perWorker)} each at ${describeShape(plan)}) ` +
+        `but this machine has ${formatBytes(input.machineBytes)}; use --workers ${workers}${microBatchGiven ? " or a smaller --micro-batch-size" : ""}`,
+    );
+  }
+  const m = microBatchGiven ? largestMicroBatchThatFits(plan) : 0;
   const fixes = [
-    batch > 0 ? `--batch-size ${batch}` : null,
-    `a smaller --max-length (now ${plan.input.length})`,
+    m > 0 ? `--micro-batch-size ${m}` : null,
+    `a smaller --max-length (now ${input.length})`,
     "fewer candidates (--methods, --include/--exclude)",
     "the tensorflow backend (no 4 GiB heap)",
   ].filter((x) => x !== null);
   throw new MemoryPlanError(
-    `${what} needs about ${formatBytes(plan.perWorker)} per worker but a worker has ${formatBytes(plan.input.workerLimitBytes)} ` +
-      `(weights ${formatBytes(plan.weights)}, activations ${formatBytes(plan.activations)} at batch ${plan.input.batchSize} x ${plan.input.length}); ` +
+    `${what} needs about ${formatBytes(plan.perWorker)} per worker ${input.batchSize === 1 ? "even at one example at a time " : ""}but a worker has ${formatBytes(input.workerLimitBytes)} ` +
+      `(weights ${formatBytes(plan.weights)}, activations ${formatBytes(plan.activations)} at ${describeShape(plan)}); ` +
       `use ${fixes.join(", or ")}`,
   );
 }

@@ -7,14 +7,16 @@ export class OutOfMemoryError extends S3petInputError {
   override readonly name = "OutOfMemoryError";
 }
 
-const OUT_OF_MEMORY = /^Aborted\(|out of memory|Array buffer allocation failed|Cannot enlarge memory/i;
+// A failed allocation inside the wasm module either aborts or, when the null pointer is written to,
+// traps with "memory access out of bounds".
+const OUT_OF_MEMORY = /^Aborted\(|out of memory|Array buffer allocation failed|Cannot enlarge memory|memory access out of bounds/i;
 
 /** `error` as an OutOfMemoryError when it is one (a wasm abort is one: tfjs aborts only on a failed allocation), else itself. */
 export function asOutOfMemory(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof S3petInputError || !OUT_OF_MEMORY.test(error.message)) return error;
   return new OutOfMemoryError(
     `the backend ran out of memory (${error.message.split(".")[0]}: the wasm heap holds at most 4 GiB per worker); ` +
-      `use a smaller --batch-size or --max-length, fewer candidates (--methods, --include/--exclude), or the tensorflow backend`,
+      `use a smaller --micro-batch-size or --max-length, fewer candidates (--methods, --include/--exclude), or the tensorflow backend`,
     { cause: error },
   );
 }

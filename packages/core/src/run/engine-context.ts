@@ -9,6 +9,7 @@ import type { ResolvedRunConfig } from "./run-config.js";
 import type { RunControl } from "./run-control.js";
 import type { RunDir } from "./run-dir.js";
 import type { RunSession } from "./run-session.js";
+import type { RunUnits } from "./run-units.js";
 
 export interface EngineContext {
   readonly config: ResolvedRunConfig;
@@ -19,6 +20,7 @@ export interface EngineContext {
   readonly session: RunSession;
   readonly loop: PhaseLoop;
   readonly evaluator: Evaluator;
-  /** Compute units of every training phase: the main thread plus `workers - 1` worker threads. */
-  readonly workers: number;
+  /** Compute units of every training phase (the main thread plus `workers - 1` worker threads) and
+   *  the examples each runs through the model at once. */
+  readonly units: RunUnits;
 }

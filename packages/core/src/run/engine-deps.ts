@@ -5,7 +5,7 @@ import type { Backbone, TaskHeadFactory } from "../backbone/backbone.js";
 import type { SearchHook } from "../hooks/search-hook.js";
 import type { PetMethod } from "../plugin/pet-method.js";
 import type { TaskSplits } from "../task/task.js";
-import type { WorkersFit } from "./default-workers.js";
+import type { UnitsFit } from "./run-units.js";
 
 export interface EngineDeps {
   /** A fresh copy of the pretrained backbone on each call; `trainable` only for full fine-tuning. */
@@ -24,9 +24,9 @@ export interface EngineDeps {
   /** How a data-parallel worker thread rebuilds `createBackbone`, `createHead`, `task` and `methods`
    *  (functions cannot cross threads); without it the run trains in-process (`workers` 1). */
   readonly workerRecipe?: WorkerRecipe;
-  /** Caps the default worker count: whether that many units (each with its shard of the batch) fit
-   *  in memory (the caller's memory plan); absent: every core. */
-  readonly workersFit?: WorkersFit;
+  /** Whether a number of units at a micro-batch size fit in memory (the caller's memory plan): caps
+   *  the default worker count and picks the "auto" micro-batch; absent: every core, whole shards. */
+  readonly unitsFit?: UnitsFit;
   /** Recorded in run.json: where the backbone came from, package versions. */
   readonly provenance?: { readonly model?: string; readonly versions?: Readonly<Record<string, string>> };
 }

@@ -5,10 +5,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { CheckpointError } from "../errors/s3pet-error.js";
 import { loadSavedModules, readSavedHead, savedModelOfRun, type SavedModel } from "../export/saved-model.js";
-import { Evaluator } from "../train/evaluator.js";
+import { Evaluator, type EvalSettings } from "../train/evaluator.js";
 import { TunedModel, type CandidateModule } from "../train/tuned-model.js";
 import type { EvalDeps } from "./engine-deps.js";
-import { DEFAULT_COMMON_CONFIG, type CommonConfig } from "./run-config.js";
+import { DEFAULT_COMMON_CONFIG } from "./run-config.js";
 import { readRunJson, RunDir } from "./run-dir.js";
 import type { SplitScores } from "./run-results.js";
 
@@ -18,15 +18,13 @@ export interface EvaluateRunResult extends SplitScores {
   readonly recorded: SplitScores | null;
 }
 
-/** How to score: the evaluation batch size (capped by the training batch) and the cap on examples per split. */
-export type EvalSettings = Pick<CommonConfig, "batchSize" | "evalBatchSize" | "maxEvalExamples">;
-
 /** Re-scores the adapter saved in `runDir`; `deps.methods` must include every method it uses. */
 export async function evaluateRun(runDir: string, deps: EvalDeps): Promise<EvaluateRunResult> {
   const run = readRunJson(runDir);
   const saved = savedModelOfRun(runDir);
   try {
-    const scores = evaluateSaved(saved, deps, run.config);
+    // The run's own micro-batch caps the evaluation batch (run.json records what "auto" chose).
+    const scores = evaluateSaved(saved, deps, { ...run.config, microBatchSize: run.microBatchSize ?? run.config.microBatchSize ?? "auto" });
     const results = new RunDir(runDir).readResults();
     return { ...scores, recorded: results ? results.retrained : null };
   } finally {

@@ -6,6 +6,7 @@ import type { HookRunner } from "../hooks/hook-runner.js";
 import type { EngineDeps } from "./engine-deps.js";
 import type { ResolvedRunConfig } from "./run-config.js";
 import type { RunDir, RunJson } from "./run-dir.js";
+import type { RunUnits } from "./run-units.js";
 
 export interface RunStartArgs {
   readonly config: ResolvedRunConfig;
@@ -18,6 +19,7 @@ export interface RunStartArgs {
   readonly budget: number | null;
   readonly methods: readonly string[];
   readonly candidates: readonly CandidateInfo[];
+  readonly units: RunUnits;
 }
 
 export async function recordRunStart(a: RunStartArgs): Promise<RunInfo> {
@@ -39,6 +41,8 @@ export async function recordRunStart(a: RunStartArgs): Promise<RunInfo> {
     backend,
     versions: { tfjs: tf.version.tfjs, node: process.versions.node, ...(a.deps.provenance?.versions ?? {}) },
     seed: a.config.seed,
+    workers: a.units.workers,
+    microBatchSize: a.units.microBatchSize,
     startedAt: previous?.startedAt ?? now,
     resumedAt: previous ? [...(previous.resumedAt ?? []), now] : [],
   };
@@ -55,6 +59,8 @@ export async function recordRunStart(a: RunStartArgs): Promise<RunInfo> {
     budget: a.budget,
     backboneParams: a.backboneParams,
     seed: a.config.seed,
+    workers: a.units.workers,
+    microBatchSize: a.units.microBatchSize,
   };
   await a.hooks.publish({ type: "run-start", time: Date.now(), run: info, candidates: a.candidates, resumed: a.resumed });
   return info;

@@ -59,6 +59,11 @@ export interface CommonConfig {
   /** Data-parallel compute units (the main thread and worker threads); null = one per core when the
    *  caller can start workers, else 1. A run is deterministic for a given count. */
   readonly workers: number | null;
+  /** Examples one unit runs through the model at once: its shard of a batch is cut into micro-batches
+   *  of at most this many, whose gradients are summed in order (deterministic for a given workers and
+   *  micro-batch size); evaluation batches are capped by it too. "auto" = the largest the caller's
+   *  memory plan fits, which is the whole shard when it fits (no plan: the whole shard). */
+  readonly microBatchSize: number | "auto";
 }
 
 export interface SearchConfig extends CommonConfig {
@@ -102,7 +107,7 @@ export type ResolvedRunConfig =
   | ({ readonly command: "train" } & TrainConfig);
 
 /** The keys of CommonConfig among the declared options; the others are search-only. */
-const COMMON_KEYS = new Set<string>(["seed", "batchSize", "evalBatchSize", "lr", "weightDecay", "maxGradNorm", "trainEpochs", "maxSteps", "maxEvalExamples", "evalEvery", "checkpointEvery", "patience", "budget", "countHead", "include", "exclude", "gatesEvery", "resume", "methodLrs", "workers"]);
+const COMMON_KEYS = new Set<string>(["seed", "batchSize", "evalBatchSize", "lr", "weightDecay", "maxGradNorm", "trainEpochs", "maxSteps", "maxEvalExamples", "evalEvery", "checkpointEvery", "patience", "budget", "countHead", "include", "exclude", "gatesEvery", "resume", "methodLrs", "workers", "microBatchSize"]);
 
 /** Whether the engine option `o` is part of `command`'s config (the CLI decides which flags it shows). */
 function appliesTo(o: RunOption, command: "search" | "train"): boolean {

@@ -37,6 +37,10 @@ export interface RunJson {
   readonly backend: string;
   readonly versions: Readonly<Record<string, string>>;
   readonly seed: number;
+  /** Data-parallel units and the examples each ran through the model at once (the resolved
+   *  `workers` and `microBatchSize`; a resumed run records the latest). */
+  readonly workers?: number;
+  readonly microBatchSize?: number;
   readonly startedAt: string;
   /** When the run was resumed (ISO times). */
   readonly resumedAt: readonly string[];

@@ -52,6 +52,12 @@ export function intRunOption(o: Common & { readonly default: number | null; read
   return { commands: BOTH, valueName: "n", ...o, kind: "value", schema: numeric(z.number().int().min(min)), expects: `an integer >= ${min}` };
 }
 
+/** A whole number (at least 1) or `auto`, which leaves the choice to the run (its memory plan). */
+export function intOrAutoRunOption(o: Common & { readonly default: number | "auto" }): RunOption<number | "auto"> {
+  const schema = z.union([z.literal("auto"), numeric(z.number().int().min(1))]);
+  return { commands: BOTH, valueName: "n|auto", ...o, kind: "value", schema, expects: "an integer >= 1 or auto" };
+}
+
 export function positiveNumberRunOption(o: Common & { readonly default: number | null }): RunOption<number> {
   return { commands: BOTH, valueName: "x", ...o, kind: "value", schema: numeric(z.number().positive().finite()), expects: "a positive number" };
 }
@@ -137,6 +143,13 @@ export const ENGINE_OPTIONS = [
     default: null,
     defaultText: "one per core that fits the memory plan (1 for a caller without a worker recipe)",
     doc: "data-parallel units: the main thread and n-1 worker threads, each with its own backend and model copy; a run is deterministic for a given n",
+  }),
+  intOrAutoRunOption({
+    flag: "micro-batch-size",
+    key: "microBatchSize",
+    default: "auto",
+    defaultNote: "the largest the memory plan fits in a unit's heap: the whole shard when it fits",
+    doc: "examples a unit runs through the model at once: its shard of each batch runs in micro-batches whose gradients are summed in order (deterministic for a given --workers and n); evaluation batches are capped by it too",
   }),
   intRunOption({ flag: "gates-every", key: "gatesEvery", default: 10, doc: "emit a gates event (p and alpha of every candidate) every n search steps" }),
   listRunOption({ flag: "include", key: "include", doc: "only sites matching (suffix or /regex/); repeatable" }),

@@ -93,7 +93,7 @@ export class SearchRun {
   private recordStart(plan: SearchPlan, resumed: boolean): Promise<unknown> {
     const { ctx } = this;
     return recordRunStart({
-      config: ctx.config, deps: ctx.deps, runDir: ctx.runDir, hooks: ctx.hooks, resumed,
+      config: ctx.config, deps: ctx.deps, runDir: ctx.runDir, hooks: ctx.hooks, resumed, units: ctx.units,
       backbone: plan.facts.description, backboneParams: plan.facts.backboneParams, budget: plan.budget.params,
       methods: ctx.deps.methods.map((m) => m.name), candidates: plan.space.info(),
     });

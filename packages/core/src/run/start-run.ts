@@ -12,7 +12,7 @@ import { asOutOfMemory } from "../plan/out-of-memory.js";
 import { Evaluator } from "../train/evaluator.js";
 import { PhaseLoop } from "../train/phase-loop.js";
 import { CheckpointStore } from "./checkpoint-store.js";
-import { resolveWorkers } from "./default-workers.js";
+import { resolveRunUnits, type RunUnits } from "./run-units.js";
 import type { EngineContext } from "./engine-context.js";
 import type { EngineDeps } from "./engine-deps.js";
 import type { ResolvedRunConfig } from "./run-config.js";
@@ -32,11 +32,15 @@ const CONTAINER_SERVICES = [EventBus, RunControl, HookRunner] as const;
  * with the configuration saved in its run.json; differing given settings are reported as warnings.
  */
 export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle {
-  const workers = resolveWorkers(given.workers, deps.workerRecipe !== undefined, deps.workersFit);
+  const units = (c: ResolvedRunConfig) => resolveRunUnits(c, c.batchSize, deps.workerRecipe !== undefined, deps.unitsFit);
+  const fresh = units(given); // a worker count this caller cannot start fails before anything is written
   const { resumed, lock } = prepareRunDir(deps.outDir, given.resume, given.command);
-  let started: { config: ResolvedRunConfig; ignored: string[] };
+  let started: { config: ResolvedRunConfig; ignored: string[]; units: RunUnits };
   try {
-    started = resumed ? savedConfig(deps.outDir, given) : { config: given, ignored: [] };
+    if (resumed) {
+      const saved = savedConfig(deps.outDir, given);
+      started = { ...saved, units: units(saved.config) };
+    } else started = { config: given, ignored: [], units: fresh };
   } catch (error) {
     lock.release();
     throw error;
@@ -47,7 +51,7 @@ export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle 
   const hooks = c.resolve(HookRunner);
   const control = c.resolve(RunControl);
   const bus = c.resolve(EventBus);
-  const ctx = engineContext(config, deps, hooks, control, workers);
+  const ctx = engineContext(config, deps, hooks, control, started.units);
 
   const result = (async (): Promise<RunResult> => {
     await new Promise((r) => setImmediate(r));
@@ -70,7 +74,7 @@ export function startRun(given: ResolvedRunConfig, deps: EngineDeps): RunHandle 
 }
 
 /** The engine's own services of a run, constructed plainly (nothing replaces them). */
-function engineContext(config: ResolvedRunConfig, deps: EngineDeps, hooks: HookRunner, control: RunControl, workers: number): EngineContext {
+function engineContext(config: ResolvedRunConfig, deps: EngineDeps, hooks: HookRunner, control: RunControl, units: RunUnits): EngineContext {
   const runDir = new RunDir(deps.outDir);
   return {
     config,
@@ -80,8 +84,8 @@ function engineContext(config: ResolvedRunConfig, deps: EngineDeps, hooks: HookR
     runDir,
     session: new RunSession(new CheckpointStore(runDir), hooks, runDir),
     loop: new PhaseLoop(hooks, control, deps.task.objective.metric),
-    evaluator: new Evaluator(deps.task, config),
-    workers,
+    evaluator: new Evaluator(deps.task, { ...config, microBatchSize: units.microBatchSize }),
+    units,
   };
 }
 
@@ -102,10 +106,11 @@ function savedConfig(outDir: string, given: ResolvedRunConfig): { config: Resolv
   if (saved.command !== given.command) {
     throw new S3petInputError(`'${outDir}' holds a ${saved.command} run; resume it with \`s3pet ${saved.command} --resume\``);
   }
-  // The worker count may change on resume (the run then continues deterministically for the new count).
-  const config = { ...saved.config, resume: true, workers: given.workers } as ResolvedRunConfig;
+  // The worker count and micro-batch size may change on resume (the run then continues
+  // deterministically for the new ones): they split the work, not the arithmetic's intent.
+  const config = { ...saved.config, resume: true, workers: given.workers, microBatchSize: given.microBatchSize } as ResolvedRunConfig;
   const ignored = Object.keys(given).filter(
-    (k) => k !== "resume" && k !== "name" && k !== "workers" && JSON.stringify((given as unknown as Record<string, unknown>)[k]) !== JSON.stringify((config as unknown as Record<string, unknown>)[k]),
+    (k) => !["resume", "name", "workers", "microBatchSize"].includes(k) && JSON.stringify((given as unknown as Record<string, unknown>)[k]) !== JSON.stringify((config as unknown as Record<string, unknown>)[k]),
   );
   return { config, ignored };
 }

@@ -72,7 +72,7 @@ export class TrainRun {
     const { ctx } = this;
     const { candidates } = plan.resolved;
     return recordRunStart({
-      config: ctx.config, deps: ctx.deps, runDir: ctx.runDir, hooks: ctx.hooks, resumed,
+      config: ctx.config, deps: ctx.deps, runDir: ctx.runDir, hooks: ctx.hooks, resumed, units: ctx.units,
       backbone: plan.facts.description, backboneParams: plan.facts.backboneParams, budget: this.budgetOf(plan),
       methods: [...new Set(candidates.map((c) => c.method.name))],
       candidates: candidates.map(candidateInfo),

@@ -110,7 +110,7 @@ export class BiLevelSearch {
     const alphaOpt = new AdamW(replica.params("alpha"), { lr: config.alphaLr, weightDecay: 0, maxGradNorm: config.maxGradNorm, totalSteps });
     let pool: DataParallel | null = null;
     try {
-      pool = await DataParallel.start(replica, this.ctx.workers, this.ctx.deps.workerRecipe, replica.spec);
+      pool = await DataParallel.start(replica, this.ctx.units.workers, this.ctx.deps.workerRecipe, replica.spec, this.ctx.units.microBatchSize);
       const state = new PhaseState(replica.params("all"), { weights: weightOpt, alpha: alphaOpt });
       const noise = new SeededRng(config.seed).fork("search:gate-noise");
       return await this.search(input, { replica, pool, wStream, aStream, noise, weightOpt, alphaOpt, state, totalSteps });

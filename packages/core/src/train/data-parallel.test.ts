@@ -1,5 +1,6 @@
-// Data-parallel training over worker threads on the planted task: a worker count gives a
-// deterministic run, 2 units agree with 1 within float tolerance, and a failing worker fails the run
+// Data-parallel training over worker threads on the planted task: a worker count (and micro-batch
+// size) gives a deterministic run, 2 units agree with 1 and micro-batches with whole shards within
+// float tolerance, and a failing worker fails the run
 // with a clear error instead of hanging. The workers run core's built dist (build core first).
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,9 +32,9 @@ function deps(fault: PlantedFault = null): EngineDeps {
 }
 
 /** The search's outcome as the run directory records it: structure, alpha and every score. */
-async function searchWith(workers: number): Promise<{ results: RunResults; alpha: number[] }> {
+async function searchWith(workers: number, microBatchSize: number | "auto" = "auto"): Promise<{ results: RunResults; alpha: number[] }> {
   const d = deps();
-  const { result } = runSearch({ ...FAST, workers }, d);
+  const { result } = runSearch({ ...FAST, workers, microBatchSize }, d);
   const r = await result;
   const state = JSON.parse(readFileSync(join(d.outDir, "checkpoints", "state.json"), "utf8")) as { body: { searchOutcome: { alpha: number[] } } };
   return { results: r.results!, alpha: state.body.searchOutcome.alpha };
@@ -46,10 +47,12 @@ describe("DataParallel", () => {
     expect(shardRanges(1, 3)).toEqual([[0, 1], [1, 1], [1, 1]]);
   });
 
-  it("a 2-worker search is deterministic and agrees with the in-process one within float tolerance", { timeout: 120_000 }, async () => {
+  it("a 2-worker search is deterministic and agrees with the in-process one within float tolerance; so do micro-batches", { timeout: 180_000 }, async () => {
     const a = await searchWith(2);
     const b = await searchWith(2);
     const one = await searchWith(1);
+    const micro = await searchWith(2, 3); // each unit's 4-example shard as micro-batches of 3 and 1
+    const microAgain = await searchWith(2, 3);
     // The same worker count: bit-identical structure, alpha and scores.
     expect(b.results.structure).toEqual(a.results.structure);
     expect(b.alpha).toEqual(a.alpha);
@@ -61,6 +64,12 @@ describe("DataParallel", () => {
     a.alpha.forEach((x, i) => expect(x).toBeCloseTo(one.alpha[i]!, 4));
     expect(a.results.retrained.test).toBeCloseTo(one.results.retrained.test, 4);
     expect(a.results.supernet!.validation).toBeCloseTo(one.results.supernet!.validation, 4);
+    // A micro-batch size: bit-identical again, and the whole-shard run's result within float tolerance.
+    expect(microAgain.alpha).toEqual(micro.alpha);
+    expect(microAgain.results.retrained).toEqual(micro.results.retrained);
+    expect(micro.results.structure).toEqual(a.results.structure);
+    micro.alpha.forEach((x, i) => expect(x).toBeCloseTo(a.alpha[i]!, 4));
+    expect(micro.results.retrained.test).toBeCloseTo(a.results.retrained.test, 4);
   });
 
   it("fails the run with the worker's error when a worker throws, and when a worker thread exits", { timeout: 60_000 }, async () => {

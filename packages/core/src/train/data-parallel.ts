@@ -3,10 +3,12 @@
 // and its own Replica built from the same ReplicaSpec and seeds. Every batch is cut into contiguous
 // shards (unit i takes the i-th); each unit returns its shard's loss and gradients, scaled so they sum
 // to the whole batch's mean, and the main thread adds them in unit order (a fixed order: a run is
-// deterministic for a given worker count). The main thread owns the optimisers, alpha's updates, the
-// RNGs and the gate noise; after an update it broadcasts the new trained values (`sync`). Evaluation
-// splits are sharded the same way and the logits concatenated in order. A worker that throws, aborts
-// or exits fails the pending call (and every later one) with an error naming the worker.
+// deterministic for a given worker count). A unit runs its shard in micro-batches of at most
+// `microBatch` examples and sums their gradients in order (micro-batch-gradients.ts). The main
+// thread owns the optimisers, alpha's updates, the RNGs and the gate noise; after an update it
+// broadcasts the new trained values (`sync`). Evaluation splits are sharded the same way and the
+// logits concatenated in order. A worker that throws, aborts or exits fails the pending call (and
+// every later one) with an error naming the worker.
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -19,10 +21,11 @@ import type { EvalScore, SplitName } from "./evaluator.js";
 import type { NamedParam } from "./adamw.js";
 import type { EvalShard, GradTarget, ReplicaSpec, ShardGradients, ShardRequest } from "./replica.js";
 import type { ParamSnapshot } from "./tuned-model.js";
+import { microBatchGradients } from "./micro-batch-gradients.js";
 
 /** What the main thread asks of a worker (`id` pairs the answer). */
 export type WorkerRequest =
-  | { readonly op: "gradients"; readonly req: ShardRequest }
+  | { readonly op: "gradients"; readonly req: ShardRequest; readonly microBatch: number }
   | { readonly op: "evaluate"; readonly split: SplitName; readonly start: number; readonly end: number; readonly gates: Float32Array | null; readonly batchSize: number }
   | { readonly op: "assign"; readonly values: ParamSnapshot };
 
@@ -77,6 +80,8 @@ export class DataParallel {
   private constructor(
     readonly local: ShardReplica,
     private readonly workers: readonly Worker[],
+    /** Examples a unit runs through the model at once (Infinity: its whole shard). */
+    readonly microBatch: number,
   ) {
     this.shapes = new Map(local.params("all").map((p) => [p.key, [...p.variable.shape]]));
     workers.forEach((w, i) => {
@@ -94,8 +99,9 @@ export class DataParallel {
   /**
    * Starts `workers - 1` worker threads that build replicas of `local` from `recipe` (and `spec` for
    * the engine's Replica), and waits until every one is ready (or fails). `workers` 1 runs in-process.
+   * Each unit runs its shard in micro-batches of at most `microBatch` examples.
    */
-  static async start(local: ShardReplica, workers: number, recipe: WorkerRecipe | undefined, spec: ReplicaSpec | null): Promise<DataParallel> {
+  static async start(local: ShardReplica, workers: number, recipe: WorkerRecipe | undefined, spec: ReplicaSpec | null, microBatch = Infinity): Promise<DataParallel> {
     if (workers > 1 && !recipe) {
       throw new S3petInputError(`--workers ${workers}: this caller gives the engine no worker recipe (EngineDeps.workerRecipe), so it can only train in-process: use --workers 1`);
     }
@@ -128,22 +134,22 @@ export class DataParallel {
       await Promise.all(threads.map((t) => t.terminate()));
       throw error;
     }
-    const pool = new DataParallel(local, threads);
+    const pool = new DataParallel(local, threads, microBatch);
     pool.sync("all");
     return pool;
   }
 
   /**
    * The loss and gradients of the whole batch `examples` (its mean loss), summed over the shards in
-   * unit order; the gradient tensors belong to the caller.
+   * unit order (each summed over its micro-batches); the gradient tensors belong to the caller.
    */
   async gradients(examples: readonly number[], shared: Omit<ShardRequest, "examples" | "batchSize">): Promise<ShardGradients<tf.Tensor>> {
     const ranges = shardRanges(examples.length, this.units);
     const request = (i: number): ShardRequest => ({ ...shared, examples: examples.slice(ranges[i]![0], ranges[i]![1]), batchSize: examples.length });
     const remote = this.workers.map((_, j) =>
-      ranges[j + 1]![1] > ranges[j + 1]![0] ? (this.call(j, { op: "gradients", req: request(j + 1) }) as Promise<ShardGradients<Float32Array>>) : null,
+      ranges[j + 1]![1] > ranges[j + 1]![0] ? (this.call(j, { op: "gradients", req: request(j + 1), microBatch: this.microBatch }) as Promise<ShardGradients<Float32Array>>) : null,
     );
-    const mine = this.local.gradients(request(0));
+    const mine = microBatchGradients(this.local, request(0), this.microBatch);
     let parts: (ShardGradients<Float32Array> | null)[];
     try {
       parts = await Promise.all(remote);

@@ -19,10 +19,13 @@ export interface EvalScore {
 
 export type SplitName = "validation" | "test";
 
+/** How to score: evaluation batches of at most evalBatchSize, the training batch and the micro-batch ("auto": no cap of its own), and the cap on examples per split. */
+export type EvalSettings = Pick<CommonConfig, "batchSize" | "evalBatchSize" | "maxEvalExamples" | "microBatchSize">;
+
 export class Evaluator {
   constructor(
     private readonly task: TaskSplits,
-    private readonly config: Pick<CommonConfig, "batchSize" | "evalBatchSize" | "maxEvalExamples">,
+    private readonly config: EvalSettings,
   ) {}
 
   /** Scores the model of `pool` on a split (sharded over its units) with gates `gates` [C] (null: all 1). */
@@ -37,9 +40,10 @@ export class Evaluator {
     return scoreDataset(this.task[split], this.task.objective, forward, this.batchSize, this.config.maxEvalExamples);
   }
 
-  /** Evaluation batches no larger than the training batch: a forward without a tape then never needs more memory than a step. */
+  /** Evaluation batches no larger than a training micro-batch: a forward without a tape then never needs more memory than a step. */
   private get batchSize(): number {
-    return Math.min(this.config.evalBatchSize, this.config.batchSize);
+    const { evalBatchSize, batchSize, microBatchSize } = this.config;
+    return Math.min(evalBatchSize, batchSize, microBatchSize === "auto" ? Infinity : microBatchSize);
   }
 
   /** Scores the test split and publishes it as `phase`'s closing `eval` event (the score results.json reports). */

@@ -8,6 +8,7 @@ import { initBackend } from "../backend/init-backend.js";
 import { S3petInputError } from "../errors/s3pet-error.js";
 import type { EvalDeps } from "../run/engine-deps.js";
 import type { ShardReplica, WorkerData, WorkerReply, WorkerRequest } from "./data-parallel.js";
+import { microBatchGradients } from "./micro-batch-gradients.js";
 import { Replica } from "./replica.js";
 
 const port = parentPort!;
@@ -26,7 +27,7 @@ async function start(): Promise<ShardReplica> {
 function answer(replica: ShardReplica, m: WorkerRequest): { result: unknown; transfer: ArrayBuffer[] } {
   switch (m.op) {
     case "gradients": {
-      const { loss, tokens, grads } = replica.gradients(m.req);
+      const { loss, tokens, grads } = microBatchGradients(replica, m.req, m.microBatch);
       const host: Record<string, Float32Array> = {};
       for (const [k, g] of Object.entries(grads)) {
         host[k] = Float32Array.from(g.dataSync() as Float32Array); // a copy we own: it is transferred

@@ -76,7 +76,7 @@ export class Trainer {
     let pool: DataParallel | null = null;
     let opt: AdamW | null = null;
     try {
-      pool = await DataParallel.start(replica, this.ctx.workers, deps.workerRecipe, replica.spec);
+      pool = await DataParallel.start(replica, this.ctx.units.workers, deps.workerRecipe, replica.spec, this.ctx.units.microBatchSize);
       const stream = new BatchStream(Array.from({ length: deps.task.train.size }, (_, i) => i), config.batchSize, seedFor(config.seed, TRAIN_SEEDS.data));
       const totalSteps = Math.min(config.trainEpochs * stream.batchesPerEpoch, config.maxSteps ?? Infinity);
       const params = replica.params("weights", methodRates(config));

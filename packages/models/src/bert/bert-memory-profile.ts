@@ -2,9 +2,12 @@
 // The counts are the float32 tensors of one post-LN layer (bert-model.ts) per token: hidden size H,
 // feed-forward width I, heads h and sequence length T (the attention terms scale with h x T).
 // Kept for the backward pass (what its gradients read, docs/MEMORY.md): the GELU's input (I, its
-// derivative is written out); the softmax's exponent, weights and the score matmul's input (3 h T); the attention's
+// derivative is written out); the softmax's weights and the score matmul's input (2 h T); the attention's
 // q, k, v heads, its output, two LayerNorms' normalised inputs and their scales (about 9 H).
-// Alive while a layer runs: every intermediate of the layer until it ends (about 26 H + 7 I + 5 h T).
+// Alive while a layer runs besides what it keeps: the intermediates of its forward or backward pass at
+// their peak (the GELU's and its derivative's [N, I] terms, the residual stream's gradients, the
+// softmax gradient's scores): about 7 I + 6 H + 6 h T. Both measured as buffers, each counted once,
+// with tools/bench/memory/step-memory.mjs on the embedded and bert-base shapes (docs/MEMORY.md).
 import type { BackboneMemoryProfile } from "@s3pet/core";
 import type { BertConfig } from "./bert-config.js";
 import { bertTensorSpecs } from "./bert-weights.js";
@@ -16,8 +19,8 @@ export function bertMemoryProfile(config: BertConfig, withPooler = true): Backbo
     weightBytes: 4 * weights,
     numLayers: config.numLayers,
     keptPerToken: I + 9 * H,
-    keptPerTokenPosition: 3 * h,
-    workPerToken: 26 * H + 7 * I,
-    workPerTokenPosition: 5 * h,
+    keptPerTokenPosition: 2 * h,
+    workPerToken: 7 * I + 6 * H,
+    workPerTokenPosition: 6 * h,
   };
 }

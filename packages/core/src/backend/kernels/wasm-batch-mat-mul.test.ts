@@ -101,6 +101,21 @@ describe("wasm BatchMatMul fix", () => {
     });
   });
 
+  it("keeps no packed copy of a plain matmul's right operand (a frozen weight exists once in the heap)", async () => {
+    await runOnBackend("wasm", () => {
+      const heapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+      const x = tf.ones([2, 512]);
+      const weights = Array.from({ length: 48 }, (_, i) => tf.fill([512, 512], i / 48)); // 48 MiB, alive throughout
+      tf.tidy(() => tf.matMul(x, weights[0]!).dataSync());
+      const before = heapBytes();
+      const out = tf.tidy(() => weights.map((w) => tf.matMul(x, w).dataSync()[0]!));
+      // XNNPACK's cached operators would hold a packed copy of every weight: 48 MiB more.
+      expect(heapBytes() - before).toBeLessThan(16 * 2 ** 20);
+      expectClose(out, weights.map((_, i) => 512 * (i / 48)), 1e-2);
+      tf.dispose([x, ...weights]);
+    });
+  });
+
   it("computes a tiny attention block's gradients like the cpu backend", async () => {
     // [B*h, T, d] queries/keys/values through softmax(q k^T / sqrt(d)) v, the shapes a BERT layer uses.
     const attention = () =>

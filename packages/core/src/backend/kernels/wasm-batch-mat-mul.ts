@@ -2,7 +2,8 @@
 // operand is transposed and both have batch 1; everything else (every matmul gradient, x[B,T,H]·W,
 // attention) falls into a scalar loop at 1-2 GFLOP/s instead of ~28 (docs/BACKEND.md §2). This wrapper
 // reaches the fast path by (1) explicit transposes, (2) folding a's batch into rows when b has batch 1,
-// (3) one fast 2-D matmul per batch slice on zero-copy aliases of the operands' wasm memory.
+// (3) one fast 2-D matmul per batch slice on zero-copy aliases of the operands' wasm memory. (4) A
+// plain 2-D matmul runs on an alias of b too, so XNNPACK keeps no packed copy of a frozen weight.
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { KernelFix } from "./kernel-fix.js";
@@ -26,8 +27,8 @@ export const wasmBatchMatMulFix: KernelFix = {
       const plain = { transposeA: false, transposeB: false };
       const matMul = (x: tf.TensorInfo, y: tf.TensorInfo) => stockMatMul({ inputs: { a: x, b: y }, backend, attrs: plain }) as tf.TensorInfo;
       const hasZeroDim = [...a.shape, ...b.shape].includes(0);
-      const alreadyFast = !transposeA && !transposeB && a.shape.length === 2 && b.shape.length === 2;
-      if (alreadyFast || a.dtype !== "float32" || b.dtype !== "float32" || hasZeroDim) return stockMatMul({ inputs, backend, attrs });
+      if (a.dtype !== "float32" || b.dtype !== "float32" || hasZeroDim) return stockMatMul({ inputs, backend, attrs });
+      if (!transposeA && !transposeB && a.shape.length === 2 && b.shape.length === 2) return uncachedMatMul(wasm, matMul, a, b);
 
       // Swap the last two axes with a real copy (disposed at the end unless `keep`).
       const temporaries: tf.TensorInfo[] = [];
@@ -83,6 +84,24 @@ function swapMovesLess(aShape: number[], bShape: number[], transposeA: boolean):
   const N = transposeA ? bShape.at(-1)! : bShape.at(-2)!;
   const outSize = size(tf.backend_util.assertAndGetBroadcastShape(aShape.slice(0, -2), bShape.slice(0, -2))) * M * N;
   return transposeA ? size(bShape) + outSize < size(aShape) : size(aShape) + outSize < size(bShape);
+}
+
+/**
+ * a · b (2-D, untransposed) without a lasting XNNPACK operator for b. The stock kernel caches the
+ * operator it creates for a right operand, with its own packed copy of b's values, until b is
+ * disposed: for a frozen weight that is a second copy of the weight for the whole run (at bert-base
+ * 324 MiB of the wasm heap per worker; docs/MEMORY.md). b is passed as an alias registered at its
+ * memory and unregistered after the call, which drops the operator and its copy; packing b again on
+ * the next call costs O(K N), against the matmul's O(M K N).
+ */
+function uncachedMatMul(wasm: BackendWasm, matMul: (x: tf.TensorInfo, y: tf.TensorInfo) => tf.TensorInfo, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  const alias = wasm.makeOutput(b.shape, "float32", wasm.dataIdMap.get(b.dataId)!.memoryOffset);
+  try {
+    return matMul(a, alias);
+  } finally {
+    wasm.wasm.tfjs.disposeData(wasm.dataIdMap.get(alias.dataId)!.id);
+    wasm.dataIdMap.delete(alias.dataId);
+  }
 }
 
 /** The wasm heap as bytes (an emscripten module field the tfjs typings leave out). */
