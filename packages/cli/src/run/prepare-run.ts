@@ -34,8 +34,9 @@ export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
   // The model's files against each other and the flags, before the backend or any weight is allocated.
   const tokenizer = loadTokenizer(inputs.modelDir);
   if (isT5(inputs.modelDir)) {
-    checkTokenizerFits(tokenizer, readT5Config(inputs.modelDir), inputs.modelDir);
-    labelTokens(taskData, tokenizer);
+    const config = readT5Config(inputs.modelDir);
+    checkTokenizerFits(tokenizer, config, inputs.modelDir);
+    if (!config.encoderOnly) labelTokens(taskData, tokenizer);
   } else {
     const config = readBertConfig(inputs.modelDir);
     checkTokenizerFits(tokenizer, config, inputs.modelDir);
@@ -101,13 +102,17 @@ function modelDeps(inputs: RunInputs, taskData: TaskData): { backbone: PreparedR
   return { backbone, deps: { createBackbone: ({ trainable }) => loadPretrained(inputs.modelDir, { trainable }).model, createHead, task } };
 }
 
-/** A T5 backbone with the verbaliser head: each label's score is the LM logit of its word's first token. */
+/**
+ * A T5 backbone with the verbaliser head (each label's score is the LM logit of its word's first token),
+ * or, for an encoder-only checkpoint, a classification head on the mean of its encoder states.
+ */
 function t5ModelDeps(inputs: RunInputs, taskData: TaskData): { backbone: PreparedRun["backbone"]; deps: Omit<EvalDeps, "methods"> } {
   const tokenizer = loadTokenizer(inputs.modelDir);
   const { model } = loadT5Pretrained(inputs.modelDir);
   const backbone = { description: model.description, numLayers: model.numLayers, hiddenSize: model.hiddenSize, params: model.paramCount(), sites: model.sites(), memory: null };
-  const columns = tf.tidy(() => model.labelTokenColumns(labelTokens(taskData, tokenizer)).dataSync() as Float32Array);
-  const createHead = createVerbaliserHead(columns, model.hiddenSize);
+  const createHead = model.config.encoderOnly
+    ? createClassificationHead(model)
+    : createVerbaliserHead(tf.tidy(() => model.labelTokenColumns(labelTokens(taskData, tokenizer)).dataSync() as Float32Array), model.hiddenSize);
   model.dispose(); // the engine asks for its own fresh copies
   const task = encodeTask(taskData, tokenizerBatchEncoder(tokenizer, inputs.maxLength));
   const createBackbone = ({ trainable }: { trainable: boolean }) => {

@@ -29,6 +29,8 @@ export interface T5Config {
   readonly decoderStartTokenId: number;
   /** Used only by forward passes in training mode. */
   readonly dropoutRate: number;
+  /** A T5EncoderModel checkpoint (`architectures: ["T5EncoderModel"]`): the encoder stack only. */
+  readonly encoderOnly: boolean;
   /** The source config.json fields we do not model, kept for saving. */
   readonly extra: Readonly<Record<string, unknown>>;
 }
@@ -50,6 +52,7 @@ const T5_DEFAULTS: Omit<T5Config, "modelType" | "extra" | "numDecoderLayers"> = 
   eosTokenId: 1,
   decoderStartTokenId: 0,
   dropoutRate: 0.1,
+  encoderOnly: false,
 };
 
 const HF_NAMES = {
@@ -69,7 +72,7 @@ const HF_NAMES = {
   eosTokenId: "eos_token_id",
   decoderStartTokenId: "decoder_start_token_id",
   dropoutRate: "dropout_rate",
-} as const satisfies Record<keyof Omit<T5Config, "modelType" | "extra">, string>;
+} as const satisfies Record<keyof Omit<T5Config, "modelType" | "extra" | "encoderOnly">, string>;
 
 /** Largest sizes accepted (t5-11b: d_ff 65536, 128 heads), checked before any tensor exists. */
 const LIMITS = {
@@ -114,6 +117,8 @@ export function parseT5Config(json: unknown, source: string): T5Config {
     if (raw[hfName] !== undefined && raw[hfName] !== null) fields[field] = raw[hfName];
     delete extra[hfName];
   }
+  const architectures = raw.architectures;
+  fields.encoderOnly = Array.isArray(architectures) && architectures.length > 0 && architectures.every((a) => a === "T5EncoderModel");
   // transformers maps the v1.1 spelling `gated-gelu` to gelu_new; `gated-gelu_new` means the same.
   if (fields.feedForwardProj === "gated-gelu_new") fields.feedForwardProj = "gated-gelu";
   delete extra.model_type;
@@ -153,6 +158,7 @@ function validate(config: T5Config, source: string): void {
       throw new S3petInputError(`${source}: ${HF_NAMES[field]} must be an id in [0, vocab_size), got ${shown(id)}`);
     }
   }
+  if (typeof config.encoderOnly !== "boolean") throw new S3petInputError(`${source}: encoderOnly must be true or false`);
   if (!(typeof config.dropoutRate === "number" && config.dropoutRate >= 0 && config.dropoutRate < 1)) {
     throw new S3petInputError(`${source}: dropout_rate out of range [0, 1), got ${shown(config.dropoutRate)}`);
   }

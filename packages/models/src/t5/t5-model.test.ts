@@ -152,6 +152,34 @@ describe("T5 checkpoints", () => {
     model.dispose();
   });
 
+  it("an encoder-only (T5EncoderModel) checkpoint: encoder states as the reference, pooled = their masked mean, no decoder sites", () => {
+    const dir = path.join(tmp, "encoder-only");
+    fs.mkdirSync(dir);
+    const config = JSON.parse(fs.readFileSync(path.join(TINY_T5_V1_1_DIR, "config.json"), "utf8"));
+    fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ ...config, architectures: ["T5EncoderModel"] }));
+    const all = tensors();
+    const encoderOnly = Object.fromEntries(Object.entries(all).filter(([n]) => !n.startsWith("decoder.") && n !== "lm_head.weight"));
+    writeSafetensors(path.join(dir, "model.safetensors"), encoderOnly);
+    const { model, notes } = loadT5Pretrained(dir);
+    expect(notes).toEqual([]);
+    expect(model.numLayers).toBe(2);
+    expect(model.paramCount()).toBe(Object.values(encoderOnly).reduce((n, t) => n + t.data.length, 0));
+    expect(model.sites().some((s) => s.name.startsWith("decoder."))).toBe(false);
+    const batch = referenceBatch(ref);
+    const [hidden, pooled] = tf.tidy(() => {
+      const out = model.forward(batch);
+      return [out.lastHiddenState.dataSync(), out.pooledOutput.dataSync()];
+    });
+    expect(maxDiff(hidden, ref.encoder_last_hidden_state.flat(2))).toBeLessThan(1e-4);
+    const mean = ref.encoder_last_hidden_state.flatMap((rows, b) => {
+      const kept = rows.filter((_, t) => ref.attention_mask[b]![t]);
+      return kept[0]!.map((_, d) => kept.reduce((sum, row) => sum + row[d]!, 0) / kept.length);
+    });
+    expect(maxDiff(pooled, mean)).toBeLessThan(1e-4);
+    expect(() => tf.tidy(() => model.logits(batch, new Int32Array(batch.batch), 1))).toThrow("an encoder-only (T5EncoderModel) checkpoint has no decoder");
+    model.dispose();
+  });
+
   it("an untied checkpoint without lm_head.weight is refused, naming the tensor", () => {
     const dir = path.join(tmp, "no-lm-head");
     fs.mkdirSync(dir);

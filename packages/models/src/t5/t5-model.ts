@@ -8,7 +8,9 @@
 // As a Backbone, `forward` runs the encoder and one decoder step on the start token (pad): its output
 // `pooledOutput` [B, dModel] times the LM head gives the logits of the first generated token, which is
 // what text-to-text classification scores (docs/ARCHITECTURE.md "T5"). Every site of both stacks is
-// called there. `logits` runs the decoder on given decoder inputs (teacher forcing).
+// called there. `logits` runs the decoder on given decoder inputs (teacher forcing). An encoder-only
+// checkpoint (T5EncoderModel) has no decoder: its pooledOutput is the mean of the encoder's last hidden
+// states over the unpadded tokens, for a classification head.
 import * as tf from "@tensorflow/tfjs";
 import { S3petInputError } from "@s3pet/core";
 import type { ActivationSite, AttentionSite, Backbone, BackboneOutput, EmbeddingSite, EncodedBatch, LinearSite, NormSite, ResidualSite, Site, SiteCalls } from "@s3pet/core";
@@ -68,7 +70,7 @@ export class T5Model implements Backbone {
   readonly description: string;
   /** dModel */
   readonly hiddenSize: number;
-  /** Encoder blocks, then decoder blocks: a decoder block's sites have layer numLayers(encoder) + i. */
+  /** Encoder blocks, then decoder blocks (none when encoder-only): a decoder block's sites have layer numLayers(encoder) + i. */
   readonly numLayers: number;
   private readonly embeddingSite: EmbeddingSite;
   private readonly encoderSites: StackSites;
@@ -82,7 +84,7 @@ export class T5Model implements Backbone {
     private readonly weights: T5Weights,
   ) {
     this.hiddenSize = config.dModel;
-    this.numLayers = config.numLayers + config.numDecoderLayers;
+    this.numLayers = config.numLayers + (config.encoderOnly ? 0 : config.numDecoderLayers);
     this.description = t5Description(config);
     this.act = activation(config.feedForwardProj === "gated-gelu" ? "gelu_new" : "relu");
     this.embeddingSite = t5EmbeddingSite(config);
@@ -111,13 +113,14 @@ export class T5Model implements Backbone {
   /**
    * The encoder (lastHiddenState, hiddenStates: the embeddings and each encoder block, the last after the
    * final norm, as in transformers) and one decoder step on the start token (pooledOutput [B, dModel],
-   * already scaled by dModel^-0.5 when the LM head is tied). Call inside tf.tidy.
+   * already scaled by dModel^-0.5 when the LM head is tied; encoder-only: the masked mean of the
+   * encoder's last hidden states). Call inside tf.tidy.
    */
   forward(batch: EncodedBatch, calls?: SiteCalls): BackboneOutput {
     const encoder = this.encode(batch, calls);
     const start = new Int32Array(batch.batch).fill(this.config.decoderStartTokenId);
-    const pooledOutput = this.decode(encoder.hidden2d, batch, start, 1, calls); // [B, D]
     const { batch: B, length: T } = batch;
+    const pooledOutput = this.config.encoderOnly ? maskedMean(encoder.hidden2d, batch) : this.decode(encoder.hidden2d, batch, start, 1, calls); // [B, D]
     const hiddenStates = encoder.states.map((h) => tf.reshape(h, [B, T, this.hiddenSize]) as tf.Tensor3D); // each [B, T, D]
     return { lastHiddenState: hiddenStates[hiddenStates.length - 1]!, pooledOutput, hiddenStates };
   }
@@ -127,6 +130,7 @@ export class T5Model implements Backbone {
     if (decoderInputIds.length !== batch.batch * decoderLength) {
       throw new S3petInputError(`T5Model.logits: decoderInputIds has ${decoderInputIds.length} entries, expected batch*decoderLength = ${batch.batch * decoderLength}`);
     }
+    if (this.config.encoderOnly) throw new S3petInputError("T5Model.logits: an encoder-only (T5EncoderModel) checkpoint has no decoder; load a T5ForConditionalGeneration checkpoint");
     const encoder = this.encode(batch, calls);
     const h = this.decode(encoder.hidden2d, batch, decoderInputIds, decoderLength, calls); // [B*Td, D]
     return tf.reshape(this.lmHead(h), [batch.batch, decoderLength, this.config.vocabSize]); // [B, Td, V]
@@ -140,6 +144,7 @@ export class T5Model implements Backbone {
 
   /** The LM head's rows of the given tokens as a [dModel, k] kernel: pooledOutput times it gives their logits. */
   labelTokenColumns(tokenIds: readonly number[]): tf.Tensor2D {
+    if (this.config.encoderOnly) throw new S3petInputError("T5Model.labelTokenColumns: an encoder-only checkpoint has no LM head; use a classification head");
     const { shared, lmHead } = this.weights.tree;
     const ids = tf.tensor1d(Int32Array.from(tokenIds), "int32");
     return (lmHead ? tf.gather(lmHead, ids, 1) : tf.transpose(tf.gather(shared, ids))) as tf.Tensor2D; // [D, k]
@@ -171,7 +176,8 @@ export class T5Model implements Backbone {
     this.check(ids, batch.batch, Td, "decoderInputIds");
     const { batch: B, length: T } = batch;
     const tree = this.weights.tree;
-    const bias = relativePositionBias(tree.decoder.relativeBias, Td, Td, false, this.config.relativeAttentionMaxDistance); // [1, h, Td, Td]
+    const decoder = tree.decoder!; // callers check encoderOnly
+    const bias = relativePositionBias(decoder.relativeBias, Td, Td, false, this.config.relativeAttentionMaxDistance); // [1, h, Td, Td]
     const ctx: StackContext = {
       config: this.config,
       batch: B,
@@ -183,9 +189,9 @@ export class T5Model implements Backbone {
     let y = tf.gather(tree.shared, tf.tensor1d(ids, "int32")) as tf.Tensor2D; // [B*Td, D]
     for (let i = 0; i < this.config.numDecoderLayers; i++) {
       const input = y;
-      y = tf.tidy(() => t5Block(input, tree.decoder.blocks[i]!, this.decoderSites.blocks[i]!, ctx, this.act)); // [B*Td, D]
+      y = tf.tidy(() => t5Block(input, decoder.blocks[i]!, this.decoderSites.blocks[i]!, ctx, this.act)); // [B*Td, D]
     }
-    const out = normAt(this.decoderSites.finalNorm, y, tree.decoder.finalNorm, ctx); // [B*Td, D]
+    const out = normAt(this.decoderSites.finalNorm, y, decoder.finalNorm, ctx); // [B*Td, D]
     // Tied head: transformers scales the decoder output by dModel^-0.5 before the shared embeddings.
     return this.config.tieWordEmbeddings ? (tf.mul(out, this.config.dModel ** -0.5) as tf.Tensor2D) : out;
   }
@@ -268,6 +274,19 @@ function residualAt(site: ResidualSite, h: tf.Tensor2D, calls: SiteCalls | undef
   return calls ? calls.residual(site, h) : h;
 }
 
+/** Mean over each sequence's unpadded tokens: hidden [B*T, D] -> [B, D] */
+function maskedMean(hidden: tf.Tensor2D, batch: EncodedBatch): tf.Tensor2D {
+  const { batch: B, length: T, attentionMask } = batch;
+  const weights = new Float32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    let n = 0;
+    for (let t = 0; t < T; t++) n += attentionMask[b * T + t] ? 1 : 0;
+    for (let t = 0; t < T; t++) weights[b * T + t] = attentionMask[b * T + t] ? 1 / Math.max(n, 1) : 0;
+  }
+  const w = tf.tensor3d(weights, [B, 1, T]); // [B, 1, T]
+  return tf.reshape(tf.matMul(w, tf.reshape(hidden, [B, T, hidden.shape[1]])), [B, hidden.shape[1]]); // [B, D]
+}
+
 /** [1, 1, T, T]: 0 on and below the diagonal, MASKED_SCORE above (a query sees no later key). */
 function causalMask(T: number): tf.Tensor4D {
   const values = new Float32Array(T * T);
@@ -280,8 +299,9 @@ function causalMask(T: number): tf.Tensor4D {
 
 /** e.g. `t5 24+24x1024 (16 heads x 64, ffn 4096 relu, vocab 32128, tied)` */
 export function t5Description(config: T5Config): string {
-  const head = config.tieWordEmbeddings ? "tied" : "untied";
-  return `t5 ${config.numLayers}+${config.numDecoderLayers}x${config.dModel} (${config.numHeads} heads x ${config.dKv}, ffn ${config.dFf} ${config.feedForwardProj}, vocab ${config.vocabSize}, ${head})`;
+  const head = config.encoderOnly ? "encoder only" : config.tieWordEmbeddings ? "tied" : "untied";
+  const stacks = config.encoderOnly ? `${config.numLayers}` : `${config.numLayers}+${config.numDecoderLayers}`;
+  return `t5 ${stacks}x${config.dModel} (${config.numHeads} heads x ${config.dKv}, ffn ${config.dFf} ${config.feedForwardProj}, vocab ${config.vocabSize}, ${head})`;
 }
 
 function t5EmbeddingSite(config: T5Config): EmbeddingSite {
@@ -291,7 +311,8 @@ function t5EmbeddingSite(config: T5Config): EmbeddingSite {
 /** Every site of a T5 with this config, in forward order. */
 export function t5Sites(config: T5Config): readonly Site[] {
   const flat = (stack: StackSites) => [...stack.blocks.flatMap(blockSiteList), stack.finalNorm];
-  return [t5EmbeddingSite(config), ...flat(stackSites(config, "encoder")), ...flat(stackSites(config, "decoder"))];
+  const decoder = config.encoderOnly ? [] : flat(stackSites(config, "decoder"));
+  return [t5EmbeddingSite(config), ...flat(stackSites(config, "encoder")), ...decoder];
 }
 
 function blockSiteList(b: BlockSites): Site[] {

@@ -47,8 +47,9 @@ export interface T5WeightTree<T = tf.Tensor> {
   /** [V, dModel]: the input embeddings of both stacks (and the LM head when tied). */
   readonly shared: T;
   readonly encoder: T5StackWeights<T>;
-  readonly decoder: T5StackWeights<T>;
-  /** [dModel, V], untied checkpoints only. */
+  /** Absent in an encoder-only (T5EncoderModel) checkpoint. */
+  readonly decoder: T5StackWeights<T> | null;
+  /** [dModel, V], untied encoder-decoder checkpoints only. */
   readonly lmHead: T | null;
 }
 
@@ -106,8 +107,8 @@ export function buildT5Weights<T>(config: T5Config, make: (spec: T5TensorSpec) =
 
   const shared = take({ name: "shared.weight", shape: [V, D], hfShape: [V, D], transposed: false, init: "normal" });
   const encoder = stack("encoder", config.numLayers);
-  const decoder = stack("decoder", config.numDecoderLayers);
-  const lmHead = config.tieWordEmbeddings ? null : kernel("lm_head", D, V);
+  const decoder = config.encoderOnly ? null : stack("decoder", config.numDecoderLayers);
+  const lmHead = config.tieWordEmbeddings || config.encoderOnly ? null : kernel("lm_head", D, V);
   return { tree: { shared, encoder, decoder, lmHead }, entries };
 }
 
@@ -116,7 +117,7 @@ export function t5TensorSpecs(config: T5Config): readonly T5TensorSpec[] {
   return buildT5Weights(config, (spec) => spec).entries.map((e) => e.spec);
 }
 
-/** Parameters of the encoder-decoder, the shared embeddings counted once (and lm_head when untied). */
+/** Parameters of the model, the shared embeddings counted once (and lm_head when untied). */
 export function t5ParamCount(config: T5Config): number {
   return t5TensorSpecs(config).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 }
