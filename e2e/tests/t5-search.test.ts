@@ -1,8 +1,9 @@
 // A search on the tiny T5 end to end through the built CLI: text-to-text classification, each label
 // scored by the LM logit of its word's first token, with modules on both stacks; then `eval` of its run.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openSafetensors, writeSafetensors } from "@s3pet/core";
 import { runS3pet, tempDir, TINY_T5_MODEL } from "./s3pet-process.js";
 
 describe("s3pet search on a T5 (text-to-text classification)", () => {
@@ -32,6 +33,23 @@ describe("s3pet search on a T5 (text-to-text classification)", () => {
     const scores = await runS3pet(["eval", run, "--json"]);
     expect(scores.code, scores.stderr).toBe(0);
     expect(JSON.parse(scores.stdout).test).toBe(results.retrained.test);
+  });
+
+  it("an encoder-only (T5EncoderModel) checkpoint trains with a classification head on its mean-pooled states", async () => {
+    const model = join(dir, "encoder-only");
+    mkdirSync(model);
+    const config = JSON.parse(readFileSync(join(TINY_T5_MODEL, "config.json"), "utf8"));
+    writeFileSync(join(model, "config.json"), JSON.stringify({ ...config, architectures: ["T5EncoderModel"] }));
+    for (const f of ["tokenizer.json", "tokenizer_config.json"]) copyFileSync(join(TINY_T5_MODEL, f), join(model, f));
+    const full = openSafetensors(join(TINY_T5_MODEL, "model.safetensors"));
+    const names = full.names().filter((n) => !n.startsWith("decoder.") && n !== "encoder.embed_tokens.weight");
+    writeSafetensors(join(model, "model.safetensors"), Object.fromEntries(names.map((n) => [n, full.readFloat32(n)])));
+    full.close();
+    const r = await runS3pet(["train", "--model", model, "--task", join(dir, "task"), "--max-examples", "24", "--epochs", "1", "--max-length", "16", "--structure", "bitfit", "--out", join(dir, "encoder-run"), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const results = JSON.parse(r.stdout);
+    expect(results.backboneParams).toBe(18_688); // shared embeddings and the encoder stack
+    expect(results.structure.every((m: { site: string }) => !m.site.startsWith("decoder."))).toBe(true);
   });
 
   it("a label word the tokenizer splits like another label's is refused before the run starts", async () => {
