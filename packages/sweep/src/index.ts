@@ -10,4 +10,5 @@ export { enqueueGrid, queueStates, allEnded, type EnqueueSummary, type SweepJobD
 export { followQueue, watchGrid, type FollowQueueOptions, type QueueFollower } from "./follow-queue.js";
 export { startWorker, type StartWorkerOptions } from "./start-worker.js";
 export { sweepReport, type SweepReportOptions } from "./sweep-report.js";
+export { seedStats, compareSeedStats, type SeedStats } from "./seed-stats.js";
 export { formatStates } from "./format-states.js";

@@ -36,4 +36,21 @@ describe("sweepReport", () => {
   it("compares the axis asked for", () => {
     expect(sweepReport(points, { runsDir, compare: "task" })).toContain("- a against b: 1 wins, 0 ties, 0 losses");
   });
+
+  it("keeps runs apart that differ in a scalar of a list of grids (one cell per distinct run, not per list axis)", () => {
+    // Two grid objects: a search over LoRA only and a preset; "methods" and "structure" are scalars in each.
+    const union = expandGrid([{ command: "search", task: "a", methods: "lora", seed: [1, 2] }, { command: "train", task: "a", structure: "lora", seed: [1, 2] }]);
+    const dir = mkdtempSync(join(tmpdir(), "s3pet-sweep-report-union-"));
+    for (const p of union) {
+      mkdirSync(runDirOf(dir, p), { recursive: true });
+      const test = p.command === "search" ? 0.6 + Number(p.flags["seed"]) / 100 : 0.9;
+      writeFileSync(join(runDirOf(dir, p), "results.json"), JSON.stringify({ metric: "accuracy", retrained: { validation: 0, test }, chosenParams: 10 }));
+    }
+    const report = sweepReport(union, { runsDir: dir });
+    expect(report).toContain("| command | methods | structure | n | test accuracy | params |");
+    expect(report).toContain("| search | lora | – | 2 | 0.615 ± 0.007 | 10 |");
+    expect(report).toContain("| train | – | lora | 2 | 0.900 ± 0.000 | 10 |");
+    // The two runs differ in more than the command, so no pair of cells differs only in it.
+    expect(report).toContain("- search against train: 0 wins, 0 ties, 0 losses");
+  });
 });

@@ -6,6 +6,7 @@
 import type { GridPoint } from "./expand-grid.js";
 import { stateFromRunsDir } from "./point-state.js";
 import { readPointResults } from "./run-point.js";
+import { compareSeedStats, seedStats, type SeedStats } from "./seed-stats.js";
 
 export interface SweepReportOptions {
   readonly runsDir: string;
@@ -13,20 +14,16 @@ export interface SweepReportOptions {
   readonly compare?: string;
 }
 
-interface Stats {
-  readonly mean: number;
-  readonly std: number;
-  readonly n: number;
-}
-
 export function sweepReport(points: readonly GridPoint[], options: SweepReportOptions): string {
-  const axes = [...new Set(points.flatMap((p) => Object.keys(p.axes)))].filter((a) => a !== "seed");
+  const axes = columnsOf(points);
+  const valuesOf = (point: GridPoint) => Object.fromEntries(axes.map((a) => [a, columnValue(point, a)]));
   const cells = new Map<string, { axes: Record<string, string>; test: number[]; params: number[]; failed: number; missing: number }>();
   const failures: string[] = [];
   let metric = "score";
   for (const point of points) {
-    const key = JSON.stringify(axes.map((a) => point.axes[a] ?? ""));
-    const cell = cells.get(key) ?? { axes: Object.fromEntries(axes.map((a) => [a, point.axes[a] ?? ""])), test: [], params: [], failed: 0, missing: 0 };
+    const values = valuesOf(point);
+    const key = JSON.stringify(axes.map((a) => values[a]));
+    const cell = cells.get(key) ?? { axes: values, test: [], params: [], failed: 0, missing: 0 };
     cells.set(key, cell);
     const results = readPointResults(options.runsDir, point);
     if (results) {
@@ -46,9 +43,9 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
   const lines = [`${points.length} runs (${[...cells.values()].reduce((s, c) => s + c.test.length, 0)} finished), ${cells.size} cells, ${seeds} seed(s); re-trained test ${metric}, mean ± std over seeds`, ""];
   lines.push(`| ${[...axes, "n", `test ${metric}`, "params"].join(" | ")} |`);
   lines.push(`|${[...axes, "n", "test", "params"].map(() => "---|").join("")}`);
-  const stats = new Map<string, Stats | null>();
+  const stats = new Map<string, SeedStats | null>();
   for (const [key, c] of cells) {
-    const s = statsOf(c.test);
+    const s = seedStats(c.test);
     stats.set(key, s);
     const note = [c.failed && `${c.failed} failed`, c.missing && `${c.missing} not finished`].filter(Boolean).join(", ");
     const params = c.params.length ? Math.round(c.params.reduce((a, b) => a + b, 0) / c.params.length).toLocaleString("en-US") : "–";
@@ -56,9 +53,9 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
   }
   lines.push("");
 
-  const compare = options.compare ?? axes.find((a) => a !== "task" && new Set(points.map((p) => p.axes[a])).size > 1);
+  const compare = options.compare ?? axes.find((a) => a !== "task");
   if (compare !== undefined && axes.includes(compare)) {
-    const values = [...new Set(points.map((p) => p.axes[compare]!))];
+    const values = [...new Set(points.map((p) => columnValue(p, compare)))];
     const others = axes.filter((a) => a !== compare);
     const statOf = (c: Record<string, string>, v: string) => stats.get(JSON.stringify(axes.map((a) => (a === compare ? v : c[a]!))));
     const contexts = [...new Map([...cells.values()].map((c) => [JSON.stringify(others.map((a) => c.axes[a])), c.axes])).values()];
@@ -68,11 +65,10 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
         let win = 0, tie = 0, loss = 0;
         for (const c of contexts) {
           const a = statOf(c, values[i]!), b = statOf(c, values[j]!);
-          if (!a || !b || a.n < 2 || b.n < 2) continue;
-          const d = a.mean - b.mean;
-          if (Math.abs(d) <= Math.max(a.std, b.std)) tie++;
-          else if (d > 0) win++;
-          else loss++;
+          const result = compareSeedStats(a, b);
+          if (result === "win") win++;
+          else if (result === "tie") tie++;
+          else if (result === "loss") loss++;
         }
         lines.push(`- ${values[i]} against ${values[j]}: ${win} wins, ${tie} ties, ${loss} losses`);
       }
@@ -83,11 +79,23 @@ export function sweepReport(points: readonly GridPoint[], options: SweepReportOp
   return lines.join("\n");
 }
 
-function statsOf(xs: readonly number[]): Stats | null {
-  if (!xs.length) return null;
-  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-  const std = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean, std, n: xs.length };
+/** Default for a flag a point does not set (the CLI's default applies). */
+const NOT_SET = "–";
+
+/**
+ * The table's columns: every flag (and the command) whose value is not the same for every point, but
+ * the seed. Not just the grid's list axes: a grid that is a list of objects differs between its objects
+ * in scalars too (one searches over LoRA only, one trains a preset), and those runs must not share a cell.
+ */
+function columnsOf(points: readonly GridPoint[]): string[] {
+  const keys = [...new Set(["command", ...points.flatMap((p) => Object.keys(p.flags))])].filter((k) => k !== "seed");
+  return keys.filter((k) => new Set(points.map((p) => columnValue(p, k))).size > 1);
+}
+
+function columnValue(point: GridPoint, column: string): string {
+  if (column === "command") return point.command;
+  const value = point.flags[column];
+  return value === undefined ? NOT_SET : Array.isArray(value) ? value.join(",") : String(value);
 }
 
 const describe = (axes: Readonly<Record<string, string>>) => Object.entries(axes).map(([k, v]) => `${k} ${v}`).join(", ");

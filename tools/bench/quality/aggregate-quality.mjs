@@ -1,7 +1,9 @@
 // @ts-check
 // Aggregates the quality grid's runs: per (row, budget, task) the mean and sample std over seeds of the
 // re-trained test score, the parameters used (and per method) and the supernet's test score; per task the majority
-// baseline. Failed runs and runs not run yet are counted apart, never averaged in.
+// baseline. Failed runs and runs not run yet are counted apart, never averaged in. The statistics are the sweep
+// report's (@s3pet/sweep seedStats), so this table and `s3pet sweep report` agree.
+import { seedStats } from "@s3pet/sweep";
 
 /** @param {{ task: string, row: string, budget: string | null, ok: boolean, results: any }[]} runs */
 export function aggregateQuality(runs) {
@@ -35,20 +37,13 @@ export function aggregateQuality(runs) {
       n: c.test.length,
       failed: c.failed,
       missing: c.missing,
-      test: stats(c.test),
-      supernet: c.supernet.length ? stats(c.supernet) : null,
+      test: seedStats(c.test),
+      supernet: seedStats(c.supernet),
       params: c.params.length ? mean(c.params) : null,
       seconds: c.seconds.length ? mean(c.seconds) : null,
       methods: c.test.length ? Object.fromEntries(Object.entries(c.methods).map(([m, p]) => [m, p / c.test.length])) : {},
     })),
   };
-}
-
-export function stats(xs) {
-  if (!xs.length) return null;
-  const m = mean(xs);
-  const std = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean: m, std, values: xs };
 }
 
 function mean(xs) {

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readGridFile } from "@s3pet/sweep";
 import { describe, expect, it } from "vitest";
-import { aggregateQuality, stats } from "./aggregate-quality.mjs";
+import { seedStats } from "@s3pet/sweep";
+import { aggregateQuality } from "./aggregate-quality.mjs";
 import { collectRuns, commonFlags, parseVariantRow, rowOf } from "./grid-runs.mjs";
 import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
@@ -87,7 +88,7 @@ describe("quality aggregation and table", () => {
   ];
 
   it("takes mean and sample std over the seeds that finished and counts failures apart", () => {
-    expect(stats([0.9, 0.8])).toEqual({ mean: 0.8500000000000001, std: 0.07071067811865474, values: [0.9, 0.8] });
+    expect(seedStats([0.9, 0.8])).toEqual({ mean: 0.8500000000000001, std: 0.07071067811865474, values: [0.9, 0.8] });
     const { cells, majority, backboneParams } = aggregateQuality(runs);
     expect(backboneParams).toBe(1000);
     expect(majority).toEqual({ a: 0.5, b: 0.5 });

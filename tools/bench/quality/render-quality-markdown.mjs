@@ -3,6 +3,7 @@
 // mean ± std of the re-trained test score over seeds, parameters used), the transfer table, the
 // win/tie/loss counts of the searches against random structures and LoRA-only search at the same budget,
 // and the small-budget searches against the best preset.
+import { compareSeedStats } from "@s3pet/sweep";
 
 const fmt = (s) => (s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–");
 const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
@@ -131,12 +132,10 @@ export function renderQualityMarkdown(report) {
   return lines.join("\n");
 }
 
-/** "win" / "tie" / "loss" of cell a against cell b (means apart by more than the larger std), or null
- *  when either has fewer than 2 seeds (a std needs at least 2). */
+/** "win" / "tie" / "loss" of cell a against cell b (@s3pet/sweep's rule: means apart by more than the larger
+ *  std), or null when either has fewer than 2 seeds. */
 export function versus(a, b) {
-  if (!a?.test || !b?.test || a.n < 2 || b.n < 2) return null;
-  const d = a.test.mean - b.test.mean;
-  return Math.abs(d) <= Math.max(a.test.std, b.test.std) ? "tie" : d > 0 ? "win" : "loss";
+  return compareSeedStats(a?.test, b?.test);
 }
 
 /** The machine and its load while the grid ran (mean and max of the 1-minute load average when logged). */
