@@ -8,6 +8,8 @@ export const ROOT = new URL("../../", import.meta.url).pathname;
 export const BIN = join(ROOT, "packages/cli/dist/bin.js");
 /** The tiny BERT fixture (2 layers, hidden 32): fast enough for end-to-end runs in tests. */
 export const TINY_MODEL = join(ROOT, "packages/models/test-fixtures/tiny-bert-hf");
+/** The tiny T5 1.0 fixture (2 + 2 blocks, d_model 32) with its tiny Unigram tokenizer. */
+export const TINY_T5_MODEL = join(ROOT, "packages/models/test-fixtures/tiny-t5-hf");
 /** Settings of a run that takes seconds: few examples, one epoch, short sequences. */
 export const TINY_SETTINGS = ["--max-examples", "48", "--epochs", "1", "--max-length", "32", "--batch-size", "8"];
 /** TINY_SETTINGS on the tiny model. */

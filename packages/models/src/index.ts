@@ -22,6 +22,7 @@ export { saveBackbone } from "./checkpoint/save-backbone.js";
 
 // --- heads
 export { createClassificationHead } from "./heads/classification-head.js";
+export { createVerbaliserHead, labelWordTokens } from "./heads/verbaliser-head.js";
 export type { MaskedLmWeights } from "./heads/masked-lm-head.js";
 export { MaskedLmHead, createMaskedLmHead, maskedLmNames } from "./heads/masked-lm-head.js";
 
@@ -46,3 +47,13 @@ export { pretrainMlm, PRETRAIN_CHECKPOINT_FILE } from "./pretrain/pretrain-mlm.j
 export type { PretrainReport } from "./pretrain/pretrain-report.js";
 export type { PretrainEval } from "./pretrain/pretrain-checkpoint.js";
 export { renderModelCard } from "./pretrain/model-card.js";
+
+// --- T5 encoder-decoder
+export type { T5Config, T5FeedForward } from "./t5/t5-config.js";
+export { defineT5Config, parseT5Config, t5InnerDim } from "./t5/t5-config.js";
+export { T5Model, t5Sites, t5Description } from "./t5/t5-model.js";
+export type { T5TensorSpec, T5Weights, T5WeightTree } from "./t5/t5-weights.js";
+export { buildT5Weights, t5TensorSpecs, t5ParamCount } from "./t5/t5-weights.js";
+export type { LoadedT5 } from "./checkpoint/load-t5-pretrained.js";
+export { loadT5Pretrained, readT5Config } from "./checkpoint/load-t5-pretrained.js";
+export { checkpointModelType } from "./checkpoint/checkpoint-files.js";

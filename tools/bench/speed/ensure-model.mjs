@@ -13,7 +13,10 @@ export const EMBEDDED_CONFIG = { modelType: "bert", numLayers: 4, hiddenSize: 12
 /** BERT-base (uncased) as Hugging Face ships it: 110M parameters. */
 export const BERT_BASE_CONFIG = { modelType: "bert", numLayers: 12, hiddenSize: 768, numHeads: 12, intermediateSize: 3072, vocabSize: 30522, maxPositions: 512 };
 
-export const MODEL_SHAPES = { embedded: EMBEDDED_CONFIG, "bert-base": BERT_BASE_CONFIG };
+/** t5-small as Hugging Face ships it (T5 1.0: relu, tied): 60.5M parameters. */
+export const T5_SMALL_CONFIG = { modelType: "t5", numLayers: 6, dModel: 512, dKv: 64, numHeads: 8, dFf: 2048, vocabSize: 32128 };
+
+export const MODEL_SHAPES = { embedded: EMBEDDED_CONFIG, "bert-base": BERT_BASE_CONFIG, "t5-small": T5_SMALL_CONFIG };
 
 /**
  * ensureModel in a child process: making a bert-base checkpoint takes ~1 GB, and a process's peak RSS
@@ -39,6 +42,7 @@ export async function ensureModel(dirOrShape) {
 
 async function randomCheckpoint(shape, config) {
   const dir = join(tmpdir(), shape === "embedded" ? "s3pet-bench-random-backbone" : `s3pet-bench-${shape}`);
+  if (config.modelType === "t5") return randomT5Checkpoint(dir, shape, config);
   if (!existsSync(join(dir, "model.safetensors"))) {
     const { defineBertConfig, initRandomBertModel, saveBackbone } = await import("@s3pet/models");
     const model = initRandomBertModel(defineBertConfig(config), { seed: 0, trainable: false });
@@ -46,6 +50,30 @@ async function randomCheckpoint(shape, config) {
     model.dispose();
   }
   return { dir, note: `${shape}-shaped BERT with random weights (${JSON.stringify(config)}), saved to ${dir}` };
+}
+
+/** A T5 with random weights in the HF layout (normal, std 0.05; norms 1), written straight from the weight specs. */
+async function randomT5Checkpoint(dir, shape, fields) {
+  if (!existsSync(join(dir, "model.safetensors"))) {
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    const tf = await import("@tensorflow/tfjs");
+    const { writeSafetensors } = await import("@s3pet/core");
+    const { defineT5Config, t5TensorSpecs } = await import("@s3pet/models");
+    const { modelType, ...rest } = fields;
+    const config = defineT5Config(rest);
+    mkdirSync(dir, { recursive: true });
+    const tensors = Object.fromEntries(
+      t5TensorSpecs(config).map((spec, i) => {
+        const shape = [...spec.hfShape];
+        const data = spec.init === "ones" ? new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1) : tf.tidy(() => tf.randomNormal(shape, 0, 0.05, "float32", i + 1).dataSync());
+        return [spec.name, { shape, data: Float32Array.from(data) }];
+      }),
+    );
+    writeSafetensors(join(dir, "model.safetensors"), tensors, { format: "pt" });
+    const json = { model_type: modelType, vocab_size: config.vocabSize, d_model: config.dModel, d_kv: config.dKv, d_ff: config.dFf, num_layers: config.numLayers, num_heads: config.numHeads, feed_forward_proj: config.feedForwardProj, tie_word_embeddings: config.tieWordEmbeddings };
+    writeFileSync(join(dir, "config.json"), JSON.stringify(json, null, 2));
+  }
+  return { dir, note: `${shape}-shaped T5 with random weights (${JSON.stringify(fields)}), saved to ${dir}` };
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {

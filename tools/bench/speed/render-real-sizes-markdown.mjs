@@ -11,8 +11,10 @@ const pct = (x) => (Number.isFinite(x) ? `${Math.round(100 * x)}%` : "–");
 const GROUPS = [
   ["embedded", "Embedded backbone (4 x 128), batch 16 x 64"],
   ["bert-base", "bert-base-shaped backbone (12 x 768, random weights), batch 16 x 128"],
+  ["t5-small", "t5-small-shaped T5 (6 + 6 blocks x 512, random weights), batch 16 x 64"],
 ];
 const STEPS = [
+  ["forward (encoder + one decoder step, no tape)", "forward", "forward", null],
   ["LoRA step (r=8 on query/value)", "lora", "train", "lora"],
   ["full fine-tuning step", "full", "train", "full"],
   ["bi-level search step, mixed space (A + W batch)", "search", "search", null],

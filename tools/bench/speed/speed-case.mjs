@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, measureMatmulGflops, runSearch, runTrain } from "@s3pet/core";
-import { createClassificationHead, loadPretrained } from "@s3pet/models";
+import { checkpointModelType, createClassificationHead, loadPretrained, loadT5Pretrained } from "@s3pet/models";
 import { cpuMs, installKernelProfiler, installMatmulFlopCounter, summariseProfile } from "./kernel-profiler.mjs";
 import { speedDeps, syntheticBatch } from "./synthetic-task.mjs";
 
@@ -69,13 +69,15 @@ const rooflineCpu = cpuMatmulGflops(512, 40);
 // steps (adds ~1 us per op, which the step times then include).
 const flopCounter = installMatmulFlopCounter();
 const profiler = flags.profile ? installKernelProfiler() : null;
-const probe = loadPretrained(modelDir);
+const isT5 = checkpointModelType(modelDir) === "t5";
+const probe = isT5 ? loadT5Pretrained(modelDir) : loadPretrained(modelDir);
 const vocabSize = probe.config.vocabSize;
 const backboneParams = probe.model.paramCount();
 const hiddenSize = probe.model.hiddenSize;
 const probeLayers = probe.model.numLayers;
 probe.model.dispose();
-if (seq > probe.config.maxPositions) throw new Error(`--seq ${seq} exceeds the model's ${probe.config.maxPositions} positions`);
+const maxPositions = "maxPositions" in probe.config ? probe.config.maxPositions : Infinity; // T5: relative positions
+if (seq > maxPositions) throw new Error(`--seq ${seq} exceeds the model's ${maxPositions} positions`);
 
 const result =
   flags.case === "forward" ? timeForward() : flags.case === "search" ? await timeEngine("search") : await timeEngine(flags.case);
@@ -100,7 +102,7 @@ process.stdout.write(
 
 /** Forward only: backbone + head logits, no gradient tape, read back with dataSync. */
 function timeForward() {
-  const model = loadPretrained(modelDir).model;
+  const model = isT5 ? loadT5Pretrained(modelDir).model : loadPretrained(modelDir).model;
   const head = createClassificationHead(model)(2, { seed: 1 });
   const b = syntheticBatch({ vocabSize, seq, batch }, 0, batch);
   const ms = [];

@@ -13,7 +13,8 @@
 // --suite real-sizes: the embedded backbone at 16 x 64 and a bert-base-shaped one (random weights) at
 // 16 x 128: LoRA, full fine-tuning, search and re-training steps at each of --workers (e.g. 1,2), torch's
 // LoRA and full steps, and each step's matmul-roofline share; --write-docs fills the "Speed at real
-// sizes" section instead. --groups embedded (or bert-base) runs one backbone only. --micro-batch-size m
+// sizes" section instead. --groups embedded (or bert-base) runs one backbone only; --groups t5-small adds
+// a t5-small-shaped T5 (random weights) at 16 x 64: forward and search steps, 1 worker. --micro-batch-size m
 // runs each unit's shard in micro-batches of m (a bert-base search at 16 x 128 on one unit needs 8).
 // --figures <dir>: also the report's figure as SVG there (tokens/s against sequence length for the main
 // suite, against workers for real-sizes; render-speed-figures.mjs), linked from the markdown (docs/figures
@@ -90,6 +91,13 @@ if (flags.suite === "real-sizes") {
   const groups = flags.groups.split(",");
   const bertBase = groups.includes("bert-base") ? ensureModelInChild("bert-base") : null;
   if (bertBase) models[bertBase.dir] = bertBase.note;
+  const t5Small = groups.includes("t5-small") ? ensureModelInChild("t5-small") : null;
+  if (t5Small) {
+    models[t5Small.dir] = t5Small.note;
+    // A T5 has no LoRA preset sites (the presets name BERT positions) and no full fine-tuning: forward and search.
+    plan.push({ id: "t5-small:w1:forward", group: "t5-small", runner: "tfjs", backend: "wasm", workers: 1, args: ["--case", "forward", "--seq", "64", "--reps", String(reps(6)), "--warmup", "1", "--model", t5Small.dir] });
+    plan.push({ id: "t5-small:w1:search", group: "t5-small", runner: "tfjs", backend: "wasm", workers: 1, args: ["--case", "search", "--seq", "64", "--reps", String(reps(3)), "--warmup", "1", "--budget", flags.budget, "--model", t5Small.dir] });
+  }
   for (const [group, dir, seq] of [["embedded", model, 64], ["bert-base", bertBase?.dir, 128]]) {
     if (!groups.includes(group)) continue;
     const small = group === "embedded";

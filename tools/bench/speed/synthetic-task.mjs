@@ -3,7 +3,7 @@
 // matter for speed, the shapes do), and the worker-recipe export that rebuilds the same task, backbone,
 // head and methods inside a data-parallel worker thread (`speed-case.mjs --workers n`).
 import { loadInstalledPlugins } from "@s3pet/core";
-import { createClassificationHead, loadPretrained } from "@s3pet/models";
+import { checkpointModelType, createClassificationHead, loadPretrained, loadT5Pretrained } from "@s3pet/models";
 
 /**
  * @typedef {{ vocabSize: number, seq: number, batch: number }} Shape
@@ -66,6 +66,10 @@ export async function speedDeps(a) {
   const registry = await loadInstalledPlugins();
   return {
     createBackbone: (/** @type {{ trainable: boolean }} */ { trainable }) => {
+      if (checkpointModelType(a.modelDir) === "t5") {
+        if (trainable) throw new Error("full fine-tuning of a T5 backbone is not supported");
+        return loadT5Pretrained(a.modelDir).model; // the head reads pooledOutput: the decoder's start-token state
+      }
       const model = loadPretrained(a.modelDir, { trainable }).model;
       return a.noSkip ? Object.assign(Object.create(model), { hiddenAt: undefined }) : model;
     },

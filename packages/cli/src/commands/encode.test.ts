@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../cli/command.js";
 import { runCli } from "../cli/run-cli.js";
 import { COMMANDS } from "./index.js";
-import { TINY_BERT_DIR } from "@s3pet/models/testing";
+import { readT5Reference, TINY_BERT_DIR, TINY_T5_DIR, TINY_T5_V1_1_DIR } from "@s3pet/models/testing";
 
 const fixtureDir = `${TINY_BERT_DIR}/`;
 const reference = JSON.parse(readFileSync(`${fixtureDir}reference.json`, "utf8")) as {
@@ -55,5 +55,22 @@ describe("s3pet encode", () => {
     expect(missing.stderr).toBe("s3pet encode: /nonexistent/ckpt: no such directory; pass a checkpoint directory with config.json and model.safetensors\n");
     const tooLong = await run(["encode", "--model", fixtureDir, "--text", "hi", "--max-length", "65"]);
     expect(tooLong.stderr).toBe("s3pet encode: --max-length: expected an integer in [2, 64] (the model's positions), got '65'\n");
+  });
+
+  it.each([
+    ["T5 1.0", TINY_T5_DIR],
+    ["T5 v1.1", TINY_T5_V1_1_DIR],
+  ])("%s: --json gives the encoder states of the torch reference within 1e-4", async (_, dir) => {
+    const ref = readT5Reference(dir);
+    for (const [i, text] of ref.texts.entries()) {
+      const r = await run(["encode", "--model", dir, "--text", text, "--json"]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { tokens: string[]; inputIds: number[]; lastHiddenState: number[][]; pooledOutput: number[] };
+      expect(out.tokens).toEqual(ref.tokens[i]);
+      expect(out.lastHiddenState).toHaveLength(ref.tokens[i]!.length);
+      out.lastHiddenState.forEach((row, t) => expect(maxAbsDiff(row, ref.encoder_last_hidden_state[i]![t]!)).toBeLessThan(1e-4));
+      expect(out.pooledOutput).toHaveLength(32); // the decoder's output at the start token
+    }
   });
 });

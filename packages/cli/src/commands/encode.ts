@@ -3,11 +3,13 @@
 // {"tokens", "inputIds", "lastHiddenState", "pooledOutput"}; without it, a short summary.
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, S3petInputError } from "@s3pet/core";
-import { encodeBatch, loadPretrained, loadTokenizer } from "@s3pet/models";
+import { checkpointModelType, encodeBatch, loadPretrained, loadT5Pretrained, loadTokenizer } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
 
 /** Values shown per vector in the summary. */
 const PREVIEW = 4;
+/** T5 has relative positions and no hard limit; 512 tokens is what it was pretrained on. */
+const T5_POSITIONS = 512;
 
 export const encode = defineCommand({
   name: "encode",
@@ -15,7 +17,8 @@ export const encode = defineCommand({
   description:
     "Loads a checkpoint directory in the Hugging Face layout (config.json, model.safetensors, vocab.txt or " +
     "tokenizer.json), encodes --text (and --pair) without padding, truncated to the model's positions or " +
-    "--max-length, and prints the tokens, ids, last hidden state and pooled output.",
+    "--max-length, and prints the tokens, ids, last hidden state and pooled output (for a T5: the encoder's last " +
+    "hidden state, and the decoder's output at the start token as the pooled output).",
   options: {
     model: { type: "string", valueName: "dir", description: "checkpoint directory (Hugging Face layout), e.g. assets/backbone" },
     text: { type: "string", description: "the text to encode" },
@@ -31,10 +34,9 @@ export const encode = defineCommand({
     if (values.model === undefined) throw new S3petInputError("--model: pass a checkpoint directory, e.g. --model assets/backbone");
     if (values.text === undefined) throw new S3petInputError("--text: pass the text to encode, e.g. --text 'hello world'");
     await initBackend();
-    const { model, config, notes } = loadPretrained(values.model);
+    const { model, positions, notes } = loadForEncode(values.model);
     try {
       const tokenizer = loadTokenizer(values.model);
-      const positions = config.modelType === "roberta" ? config.maxPositions - config.padTokenId - 1 : config.maxPositions;
       const maxLength = values["max-length"] === undefined ? positions : parseMaxLength(values["max-length"], positions);
       const encoding = tokenizer.encode(values.text, values.pair ?? null, { maxLength });
       const batch = encodeBatch(tokenizer, [{ text: values.text, pair: values.pair ?? null }], { maxLength });
@@ -50,7 +52,7 @@ export const encode = defineCommand({
         ["model", `${values.model} (${model.description})`],
         ["tokens", `${encoding.tokens.length}: ${encoding.tokens.join(" ")}`],
         ["ids", encoding.ids.join(" ")],
-        ["hidden", `[${lastHiddenState.length}, ${config.hiddenSize}], first token: ${preview(lastHiddenState[0]!)}`],
+        ["hidden", `[${lastHiddenState.length}, ${model.hiddenSize}], first token: ${preview(lastHiddenState[0]!)}`],
         ["pooled", `[${pooledOutput.length}]: ${preview(pooledOutput)}`],
         ...notes.map((note) => ["note", note]),
       ];
@@ -60,6 +62,17 @@ export const encode = defineCommand({
     }
   },
 });
+
+/** The checkpoint's model (BERT/RoBERTa or T5) and how many tokens it takes. */
+function loadForEncode(dir: string) {
+  if (checkpointModelType(dir) === "t5") {
+    const { model, notes } = loadT5Pretrained(dir);
+    return { model, notes, positions: T5_POSITIONS };
+  }
+  const { model, config, notes } = loadPretrained(dir);
+  const positions = config.modelType === "roberta" ? config.maxPositions - config.padTokenId - 1 : config.maxPositions;
+  return { model, notes, positions };
+}
 
 function parseMaxLength(text: string, positions: number): number {
   const n = Number(text);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../cli/command.js";
 import { runCli } from "../cli/run-cli.js";
 import { inspect } from "./inspect.js";
-import { TINY_BERT_DIR } from "@s3pet/models/testing";
+import { T5_LARGE_CONFIG_DIR, T5_SMALL_CONFIG_DIR, TINY_BERT_DIR } from "@s3pet/models/testing";
 
 const MODEL = TINY_BERT_DIR;
 
@@ -62,5 +62,24 @@ describe("s3pet inspect", () => {
     expect(unknown.stderr).toMatch(/^s3pet inspect: --methods: unknown PET method 'nope': install @s3pet\/plugin-nope \(installed: .*\)\n$/);
     const missing = await run(["inspect", "--model", "/no/model"]);
     expect(missing).toMatchObject({ code: 2, stderr: "s3pet inspect: /no/model: no such directory; pass a checkpoint directory with config.json and model.safetensors\n" });
+  });
+
+  it("a T5 from config.json alone: both stacks' sites, HF names, parameters as transformers counts them", async () => {
+    const small = JSON.parse((await run(["inspect", "--model", T5_SMALL_CONFIG_DIR, "--methods", "lora,prefix,adapter,lnfit", "--json"])).stdout);
+    expect(small.backboneParams).toBe(60_506_624);
+    expect(small.sites).toHaveLength(1 + 6 * 12 + 1 + 6 * 18 + 1);
+    expect(small.sites).toContainEqual({ name: "decoder.block.5.layer.1.EncDecAttention.o", kind: "linear", dims: { dIn: 512, dOut: 512 } });
+    expect(small.sites).toContainEqual({ name: "encoder.block.3.layer.0.SelfAttention", kind: "attention", dims: { hidden: 512, heads: 8, headDim: 64 } });
+    const count = (method: string) => new Set(small.candidates.filter((c: { method: string }) => c.method === method).map((c: { site: string }) => c.site)).size;
+    // linear: 6 per encoder block (q k v o wi wo), 10 per decoder block; attention: self-attention of both stacks;
+    // residual: 2 per encoder block, 3 per decoder block; norm: 2 + 3 per block and the two final norms
+    expect([count("lora"), count("prefix"), count("adapter"), count("lnfit")]).toEqual([6 * 6 + 6 * 10, 12, 6 * 2 + 6 * 3, 6 * 2 + 6 * 3 + 2]);
+    const large = await run(["inspect", "--model", T5_LARGE_CONFIG_DIR, "--methods", "lora"]);
+    expect(large.code).toBe(0);
+    const lines = large.stdout.split("\n");
+    expect(lines[0]).toBe(`backbone  t5 24+24x1024 (16 heads x 64, ffn 4096 relu, vocab 32128, tied) · 737.67M params · ${T5_LARGE_CONFIG_DIR}`);
+    expect(lines.some((l) => /^encoder\.block\.\{0-23\}\s+×24$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^decoder\.block\.\{0-23\}\s+×24$/.test(l))).toBe(true);
+    expect(large.stdout).toContain("no estimate: this backbone gives no memory profile");
   });
 });

@@ -5,13 +5,13 @@ import { resolve } from "node:path";
 import { initBackend, parseBudget, SearchSpace, siteDims, type Site } from "@s3pet/core";
 import { formatCount, formatPercent } from "@s3pet/dashboard";
 import { findAssetDir } from "@s3pet/data";
-import { loadPretrained } from "@s3pet/models";
+import { checkpointModelType, loadPretrained, readT5Config, t5Description, t5ParamCount, t5Sites } from "@s3pet/models";
 import { S3petInputError } from "@s3pet/core";
 import { defineCommand, type OptionSpecs } from "../cli/command.js";
 import { methodOptionFlags, methodOptionsFrom } from "../run-config/method-option-flags.js";
 import { MEMORY_PLAN_FLAGS, runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
-import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
+import { formatPlans, planJson, planShape, typicalPlans, type PlannedBackbone } from "../run/run-memory-plan.js";
 
 const options = {
   model: runFlag("model"),
@@ -42,12 +42,8 @@ export const inspect = defineCommand({
     const names = values.methods === undefined ? null : values.methods.split(",").map((s) => s.trim()).filter(Boolean);
     const { methods } = await selectMethods(names);
     const backend = await initBackend();
-    const { model } = loadPretrained(modelDir);
-    const sites = model.sites();
-    const backboneParams = model.paramCount();
-    const description = model.description;
-    const planned = { params: backboneParams, hiddenSize: model.hiddenSize, sites, memory: model.memoryProfile() };
-    model.dispose();
+    const { description, planned } = plannedBackbone(modelDir);
+    const { sites, params: backboneParams } = planned;
     const shape = planShape(values);
     const plans = typicalPlans(planned, backend.name, methods, shape);
     const methodOptions = methodOptionsFrom(values);
@@ -68,12 +64,29 @@ export const inspect = defineCommand({
         ...candidateTable(methods.map((m) => m.name), candidates, budget, backboneParams),
         "",
         `memory (${backend.name}, estimated peak per worker)`,
-        ...formatPlans(plans).map((l) => `  ${l}`),
+        ...(plans.length > 0 ? formatPlans(plans).map((l) => `  ${l}`) : ["  no estimate: this backbone gives no memory profile"]),
         "",
       ].join("\n"),
     );
   },
 });
+
+/**
+ * The backbone's description, sites, parameters and memory profile. A T5 is described from config.json
+ * alone (its sites and parameters follow from the architecture), so a config without weights is enough.
+ */
+function plannedBackbone(modelDir: string): { description: string; planned: PlannedBackbone } {
+  if (checkpointModelType(modelDir) === "t5") {
+    const config = readT5Config(modelDir);
+    return { description: t5Description(config), planned: { params: t5ParamCount(config), hiddenSize: config.dModel, sites: t5Sites(config), memory: null } };
+  }
+  const { model } = loadPretrained(modelDir);
+  try {
+    return { description: model.description, planned: { params: model.paramCount(), hiddenSize: model.hiddenSize, sites: model.sites(), memory: model.memoryProfile() } };
+  } finally {
+    model.dispose();
+  }
+}
 
 /** Sites as a tree: sites outside layers as they come, runs of identical layers folded into one block. */
 function foldedTree(sites: readonly Site[]): string[] {
@@ -106,7 +119,10 @@ function foldedTree(sites: readonly Site[]): string[] {
       next += layer.length;
     }
     const stem = first[0]!.name.slice(0, first[0]!.name.length - first[0]!.position.length).replace(/\d+\.$/, "");
-    const span = last === first[0]!.layer ? `${last}` : `${first[0]!.layer}-${last}`;
+    // The block number in the name (a T5 decoder's block 0 is layer numEncoderLayers), else the layer.
+    const index = (s: Site) => Number(/(\d+)\.$/.exec(s.name.slice(0, s.name.length - s.position.length))?.[1] ?? s.layer);
+    const [from, to] = [index(first[0]!), index(first[0]!) + (last - first[0]!.layer!)];
+    const span = from === to ? `${from}` : `${from}-${to}`;
     const count = last - first[0]!.layer! + 1;
     out.push([`${stem}{${span}}`, count > 1 ? `×${count}` : "", ""]);
     first.forEach((s, k) => out.push([`${k === first.length - 1 ? "└─" : "├─"} ${s.position}`, s.kind, describeDims(s)]));

@@ -3,7 +3,8 @@
 // -> core's EngineDeps. Every bad input fails here, before a step runs, as an S3petInputError.
 import { builtSibling, initBackend, PluginError, S3petInputError, type BackboneMemoryProfile, type BackendInfo, type EngineDeps, type EvalDeps, type PetMethod, type PluginRegistry, type Site, type TaskSplits } from "@s3pet/core";
 import { encodeTask, loadTask, type TaskData } from "@s3pet/data";
-import { checkTokenizerFits, createClassificationHead, loadPretrained, loadTokenizer, readBertConfig, type BertConfig } from "@s3pet/models";
+import * as tf from "@tensorflow/tfjs";
+import { checkpointModelType, checkTokenizerFits, createClassificationHead, createVerbaliserHead, labelWordTokens, loadPretrained, loadT5Pretrained, loadTokenizer, readBertConfig, readT5Config, type BertConfig, type TextTokenizer } from "@s3pet/models";
 import { installedPlugins } from "../run-config/method-option-flags.js";
 import type { RunInputs } from "../run-config/resolve-run-options.js";
 import { tokenizerBatchEncoder } from "./tokenizer-batch-encoder.js";
@@ -31,10 +32,16 @@ export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
   const taskData = loadTask(inputs.task, inputs.taskOptions);
   const { registry, methods } = await selectMethods(inputs.methods);
   // The model's files against each other and the flags, before the backend or any weight is allocated.
-  const config = readBertConfig(inputs.modelDir);
   const tokenizer = loadTokenizer(inputs.modelDir);
-  checkTokenizerFits(tokenizer, config, inputs.modelDir);
-  checkMaxLength(inputs.maxLength, config, inputs.modelDir);
+  if (isT5(inputs.modelDir)) {
+    const config = readT5Config(inputs.modelDir);
+    checkTokenizerFits(tokenizer, config, inputs.modelDir);
+    if (!config.encoderOnly) labelTokens(taskData, tokenizer);
+  } else {
+    const config = readBertConfig(inputs.modelDir);
+    checkTokenizerFits(tokenizer, config, inputs.modelDir);
+    checkMaxLength(inputs.maxLength, config, inputs.modelDir);
+  }
   const backend = await initBackend();
   const { backbone, deps } = modelDeps(inputs, taskData);
   return {
@@ -64,8 +71,21 @@ function checkMaxLength(maxLength: number, config: BertConfig, modelDir: string)
   }
 }
 
+function isT5(modelDir: string): boolean {
+  return checkpointModelType(modelDir) === "t5";
+}
+
+/** Text-to-text classification: the task's label names are the label words (docs/ARCHITECTURE.md "T5"). */
+function labelTokens(taskData: TaskData, tokenizer: TextTokenizer): number[] {
+  if (taskData.labelSpace === null) {
+    throw new S3petInputError(`task '${taskData.name}': a T5 backbone scores label words, so it needs a classification task (this one is regression)`);
+  }
+  return labelWordTokens(tokenizer, taskData.labelSpace.names);
+}
+
 /** The backbone factory, head factory and encoded task of a run (the backend must be initialised). */
 function modelDeps(inputs: RunInputs, taskData: TaskData): { backbone: PreparedRun["backbone"]; deps: Omit<EvalDeps, "methods"> } {
+  if (isT5(inputs.modelDir)) return t5ModelDeps(inputs, taskData);
   const loaded = loadPretrained(inputs.modelDir);
   const tokenizer = loadTokenizer(inputs.modelDir);
   const backbone = {
@@ -80,6 +100,26 @@ function modelDeps(inputs: RunInputs, taskData: TaskData): { backbone: PreparedR
   loaded.model.dispose(); // the engine asks for its own fresh copies
   const task = encodeTask(taskData, tokenizerBatchEncoder(tokenizer, inputs.maxLength));
   return { backbone, deps: { createBackbone: ({ trainable }) => loadPretrained(inputs.modelDir, { trainable }).model, createHead, task } };
+}
+
+/**
+ * A T5 backbone with the verbaliser head (each label's score is the LM logit of its word's first token),
+ * or, for an encoder-only checkpoint, a classification head on the mean of its encoder states.
+ */
+function t5ModelDeps(inputs: RunInputs, taskData: TaskData): { backbone: PreparedRun["backbone"]; deps: Omit<EvalDeps, "methods"> } {
+  const tokenizer = loadTokenizer(inputs.modelDir);
+  const { model } = loadT5Pretrained(inputs.modelDir);
+  const backbone = { description: model.description, numLayers: model.numLayers, hiddenSize: model.hiddenSize, params: model.paramCount(), sites: model.sites(), memory: null };
+  const createHead = model.config.encoderOnly
+    ? createClassificationHead(model)
+    : createVerbaliserHead(tf.tidy(() => model.labelTokenColumns(labelTokens(taskData, tokenizer)).dataSync() as Float32Array), model.hiddenSize);
+  model.dispose(); // the engine asks for its own fresh copies
+  const task = encodeTask(taskData, tokenizerBatchEncoder(tokenizer, inputs.maxLength));
+  const createBackbone = ({ trainable }: { trainable: boolean }) => {
+    if (trainable) throw new S3petInputError(`${inputs.modelDir}: full fine-tuning of a T5 backbone is not supported; tune it with PET modules`);
+    return loadT5Pretrained(inputs.modelDir).model;
+  };
+  return { backbone, deps: { createBackbone, createHead, task } };
 }
 
 /** What a data-parallel worker needs to rebuild the run's deps (plain data). */

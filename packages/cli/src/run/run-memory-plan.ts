@@ -108,6 +108,7 @@ export function typicalPlans(
   methods: readonly PetMethod[],
   shape: { batchSize: number; length: number; requested: RequestedUnits },
 ): { name: string; plan: MemoryPlan }[] {
+  if (backbone.memory === null) return []; // no profile, no plan (and presets need not match its sites)
   const base = { batchSize: shape.batchSize, length: shape.length, numLabels: 2, full: false };
   const planOf = (run: RunShape) => runMemoryPlan(backbone, backendName, run, plannedUnits(backbone, backendName, run, shape.requested));
   const plans: { name: string; plan: MemoryPlan | null }[] = [

@@ -20,7 +20,7 @@ export interface BackboneOutput {
   readonly lastHiddenState: tf.Tensor3D;
   /** [B, H]: tanh(dense(hidden of the first token)), or the first token's hidden state without a pooler. */
   readonly pooledOutput: tf.Tensor2D;
-  /** Output of the embeddings, then of each layer: numLayers + 1 tensors [B, T, H]. */
+  /** Output of the embeddings, then of each layer of the input's stack (of an encoder-decoder: the encoder's) [B, T, H]. */
   readonly hiddenStates: readonly tf.Tensor3D[];
 }
 

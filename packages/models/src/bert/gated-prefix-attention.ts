@@ -1,9 +1,10 @@
 // Multi-head scaled dot-product attention with gated key/value prefixes (COMMON "Prefix gating").
-// Per head: s_seq = q k_seq^T / sqrt(d) + mask, s_pre = q k_pre^T / sqrt(d), m = max(s_seq) over the
+// Per head: s_seq = c q k_seq^T + mask, s_pre = c q k_pre^T, m = max(s_seq) over the
 // *sequence* keys only, w_seq = exp(s_seq - m) / D, w_pre = z exp(s_pre - m) / D,
 // D = sum exp(s_seq - m) + z sum exp(s_pre - m), out = w_seq v_seq + w_pre v_pre.
 // Without prefixes the same exp(s - m) / sum is computed the same way, so z = 0 adds exact zeros and
 // reproduces the plain attention to the bit (the SGS search relies on gate 0 being a no-op).
+// c is 1/sqrt(d) (BERT) or 1 (T5, whose `mask` also carries the relative position bias; prefixes get none).
 import * as tf from "@tensorflow/tfjs";
 import type { GatedPrefix } from "@s3pet/core";
 
@@ -13,37 +14,45 @@ export const MASKED_SCORE = -1e9;
 export interface AttentionDims {
   /** batch */
   readonly batch: number;
-  /** tokens per sequence */
+  /** tokens per sequence (of the queries) */
   readonly length: number;
   readonly heads: number;
+  /** Tokens per sequence of the keys and values (cross-attention). @default length */
+  readonly keyLength?: number;
+  /** Factor on the scores (T5 folds it into the query weights: 1). @default 1 / sqrt(head dim) */
+  readonly scale?: number;
 }
 
 /**
- * q, k, v: [N = B*T, H] projections; mask: [B, 1, 1, T] additive (0 or MASKED_SCORE), null without padding;
+ * q: [N = B*T, H], k, v: [B*Tk, H] projections; mask: additive (0 or MASKED_SCORE, or a position bias),
+ * broadcastable to [B, nh, T, Tk] (BERT: [B, 1, 1, T]), null without padding;
  * `dropWeights` applies attention-probability dropout in training (identity otherwise). -> [N, H]
  */
 export function gatedPrefixAttention(
   q: tf.Tensor2D,
   k: tf.Tensor2D,
   v: tf.Tensor2D,
-  mask: tf.Tensor4D | null,
+  mask: tf.Tensor | null,
   dims: AttentionDims,
   prefixes: readonly GatedPrefix[],
   dropWeights: (w: tf.Tensor4D) => tf.Tensor4D = (w) => w,
 ): tf.Tensor2D {
   const { batch: B, length: T, heads: nh } = dims; // batch, tokens, heads
+  const Tk = dims.keyLength ?? T; // key tokens
   const H = q.shape[1]; // hidden
   const dh = H / nh; // head dim
+  const scale = dims.scale ?? 1 / Math.sqrt(dh);
   // Heads are split once per layer; k goes straight to [.., dh, T] so the score matmul needs no transpose.
-  // q is scaled by 1/sqrt(d) before the matmul: the same scores, with half the elementwise work.
-  const qh = tf.transpose(tf.reshape(tf.mul(q, 1 / Math.sqrt(dh)), [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
-  const kT = tf.transpose(tf.reshape(k, [B, T, nh, dh]), [0, 2, 3, 1]) as tf.Tensor4D; // [B, nh, dh, T]
-  const vh = tf.transpose(tf.reshape(v, [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
+  // q is scaled by c before the matmul: the same scores, with half the elementwise work.
+  const qScaled = scale === 1 ? q : tf.mul(q, scale); // [N, H]
+  const qh = tf.transpose(tf.reshape(qScaled, [B, T, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, dh]
+  const kT = tf.transpose(tf.reshape(k, [B, Tk, nh, dh]), [0, 2, 3, 1]) as tf.Tensor4D; // [B, nh, dh, Tk]
+  const vh = tf.transpose(tf.reshape(v, [B, Tk, nh, dh]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, Tk, dh]
 
-  const scores = tf.matMul(qh, kT) as tf.Tensor4D; // [B, nh, T, T]
-  const sSeq = mask ? (tf.add(scores, mask) as tf.Tensor4D) : scores; // [B, nh, T, T]
+  const scores = tf.matMul(qh, kT) as tf.Tensor4D; // [B, nh, T, Tk]
+  const sSeq = mask ? (tf.add(scores, mask) as tf.Tensor4D) : scores; // [B, nh, T, Tk]
   const m = rowMaxConstant(sSeq); // [B, nh, T, 1]
-  const eSeq = tf.exp(tf.sub(sSeq, m)) as tf.Tensor4D; // [B, nh, T, T]
+  const eSeq = tf.exp(tf.sub(sSeq, m)) as tf.Tensor4D; // [B, nh, T, Tk]
   let denominator = tf.sum(eSeq, -1, true); // [B, nh, T, 1]
 
   const prefixTerms: { e: tf.Tensor4D; v: tf.Tensor4D }[] = [];

@@ -19,3 +19,33 @@ export interface TokenizerReference {
 export function readTokenizerReference(): TokenizerReference {
   return JSON.parse(readFileSync(join(TINY_BERT_DIR, "reference.json"), "utf8")) as TokenizerReference;
 }
+
+/** Tiny random T5 1.0 (relu, tied LM head) in Hugging Face layout, with tokenizer.json and reference.json. */
+export const TINY_T5_DIR = fileURLToPath(new URL("../../test-fixtures/tiny-t5-hf", import.meta.url));
+/** Tiny random T5 v1.1 (gated-gelu, untied LM head, heads * d_kv != d_model), same layout. */
+export const TINY_T5_V1_1_DIR = fileURLToPath(new URL("../../test-fixtures/tiny-t5-v1_1-hf", import.meta.url));
+
+/** config.json of t5-small and t5-large as published (no weights): for `inspect` and parameter counts. */
+export const T5_SMALL_CONFIG_DIR = fileURLToPath(new URL("../../test-fixtures/t5-small-config", import.meta.url));
+export const T5_LARGE_CONFIG_DIR = fileURLToPath(new URL("../../test-fixtures/t5-large-config", import.meta.url));
+
+/** A tiny T5's reference outputs (tools/fixtures/t5_reference.py, torch in float64). */
+export interface T5Reference {
+  readonly texts: string[];
+  readonly tokens: string[][];
+  /** [B, T], padded with 0 */
+  readonly input_ids: number[][];
+  readonly attention_mask: number[][];
+  /** [B, T, d_model] */
+  readonly encoder_last_hidden_state: number[][][];
+  /** [B, Td], starting with the decoder start token */
+  readonly decoder_input_ids: number[][];
+  /** [B, Td, vocab] */
+  readonly decoder_logits: number[][][];
+  /** Buckets of relative positions with 32 buckets and max distance 128 (the T5 1.0 fixture only). */
+  readonly relative_buckets_32_128?: { relative: number[]; bidirectional: number[]; causal: number[] };
+}
+
+export function readT5Reference(dir: string): T5Reference {
+  return JSON.parse(readFileSync(join(dir, "reference.json"), "utf8")) as T5Reference;
+}

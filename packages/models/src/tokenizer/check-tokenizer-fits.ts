@@ -2,10 +2,9 @@
 // is read: a token id at or beyond vocab_size would index past the embedding table at the first forward
 // pass (after the run directory exists), and a pad id the model does not know is the same failure.
 import { S3petInputError } from "@s3pet/core";
-import type { BertConfig } from "../bert/bert-config.js";
 import type { TextTokenizer } from "./text-tokenizer.js";
 
-export function checkTokenizerFits(tokenizer: TextTokenizer, config: BertConfig, dir: string): void {
+export function checkTokenizerFits(tokenizer: TextTokenizer, config: { readonly vocabSize: number }, dir: string): void {
   const file = tokenizer.kind === "wordpiece" ? "vocab.txt" : "tokenizer.json";
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new S3petInputError(
