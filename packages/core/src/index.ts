@@ -190,4 +190,4 @@ export { writeSafetensors } from "./io/safetensors/write-safetensors.js";
 
 // --- doctor (environment checks)
 export type { MatmulShape, MatmulTiming, TimingOptions } from "./doctor/measure-matmul-gflops.js";
-export { measureMatmulGflops, matmulFlops } from "./doctor/measure-matmul-gflops.js";
+export { measureMatmulGflops, matmulFlops, ROOFLINE_MATMUL_SIZE } from "./doctor/measure-matmul-gflops.js";

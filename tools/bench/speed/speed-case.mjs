@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, measureMatmulGflops, runSearch, runTrain } from "@s3pet/core";
+import { initBackend, measureMatmulGflops, ROOFLINE_MATMUL_SIZE, runSearch, runTrain } from "@s3pet/core";
 import { checkpointModelType, createClassificationHead, loadPretrained, loadT5Pretrained } from "@s3pet/models";
 import { cpuMs, installKernelProfiler, installMatmulFlopCounter, summariseProfile } from "./kernel-profiler.mjs";
 import { speedDeps, syntheticBatch } from "./synthetic-task.mjs";
@@ -59,12 +59,11 @@ const modelDir = flags.model;
 
 tf.enableProdMode();
 const backend = await initBackend();
-// The roofline: the GFLOP/s `s3pet doctor` measures (a 256 x 256 matmul), here, at this machine load.
-// On a loaded machine wall time inflates both it and the steps; a 512 x 512 matmul timed in process
-// CPU time (on an idle machine within a few % of the 256 x 256 wall figure, docs/BENCHMARKS.md) gives
-// the roofline the CPU-time step figures are compared with.
-const roofline = measureMatmulGflops({ a: [256, 256], b: [256, 256] }, { minMs: 200 });
-const rooflineCpu = cpuMatmulGflops(512, 40);
+// The roofline: the GFLOP/s `s3pet doctor` measures (its ROOFLINE_MATMUL_SIZE square matmul), here, at
+// this machine load. On a loaded machine wall time inflates both it and the steps; the same matmul
+// timed in process CPU time gives the roofline the CPU-time step figures are compared with.
+const roofline = measureMatmulGflops({ a: [ROOFLINE_MATMUL_SIZE, ROOFLINE_MATMUL_SIZE], b: [ROOFLINE_MATMUL_SIZE, ROOFLINE_MATMUL_SIZE] }, { minMs: 300 });
+const rooflineCpu = cpuMatmulGflops(1024, 8);
 // Matmul FLOPs each step executes (counted, not timed); --profile: time every kernel of the timed
 // steps (adds ~1 us per op, which the step times then include).
 const flopCounter = installMatmulFlopCounter();
@@ -92,7 +91,7 @@ process.stdout.write(
     tokensPerBatch: batch * seq,
     workers,
     warmup,
-    roofline: { shape: "256x256", gflops: roofline.gflops, cpuShape: "512x512", cpuGflops: rooflineCpu },
+    roofline: { shape: `${ROOFLINE_MATMUL_SIZE}x${ROOFLINE_MATMUL_SIZE}`, gflops: roofline.gflops, cpuShape: "1024x1024", cpuGflops: rooflineCpu },
     ...result,
     memory: memoryNow(),
   })}\n`,
@@ -228,12 +227,9 @@ function upperLora(from) {
 function cpuMatmulGflops(n, runs) {
   const a = tf.randomNormal([n, n], 0, 1, "float32", 1);
   const b = tf.randomNormal([n, n], 0, 1, "float32", 2);
-  const once = () => {
-    const out = tf.matMul(a, b);
-    out.dataSync();
-    out.dispose();
-  };
-  for (let i = 0; i < 3; i++) once();
+  // wasm finishes a kernel before it returns: no read of the result (it would time the readback)
+  const once = () => tf.matMul(a, b).dispose();
+  for (let i = 0; i < 10; i++) once(); // V8 optimises the wasm kernels while they run
   const t0 = cpuMs();
   for (let i = 0; i < runs; i++) once();
   const ms = cpuMs() - t0;

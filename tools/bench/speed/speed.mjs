@@ -15,7 +15,8 @@
 // LoRA and full steps, and each step's matmul-roofline share; --write-docs fills the "Speed at real
 // sizes" section instead. --groups embedded (or bert-base) runs one backbone only; --groups t5-small adds
 // a t5-small-shaped T5 (random weights) at 16 x 64: forward and search steps, 1 worker. --micro-batch-size m
-// runs each unit's shard in micro-batches of m (a bert-base search at 16 x 128 on one unit needs 8).
+// (or group=m,...: those groups only) runs each unit's shard in micro-batches of m (bert-base at 16 x 128
+// needs 8: what the CLI's memory plan picks there).
 // --figures <dir>: also the report's figure as SVG there (tokens/s against sequence length for the main
 // suite, against workers for real-sizes; render-speed-figures.mjs), linked from the markdown (docs/figures
 // for BENCHMARKS.md).
@@ -58,6 +59,14 @@ if (!suite) {
   process.exit(2);
 }
 const workerCounts = flags.workers.split(",").map(Number);
+/** --micro-batch-size m (every group) or group=m,... (those groups only; the others run whole shards). */
+function microBatchFor(/** @type {string} */ group) {
+  for (const part of (flags["micro-batch-size"] ?? "").split(",").filter(Boolean)) {
+    const [name, m] = part.includes("=") ? part.split("=") : [group, part];
+    if (name === group) return ["--micro-batch-size", /** @type {string} */ (m)];
+  }
+  return [];
+}
 if (!workerCounts.every((n) => Number.isInteger(n) && n >= 1)) {
   process.stderr.write(`--workers must be positive integers separated by commas (e.g. 1,2), got ${flags.workers}\n`);
   process.exit(2);
@@ -103,7 +112,7 @@ if (flags.suite === "real-sizes") {
     const small = group === "embedded";
     for (const workers of workerCounts) {
       const w = workers > 1 ? ["--workers", String(workers)] : [];
-      const micro = flags["micro-batch-size"] ? ["--micro-batch-size", flags["micro-batch-size"]] : [];
+      const micro = microBatchFor(group);
       const extra = ["--model", dir, ...w, ...micro];
       for (const kind of ["lora", "full"]) {
         plan.push({ id: `${group}:w${workers}:${kind}`, group, runner: "tfjs", backend: "wasm", workers, args: ["--case", kind, "--seq", String(seq), "--reps", String(small ? reps(6) : reps(3)), "--warmup", small ? "2" : "1", ...extra] });

@@ -24,7 +24,7 @@ describe("s3pet doctor", () => {
     expect(report.versions.node).toBe(process.versions.node);
     expect(report.versions.tfjs).toBe("4.22.0");
     expect(report.kernelFixes).toContain("wasm/BatchMatMul");
-    expect(report.matmul.size).toBe(256);
+    expect(report.matmul.size).toBe(1024);
     expect(report.matmul.gflops).toBeGreaterThan(0);
     expect(report.matmul.gflopsTransposedB).toBeGreaterThan(0);
   });
@@ -33,7 +33,7 @@ describe("s3pet doctor", () => {
     const r = await run(["doctor"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^backend   ${expectedBackend}`));
-    expect(r.stdout).toMatch(/\nmatmul    256x256: [\d.]+ GFLOP\/s, with b transposed: [\d.]+ GFLOP\/s\n/);
+    expect(r.stdout).toMatch(/\nmatmul    1024x1024: [\d.]+ GFLOP\/s, with b transposed: [\d.]+ GFLOP\/s\n/);
     expect(r.stdout).toContain("\nversions  tfjs 4.22.0,");
   });
 

@@ -1,21 +1,20 @@
 // `s3pet doctor`: which tfjs backend runs here and how fast, so a slow or misconfigured machine is
 // visible before a long search (backend, SIMD, threads, versions, kernel fixes, matmul GFLOP/s).
 import { resolve } from "node:path";
-import { installKernelFixes, initBackend, measureMatmulGflops } from "@s3pet/core";
+import { installKernelFixes, initBackend, measureMatmulGflops, ROOFLINE_MATMUL_SIZE } from "@s3pet/core";
 import { loadPretrained } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
 import { MEMORY_PLAN_FLAGS, runFlag } from "../run-config/run-flags.js";
 import { selectMethods } from "../run/prepare-run.js";
 import { formatPlans, planJson, planShape, typicalPlans } from "../run/run-memory-plan.js";
 
-const MATMUL_SIZE = 256;
 
 export const doctor = defineCommand({
   name: "doctor",
   summary: "check the tfjs backend, SIMD, threads, versions and matmul speed",
   description:
     "Initialises the backend S3PET will use (tensorflow > wasm > cpu, or S3PET_BACKEND) and times a " +
-    `${MATMUL_SIZE}x${MATMUL_SIZE} matmul, plain and with b transposed (the shape of every gradient).`,
+    `${ROOFLINE_MATMUL_SIZE}x${ROOFLINE_MATMUL_SIZE} matmul, plain and with b transposed (the shape of every gradient).`,
   options: {
     model: runFlag("model", { doc: "also plan the memory of a search and a LoRA run on this checkpoint", defaultText: "" }),
     ...MEMORY_PLAN_FLAGS,
@@ -30,7 +29,7 @@ export const doctor = defineCommand({
   async run({ values }, io) {
     const backend = await initBackend();
     const kernelFixes = installKernelFixes(); // already installed by initBackend; returns their keys
-    const square = { a: [MATMUL_SIZE, MATMUL_SIZE], b: [MATMUL_SIZE, MATMUL_SIZE] };
+    const square = { a: [ROOFLINE_MATMUL_SIZE, ROOFLINE_MATMUL_SIZE], b: [ROOFLINE_MATMUL_SIZE, ROOFLINE_MATMUL_SIZE] };
     const timing = { minMs: 200 };
     const plain = measureMatmulGflops(square, timing);
     const transposed = measureMatmulGflops({ ...square, transposeB: true }, timing);
@@ -41,7 +40,7 @@ export const doctor = defineCommand({
       threads: backend.threads,
       versions: backend.versions,
       kernelFixes,
-      matmul: { size: MATMUL_SIZE, gflops: round(plain.gflops), gflopsTransposedB: round(transposed.gflops) },
+      matmul: { size: ROOFLINE_MATMUL_SIZE, gflops: round(plain.gflops), gflopsTransposedB: round(transposed.gflops) },
       ...(values.model === undefined ? {} : { memory: Object.fromEntries(plans.map(({ name, plan }) => [name, planJson(plan)])) }),
     };
     if (values.json) {
@@ -54,7 +53,7 @@ export const doctor = defineCommand({
       ["backend", `${backend.name}${backend.simd ? " (SIMD)" : ""}, ${backend.threads} thread${backend.threads === 1 ? "" : "s"}`],
       ["versions", [`tfjs ${v.tfjs ?? v["tfjs-core"]}`, backendPackage && `${backendPackage} ${v[backendPackage]}`, `node ${v.node}`].filter(Boolean).join(", ")],
       ["fixes", kernelFixes.join(", ") || "none"],
-      ["matmul", `${MATMUL_SIZE}x${MATMUL_SIZE}: ${round(plain.gflops)} GFLOP/s, with b transposed: ${round(transposed.gflops)} GFLOP/s`],
+      ["matmul", `${ROOFLINE_MATMUL_SIZE}x${ROOFLINE_MATMUL_SIZE}: ${round(plain.gflops)} GFLOP/s, with b transposed: ${round(transposed.gflops)} GFLOP/s`],
     ];
     for (const line of formatPlans(plans)) lines.push(["memory", line]);
     if (backend.name === "cpu") lines.push(["hint", "the cpu backend is ~30x slower than wasm; unset S3PET_BACKEND to use wasm"]);
