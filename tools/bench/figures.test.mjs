@@ -48,9 +48,10 @@ describe("benchmark figures", () => {
     const seq = await renderSpeedFigures(results("speed/results/speed-20261126T2306.json"), dir, "s");
     expect(Object.keys(seq)).toEqual(["seq"]);
     expect(legend(readFileSync(seq.seq, "utf8"))).toEqual(["tfjs wasm: LoRA step", "tfjs wasm: search step (mixed space)", "torch: LoRA step"]);
-    const workers = await renderSpeedFigures(results("speed/results/speed-real-sizes-embedded-20261203T1616.json"), dir, "w");
+    const workers = await renderSpeedFigures(results("speed/results/speed-real-sizes-20261203T2314.json"), dir, "w");
     const svg = readFileSync(workers.workers, "utf8");
-    expect(svg).toContain("only 1 worker(s) measured in this report");
-    expect(legend(svg)).toEqual(["embedded: LoRA step", "embedded: full fine-tuning step", "embedded: search step (mixed space)"]);
+    expect(svg).not.toContain("only 1 worker(s) measured in this report");
+    // bert-base's full fine-tuning failed (out of memory) at both counts: no line for it
+    expect(legend(svg)).toEqual(["bert-base: LoRA step", "bert-base: search step (mixed space)", "embedded: LoRA step", "embedded: full fine-tuning step", "embedded: search step (mixed space)", "t5-small: forward", "t5-small: search step (mixed space)"]);
   });
 });

@@ -43,9 +43,10 @@ export function renderRealSizesMarkdown(report) {
   const loads = ok.flatMap((r) => [r.load1Before, r.load1After]).filter(Number.isFinite);
   lines.push(
     `- **Load:** 1-minute load average ${f1(Math.min(...loads))}-${f1(Math.max(...loads))} on ${report.machine.cores} cores during the cases.` +
-      (Math.max(...loads) > report.machine.cores
+      // the cases' own units count too: a 2-worker case alone keeps a 2-core machine at load ~2
+      (Math.max(...loads) > report.machine.cores + 1
         ? " The machine was shared (other jobs running): wall-clock times and the wall roofline share are inflated by the competition; the CPU columns are the better guide, and the final numbers belong to a re-run on an idle machine (the command above)."
-        : ""),
+        : " Nothing else ran (the cases' own worker threads make the load)."),
   );
   if (report.quick) lines.push("- **Quick run** (`--quick`): a smoke test of the harness, not a measurement.");
   lines.push("");
