@@ -31,9 +31,11 @@ export interface PreparedRun {
 export async function prepareRun(inputs: RunInputs): Promise<PreparedRun> {
   const taskData = loadTask(inputs.task, inputs.taskOptions);
   const { registry, methods } = await selectMethods(inputs.methods);
-  // The model's files against each other and the flags, before the backend or any weight is allocated.
+  // The model's files against each other and the flags, before the backend or any weight is allocated;
+  // config.json first, so a wrong --model is reported as a missing checkpoint, not a missing tokenizer.
+  const t5 = isT5(inputs.modelDir);
   const tokenizer = loadTokenizer(inputs.modelDir);
-  if (isT5(inputs.modelDir)) {
+  if (t5) {
     const config = readT5Config(inputs.modelDir);
     checkTokenizerFits(tokenizer, config, inputs.modelDir);
     if (!config.encoderOnly) labelTokens(taskData, tokenizer);
