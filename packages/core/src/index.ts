@@ -109,7 +109,7 @@ export { RUN_LOCK_FILE, acquireRunLock, lockedError, readRunLock } from "./run/r
 export type { PhaseProgress } from "./run/run-control.js";
 // search: the space, budgets, the shifted global sigmoid, discretisation, random structures
 export type { Candidate, SearchSpaceOptions } from "./search/search-space.js";
-export { SearchSpace, candidateInfo } from "./search/search-space.js";
+export { SearchSpace, candidateInfo, optionVariants } from "./search/search-space.js";
 export type { Budget } from "./search/parse-budget.js";
 export { parseBudget } from "./search/parse-budget.js";
 export type { ShiftSolution, SgsOptions } from "./search/shifted-global-sigmoid.js";

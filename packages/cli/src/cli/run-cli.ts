@@ -56,7 +56,8 @@ export async function runCli(argv: readonly string[], io: CommandIo, commands: r
   }
 }
 
-function parseCommandLine(command: Command, args: string[]): { values: Record<string, unknown>; positionals: string[] } {
+/** A command's arguments parsed as `s3pet <command>` parses them (strict: unknown flags throw). */
+export function parseCommandLine(command: Command, args: string[]): { values: Record<string, unknown>; positionals: string[] } {
   // parseArgs rejects keys it does not know and keys set to undefined, so copy only the set ones.
   const options = Object.fromEntries(
     Object.entries({ ...command.options, help: HELP_OPTION }).map(([name, { type, short, multiple, default: fallback }]) => [
@@ -92,7 +93,7 @@ function joinNegativeValues(args: readonly string[], options: Command["options"]
 }
 
 /** parseArgs's messages, rewritten to our one-line style. */
-function describeParseError(error: unknown): string {
+export function describeParseError(error: unknown): string {
   const { code, message } = error as { code?: string; message: string };
   const quoted = /'([^']+)'/.exec(message)?.[1];
   switch (code) {

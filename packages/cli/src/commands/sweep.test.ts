@@ -23,6 +23,7 @@ describe("s3pet sweep", () => {
   writeFileSync(join(dir, "out.json"), JSON.stringify({ seed: [1, 2], out: "x" }));
   writeFileSync(join(dir, "broken.yaml"), "seed: [1, 2\n");
   writeFileSync(join(dir, "notes.txt"), "not a directory\n");
+  writeFileSync(join(dir, "typo.json"), JSON.stringify({ seed: [1, 2], "max-exampels": 64 }));
 
   it.each([
     [["sweep", "nope.json"], "s3pet sweep: grid file 'nope.json' does not exist"],
@@ -31,6 +32,8 @@ describe("s3pet sweep", () => {
     [["sweep", "grid.json", "--queue", "localhost:6379"], "s3pet sweep: --queue 'localhost:6379' is not a queue URL"],
     [["sweep", "grid.json", "--workers", "0"], "s3pet sweep: --workers must be an integer >= 1, got '0'"],
     [["sweep", "rerun", "grid.json"], "s3pet sweep: unknown action 'rerun'"],
+    // Every run's flags are checked before the first starts (here it would run, with 2 workers).
+    [["sweep", "typo.json", "--workers", "2"], "s3pet sweep: typo.json: run search-"],
     [["worker", "--queue", "redis://127.0.0.1:1/q"], "s3pet worker: pass --queue redis://host:port/name and --runs-dir <dir>"],
     [["sweep", "status", "grid.json", "--ui", "json"], "s3pet sweep: --ui must be one of tui, plain, got 'json'"],
     [["sweep", "grid.json", "--ui", "plain"], "s3pet sweep: --ui is for s3pet sweep status"],
@@ -53,7 +56,7 @@ describe("s3pet sweep", () => {
 
   it("writes nothing for bad input", () => {
     expect(existsSync(join(dir, "runs"))).toBe(false);
-    expect(readdirSync(dir).sort()).toEqual(["broken.yaml", "grid.json", "notes.txt", "out.json"]);
+    expect(readdirSync(dir).sort()).toEqual(["broken.yaml", "grid.json", "notes.txt", "out.json", "typo.json"]);
   });
 });
 

@@ -25,6 +25,7 @@ import { defineCommand, type CommandIo } from "../cli/command.js";
 import { sweepFigures } from "../report/sweep-figures.js";
 import { chooseUi } from "../reporters/choose-ui.js";
 import { commandFlags, optionValue } from "../run-config/run-flags.js";
+import { checkGridFlags } from "../run/check-grid-flags.js";
 import { runDirEvents } from "../run/run-dir-events.js";
 
 /** The CLI each run executes: this package's own entry point. */
@@ -106,6 +107,7 @@ export const sweep = defineCommand({
       if (ui === "tui") return sweepDashboard(grid, gridPath, runsDir, queue!);
       return status(grid, runsDir, queue, optionValue(FOLLOW, values)!, io);
     }
+    await checkGridFlags(grid, gridPath);
     if (queue === undefined) {
       io.stderr.write(`sweep: ${grid.points.length} runs in ${runsDir}, ${workers} at a time\n`);
       const states = await runLocally(grid.points, { bin: CLI_BIN, runsDir, cwd: grid.cwd, workers, onState: (s) => io.stderr.write(`${stateLine(s)}\n`) });

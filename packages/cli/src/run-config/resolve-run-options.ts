@@ -47,6 +47,11 @@ export interface RunOptions extends RunInputs {
 export interface ResolveContext {
   readonly cwd: string;
   readonly now: Date;
+  /**
+   * Resolve without looking at the output directory: a sweep checks its runs' flags before any run has
+   * one (the sweep sets --out and --resume itself). @default false
+   */
+  readonly skipOutDirCheck?: boolean;
 }
 
 export function resolveRunOptions(command: RunCommand, flags: FlagValues, ctx: ResolveContext): RunOptions {
@@ -149,14 +154,14 @@ function chooseOutDir(command: RunCommand, given: string | undefined, resume: bo
   if (resume && given === undefined) throw new S3petInputError("--resume continues the run named by --out; pass --out <run dir>");
   if (given !== undefined) {
     const dir = resolve(ctx.cwd, given);
-    checkOutDir(dir, resume, given);
+    if (ctx.skipOutDirCheck !== true) checkOutDir(dir, resume, given);
     return dir;
   }
   const stamp = ctx.now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15); // 20261126-210501
   const base = join(ctx.cwd, "runs", `${command}-${stamp}`);
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
-  checkOutDir(dir, false);
+  if (ctx.skipOutDirCheck !== true) checkOutDir(dir, false);
   return dir;
 }
 

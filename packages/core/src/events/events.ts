@@ -51,7 +51,10 @@ export interface RunStartEvent {
   readonly type: "run-start";
   readonly time: number;
   readonly run: RunInfo;
-  /** Empty for a fixed-structure `train`. Index i here is index i of `gates.p`. */
+  /**
+   * A search's space: index i here is index i of `gates.p`. A `train` run's modules of its fixed structure
+   * (no gates; empty for full fine-tuning), which the dashboard and the report draw as its structure.
+   */
   readonly candidates: readonly CandidateInfo[];
   /** True when this run continues from a checkpoint. */
   readonly resumed: boolean;
