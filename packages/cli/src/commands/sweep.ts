@@ -12,6 +12,7 @@ import {
   followQueue,
   formatStates,
   parseQueueUrl,
+  reachQueue,
   readGridFile,
   runDirOf,
   runLocally,
@@ -104,10 +105,13 @@ export const sweep = defineCommand({
       return 0;
     }
     if (action === "status") {
+      if (queue !== undefined) await reachQueue(queue);
       if (ui === "tui") return sweepDashboard(grid, gridPath, runsDir, queue!);
       return status(grid, runsDir, queue, optionValue(FOLLOW, values)!, io);
     }
     await checkGridFlags(grid, gridPath);
+    // The queue last: every other input is checked without a network round trip.
+    if (queue !== undefined) await reachQueue(queue);
     if (queue === undefined) {
       io.stderr.write(`sweep: ${grid.points.length} runs in ${runsDir}, ${workers} at a time\n`);
       const states = await runLocally(grid.points, { bin: CLI_BIN, runsDir, cwd: grid.cwd, workers, onState: (s) => io.stderr.write(`${stateLine(s)}\n`) });
