@@ -5,7 +5,7 @@
 // from npm's cache (--prefer-offline), filled by the `npm ci` that built the repo, or the machine's npm
 // registry for metadata the cache lacks. The embedded backbone
 // and task arrive as @s3pet/assets, a dependency of the CLI (docs/EXPORT.md "Packages").
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -124,6 +124,21 @@ describe("install from a registry", () => {
     expect(results.task).toBe("spam");
     expect(results.structure.length).toBeGreaterThan(0);
     expect(new Set(results.structure.map((m) => m.method))).toEqual(new Set(["lora"]));
+  });
+
+  it("ships the testing entries' fixtures, for plugins written outside this repository", () => {
+    const script = [
+      'import { existsSync } from "node:fs";',
+      'import { join } from "node:path";',
+      'import { TINY_BERT_DIR, TINY_T5_DIR, readTokenizerReference } from "@s3pet/models/testing";',
+      'import { FIXTURE_RUN_DIR } from "@s3pet/dashboard/testing";',
+      'const files = [join(TINY_BERT_DIR, "model.safetensors"), join(TINY_T5_DIR, "config.json"), join(FIXTURE_RUN_DIR, "events.jsonl")];',
+      'console.log(JSON.stringify({ missing: files.filter((f) => !existsSync(f)), texts: readTokenizerReference().texts.length }));',
+    ].join("\n");
+    writeFileSync(join(project, "fixtures.mjs"), script);
+    const out = JSON.parse(execFileSync(process.execPath, ["fixtures.mjs"], { cwd: project, encoding: "utf8" })) as { missing: string[]; texts: number };
+    expect(out.missing).toEqual([]);
+    expect(out.texts).toBeGreaterThan(0);
   });
 
   it("npm install adds a plugin's methods and npm uninstall removes them", () => {

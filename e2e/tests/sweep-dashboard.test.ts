@@ -28,7 +28,8 @@ describe("sweep dashboard", () => {
     // The good runs are long enough to be caught running: 256 examples / batch 2 = 128 steps an epoch.
     const file = join(dir, "grid.json");
     const train = { command: "train", model: TINY_MODEL, "max-examples": 256, "batch-size": 2, "max-length": 32 };
-    writeFileSync(file, JSON.stringify([{ ...train, structure: ["no-such-preset"] }, { ...train, structure: "lora", seed: [1, 2] }]));
+    // The bad job is bad input only its run finds (a flag the sweep could check is refused before enqueueing).
+    writeFileSync(file, JSON.stringify([{ ...train, structure: "lora", task: ["./no-such-task"] }, { ...train, structure: "lora", seed: [1, 2] }]));
     const queue = redis.url("grid");
     const runsDir = join(dir, "runs");
     const enqueued = await runS3pet(["sweep", file, "--queue", queue, "--runs-dir", runsDir]);
@@ -41,7 +42,7 @@ describe("sweep dashboard", () => {
 
     worker = startS3pet(["worker", "--queue", queue, "--runs-dir", runsDir]);
     const live = await term.captureWhen("sweep", (s) => s.includes("✖ failed") && /● running +train +[━╸─]+ \d+\/\d+/.test(s), 180_000);
-    expect(live).toMatch(/train-[0-9a-f]{12} +no-such-preset +✖ failed +s3pet train: --structure no-such-preset: not a structure\.json/);
+    expect(live).toMatch(/train-[0-9a-f]{12} +\.\/no-such-task +✖ failed +s3pet train: --task \.\/no-such-task: not a built-in task/);
     expect(live).toMatch(/▸ (train-[0-9a-f]{12}) +1 +● running +train +[━╸─]+ \d+\/\d+ +\d+%/); // the cursor starts on it
     expect(live).toMatch(/train-[0-9a-f]{12} +2 +○ waiting/);
     expect(live).toContain(" enter  open its run");

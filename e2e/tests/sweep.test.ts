@@ -15,8 +15,9 @@ interface RunStart {
   resumed?: boolean;
   step?: number;
 }
+// Whole lines only: polled while the run writes, the last line may still be going in.
 const eventsOf = (runDir: string): RunStart[] =>
-  readFileSync(join(runDir, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunStart);
+  readFileSync(join(runDir, "events.jsonl"), "utf8").split("\n").slice(0, -1).map((l) => JSON.parse(l) as RunStart);
 
 describe("sweep", () => {
   const dir = tempDir("sweep");
@@ -100,20 +101,25 @@ describe("sweep", () => {
     await stopWorkers();
   });
 
-  it("finishes a grid with one bad job and reports its one-line error, tried once", async () => {
-    const file = grid("bad", { ...TINY, structure: ["lora", "no-such-preset"], seed: 1 });
+  it("refuses a grid with a bad flag before enqueueing, and finishes one with a job only its run finds bad, tried once", async () => {
     const queue = redis.url("bad");
     const runsDir = join(dir, "bad");
+    const refused = await runS3pet(["sweep", grid("bad-preset", { ...TINY, structure: ["lora", "no-such-preset"], seed: 1 }), "--queue", queue, "--runs-dir", runsDir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^s3pet sweep: .*bad-preset\.json: run train-[0-9a-f]{12} \(structure=no-such-preset\): --structure no-such-preset: not a structure\.json.*\n$/);
+    expect(existsSync(runsDir)).toBe(false);
+
+    const file = grid("bad", { ...TINY, structure: "lora", task: ["spam", "./no-such-task"], seed: 1 });
     const w = startWorker(queue, runsDir);
     let log = "";
     w.child.stderr!.on("data", (c: string) => (log += c));
     const wait = await runS3pet(["sweep", file, "--queue", queue, "--runs-dir", runsDir, "--wait"]);
     expect(wait.code).toBe(1);
     expect(wait.stdout).toContain("2 runs: 1 done, 0 running, 0 waiting, 1 failed");
-    expect(wait.stdout).toMatch(/failed +s3pet train: --structure no-such-preset: not a structure.json/);
+    expect(wait.stdout).toMatch(/failed +s3pet train: --task \.\/no-such-task: not a built-in task/);
     expect(log.match(/failed: /g)).toHaveLength(1);
     const report = await runS3pet(["sweep", "report", file, "--runs-dir", runsDir]);
-    expect(report.stdout).toMatch(/Failed runs \(1\):\n- train-[0-9a-f]{12} \(structure no-such-preset\): s3pet train: --structure no-such-preset: not a structure.json/);
+    expect(report.stdout).toMatch(/Failed runs \(1\):\n- train-[0-9a-f]{12} \(task \.\/no-such-task\): s3pet train: --task \.\/no-such-task: not a built-in task/);
     await stopWorkers();
   });
 });

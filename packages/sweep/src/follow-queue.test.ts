@@ -10,7 +10,7 @@ import { allEnded, enqueueGrid, type SweepJobData, type SweepJobResult } from ".
 import { followQueue, watchGrid } from "./follow-queue.js";
 import type { PointState } from "./point-state.js";
 import { parseQueueUrl } from "./queue-url.js";
-import { useTestRedis } from "./testing/start-redis.js";
+import { startRedis, useTestRedis } from "./testing/start-redis.js";
 
 const describeState = (s: PointState) =>
   [s.point.axes.seed, s.status, s.progress && `${s.progress.phase} ${s.progress.step}/${s.progress.totalSteps}`, s.test, s.error].filter((x) => x !== undefined).join(" ");
@@ -58,4 +58,34 @@ describe("followQueue", () => {
       await follower.close();
     }
   });
+
+  it("says when the queue is lost and when it is back, and follows on", async () => {
+    let server = await startRedis();
+    const points = expandGrid({ command: "train", seed: [1] });
+    const runsDir = mkdtempSync(join(tmpdir(), "s3pet-follow-lost-"));
+    const url = server.url("lost");
+    await enqueueGrid(points, { queue: url, runsDir, cwd: runsDir });
+    const seen: string[] = [];
+    const queue: (string | null)[] = [];
+    const follower = followQueue(points, { queue: url, runsDir, onState: (s) => seen.push(describeState(s)), onQueue: (e) => queue.push(e && e.message) });
+    const until = async (ok: () => boolean, what: string) => {
+      for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(ok(), what).toBe(true);
+    };
+    try {
+      await follower.ready;
+      expect(queue).toEqual([]);
+      await server.stop();
+      await until(() => queue.length === 1, "the loss is reported");
+      expect(queue[0]).toMatch(/ECONNREFUSED|Connection is closed|connect/);
+      server = await startRedis(server.port); // empty: the job is gone with the old server's memory
+      await until(() => queue.length === 2, "the return is reported");
+      expect(queue[1]).toBeNull();
+      await enqueueGrid(points, { queue: url, runsDir, cwd: runsDir });
+      await until(() => seen.length >= 1 && seen.at(-1) === "1 waiting", "states flow again");
+    } finally {
+      await follower.close();
+      await server.stop();
+    }
+  }, 60_000);
 });

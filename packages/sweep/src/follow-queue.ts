@@ -16,8 +16,11 @@ export interface FollowQueueOptions {
   readonly runsDir: string;
   /** A point's new state (every point's at the start). */
   readonly onState: (state: PointState) => void;
-  /** A read of the queue failed (Redis gone): following goes on and the next read may succeed. */
-  readonly onError?: (error: unknown) => void;
+  /**
+   * The queue cannot be read (Redis gone; following goes on, reconnecting), or, with null, it can again.
+   * Called on each change only.
+   */
+  readonly onQueue?: (error: Error | null) => void;
 }
 
 export interface QueueFollower {
@@ -59,11 +62,30 @@ export function followQueue(points: readonly GridPoint[], options: FollowQueueOp
   });
   events.on("failed", ({ jobId, failedReason }) => on(jobId, { status: "failed", error: failedReason }));
 
+  // A lost connection shows as error events of either client; commands wait (ioredis queues them) until
+  // it is back, so the first read that answers again is the sign it is.
+  let lost: Error | null = null;
+  const lose = (error: Error) => {
+    if (lost === null) options.onQueue?.(error);
+    lost = error;
+  };
+  queue.on("error", lose);
+  events.on("error", lose);
+  let reading = false;
   const resync = async () => {
+    if (reading) return; // a read waiting for the connection is enough
+    reading = true;
     try {
-      for (const state of await queueStates(queue, points, options.runsDir)) emit(state);
+      const states = await queueStates(queue, points, options.runsDir);
+      if (lost !== null) {
+        lost = null;
+        options.onQueue?.(null);
+      }
+      for (const state of states) emit(state);
     } catch (error) {
-      options.onError?.(error);
+      lose(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      reading = false;
     }
   };
   const ready = events.waitUntilReady().then(resync);
@@ -84,11 +106,18 @@ function isProgress(data: unknown): data is PointProgress {
 
 /**
  * Calls `onStates` with every point's state once all are known, and again on each change the queue
- * reports (followQueue), until `until(states)` holds; resolves with the last states.
+ * reports (followQueue), until `until(states)` holds; resolves with the last states. A lost queue is
+ * passed to `onQueue` (and its return, as null) while watching goes on; without `onQueue` it rejects.
  */
 export async function watchGrid(
   points: readonly GridPoint[],
-  options: { queue: string; runsDir: string; onStates: (states: PointState[]) => void; until: (states: PointState[]) => boolean },
+  options: {
+    queue: string;
+    runsDir: string;
+    onStates: (states: PointState[]) => void;
+    until: (states: PointState[]) => boolean;
+    onQueue?: (error: Error | null) => void;
+  },
 ): Promise<PointState[]> {
   const states = new Map<string, PointState>();
   let follower: QueueFollower | undefined;
@@ -103,7 +132,10 @@ export async function watchGrid(
         options.onStates(all);
         if (options.until(all)) resolve(all);
       },
-      onError: reject,
+      onQueue: (error) => {
+        if (options.onQueue) options.onQueue(error);
+        else if (error !== null) reject(error);
+      },
     });
     follower.ready.catch(reject);
   }).finally(() => follower?.close());

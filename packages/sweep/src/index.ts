@@ -6,6 +6,7 @@ export { runPoint, runDirOf, readPointResults, PointFailedError, type RunPointOp
 export { stateFromRunsDir, type PointState, type PointStatus, type PointProgress } from "./point-state.js";
 export { runLocally, type RunLocallyOptions } from "./run-locally.js";
 export { parseQueueUrl, type QueueAddress } from "./queue-url.js";
+export { reachQueue } from "./reach-queue.js";
 export { enqueueGrid, queueStates, allEnded, type EnqueueSummary, type SweepJobData, type SweepJobResult } from "./sweep-queue.js";
 export { followQueue, watchGrid, type FollowQueueOptions, type QueueFollower } from "./follow-queue.js";
 export { startWorker, type StartWorkerOptions } from "./start-worker.js";

@@ -66,7 +66,17 @@ export const ia3 = definePetMethod({
     {
       name: NAME,
       description: "(IA)^3 on the key and value projections and the feed-forward activation of every layer",
-      include: ["attention.self.key", "attention.self.value", "intermediate.intermediate_act_fn"],
+      // BERT/RoBERTa names, then T5's (self- and cross-attention, the feed-forward activation).
+      include: [
+        "attention.self.key",
+        "attention.self.value",
+        "intermediate.intermediate_act_fn",
+        "SelfAttention.k",
+        "SelfAttention.v",
+        "EncDecAttention.k",
+        "EncDecAttention.v",
+        "DenseReluDense.act",
+      ],
     },
   ],
 });

@@ -41,5 +41,5 @@ export const lnfit = definePetMethod({
   },
 
   // --- presets
-  presets: [{ name: NAME, description: "LNFit: the gain and bias of every LayerNorm", include: ["LayerNorm"] }],
+  presets: [{ name: NAME, description: "LNFit: the gain and bias of every LayerNorm", include: ["LayerNorm", "layer_norm", "final_layer_norm"] }],
 });

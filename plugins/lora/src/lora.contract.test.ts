@@ -101,6 +101,6 @@ describe("lora", () => {
   });
 
   it("offers the r=8 query/value preset", () => {
-    expect(lora.presets).toEqual([expect.objectContaining({ name: "lora", include: ["attention.self.query", "attention.self.value"], options: { rank: 8 } })]);
+    expect(lora.presets).toEqual([expect.objectContaining({ name: "lora", include: ["attention.self.query", "attention.self.value", "SelfAttention.q", "SelfAttention.v", "EncDecAttention.q", "EncDecAttention.v"], options: { rank: 8 } })]);
   });
 });

@@ -119,7 +119,8 @@ export const lora = definePetMethod({
     {
       name: NAME,
       description: "LoRA r=8 on the query and value projections of every layer (Hu et al.)",
-      include: ["attention.self.query", "attention.self.value"],
+      // BERT/RoBERTa names, then T5's (self- and cross-attention), as PEFT's per-architecture defaults.
+      include: ["attention.self.query", "attention.self.value", "SelfAttention.q", "SelfAttention.v", "EncDecAttention.q", "EncDecAttention.v"],
       options: { rank: 8 },
     },
   ],

@@ -75,7 +75,8 @@ export const lowRankAdapter = definePetMethod({
     {
       name: NAME,
       description: "rank-1 low-rank adapters after the attention and the feed-forward block of every layer",
-      include: ["attention.output", "/^encoder\\.layer\\.\\d+\\.output$/"],
+      // BERT/RoBERTa names, then T5's residual of every sub-layer (attention, cross-attention, feed-forward).
+      include: ["attention.output", "/^encoder\\.layer\\.\\d+\\.output$/", "/\\.block\\.\\d+\\.layer\\.\\d+\\.dropout$/"],
     },
   ],
 });

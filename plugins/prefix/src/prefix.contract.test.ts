@@ -87,6 +87,6 @@ describe("prefix", () => {
   });
 
   it("offers the L = 10 preset on every attention", () => {
-    expect(prefix.presets).toEqual([expect.objectContaining({ name: "prefix", include: ["attention"], options: { length: 10 } })]);
+    expect(prefix.presets).toEqual([expect.objectContaining({ name: "prefix", include: ["attention", "SelfAttention"], options: { length: 10 } })]);
   });
 });

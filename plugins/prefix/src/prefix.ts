@@ -101,5 +101,5 @@ export const prefix = definePetMethod({
   },
 
   // --- presets
-  presets: [{ name: NAME, description: "prefix tuning with L = 10 on every layer's attention", include: ["attention"], options: { length: 10 } }],
+  presets: [{ name: NAME, description: "prefix tuning with L = 10 on every layer's attention", include: ["attention", "SelfAttention"], options: { length: 10 } }],
 });

@@ -32,6 +32,10 @@ describe("s3pet sweep", () => {
     [["sweep", "grid.json", "--queue", "localhost:6379"], "s3pet sweep: --queue 'localhost:6379' is not a queue URL"],
     [["sweep", "grid.json", "--workers", "0"], "s3pet sweep: --workers must be an integer >= 1, got '0'"],
     [["sweep", "rerun", "grid.json"], "s3pet sweep: unknown action 'rerun'"],
+    // Nothing listens on port 1: one line at once, not a wait without end.
+    [["sweep", "grid.json", "--queue", "redis://127.0.0.1:1/q"], "s3pet sweep: --queue redis://127.0.0.1:1/q: no Redis answers there (connect ECONNREFUSED 127.0.0.1:1); start redis-server on 127.0.0.1:1 or fix the URL"],
+    [["sweep", "status", "grid.json", "--queue", "redis://127.0.0.1:1/q", "--ui", "plain"], "s3pet sweep: --queue redis://127.0.0.1:1/q: no Redis answers there"],
+    [["worker", "--queue", "redis://127.0.0.1:1/q", "--runs-dir", "runs"], "s3pet worker: --queue redis://127.0.0.1:1/q: no Redis answers there"],
     // Every run's flags are checked before the first starts (here it would run, with 2 workers).
     [["sweep", "typo.json", "--workers", "2"], "s3pet sweep: typo.json: run search-"],
     [["worker", "--queue", "redis://127.0.0.1:1/q"], "s3pet worker: pass --queue redis://host:port/name and --runs-dir <dir>"],

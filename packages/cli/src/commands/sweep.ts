@@ -12,6 +12,7 @@ import {
   followQueue,
   formatStates,
   parseQueueUrl,
+  reachQueue,
   readGridFile,
   runDirOf,
   runLocally,
@@ -104,10 +105,13 @@ export const sweep = defineCommand({
       return 0;
     }
     if (action === "status") {
+      if (queue !== undefined) await reachQueue(queue);
       if (ui === "tui") return sweepDashboard(grid, gridPath, runsDir, queue!);
       return status(grid, runsDir, queue, optionValue(FOLLOW, values)!, io);
     }
     await checkGridFlags(grid, gridPath);
+    // The queue last: every other input is checked without a network round trip.
+    if (queue !== undefined) await reachQueue(queue);
     if (queue === undefined) {
       io.stderr.write(`sweep: ${grid.points.length} runs in ${runsDir}, ${workers} at a time\n`);
       const states = await runLocally(grid.points, { bin: CLI_BIN, runsDir, cwd: grid.cwd, workers, onState: (s) => io.stderr.write(`${stateLine(s)}\n`) });
@@ -117,7 +121,7 @@ export const sweep = defineCommand({
     const summary = await enqueueGrid(grid.points, { queue, runsDir, cwd: grid.cwd });
     io.stdout.write(`sweep: ${grid.points.length} runs: ${summary.added.length} enqueued, ${summary.finished.length} finished already, ${summary.queued.length} already queued\n`);
     if (!optionValue(WAIT, values)) return 0;
-    const states = await watchGrid(grid.points, { queue, runsDir, onStates: () => undefined, until: allEnded });
+    const states = await watchGrid(grid.points, { queue, runsDir, onStates: () => undefined, until: allEnded, onQueue: queueNote(queue, io) });
     io.stdout.write(`${formatStates(states)}\n`);
     return states.every((s) => s.status === "done") ? 0 : 1;
   },
@@ -146,7 +150,12 @@ async function sweepDashboard(grid: Grid, gridPath: string, runsDir: string, que
     openRun: (id) => runDirEvents(runDirOf(runsDir, grid.points.find((p) => p.id === id)!), { follow: true }),
   });
   events$.next({ type: "jobs", jobs: grid.points.map((p) => ({ id: p.id, axes: p.axes })) });
-  const follower = followQueue(grid.points, { queue, runsDir, onState: (s) => events$.next(jobEvent(s)) });
+  const follower = followQueue(grid.points, {
+    queue,
+    runsDir,
+    onState: (s) => events$.next(jobEvent(s)),
+    onQueue: (error) => events$.next({ type: "queue", error: error && error.message }),
+  });
   try {
     await view.exited;
   } finally {
@@ -173,6 +182,8 @@ async function status(grid: Grid, runsDir: string, queue: string | undefined, fo
   await watchGrid(grid.points, {
     queue,
     runsDir,
+    // Following waits for a lost queue to come back; a one-off read fails instead of waiting.
+    ...(follow && { onQueue: queueNote(queue, io) }),
     onStates: (states) => {
       const table = formatStates(states);
       if (table === shown) return;
@@ -183,6 +194,12 @@ async function status(grid: Grid, runsDir: string, queue: string | undefined, fo
     until: (states) => !follow || allEnded(states),
   });
   return 0;
+}
+
+/** One stderr line when the queue is lost and one when it is back: the table or the wait goes on. */
+function queueNote(queue: string, io: CommandIo): (error: Error | null) => void {
+  return (error) =>
+    io.stderr.write(error ? `sweep: cannot reach the queue ${queue} (${error.message}); waiting for it to come back\n` : `sweep: the queue ${queue} is back\n`);
 }
 
 function stateLine(s: PointState): string {

@@ -3,7 +3,7 @@
 // current job finishes first; kill -9: another worker resumes it from its last checkpoint).
 import { resolve } from "node:path";
 import { S3petInputError } from "@s3pet/core";
-import { parseQueueUrl, startWorker } from "@s3pet/sweep";
+import { reachQueue, startWorker } from "@s3pet/sweep";
 import { defineCommand } from "../cli/command.js";
 import { commandFlags, optionValue } from "../run-config/run-flags.js";
 import { CLI_BIN, QUEUE, RUNS_DIR, SWEEP_OPTIONS } from "./sweep.js";
@@ -22,7 +22,7 @@ export const worker = defineCommand({
     if (queue === null || runsDir === null) {
       throw new S3petInputError("pass --queue redis://host:port/name and --runs-dir <dir> (the ones the sweep was enqueued with)");
     }
-    parseQueueUrl(queue);
+    await reachQueue(queue);
     const w = startWorker({ queue, runsDir: resolve(io.cwd, runsDir), bin: CLI_BIN, log: (line) => io.stderr.write(`worker: ${line}\n`) });
     w.on("error", (error) => io.stderr.write(`worker: ${error.message}\n`));
     await w.waitUntilReady();

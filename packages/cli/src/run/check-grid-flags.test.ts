@@ -36,6 +36,11 @@ describe("checkGridFlags", () => {
     await expect(checkGridFlags(grid, "value.json")).rejects.toThrow(/^value\.json: run search-[0-9a-f]{12} \(budget=lots\): --budget must be a positive number/);
   });
 
+  it("checks a train run's structure: a preset of the installed methods, a file, random or full", async () => {
+    const grid = gridOf("preset.json", { command: "train", structure: ["lora", "random", "no-such-preset"] });
+    await expect(checkGridFlags(grid, "preset.json")).rejects.toThrow(/^preset\.json: run train-[0-9a-f]{12} \(structure=no-such-preset\): --structure no-such-preset: not a structure\.json/);
+  });
+
   it("checks values of method options", async () => {
     const grid = gridOf("rank.json", { "lora.rank": [4, -1] });
     await expect(checkGridFlags(grid, "rank.json")).rejects.toThrow(/^rank\.json: run search-[0-9a-f]{12} \(lora\.rank=-1\): .*lora\.rank/);

@@ -11,6 +11,7 @@ import { search } from "../commands/search.js";
 import { train } from "../commands/train.js";
 import { resolveRunOptions } from "../run-config/resolve-run-options.js";
 import { selectMethods } from "./prepare-run.js";
+import { structureFromFlag } from "./structure-from-flag.js";
 import type { FlagValues } from "../run-config/run-flags.js";
 
 const RUN_COMMANDS: Readonly<Record<"search" | "train", Command>> = { search, train };
@@ -32,6 +33,7 @@ export async function checkGridFlags(grid: Grid, gridPath: string): Promise<void
       // The plugins' option schemas, as the search space checks them when the run builds it.
       const { methods } = await selectMethods(run.methods);
       for (const method of methods) optionVariants(method, run.engine.methodOptions?.[method.name] ?? {});
+      if (run.structure !== null) structureFromFlag(run.structure, methods);
     } catch (error) {
       if (!isInputError(error)) throw error;
       throw new S3petInputError(`${where}: ${(error as Error).message.split("\n")[0]}`);

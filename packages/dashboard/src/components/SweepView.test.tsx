@@ -27,6 +27,17 @@ const view = (picked: string | null, columns: number, rows: number, s = state) =
     .join("\n");
 
 describe("SweepView", () => {
+  it("says under the header when the queue is lost, keeping the rows within the terminal, and drops it when it is back", () => {
+    const lost = reduceSweepState(state, { type: "queue", error: "connect ECONNREFUSED 127.0.0.1:6379" });
+    const frame = view(null, 110, 8, lost);
+    expect(frame.split("\n")[1]).toBe("✖ queue unreachable: connect ECONNREFUSED 127.0.0.1:6379 · states below are the last known · retrying");
+    expect(frame.split("\n").length).toBeLessThanOrEqual(7);
+    expect(frame).toContain("▸ train-3f2a9c1b0d12");
+    const back = reduceSweepState(lost, { type: "queue", error: null });
+    expect(back.queueError).toBeNull();
+    expect(view(null, 110, 8, back)).not.toContain("unreachable");
+  });
+
   it("shows every job's state: running with phase and progress, done with its score, failed with its error, waiting", () => {
     expect(view(null, 110, 12)).toMatchInlineSnapshot(`
       " S3PET  sweep grid.json · redis://127.0.0.1:6379/grid        4 runs: 1 running · 1 done · 1 waiting · 1 failed

@@ -1,7 +1,8 @@
 // SweepView: the sweep's screen as a pure function of SweepState, the job under the cursor and the
 // terminal size: a header with the counts per state, then one row per job (its grid values, its state
 // and what goes with it: phase and progress while running, the test score when done, the error when
-// failed), scrolled to keep the cursor in sight, and the keys. Never taller than the terminal.
+// failed), scrolled to keep the cursor in sight, and the keys; a line under the header while the queue
+// cannot be read. Never taller than the terminal.
 import { Box, Text } from "ink";
 import { formatScore } from "../format/format-score.js";
 import { canOpen, countJobs, selectedJob, type SweepJob, type SweepJobStatus, type SweepState } from "../state/sweep-state.js";
@@ -34,8 +35,9 @@ export function SweepView({ state, picked, title, columns, rows, interactive }: 
   const width = Math.max(20, columns);
   const counts = countJobs(state);
   const selected = selectedJob(state, picked);
-  // Header, column names and keys take 3 rows; one row stays free below the frame (as the run dashboard's).
-  const listRows = Math.max(1, rows - 1 - 3);
+  // Header, column names and keys take 3 rows (4 with the queue's error); one row stays free below the frame
+  // (as the run dashboard's).
+  const listRows = Math.max(1, rows - 1 - 3 - (state.queueError === null ? 0 : 1));
   const index = selected === null ? 0 : state.jobs.indexOf(selected);
   const start = Math.min(Math.max(0, index - Math.floor(listRows / 2)), Math.max(0, state.jobs.length - listRows));
   const shown = state.jobs.slice(start, start + listRows);
@@ -53,6 +55,11 @@ export function SweepView({ state, picked, title, columns, rows, interactive }: 
           sweep {title}
         </Text>
       </TitleBar>
+      {state.queueError === null ? null : (
+        <Text color={theme.bad} wrap="truncate-end">
+          {`✖ queue unreachable: ${state.queueError} · states below are the last known · retrying`}
+        </Text>
+      )}
       <Text color={theme.muted} wrap="truncate-end">
         {"  "}
         {cells("run", axes)}

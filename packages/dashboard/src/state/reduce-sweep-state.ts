@@ -7,13 +7,16 @@ export function reduceSweepState(state: SweepState, event: SweepEvent): SweepSta
     case "jobs": {
       const known = new Map(state.jobs.map((j) => [j.id, j]));
       return {
+        ...state,
         jobs: event.jobs.map(({ id, axes }) => ({ ...(known.get(id) ?? { status: "waiting", progress: null, test: null, error: null }), id, axes })),
       };
     }
     case "job": {
       if (!state.jobs.some((j) => j.id === event.id)) return state;
-      return { jobs: state.jobs.map((job) => (job.id === event.id ? updated(job, event) : job)) };
+      return { ...state, jobs: state.jobs.map((job) => (job.id === event.id ? updated(job, event) : job)) };
     }
+    case "queue":
+      return state.queueError === event.error ? state : { ...state, queueError: event.error };
     default: {
       const unknown: never = event;
       return unknown;

@@ -36,14 +36,21 @@ export type SweepEvent =
       readonly progress?: SweepJobProgress;
       readonly test?: number;
       readonly error?: string;
-    };
+    }
+  /**
+   * Whether the queue can be read: `error` is why not (Redis gone), null once it answers again. The
+   * jobs then show their last known state, which the view says may be stale.
+   */
+  | { readonly type: "queue"; readonly error: string | null };
 
 export interface SweepState {
   readonly jobs: readonly SweepJob[];
+  /** Why the queue cannot be read right now (the job states are the last ones known), or null. */
+  readonly queueError: string | null;
 }
 
 export function initialSweepState(): SweepState {
-  return { jobs: [] };
+  return { jobs: [], queueError: null };
 }
 
 /** Jobs per status, for the header. */

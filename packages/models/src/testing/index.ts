@@ -1,5 +1,6 @@
 // @s3pet/models/testing: fixtures that other packages' tests share, so none reaches into this package
-// by a relative path. The files stay in test-fixtures/ (not shipped); these are paths to them.
+// by a relative path, and a plugin outside this repository can use in its own contract tests. The files
+// are in test-fixtures/ (published with the package); these are paths to them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
