@@ -11,7 +11,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { SeededRng } from "@s3pet/core";
 import { readPretrainingCorpus } from "@s3pet/models";
 // mlmData is internal to the package (the pretrain command's own data step); the built file is the same code.
 import { mlmData } from "../../../packages/models/dist/pretrain/mlm-replica.js";

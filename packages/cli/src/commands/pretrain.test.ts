@@ -20,7 +20,7 @@ describe("s3pet pretrain", () => {
   it("--help shows the defaults that reproduce the embedded backbone, and examples", async () => {
     const r = await run(["pretrain", "--help"]);
     expect(r.code).toBe(0);
-    for (const text of ["--out", "assets/backbone", "--steps", "1200", "--layers", "--hidden", "128", "--vocab-size", "8000", "--seed", "--resume", "s3pet pretrain --out runs/bert-2x64"]) {
+    for (const text of ["--out", "assets/backbone", "--steps", "1200", "--layers", "--hidden", "128", "--vocab-size", "8000", "--seed", "--lr", "0.001", "--mask-prob", "0.15", "--resume", "s3pet pretrain --out runs/bert-2x64"]) {
       expect(r.stdout).toContain(text);
     }
   });
@@ -29,6 +29,8 @@ describe("s3pet pretrain", () => {
     expect(await run(["pretrain", "--steps", "0"])).toMatchObject({ code: 2, stdout: "", stderr: "s3pet pretrain: --steps must be an integer >= 1, got '0'\n" });
     expect((await run(["pretrain", "--hidden", "big"])).stderr).toBe("s3pet pretrain: --hidden must be an integer >= 1, got 'big'\n");
     expect((await run(["pretrain", "--seed", "1.5"])).stderr).toBe("s3pet pretrain: --seed must be an integer >= 0, got '1.5'\n");
+    expect((await run(["pretrain", "--mask-prob", "1", "--out", dir])).stderr).toBe("s3pet pretrain: --mask-prob must be below 1, got 1; BERT's is 0.15\n");
+    expect((await run(["pretrain", "--lr", "0"])).stderr).toMatch(/^s3pet pretrain: --lr must be a positive number, got '0'/);
     expect((await run(["pretrain", "--hidden", "100", "--out", dir])).stderr).toBe("s3pet pretrain: --hidden 100 must be a multiple of 32 (one attention head per 32 dimensions)\n");
   });
 

