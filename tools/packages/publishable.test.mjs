@@ -41,7 +41,13 @@ describe.each(dirs)("%s", (dir) => {
     const files = JSON.parse(r.stdout)[0].files.map((f) => f.path);
     expect(files).toContain("package.json");
     expect(files).toContain("README.md");
-    const unwanted = files.filter((f) => /\.test\.|test-fixtures\/|\.tsbuildinfo$|^src\/|(^|\/)testing\/planted|test-results\.json|tsconfig/.test(f));
+    // Fixtures ship only where the package's testing entry points at them (a plugin outside the repo runs
+    // contract tests on them), and only the directories package.json lists.
+    const fixtureDirs = (pkg.files ?? []).filter((f) => f.startsWith("test-fixtures/"));
+    if (fixtureDirs.length > 0) expect(pkg.exports?.["./testing"], "test fixtures ship only with a ./testing entry").toBeDefined();
+    for (const d of fixtureDirs) expect(files.some((f) => f.startsWith(`${d}/`)), d).toBe(true);
+    const listedFixture = (f) => fixtureDirs.some((d) => f.startsWith(`${d}/`));
+    const unwanted = files.filter((f) => !listedFixture(f) && /\.test\.|test-fixtures\/|\.tsbuildinfo$|^src\/|(^|\/)testing\/planted|test-results\.json|tsconfig/.test(f));
     expect(unwanted).toEqual([]);
     if (dir === "assets") {
       expect(files).toEqual(expect.arrayContaining(["backbone/model.safetensors", "backbone/vocab.txt", "tasks/spam/task.json", "tasks/spam/test.jsonl"]));

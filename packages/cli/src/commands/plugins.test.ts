@@ -45,7 +45,7 @@ describe("s3pet plugins", () => {
     expect(r.stdout).toContain("lora (@s3pet/plugin-lora 0.1.0): low-rank update");
     expect(r.stdout).toMatch(/\n  --lora\.rank +8 +rank r of the update A B\n/);
     expect(r.stdout).toContain("learning rate: 0.003 (--lora.lr)\nin a search space: rank=1,8 (each value a candidate)\n");
-    expect(r.stdout).toContain("  lora: LoRA r=8 on the query and value projections of every layer (Hu et al.) (sites attention.self.query attention.self.value; rank=8)");
+    expect(r.stdout).toContain("  lora: LoRA r=8 on the query and value projections of every layer (Hu et al.) (sites attention.self.query attention.self.value SelfAttention.q SelfAttention.v EncDecAttention.q EncDecAttention.v; rank=8)");
   });
 
   it("names the package to install for a method that is not installed (exit 2)", async () => {
