@@ -1,8 +1,8 @@
 // @s3pet/models: backbones (BERT/RoBERTa encoder), HF checkpoints, tokenizers and task heads.
 
 // --- BERT/RoBERTa encoder
-export type { BertConfig, BertModelType, HiddenAct } from "./bert/bert-config.js";
-export { defineBertConfig, parseBertConfig, bertConfigToJson } from "./bert/bert-config.js";
+export type { BertConfig, BertModelType, HiddenAct, PositionEmbeddingType } from "./bert/bert-config.js";
+export { defineBertConfig, parseBertConfig, bertConfigToJson, POSITION_EMBEDDING_TYPES } from "./bert/bert-config.js";
 export type { BertModelOptions, BertForwardOptions } from "./bert/bert-model.js";
 export { BertModel } from "./bert/bert-model.js";
 export type { BertTensorSpec, BertWeights, BertWeightTree, BertLayerWeights, LinearWeights, NormWeights } from "./bert/bert-weights.js";

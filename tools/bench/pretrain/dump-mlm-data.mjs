@@ -4,7 +4,8 @@
 // vocabulary, packed training sequences and fixed held-out masking) as raw int32 files plus a JSON
 // meta, for the torch reference (torch_mlm_reference.py) to train and evaluate on.
 //   node tools/bench/pretrain/dump-mlm-data.mjs --out /work/pretrain-recipe-data [--corpus DIR]
-//     [--vocab-size 8000] [--seq 128] [--eval-sequences 256] [--mask-prob 0.15] [--seed 0]
+//     [--vocab-size 8000] [--seq 128] [--eval-sequences 256] [--seed 0]
+// The held-out sets are masked at 15% (EVAL_MASK_PROB); the training masking is drawn by the torch script per step.
 // Writes <out>/train.input_ids.bin, train.token_type_ids.bin ([count, seq] row-major), per held-out set
 // (validation: the npm sources' held-out documents; test: the prepared sources') <set>.input_ids.bin
 // (masked), <set>.token_type_ids.bin, <set>.positions.bin (flat b*T+t), <set>.labels.bin, and meta.json.
@@ -23,7 +24,6 @@ const { values: a } = parseArgs({
     "vocab-size": { type: "string", default: "8000" },
     seq: { type: "string", default: "128" },
     "eval-sequences": { type: "string", default: "256" },
-    "mask-prob": { type: "string", default: "0.15" },
     seed: { type: "string", default: "0" },
   },
 });
@@ -35,7 +35,6 @@ const o = {
   vocabSize: Number(a["vocab-size"]),
   seqLength: Number(a.seq),
   evalSequences: Number(a["eval-sequences"]),
-  maskProb: Number(a["mask-prob"]),
   seed: Number(a.seed),
 };
 const started = performance.now();

@@ -16,11 +16,15 @@ p.add_argument("--wasm-log", default=None)
 p.add_argument("--steps", default="100,300,500,1000,1500,3200,6400", help="steps shown in the table")
 a = p.parse_args()
 
+summary_path = os.path.join(a.results, "summary.json")
+previous = json.load(open(summary_path))["runs"] if os.path.exists(summary_path) else {}
 runs = {}
 for f in sorted(glob.glob(os.path.join(a.results, "*.json"))):
     if os.path.basename(f) == "summary.json":
         continue
     r = json.load(open(f))
+    if "evals" not in r:  # not a torch run (neighbour_count_baseline.py's results)
+        continue
     runs[r["name"]] = {
         "config": {k: v for k, v in r["config"].items() if k not in ("data", "out", "name")},
         "params": r["params"],
@@ -36,9 +40,11 @@ if a.wasm_log:
         if m and int(m[1]) not in curve:
             curve[int(m[1])] = {"loss": float(m[2]), "accuracy": float(m[3]) / 100}
     runs["wasm s3pet pretrain (ours)"] = {"config": {"log": a.wasm_log}, "curve": curve, "lastStep": max(curve, default=0)}
-json.dump({"runs": runs}, open(os.path.join(a.results, "summary.json"), "w"), indent=1)
+else:  # keep the wasm curve an earlier call read from a log that may be gone
+    runs.update({k: v for k, v in previous.items() if k.startswith("wasm")})
+json.dump({"runs": runs}, open(summary_path, "w"), indent=1)
 steps = [int(s) for s in a.steps.split(",")]
-print(f"{'run':34s}" + "".join(f"{s:>14d}" for s in steps) + "   tok/s")
+print(f"{'run':44s}" + "".join(f"{s:>14d}" for s in steps) + "   tok/s")
 for name, r in runs.items():
     cells = "".join(f"{c['loss']:7.3f}/{100 * c['accuracy']:4.1f}%" if (c := r["curve"].get(s) or r["curve"].get(str(s))) else f"{'-':>14s}" for s in steps)
-    print(f"{name:34s}{cells}   {r.get('tokensPerSecond') or ''}")
+    print(f"{name:44s}{cells}   {r.get('tokensPerSecond') or ''}")

@@ -52,6 +52,10 @@ def parse():
     p.add_argument("--ffn", type=int, default=None, help="default 4 * hidden")
     p.add_argument("--pre-ln", action="store_true")
     p.add_argument("--init-std", type=float, default=0.02)
+    p.add_argument("--position", choices=["absolute", "relative_key"], default="absolute",
+                   help="BERT's position_embedding_type: relative_key adds a learned per-distance key term to each layer's scores (Shaw et al. 2018) instead of absolute position embeddings")
+    p.add_argument("--position-init", choices=["normal", "sinusoidal"], default="normal",
+                   help="sinusoidal: the learned position embeddings start as the Transformer's sinusoids, scaled to the word embeddings' std")
     p.add_argument("--eval-every", type=int, default=250)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
@@ -62,9 +66,11 @@ def parse():
 
 
 class Layer(nn.Module):
-    def __init__(self, h, heads, ffn, pre_ln):
+    def __init__(self, h, heads, ffn, pre_ln, relative_seq=0):
         super().__init__()
-        self.heads, self.pre_ln = heads, pre_ln
+        self.heads, self.pre_ln, self.relative_seq = heads, pre_ln, relative_seq
+        # HF BertSelfAttention's relative_key: one embedding per distance, shared by the heads.
+        self.distance = nn.Embedding(2 * relative_seq - 1, h // heads) if relative_seq else None
         self.q, self.k, self.v, self.o = (nn.Linear(h, h) for _ in range(4))
         self.ln1 = nn.LayerNorm(h, eps=1e-12)
         self.fc1, self.fc2 = nn.Linear(h, ffn), nn.Linear(ffn, h)
@@ -75,7 +81,12 @@ class Layer(nn.Module):
         d = H // self.heads
         split = lambda t: t.view(B, T, self.heads, d).transpose(1, 2)  # [B, heads, T, d]
         q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
-        p = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d), dim=-1)  # [B, heads, T, T]
+        scores = q @ k.transpose(-1, -2)  # [B, heads, T, T]
+        if self.distance is not None:
+            i = torch.arange(T)
+            rel = self.distance(i[:, None] - i[None, :] + self.relative_seq - 1)  # [T, T, d]
+            scores = scores + torch.einsum("bhld,lrd->bhlr", q, rel)
+        p = torch.softmax(scores / math.sqrt(d), dim=-1)
         return self.o((p @ v).transpose(1, 2).reshape(B, T, H))
 
     def ffn(self, x):
@@ -90,13 +101,13 @@ class Layer(nn.Module):
 
 
 class BertMlm(nn.Module):
-    def __init__(self, vocab, seq, layers, h, heads, ffn, pre_ln, std):
+    def __init__(self, vocab, seq, layers, h, heads, ffn, pre_ln, std, position_init, position):
         super().__init__()
         self.word = nn.Embedding(vocab, h)
-        self.pos = nn.Embedding(seq, h)
+        self.pos = nn.Embedding(seq, h) if position == "absolute" else None
         self.token_type = nn.Embedding(2, h)
         self.emb_ln = nn.LayerNorm(h, eps=1e-12)
-        self.layers = nn.ModuleList(Layer(h, heads, ffn, pre_ln) for _ in range(layers))
+        self.layers = nn.ModuleList(Layer(h, heads, ffn, pre_ln, seq if position == "relative_key" else 0) for _ in range(layers))
         self.final_ln = nn.LayerNorm(h, eps=1e-12) if pre_ln else None
         self.head_dense = nn.Linear(h, h)
         self.head_ln = nn.LayerNorm(h, eps=1e-12)
@@ -108,11 +119,15 @@ class BertMlm(nn.Module):
                 nn.init.zeros_(m.bias)
         with torch.no_grad():
             self.word.weight[0].zero_()  # [PAD]
+            if position_init == "sinusoidal" and self.pos is not None:
+                self.pos.weight.copy_(sinusoids(seq, h) * std)
 
     def forward(self, ids, types, positions):
         """ids, types [B, T]; positions [M] flat b*T+t -> logits [M, V]"""
         B, T = ids.shape
-        x = self.word(ids) + self.pos.weight[:T][None] + self.token_type(types)
+        x = self.word(ids) + self.token_type(types)
+        if self.pos is not None:
+            x = x + self.pos.weight[:T][None]
         x = self.emb_ln(x)
         for layer in self.layers:
             x = layer(x)
@@ -121,6 +136,15 @@ class BertMlm(nn.Module):
         h = x.reshape(B * T, -1)[positions]  # [M, H]
         h = self.head_ln(F.gelu(self.head_dense(h)))
         return h @ self.word.weight.t() + self.dec_bias
+
+
+def sinusoids(seq, h):
+    """[seq, h] sin/cos at geometric frequencies (Vaswani et al. 2017), std 1 per row."""
+    pos = torch.arange(seq, dtype=torch.float32)[:, None]
+    freq = torch.exp(-math.log(10000.0) * torch.arange(0, h, 2, dtype=torch.float32) / h)[None]
+    out = torch.zeros(seq, h)
+    out[:, 0::2], out[:, 1::2] = torch.sin(pos * freq), torch.cos(pos * freq)
+    return out * math.sqrt(2)
 
 
 def mask_tokens(ids, p, mask_id, n_special, vocab, gen):
@@ -160,7 +184,7 @@ def main():
     heads = a.heads or max(1, a.hidden // 32)
     ffn = a.ffn or 4 * a.hidden
     torch.manual_seed(a.seed)
-    model = BertMlm(V, T, a.layers, a.hidden, heads, ffn, a.pre_ln, a.init_std)
+    model = BertMlm(V, T, a.layers, a.hidden, heads, ffn, a.pre_ln, a.init_std, a.position_init, a.position)
     n_params = sum(p.numel() for p in model.parameters())
     # As pretrain-mlm.ts: no decay on biases, LayerNorm parameters and the decoder bias.
     norms = {id(p) for m in model.modules() if isinstance(m, nn.LayerNorm) for p in m.parameters()}
@@ -197,7 +221,7 @@ def main():
         model.train()
         return {"loss": loss_sum / labels.numel(), "accuracy": correct / labels.numel()}
 
-    name = a.name or f"L{a.layers}H{a.hidden}-lr{a.lr:g}-b{a.batch_size}-S{S}-m{a.mask_prob:g}{'-preln' if a.pre_ln else ''}"
+    name = a.name or f"L{a.layers}H{a.hidden}-lr{a.lr:g}-b{a.batch_size}-S{S}-m{a.mask_prob:g}{'-preln' if a.pre_ln else ''}{'-sinpos' if a.position_init == 'sinusoidal' else ''}{'-relkey' if a.position == 'relative_key' else ''}"
     result = {
         "name": name, "config": vars(a), "params": n_params, "warmupSteps": W, "trainSequences": n_train,
         "loadavgStart": os.getloadavg(), "evals": [], "torch": torch.__version__, "threads": torch.get_num_threads(),

@@ -2,7 +2,7 @@
 // (Moby-Dick and the State of the Union addresses), saved in the Hugging Face layout with its report
 // and model card. The defaults reproduce the embedded backbone in assets/backbone.
 import { resolve } from "node:path";
-import { intRunOption, positiveNumberRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
+import { choiceRunOption, intRunOption, positiveNumberRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
 import { pretrainMlm, type PretrainProgress } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
 import { commandFlags, optionValue, runOption } from "../run-config/run-flags.js";
@@ -20,17 +20,24 @@ export const PRETRAIN_OPTIONS = [
   textRunOption({ flag: "out", commands: PRETRAIN, valueName: "dir", default: "assets/backbone", doc: "output directory (Hugging Face layout)" }),
   intRunOption({ flag: "steps", commands: PRETRAIN, default: 1200, doc: "optimizer steps of --batch-size x 128 tokens" }),
   intRunOption({ flag: "batch-size", commands: PRETRAIN, default: 16, doc: "sequences of 128 tokens per step" }),
-  textRunOption({ flag: "corpus", commands: PRETRAIN, valueName: "dir", default: null, doc: "also train on the Debian sources prepared by tools/corpus/prepare-corpus.mjs --cache <dir> (its prepared/ folder)" }),
+  textRunOption({ flag: "corpus", commands: PRETRAIN, valueName: "dir", default: null, doc: "also train on the Debian sources that tools/corpus/prepare-corpus.mjs --cache <dir> prepared into <dir>" }),
   intRunOption({ flag: "layers", commands: PRETRAIN, default: 4, doc: "transformer layers" }),
   intRunOption({ flag: "hidden", commands: PRETRAIN, default: 128, doc: "hidden size (heads = hidden / 32, FFN = 4 x hidden)" }),
   intRunOption({ flag: "vocab-size", commands: PRETRAIN, default: 8000, doc: "WordPiece vocabulary size, special tokens included" }),
+  choiceRunOption({
+    flag: "position-embedding-type",
+    commands: PRETRAIN,
+    values: ["absolute", "relative_key", "relative_key_query"],
+    default: "absolute",
+    doc: "how the encoder sees positions (config.json position_embedding_type): learned absolute embeddings, or a learned term per query-key distance in each layer's attention",
+  }),
   intRunOption({ flag: "seed", commands: PRETRAIN, min: 0, default: 0, doc: "seed of the sequence packing, data order, masking and initialisation" }),
   { ...(runOption("lr") as RunOption<number>), commands: PRETRAIN, default: 1e-3, defaultNote: undefined, doc: "peak AdamW learning rate (linear warmup over 6% of --steps, then linear decay to 0)" },
   positiveNumberRunOption({ flag: "mask-prob", commands: PRETRAIN, default: 0.15, doc: "share of tokens the masked-LM objective selects (80% [MASK], 10% random, 10% kept); below 1" }),
   switchRunOption({ flag: "resume", commands: PRETRAIN, doc: "continue the unfinished run in --out from its checkpoint" }),
   { ...(runOption("workers") as RunOption<number>), commands: PRETRAIN, defaultText: "one per core", doc: "data-parallel units: this thread and n-1 worker threads; a run is deterministic for a given n" },
 ] as const satisfies readonly RunOption<any>[];
-const [OUT, STEPS, BATCH_SIZE, CORPUS, LAYERS, HIDDEN, VOCAB_SIZE, SEED, LR, MASK_PROB, RESUME, WORKERS] = PRETRAIN_OPTIONS;
+const [OUT, STEPS, BATCH_SIZE, CORPUS, LAYERS, HIDDEN, VOCAB_SIZE, POSITION_TYPE, SEED, LR, MASK_PROB, RESUME, WORKERS] = PRETRAIN_OPTIONS;
 
 export const pretrain = defineCommand({
   name: "pretrain",
@@ -55,6 +62,7 @@ export const pretrain = defineCommand({
     const layers = optionValue(LAYERS, values)!;
     const hidden = optionValue(HIDDEN, values)!;
     const vocabSize = optionValue(VOCAB_SIZE, values)!;
+    const positionEmbeddingType = optionValue(POSITION_TYPE, values)!;
     const seed = optionValue(SEED, values)!;
     const learningRate = optionValue(LR, values)!;
     const maskProb = optionValue(MASK_PROB, values)!;
@@ -63,7 +71,7 @@ export const pretrain = defineCommand({
     // Every setting spelled out, so the report's command reproduces the run whatever the defaults become.
     const command =
       `s3pet pretrain --out ${out} --steps ${steps} --batch-size ${batchSize} --layers ${layers} --hidden ${hidden} ` +
-      `--vocab-size ${vocabSize} --seed ${seed} --lr ${learningRate} --mask-prob ${maskProb}` +
+      `--vocab-size ${vocabSize} --position-embedding-type ${positionEmbeddingType} --seed ${seed} --lr ${learningRate} --mask-prob ${maskProb}` +
       (corpus === null ? "" : ` --corpus ${corpus}`);
     const report = await pretrainMlm(
       {
@@ -73,6 +81,7 @@ export const pretrain = defineCommand({
         layers,
         hidden,
         vocabSize,
+        positionEmbeddingType,
         seed,
         learningRate,
         maskProb,

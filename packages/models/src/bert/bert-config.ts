@@ -10,6 +10,14 @@ const HIDDEN_ACTS: readonly HiddenAct[] = ["gelu", "gelu_new", "gelu_pytorch_tan
 /** `bert`: positions 0..T-1. `roberta`: positions start after padding_idx and skip pad tokens. */
 export type BertModelType = "bert" | "roberta";
 
+/**
+ * `absolute`: learned position embeddings added to the word embeddings. `relative_key` (Shaw et al. 2018)
+ * and `relative_key_query` (Huang et al. 2020): each layer's attention scores get a term from a learned
+ * embedding per query-key distance instead (HF BertSelfAttention's `distance_embedding`).
+ */
+export type PositionEmbeddingType = "absolute" | "relative_key" | "relative_key_query";
+export const POSITION_EMBEDDING_TYPES: readonly PositionEmbeddingType[] = ["absolute", "relative_key", "relative_key_query"];
+
 export interface BertConfig {
   readonly modelType: BertModelType;
   readonly vocabSize: number;
@@ -19,6 +27,7 @@ export interface BertConfig {
   readonly intermediateSize: number;
   readonly hiddenAct: HiddenAct;
   readonly maxPositions: number;
+  readonly positionEmbeddingType: PositionEmbeddingType;
   readonly typeVocabSize: number;
   readonly layerNormEps: number;
   readonly padTokenId: number;
@@ -38,6 +47,7 @@ const BERT_DEFAULTS: Omit<BertConfig, "modelType" | "extra"> = {
   intermediateSize: 3072,
   hiddenAct: "gelu",
   maxPositions: 512,
+  positionEmbeddingType: "absolute",
   typeVocabSize: 2,
   layerNormEps: 1e-12,
   padTokenId: 0,
@@ -55,6 +65,7 @@ const HF_NAMES = {
   intermediateSize: "intermediate_size",
   hiddenAct: "hidden_act",
   maxPositions: "max_position_embeddings",
+  positionEmbeddingType: "position_embedding_type",
   typeVocabSize: "type_vocab_size",
   layerNormEps: "layer_norm_eps",
   padTokenId: "pad_token_id",
@@ -109,12 +120,6 @@ export function parseBertConfig(json: unknown, source: string): BertConfig {
       `${source}: model_type ${shown(modelType)} is not supported; use a bert or roberta checkpoint`,
     );
   }
-  const positionType = raw.position_embedding_type ?? "absolute";
-  if (positionType !== "absolute") {
-    throw new S3petInputError(
-      `${source}: position_embedding_type ${shown(positionType)} is not supported; only 'absolute' is`,
-    );
-  }
   const missing = REQUIRED_FIELDS.map((f) => HF_NAMES[f]).filter((name) => raw[name] === undefined || raw[name] === null);
   if (missing.length > 0) {
     throw new S3petInputError(
@@ -128,7 +133,6 @@ export function parseBertConfig(json: unknown, source: string): BertConfig {
     delete extra[hfName];
   }
   delete extra.model_type;
-  delete extra.position_embedding_type;
   return defineBertConfig(fields as ConfigFields, source);
 }
 
@@ -137,7 +141,6 @@ export function bertConfigToJson(config: BertConfig): Record<string, unknown> {
   const architectures = [config.modelType === "roberta" ? "RobertaModel" : "BertModel"];
   const json: Record<string, unknown> = { architectures, ...config.extra, model_type: config.modelType };
   for (const [field, hfName] of Object.entries(HF_NAMES)) json[hfName] = config[field as keyof typeof HF_NAMES];
-  json.position_embedding_type = "absolute";
   return json;
 }
 
@@ -164,6 +167,11 @@ function validate(config: BertConfig, source: string): void {
   if (config.hiddenSize % config.numHeads !== 0) {
     throw new S3petInputError(
       `${source}: hidden_size ${config.hiddenSize} must be divisible by num_attention_heads ${config.numHeads}`,
+    );
+  }
+  if (!POSITION_EMBEDDING_TYPES.includes(config.positionEmbeddingType)) {
+    throw new S3petInputError(
+      `${source}: position_embedding_type ${shown(config.positionEmbeddingType)} is not supported; use one of ${POSITION_EMBEDDING_TYPES.join(", ")}`,
     );
   }
   if (!HIDDEN_ACTS.includes(config.hiddenAct)) {

@@ -8,6 +8,8 @@
 // their peak (the GELU's and its derivative's [N, I] terms, the residual stream's gradients, the
 // softmax gradient's scores): about 7 I + 6 H + 6 h T. Both measured as buffers, each counted once,
 // with tools/bench/memory/step-memory.mjs on the embedded and bert-base shapes (docs/MEMORY.md).
+// The relative position types (relative-position-scores.ts) add, estimated rather than measured, the
+// work of their [h, T, 2T] products and skews (5 h T per side); what they keep is q, k and the table.
 import type { BackboneMemoryProfile } from "@s3pet/core";
 import type { BertConfig } from "./bert-config.js";
 import { bertTensorSpecs } from "./bert-weights.js";
@@ -21,6 +23,11 @@ export function bertMemoryProfile(config: BertConfig, withPooler = true): Backbo
     keptPerToken: I + 9 * H,
     keptPerTokenPosition: 2 * h,
     workPerToken: 7 * I + 6 * H,
-    workPerTokenPosition: 6 * h,
+    workPerTokenPosition: 6 * h + relativeWork(config),
   };
+}
+
+function relativeWork(config: BertConfig): number {
+  const sides = { absolute: 0, relative_key: 1, relative_key_query: 2 }[config.positionEmbeddingType];
+  return 5 * config.numHeads * sides;
 }

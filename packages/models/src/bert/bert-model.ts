@@ -28,6 +28,7 @@ import { buildBertWeights } from "./bert-weights.js";
 import type { BertLayerWeights, BertTensorSpec, BertWeights, LinearWeights, NormWeights } from "./bert-weights.js";
 import { additiveMask, gatedPrefixAttention, type AttentionDims } from "./gated-prefix-attention.js";
 import { layerNorm } from "./layer-norm.js";
+import { relativePositionScores } from "./relative-position-scores.js";
 
 export interface BertModelOptions {
   /** Hold the weights as tf.Variables (full fine-tuning, pretraining). @default false */
@@ -219,7 +220,7 @@ export class BertModel implements Backbone {
 // ---------------------------------------------------------------------------------------------
 // Blocks
 
-/** word + position + token-type embeddings, LayerNorm (a norm site), the embedding site. -> [N, H] */
+/** word + position (absolute type only) + token-type embeddings, LayerNorm (a norm site), the embedding site. -> [N, H] */
 function embeddings(batch: EncodedBatch, w: BertWeights["tree"], normSite: NormSite, site: EmbeddingSite, ctx: ForwardContext): tf.Tensor2D {
   const { config, calls } = ctx;
   const { batch: B, length: T } = batch; // batch, tokens
@@ -229,9 +230,11 @@ function embeddings(batch: EncodedBatch, w: BertWeights["tree"], normSite: NormS
   // one-hot is built on the host: wasm's OneHot kernel writes int bits into float32 outputs (tfjs 4.22).
   const words = tf.gather(w.wordEmbeddings, tf.tensor1d(batch.inputIds, "int32")); // [N, H]
   const positioned =
-    config.modelType === "roberta"
-      ? tf.add(words, tf.gather(w.positionEmbeddings, tf.tensor1d(robertaPositionIds(batch, config.padTokenId), "int32"))) // [N, H]
-      : tf.reshape(tf.add(tf.reshape(words, [B, T, H]), tf.slice(w.positionEmbeddings, [0, 0], [T, H])), [B * T, H]); // [N, H]
+    config.positionEmbeddingType !== "absolute"
+      ? words // the positions enter each layer's attention scores instead (relativePositionScores)
+      : config.modelType === "roberta"
+        ? tf.add(words, tf.gather(w.positionEmbeddings, tf.tensor1d(robertaPositionIds(batch, config.padTokenId), "int32"))) // [N, H]
+        : tf.reshape(tf.add(tf.reshape(words, [B, T, H]), tf.slice(w.positionEmbeddings, [0, 0], [T, H])), [B * T, H]); // [N, H]
   const typeOneHot = tf.tensor2d(oneHot(batch.tokenTypeIds, config.typeVocabSize), [B * T, config.typeVocabSize]); // [N, types]
   const summed = tf.add(positioned, tf.matMul(typeOneHot, w.tokenTypeEmbeddings)) as tf.Tensor2D; // [N, H]
   const y = normAt(normSite, summed, w.embeddingsNorm, ctx); // [N, H]
@@ -248,7 +251,12 @@ function bertLayer(x: tf.Tensor2D, w: BertLayerWeights, sites: LayerSites, ctx: 
   const v = linearAt(sites.value, x, w.value, calls); // [N, H]
   const prefixes = calls ? calls.attentionPrefixes(sites.attention) : [];
   const dropWeights = (p: tf.Tensor4D): tf.Tensor4D => ctx.dropout(p, config.attentionDropoutProb);
-  const context = gatedPrefixAttention(q, k, v, ctx.mask, ctx.dims, prefixes, dropWeights); // [N, H]
+  // Relative position types add a term per query-key distance to the sequence scores (prefix keys get none).
+  const relative = w.distanceEmbedding
+    ? relativePositionScores(q, k, w.distanceEmbedding, ctx.dims, config.positionEmbeddingType === "relative_key_query") // [B, nh, T, T]
+    : null;
+  const scoreBias = relative && ctx.mask ? tf.add(relative, ctx.mask) : (relative ?? ctx.mask); // broadcast to [B, nh, T, T]
+  const context = gatedPrefixAttention(q, k, v, scoreBias, ctx.dims, prefixes, dropWeights); // [N, H]
   let h = ctx.dropout(linearAt(sites.attentionOutputDense, context, w.attentionOutput, calls), config.hiddenDropoutProb); // [N, H]
   if (calls) h = calls.residual(sites.attentionOutput, h);
   const a = normAt(sites.attentionNorm, tf.add(h, x) as tf.Tensor2D, w.attentionNorm, ctx); // [N, H]

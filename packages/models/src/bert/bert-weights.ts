@@ -38,6 +38,8 @@ export interface BertLayerWeights<T = tf.Tensor> {
   readonly query: LinearWeights<T>;
   readonly key: LinearWeights<T>;
   readonly value: LinearWeights<T>;
+  /** [2P - 1, head dim]: one key-side embedding per query-key distance (relative position types only). */
+  readonly distanceEmbedding: T | null;
   readonly attentionOutput: LinearWeights<T>;
   readonly attentionNorm: NormWeights<T>;
   readonly intermediate: LinearWeights<T>;
@@ -48,7 +50,7 @@ export interface BertLayerWeights<T = tf.Tensor> {
 export interface BertWeightTree<T = tf.Tensor> {
   /** [V, H] */
   readonly wordEmbeddings: T;
-  /** [P, H] */
+  /** [P, H]; HF keeps (and saves) the table for the relative position types too, where it is unused. */
   readonly positionEmbeddings: T;
   /** [typeVocab, H] */
   readonly tokenTypeEmbeddings: T;
@@ -67,6 +69,9 @@ export interface BertWeights<T = tf.Tensor> {
 /** Walks the architecture, asking `make` for each tensor; `withPooler` false leaves the pooler out. */
 export function buildBertWeights<T>(config: BertConfig, withPooler: boolean, make: (spec: BertTensorSpec) => T): BertWeights<T> {
   const { hiddenSize: H, intermediateSize: I } = config;
+  const relative = config.positionEmbeddingType !== "absolute";
+  const distances = 2 * config.maxPositions - 1;
+  const headDim = H / config.numHeads;
   const entries: { spec: BertTensorSpec; tensor: T }[] = [];
   const take = (spec: BertTensorSpec): T => {
     const tensor = make(spec);
@@ -100,6 +105,9 @@ export function buildBertWeights<T>(config: BertConfig, withPooler: boolean, mak
       query: linear(`${p}.attention.self.query`, H, H),
       key: linear(`${p}.attention.self.key`, H, H),
       value: linear(`${p}.attention.self.value`, H, H),
+      distanceEmbedding: relative
+        ? take({ name: `${p}.attention.self.distance_embedding.weight`, shape: [distances, headDim], hfShape: [distances, headDim], transposed: false, init: "normal" })
+        : null,
       attentionOutput: linear(`${p}.attention.output.dense`, H, H),
       attentionNorm: norm(`${p}.attention.output.LayerNorm`),
       intermediate: linear(`${p}.intermediate.dense`, H, I),

@@ -5,7 +5,7 @@
 // an identical one in each worker thread from the same options.
 import * as tf from "@tensorflow/tfjs";
 import { SeededRng, type EncodedBatch, type EvalShard, type NamedParam, type ShardGradients, type ShardReplica, type ShardRequest } from "@s3pet/core";
-import { defineBertConfig } from "../bert/bert-config.js";
+import { defineBertConfig, type PositionEmbeddingType } from "../bert/bert-config.js";
 import type { BertModel } from "../bert/bert-model.js";
 import { initRandomBertModel } from "../bert/init-random-bert.js";
 import { createMaskedLmHead, type MaskedLmHead } from "../heads/masked-lm-head.js";
@@ -22,6 +22,7 @@ export interface MlmReplicaOptions {
   readonly heads: number;
   readonly intermediate: number;
   readonly vocabSize: number;
+  readonly positionEmbeddingType: PositionEmbeddingType;
   readonly initializerRange: number;
   readonly seqLength: number;
   readonly batchSize: number;
@@ -32,7 +33,7 @@ export interface MlmReplicaOptions {
 
 /** The data of a run, from its corpus and root seed (the same in every unit). */
 export function mlmData(o: MlmReplicaOptions, corpus: PretrainingCorpus): MlmData {
-  return prepareMlmData(corpus, { vocabSize: o.vocabSize, seqLength: o.seqLength, evalSequences: o.evalSequences, maskProb: o.maskProb }, new SeededRng(o.seed).fork("data"));
+  return prepareMlmData(corpus, { vocabSize: o.vocabSize, seqLength: o.seqLength, evalSequences: o.evalSequences }, new SeededRng(o.seed).fork("data"));
 }
 
 /**
@@ -77,6 +78,7 @@ export class MlmReplica implements ShardReplica {
       numHeads: o.heads,
       intermediateSize: o.intermediate,
       maxPositions: o.seqLength,
+      positionEmbeddingType: o.positionEmbeddingType,
       typeVocabSize: 2,
       initializerRange: o.initializerRange,
     });

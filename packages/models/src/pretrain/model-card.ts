@@ -1,6 +1,7 @@
 // The model card (README.md) of a pretrained backbone, rendered from its pretrain-report.json so
 // every number in it comes from the run that produced the weights.
 import type { PretrainReport } from "./pretrain-report.js";
+import { EVAL_MASK_PROB } from "./prepare-mlm-data.js";
 
 export function renderModelCard(r: PretrainReport): string {
   const m = r.model;
@@ -64,7 +65,7 @@ masked-LM head as \`cls.predictions.*\`, decoder tied to the word embeddings; no
 
 Measured on ${int(r.corpus.evalMaskedTokens)} masked positions of ${r.corpus.evalSequences} held-out sequences
 (${r.corpus.heldOutRule}; ${r.corpus.heldOutDocuments} documents, ${int(r.corpus.heldOutTokens)} tokens, never trained on),
-masked once with a fixed seed (${pct(t.maskProb)} of tokens, 80/10/10 [MASK]/random/kept).${preparedHeldOut}
+masked once with a fixed seed (${pct(EVAL_MASK_PROB)} of tokens, 80/10/10 [MASK]/random/kept, whatever share training masks).${preparedHeldOut}
 
 | step | train loss | held-out loss | held-out accuracy |
 |---|---|---|---|

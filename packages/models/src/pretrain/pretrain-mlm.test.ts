@@ -124,6 +124,19 @@ describe("pretrainMlm", () => {
     expect(p.accuracy).toBeLessThanOrEqual(1);
   });
 
+  it("trains a relative-position encoder, and masks the held-out set at 15% whatever share training masks", async () => {
+    const dir = tempDir();
+    const r = await pretrainMlm({ ...TINY, outDir: dir, steps: 6, evalEvery: 6, positionEmbeddingType: "relative_key", maskProb: 0.3 });
+    // The same held-out positions as the 15% run above (same corpus and seed): numbers compare across recipes.
+    expect(r.corpus.evalMaskedTokens).toBe(report.corpus.evalMaskedTokens);
+    const loaded = loadPretrained(dir);
+    expect(loaded.config.positionEmbeddingType).toBe("relative_key");
+    const names = loaded.model.namedWeights().map((e) => e.spec.name);
+    expect(names).toContain("encoder.layer.1.attention.self.distance_embedding.weight");
+    expect(loaded.model.paramCount()).toBe(r.model.encoderParams);
+    loaded.model.dispose();
+  });
+
   it("rejects bad options with the flag to fix", async () => {
     await expect(pretrainMlm({ ...TINY, outDir: tempDir(), steps: 0 })).rejects.toThrow("--steps must be a positive integer, got 0");
     await expect(pretrainMlm({ ...TINY, outDir: tempDir(), steps: 5, hidden: 30, heads: 4 })).rejects.toThrow(/--hidden 30 must be divisible by the number of heads 4/);

@@ -30,6 +30,7 @@ import {
   type SearchHook,
   type StepOutcome,
 } from "@s3pet/core";
+import { POSITION_EMBEDDING_TYPES, type PositionEmbeddingType } from "../bert/bert-config.js";
 import type { BertModel } from "../bert/bert-model.js";
 import { saveBackbone } from "../checkpoint/save-backbone.js";
 import type { MaskedLmHead } from "../heads/masked-lm-head.js";
@@ -55,6 +56,8 @@ export interface PretrainMlmOptions {
   readonly intermediate?: number;
   /** @default 8000 */
   readonly vocabSize?: number;
+  /** How the encoder sees positions (config position_embedding_type). @default "absolute" */
+  readonly positionEmbeddingType?: PositionEmbeddingType;
   /** Std of the normal init of kernels and embeddings (config initializer_range). @default 0.02 */
   readonly initializerRange?: number;
   /** Tokens per packed sequence; also max_position_embeddings. @default 128 */
@@ -237,6 +240,8 @@ class MlmRun {
     });
     this.fingerprint = JSON.stringify({
       layers: o.layers, hidden: o.hidden, heads: o.heads, intermediate: o.intermediate, vocabSize: this.model.config.vocabSize, initializerRange: o.initializerRange,
+      // Only when not the default, so checkpoints from before the option resume.
+      ...(o.positionEmbeddingType === "absolute" ? {} : { positionEmbeddingType: o.positionEmbeddingType }),
       seqLength: o.seqLength, batchSize: o.batchSize, steps: o.steps, learningRate: o.learningRate, warmupSteps: o.warmupSteps,
       weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm, maskProb: o.maskProb, seed: o.seed,
       trainTokens: data.trainTokens, trainSequences: data.train.count,
@@ -431,6 +436,7 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
     heads: options.heads ?? Math.max(1, Math.floor(hidden / HEAD_DIM)),
     intermediate: options.intermediate ?? 4 * hidden,
     vocabSize: options.vocabSize ?? 8000,
+    positionEmbeddingType: options.positionEmbeddingType ?? "absolute",
     initializerRange: options.initializerRange ?? 0.02,
     seqLength: options.seqLength ?? 128,
     batchSize: options.batchSize ?? 16,
@@ -464,6 +470,9 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
         ? `--hidden ${o.hidden} must be a multiple of ${HEAD_DIM} (one attention head per ${HEAD_DIM} dimensions)`
         : `--hidden ${o.hidden} must be divisible by the number of heads ${o.heads}`,
     );
+  }
+  if (!POSITION_EMBEDDING_TYPES.includes(o.positionEmbeddingType)) {
+    throw new S3petInputError(`--position-embedding-type must be one of ${POSITION_EMBEDDING_TYPES.join(", ")}, got ${String(o.positionEmbeddingType)}`);
   }
   if (o.vocabSize < 64) throw new S3petInputError(`--vocab-size must be at least 64, got ${o.vocabSize}`);
   if (o.seqLength < 16) throw new S3petInputError(`seqLength must be at least 16, got ${o.seqLength}`);
