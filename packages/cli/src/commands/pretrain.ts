@@ -3,7 +3,7 @@
 // and model card. The defaults reproduce the embedded backbone in assets/backbone.
 import { resolve } from "node:path";
 import { choiceRunOption, intRunOption, positiveNumberRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
-import { pretrainMlm, type PretrainProgress } from "@s3pet/models";
+import { POSITION_EMBEDDING_TYPES, pretrainMlm, type PretrainProgress } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
 import { commandFlags, optionValue, runOption } from "../run-config/run-flags.js";
 
@@ -27,7 +27,7 @@ export const PRETRAIN_OPTIONS = [
   choiceRunOption({
     flag: "position-embedding-type",
     commands: PRETRAIN,
-    values: ["absolute", "relative_key", "relative_key_query"],
+    values: POSITION_EMBEDDING_TYPES,
     default: "absolute",
     doc: "how the encoder sees positions (config.json position_embedding_type): learned absolute embeddings, or a learned term per query-key distance in each layer's attention",
   }),

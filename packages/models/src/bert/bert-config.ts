@@ -15,8 +15,8 @@ export type BertModelType = "bert" | "roberta";
  * and `relative_key_query` (Huang et al. 2020): each layer's attention scores get a term from a learned
  * embedding per query-key distance instead (HF BertSelfAttention's `distance_embedding`).
  */
-export type PositionEmbeddingType = "absolute" | "relative_key" | "relative_key_query";
-export const POSITION_EMBEDDING_TYPES: readonly PositionEmbeddingType[] = ["absolute", "relative_key", "relative_key_query"];
+export const POSITION_EMBEDDING_TYPES = ["absolute", "relative_key", "relative_key_query"] as const;
+export type PositionEmbeddingType = (typeof POSITION_EMBEDDING_TYPES)[number];
 
 export interface BertConfig {
   readonly modelType: BertModelType;
@@ -169,7 +169,7 @@ function validate(config: BertConfig, source: string): void {
       `${source}: hidden_size ${config.hiddenSize} must be divisible by num_attention_heads ${config.numHeads}`,
     );
   }
-  if (!POSITION_EMBEDDING_TYPES.includes(config.positionEmbeddingType)) {
+  if (!(POSITION_EMBEDDING_TYPES as readonly string[]).includes(config.positionEmbeddingType)) {
     throw new S3petInputError(
       `${source}: position_embedding_type ${shown(config.positionEmbeddingType)} is not supported; use one of ${POSITION_EMBEDDING_TYPES.join(", ")}`,
     );

@@ -471,7 +471,7 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
         : `--hidden ${o.hidden} must be divisible by the number of heads ${o.heads}`,
     );
   }
-  if (!POSITION_EMBEDDING_TYPES.includes(o.positionEmbeddingType)) {
+  if (!(POSITION_EMBEDDING_TYPES as readonly string[]).includes(o.positionEmbeddingType)) {
     throw new S3petInputError(`--position-embedding-type must be one of ${POSITION_EMBEDDING_TYPES.join(", ")}, got ${String(o.positionEmbeddingType)}`);
   }
   if (o.vocabSize < 64) throw new S3petInputError(`--vocab-size must be at least 64, got ${o.vocabSize}`);
