@@ -8,12 +8,15 @@
 //   node tools/bench/probe/probe.mjs --model assets/backbone --task spam --task tools/bench/quality/tasks/sotu-party \
 //     --max-examples 512 --max-length 32 --seed 1 --out tools/bench/probe/results/old-backbone.json
 // The task options are the quality grid's (tools/bench/quality/quality.grid.json), so a probe row compares with its rows.
-import { resolve } from "node:path";
+// With --into <dir> (a directory `s3pet pretrain` wrote) the results also go into its pretrain-report.json and its
+// model card is rendered again; --reference <json> (an earlier --out) puts another backbone's numbers beside.
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend, writeJsonAtomic } from "@s3pet/core";
+import { initBackend, writeFileAtomic, writeJsonAtomic } from "@s3pet/core";
 import { loadTask, majorityBaseline } from "@s3pet/data";
-import { encodeBatch, loadPretrained, loadTokenizer } from "@s3pet/models";
+import { encodeBatch, loadPretrained, loadTokenizer, renderModelCard } from "@s3pet/models";
 
 const { values: a } = parseArgs({
   options: {
@@ -24,6 +27,9 @@ const { values: a } = parseArgs({
     seed: { type: "string", default: "1" },
     steps: { type: "string", default: "300" },
     out: { type: "string" },
+    into: { type: "string" },
+    reference: { type: "string" },
+    "reference-name": { type: "string", default: "the previous backbone" },
   },
 });
 const maxExamples = Number(a["max-examples"]);
@@ -105,4 +111,16 @@ for (const spec of /** @type {string[]} */ (a.task)) {
 model.dispose();
 if (a.out) {
   writeJsonAtomic(resolve(a.out), { model: a.model, config: { maxExamples, maxLength, seed, steps, decays: DECAYS }, backend: backend.name, date: new Date().toISOString(), results });
+}
+if (a.into) {
+  const dir = resolve(a.into);
+  const reportPath = join(dir, "pretrain-report.json");
+  const report = JSON.parse(readFileSync(reportPath, "utf8"));
+  const rows = (list) => list.map(({ task, probeTest, majorityTest }) => ({ task, probeTest, majorityTest }));
+  const reference = a.reference ? { name: a["reference-name"], rows: rows(JSON.parse(readFileSync(resolve(a.reference), "utf8")).results) } : undefined;
+  const quoted = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+  const command = `node tools/bench/probe/probe.mjs ${process.argv.slice(2).map(quoted).join(" ")}`;
+  const updated = { ...report, probe: { command, rows: rows(results), ...(reference ? { reference } : {}) } };
+  writeJsonAtomic(reportPath, updated);
+  writeFileAtomic(join(dir, "README.md"), renderModelCard(updated));
 }

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import { GatedSiteCalls } from "@s3pet/core";
 import type { ActivationSite, AttachedModule, AttentionSite, EmbeddingSite, EncodedBatch, GatedPrefix, LinearSite, NormSite, PetModule, ResidualSite, Site, SiteCalls, SiteContribution } from "@s3pet/core";
-import { defineBertConfig, type BertConfig } from "./bert-config.js";
+import { defineBertConfig, POSITION_EMBEDDING_TYPES, type BertConfig } from "./bert-config.js";
 import { initRandomBertModel } from "./init-random-bert.js";
 
 const tiny: BertConfig = defineBertConfig({
@@ -107,8 +107,8 @@ describe("BertModel", () => {
     model.dispose();
   });
 
-  it("with core's GatedSiteCalls: modules at every site with gate 0 are an exact no-op, gate 1 is not", () => {
-    const model = initRandomBertModel(tiny, { seed: 2, trainable: false });
+  it.each(POSITION_EMBEDDING_TYPES)("with core's GatedSiteCalls: modules at every site with gate 0 are an exact no-op, gate 1 is not (%s positions)", (positionEmbeddingType) => {
+    const model = initRandomBertModel(defineBertConfig({ ...tiny, positionEmbeddingType }), { seed: 2, trainable: false });
     const batch = encode(rows, 6);
     const plain = outputsData(model, batch);
     const constant = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, "float32", seed);
@@ -181,9 +181,9 @@ describe("BertModel", () => {
     model.dispose();
   });
 
-  it("gives unmasked positions the same output however much padding follows (bert and roberta positions)", () => {
+  it.each(POSITION_EMBEDDING_TYPES)("gives unmasked positions the same output however much padding follows (bert and roberta, %s positions)", (positionEmbeddingType) => {
     for (const modelType of ["bert", "roberta"] as const) {
-      const config = defineBertConfig({ ...tiny, modelType, padTokenId: 1, extra: {} });
+      const config = defineBertConfig({ ...tiny, modelType, padTokenId: 1, positionEmbeddingType, extra: {} });
       const model = initRandomBertModel(config, { seed: 3, trainable: false });
       const short = outputsData(model, encode(rows, 5, 1));
       const long = outputsData(model, encode(rows, 9, 1));

@@ -53,4 +53,21 @@ describe("renderModelCard with a prepared corpus", () => {
     expect(card).toContain("4,900 masked positions of 256 sequences of the Debian sources' held-out documents (258 documents, 600,000 tokens)");
     expect(renderModelCard(report)).not.toContain("Debian");
   });
+
+  it("names relative positions and shows the frozen-feature probe beside the reference backbone's", () => {
+    const card = renderModelCard({
+      ...report,
+      model: { ...report.model, positionEmbeddingType: "relative_key" },
+      probe: {
+        command: "node tools/bench/probe/probe.mjs --into x",
+        rows: [{ task: "spam", probeTest: 0.912, majorityTest: 0.551 }, { task: "emoji-group", probeTest: 0.5, majorityTest: 0.235 }],
+        reference: { name: "the 2026-11 backbone", rows: [{ task: "spam", probeTest: 0.789, majorityTest: 0.551 }] },
+      },
+    });
+    expect(card).toContain("positions seen through a learned term per query-key distance in each layer's attention (`relative_key`)");
+    expect(card).toContain("| task | majority class | this model | the 2026-11 backbone |");
+    expect(card).toContain("| spam | 55.1% | **91.2%** | 78.9% |");
+    expect(card).toContain("| emoji-group | 23.5% | **50.0%** | - |");
+    expect(renderModelCard(report)).not.toContain("Frozen-feature probe");
+  });
 });

