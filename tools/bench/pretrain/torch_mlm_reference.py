@@ -52,8 +52,8 @@ def parse():
     p.add_argument("--ffn", type=int, default=None, help="default 4 * hidden")
     p.add_argument("--pre-ln", action="store_true")
     p.add_argument("--init-std", type=float, default=0.02)
-    p.add_argument("--position", choices=["absolute", "relative_key"], default="absolute",
-                   help="BERT's position_embedding_type: relative_key adds a learned per-distance key term to each layer's scores (Shaw et al. 2018) instead of absolute position embeddings")
+    p.add_argument("--position", choices=["absolute", "relative_key", "relative_key_query"], default="absolute",
+                   help="BERT's position_embedding_type: relative_key adds a learned per-distance key term to each layer's scores (Shaw et al. 2018) instead of absolute position embeddings; relative_key_query also a key-side term")
     p.add_argument("--position-init", choices=["normal", "sinusoidal"], default="normal",
                    help="sinusoidal: the learned position embeddings start as the Transformer's sinusoids, scaled to the word embeddings' std")
     p.add_argument("--eval-every", type=int, default=250)
@@ -66,9 +66,9 @@ def parse():
 
 
 class Layer(nn.Module):
-    def __init__(self, h, heads, ffn, pre_ln, relative_seq=0):
+    def __init__(self, h, heads, ffn, pre_ln, relative_seq=0, key_query=False):
         super().__init__()
-        self.heads, self.pre_ln, self.relative_seq = heads, pre_ln, relative_seq
+        self.heads, self.pre_ln, self.relative_seq, self.key_query = heads, pre_ln, relative_seq, key_query
         # HF BertSelfAttention's relative_key: one embedding per distance, shared by the heads.
         self.distance = nn.Embedding(2 * relative_seq - 1, h // heads) if relative_seq else None
         self.q, self.k, self.v, self.o = (nn.Linear(h, h) for _ in range(4))
@@ -86,6 +86,8 @@ class Layer(nn.Module):
             i = torch.arange(T)
             rel = self.distance(i[:, None] - i[None, :] + self.relative_seq - 1)  # [T, T, d]
             scores = scores + torch.einsum("bhld,lrd->bhlr", q, rel)
+            if self.key_query:
+                scores = scores + torch.einsum("bhrd,lrd->bhlr", k, rel)
         p = torch.softmax(scores / math.sqrt(d), dim=-1)
         return self.o((p @ v).transpose(1, 2).reshape(B, T, H))
 
@@ -107,7 +109,7 @@ class BertMlm(nn.Module):
         self.pos = nn.Embedding(seq, h) if position == "absolute" else None
         self.token_type = nn.Embedding(2, h)
         self.emb_ln = nn.LayerNorm(h, eps=1e-12)
-        self.layers = nn.ModuleList(Layer(h, heads, ffn, pre_ln, seq if position == "relative_key" else 0) for _ in range(layers))
+        self.layers = nn.ModuleList(Layer(h, heads, ffn, pre_ln, 0 if position == "absolute" else seq, position == "relative_key_query") for _ in range(layers))
         self.final_ln = nn.LayerNorm(h, eps=1e-12) if pre_ln else None
         self.head_dense = nn.Linear(h, h)
         self.head_ln = nn.LayerNorm(h, eps=1e-12)
@@ -221,7 +223,7 @@ def main():
         model.train()
         return {"loss": loss_sum / labels.numel(), "accuracy": correct / labels.numel()}
 
-    name = a.name or f"L{a.layers}H{a.hidden}-lr{a.lr:g}-b{a.batch_size}-S{S}-m{a.mask_prob:g}{'-preln' if a.pre_ln else ''}{'-sinpos' if a.position_init == 'sinusoidal' else ''}{'-relkey' if a.position == 'relative_key' else ''}"
+    name = a.name or f"L{a.layers}H{a.hidden}-lr{a.lr:g}-b{a.batch_size}-S{S}-m{a.mask_prob:g}{'-preln' if a.pre_ln else ''}{'-sinpos' if a.position_init == 'sinusoidal' else ''}{'' if a.position == 'absolute' else '-' + a.position}"
     result = {
         "name": name, "config": vars(a), "params": n_params, "warmupSteps": W, "trainSequences": n_train,
         "loadavgStart": os.getloadavg(), "evals": [], "torch": torch.__version__, "threads": torch.get_num_threads(),

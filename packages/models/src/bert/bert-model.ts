@@ -90,7 +90,8 @@ export class BertModel implements Backbone {
     this.numLayers = config.numLayers;
     this.description =
       `${config.modelType} ${config.numLayers}x${config.hiddenSize} ` +
-      `(${config.numHeads} heads, ffn ${config.intermediateSize}, vocab ${config.vocabSize})`;
+      `(${config.numHeads} heads, ffn ${config.intermediateSize}, vocab ${config.vocabSize}` +
+      `${config.positionEmbeddingType === "absolute" ? "" : `, ${config.positionEmbeddingType} positions`})`;
     if (options.trainable) {
       const byName = new Map<string, tf.Variable>();
       for (const { spec, tensor } of weights.entries) {

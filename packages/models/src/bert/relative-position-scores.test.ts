@@ -26,6 +26,7 @@ describe("relative position types (HF relative_key, relative_key_query)", () => 
       const ref = JSON.parse(readFileSync(join(dir, "reference.json"), "utf8")) as Reference;
       const { model, config } = loadPretrained(dir);
       expect(config.positionEmbeddingType).toBe(type);
+      expect(model.description).toBe(`bert 2x16 (4 heads, ffn 24, vocab 50, ${type} positions)`);
       const [B, T] = [ref.input_ids.length, ref.input_ids[0]!.length];
       const batch = {
         batch: B,
