@@ -9,7 +9,8 @@
 // softmax gradient's scores): about 7 I + 6 H + 6 h T. Both measured as buffers, each counted once,
 // with tools/bench/memory/step-memory.mjs on the embedded and bert-base shapes (docs/MEMORY.md).
 // The relative position types (relative-position-scores.ts) add, estimated rather than measured, the
-// work of their [h, T, 2T] products and skews (5 h T per side); what they keep is q, k and the table.
+// work of their [T, h, T] products and transposed copies (2 h T per side); the [T, T, head dim] distance
+// vectors they gather once per layer are small beside the batch's terms.
 import type { BackboneMemoryProfile } from "@s3pet/core";
 import type { BertConfig } from "./bert-config.js";
 import { bertTensorSpecs } from "./bert-weights.js";
@@ -29,5 +30,5 @@ export function bertMemoryProfile(config: BertConfig, withPooler = true): Backbo
 
 function relativeWork(config: BertConfig): number {
   const sides = { absolute: 0, relative_key: 1, relative_key_query: 2 }[config.positionEmbeddingType];
-  return 5 * config.numHeads * sides;
+  return 2 * config.numHeads * sides;
 }

@@ -3,10 +3,9 @@
 // [2P - 1, dh] and e(l, r) = E[l - r + P - 1] for query position l and key position r:
 //   relative_key:        s[b, h, l, r] = q[b, h, l] . e(l, r)
 //   relative_key_query:  s[b, h, l, r] = q[b, h, l] . e(l, r) + k[b, h, r] . e(l, r)
-// divided by sqrt(dh) like the content scores. HF gathers e into a [T, T, dh] tensor; here each side
-// is one matmul against the 2T - 1 distance rows the batch can use, then each row is shifted so that
-// column r lands on distance l - r (the "skew" of Huang et al. 2018, Music Transformer): a pad, two
-// reshapes and two slices instead of a [T, T, dh] gather and its scatter-add gradient.
+// divided by sqrt(dh) like the content scores. As in HF, e is gathered once per layer into [T, T, dh]
+// (shared by the batch and the heads); each side is then one batched matmul over the T positions,
+// with exactly the T x T products the scores use.
 import * as tf from "@tensorflow/tfjs";
 
 export interface RelativeScoreDims {
@@ -32,25 +31,21 @@ export function relativePositionScores(
   const H = q.shape[1]; // hidden
   const dh = H / nh; // head dim
   const P = (table.shape[0] + 1) / 2; // positions
-  // rows[m] = E[m + P - T] for m in [0, 2T - 2], i.e. distance l - r = m - (T - 1)
-  const rows = tf.slice(table, [P - T, 0], [2 * T - 1, dh]) as tf.Tensor2D; // [2T-1, dh]
-  const heads = (x: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(x, [B, T, nh, dh]), [0, 2, 1, 3]), [B * nh * T, dh]) as tf.Tensor2D; // [B*nh*T, dh]
-  // Query side: against the rows in reverse order, row l of the product holds distance l - r at column T - 1 - l + r.
-  const byQuery = tf.matMul(heads(q), tf.reverse(rows, 0), false, true); // [B*nh*T, 2T-1]
-  let scores = skew(tf.reshape(byQuery, [B * nh, T, 2 * T - 1]) as tf.Tensor3D); // [B*nh, T(l), T(r)]
+  const e = tf.reshape(tf.gather(table, tf.tensor1d(distanceRows(T, P), "int32")), [T, T, dh]) as tf.Tensor3D; // [T(l), T(r), dh]
+  // Positions first, so each position's rows of every sequence and head meet its T distance rows in one matmul.
+  const byPosition = (x: tf.Tensor2D) => tf.transpose(tf.reshape(x, [B, T, nh, dh]), [1, 0, 2, 3]).reshape([T, B * nh, dh]) as tf.Tensor3D; // [T, B*nh, dh]
+  const byQuery = tf.matMul(byPosition(q), e, false, true); // [T(l), B*nh, T(r)]
+  let scores = tf.transpose(byQuery, [1, 0, 2]) as tf.Tensor3D; // [B*nh, T(l), T(r)]
   if (withKey) {
-    // Key side: row r of the product holds distance l - r at column T - 1 - r + l, so the skew gives [r, l].
-    const byKey = tf.matMul(heads(k), rows, false, true); // [B*nh*T, 2T-1]
-    scores = tf.add(scores, tf.transpose(skew(tf.reshape(byKey, [B * nh, T, 2 * T - 1]) as tf.Tensor3D), [0, 2, 1])) as tf.Tensor3D; // [B*nh, T, T]
+    const byKey = tf.matMul(byPosition(k), tf.transpose(e, [1, 0, 2]), false, true); // [T(r), B*nh, T(l)]
+    scores = tf.add(scores, tf.transpose(byKey, [1, 2, 0])) as tf.Tensor3D; // [B*nh, T(l), T(r)]
   }
   return tf.reshape(tf.mul(scores, 1 / Math.sqrt(dh)), [B, nh, T, T]) as tf.Tensor4D;
 }
 
-/** out[x, i, j] = s[x, i, T - 1 - i + j]: [X, T, 2T - 1] -> [X, T, T] */
-function skew(s: tf.Tensor3D): tf.Tensor3D {
-  const [X, T, W] = s.shape; // W = 2T - 1
-  // Padded to rows of 2T and laid end to end, element (i, T - 1 - i + j) sits at (T - 1) + i (2T - 1) + j.
-  const flat = tf.reshape(tf.pad(s, [[0, 0], [0, 0], [0, 1]]), [X, T * (W + 1)]); // [X, 2T^2]
-  const shifted = tf.reshape(tf.slice(flat, [0, T - 1], [X, T * W]), [X, T, W]); // [X, T, 2T-1]
-  return tf.slice(shifted, [0, 0, 0], [X, T, T]) as tf.Tensor3D;
+/** Row of the distance table for each (l, r): l - r + P - 1, row-major [T * T]. */
+function distanceRows(T: number, P: number): Int32Array {
+  const rows = new Int32Array(T * T);
+  for (let l = 0; l < T; l++) for (let r = 0; r < T; r++) rows[l * T + r] = l - r + P - 1;
+  return rows;
 }
