@@ -28,7 +28,7 @@ import { buildBertWeights } from "./bert-weights.js";
 import type { BertLayerWeights, BertTensorSpec, BertWeights, LinearWeights, NormWeights } from "./bert-weights.js";
 import { additiveMask, gatedPrefixAttention, type AttentionDims } from "./gated-prefix-attention.js";
 import { layerNorm } from "./layer-norm.js";
-import { relativePositionScores } from "./relative-position-scores.js";
+import { distanceRows, relativePositionScores } from "./relative-position-scores.js";
 
 export interface BertModelOptions {
   /** Hold the weights as tf.Variables (full fine-tuning, pretraining). @default false */
@@ -62,6 +62,8 @@ interface ForwardContext {
   readonly dims: AttentionDims;
   /** [B, 1, 1, T] */
   readonly mask: tf.Tensor4D | null;
+  /** [T * T] rows of the layers' distance tables (relative position types), shared by every layer. */
+  readonly distanceRows: tf.Tensor1D | null;
   readonly calls: SiteCalls | undefined;
   readonly act: <T extends tf.Tensor>(x: T) => T;
   readonly dropout: Dropout;
@@ -205,6 +207,7 @@ export class BertModel implements Backbone {
       config: this.config,
       dims: { batch: B, length: T, heads: this.config.numHeads },
       mask: additiveMask(batch.attentionMask, B, T),
+      distanceRows: this.config.positionEmbeddingType === "absolute" ? null : distanceRows(T, this.config.maxPositions),
       calls,
       act: activation(this.config.hiddenAct),
       dropout: makeDropout(dropoutSeed),
@@ -253,9 +256,10 @@ function bertLayer(x: tf.Tensor2D, w: BertLayerWeights, sites: LayerSites, ctx: 
   const prefixes = calls ? calls.attentionPrefixes(sites.attention) : [];
   const dropWeights = (p: tf.Tensor4D): tf.Tensor4D => ctx.dropout(p, config.attentionDropoutProb);
   // Relative position types add a term per query-key distance to the sequence scores (prefix keys get none).
-  const relative = w.distanceEmbedding
-    ? relativePositionScores(q, k, w.distanceEmbedding, ctx.dims, config.positionEmbeddingType === "relative_key_query") // [B, nh, T, T]
-    : null;
+  const relative =
+    w.distanceEmbedding && ctx.distanceRows
+      ? relativePositionScores(q, k, w.distanceEmbedding, ctx.distanceRows, ctx.dims, config.positionEmbeddingType === "relative_key_query") // [B, nh, T, T]
+      : null;
   const scoreBias = relative && ctx.mask ? tf.add(relative, ctx.mask) : (relative ?? ctx.mask); // broadcast to [B, nh, T, T]
   const context = gatedPrefixAttention(q, k, v, scoreBias, ctx.dims, prefixes, dropWeights); // [N, H]
   let h = ctx.dropout(linearAt(sites.attentionOutputDense, context, w.attentionOutput, calls), config.hiddenDropoutProb); // [N, H]
