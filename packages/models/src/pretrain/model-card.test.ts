@@ -54,6 +54,9 @@ describe("renderModelCard with a prepared corpus", () => {
     expect(renderModelCard(report)).not.toContain("Debian");
   });
 
+});
+
+describe("renderModelCard of a relative-position model with a probe", () => {
   it("names relative positions and shows the frozen-feature probe beside the reference backbone's", () => {
     const card = renderModelCard({
       ...report,
