@@ -128,6 +128,7 @@ export { Evaluator, majorityBaselineScore } from "./train/evaluator.js";
 export type { AdamWOptions, NamedParam } from "./train/adamw.js";
 export { AdamW, warmupLinearDecay } from "./train/adamw.js";
 export { TrainingDivergedError } from "./train/gradients.js";
+export { sparseSoftmaxCrossEntropy } from "./train/sparse-softmax-cross-entropy.js";
 // memory: the plan of a step's peak per worker, checked before a run starts
 export type { BackboneMemoryProfile, MemoryPlan, MemoryPlanInput } from "./plan/memory-plan.js";
 export {

@@ -2,6 +2,7 @@
 // classification, mean squared error for regression (a 1-logit head).
 import * as tf from "@tensorflow/tfjs";
 import type { TaskObjective } from "../task/task.js";
+import { sparseSoftmaxCrossEntropy } from "./sparse-softmax-cross-entropy.js";
 
 /** Mean loss of `logits` [B, numLabels] against `labels` [B]. Call inside tf.tidy. */
 export function taskLoss(objective: TaskObjective, logits: tf.Tensor2D, labels: Float32Array): tf.Scalar {
@@ -9,6 +10,5 @@ export function taskLoss(objective: TaskObjective, logits: tf.Tensor2D, labels: 
     const y = tf.tensor1d(labels); // [B]
     return tf.mean(tf.square(tf.sub(tf.reshape(logits, [-1]), y))) as tf.Scalar;
   }
-  const oneHot = tf.oneHot(tf.tensor1d(labels, "int32"), objective.numLabels); // [B, K]
-  return tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar;
+  return sparseSoftmaxCrossEntropy(logits, tf.tensor1d(labels, "int32"));
 }

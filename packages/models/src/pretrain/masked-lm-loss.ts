@@ -2,7 +2,7 @@
 // the hidden states of the M masked positions are gathered before the head, so the decoder matmul
 // over the vocabulary ([M, H] x [H, V], the most expensive one) costs M/N of the full one.
 import * as tf from "@tensorflow/tfjs";
-import type { EncodedBatch } from "@s3pet/core";
+import { sparseSoftmaxCrossEntropy, type EncodedBatch } from "@s3pet/core";
 import type { BertModel } from "../bert/bert-model.js";
 import type { MaskedLmHead } from "../heads/masked-lm-head.js";
 import type { MaskedBatch } from "./mask-tokens.js";
@@ -23,13 +23,12 @@ export function maskedLmLoss(
 ): MaskedLmLoss {
   const { batch: B, length: T } = batch; // batch, tokens
   const H = model.hiddenSize; // hidden
-  const V = model.config.vocabSize; // vocabulary
   const out = model.forward(batch);
   const hidden = tf.reshape(out.lastHiddenState, [B * T, H]) as tf.Tensor2D; // [N, H]
   const atMasked = tf.gather(hidden, tf.tensor1d(masked.positions, "int32")) as tf.Tensor2D; // [M, H]
   const logits = head.apply(atMasked, model.wordEmbeddings); // [M, V]
   const labels = tf.tensor1d(masked.labels, "int32"); // [M]
-  const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, V), logits) as tf.Scalar;
+  const loss = sparseSoftmaxCrossEntropy(logits, labels);
   const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), "float32")) as tf.Scalar;
   return { loss, correct };
 }
