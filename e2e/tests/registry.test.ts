@@ -130,15 +130,18 @@ describe("install from a registry", () => {
     const script = [
       'import { existsSync } from "node:fs";',
       'import { join } from "node:path";',
-      'import { TINY_BERT_DIR, TINY_T5_DIR, readTokenizerReference } from "@s3pet/models/testing";',
+      'import { TINY_BERT_DIR, TINY_BERT_RELATIVE_KEY_DIR, TINY_T5_DIR, readTokenizerReference, tinyBertBackbones } from "@s3pet/models/testing";',
       'import { FIXTURE_RUN_DIR } from "@s3pet/dashboard/testing";',
-      'const files = [join(TINY_BERT_DIR, "model.safetensors"), join(TINY_T5_DIR, "config.json"), join(FIXTURE_RUN_DIR, "events.jsonl")];',
-      'console.log(JSON.stringify({ missing: files.filter((f) => !existsSync(f)), texts: readTokenizerReference().texts.length }));',
+      'const files = [join(TINY_BERT_DIR, "model.safetensors"), join(TINY_BERT_RELATIVE_KEY_DIR, "model.safetensors"), join(TINY_T5_DIR, "config.json"), join(FIXTURE_RUN_DIR, "events.jsonl")];',
+      // the contract suite's backbones load outside vitest too (only their batches are read here)
+      'const batches = tinyBertBackbones().map((b) => b.batch.batch * b.batch.length);',
+      'console.log(JSON.stringify({ missing: files.filter((f) => !existsSync(f)), texts: readTokenizerReference().texts.length, batches }));',
     ].join("\n");
     writeFileSync(join(project, "fixtures.mjs"), script);
-    const out = JSON.parse(execFileSync(process.execPath, ["fixtures.mjs"], { cwd: project, encoding: "utf8" })) as { missing: string[]; texts: number };
+    const out = JSON.parse(execFileSync(process.execPath, ["fixtures.mjs"], { cwd: project, encoding: "utf8" })) as { missing: string[]; texts: number; batches: number[] };
     expect(out.missing).toEqual([]);
     expect(out.texts).toBeGreaterThan(0);
+    expect(out.batches).toEqual([48, 24]); // 2 rows padded to 24 and to 12 tokens
   });
 
   it("npm install adds a plugin's methods and npm uninstall removes them", () => {

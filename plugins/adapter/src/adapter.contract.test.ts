@@ -1,19 +1,20 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ResidualSite } from "@s3pet/core";
 import { matchSites, resolveOptions } from "@s3pet/core";
-import { describePetMethod, syntheticBatch, syntheticResidualSite, syntheticSites } from "@s3pet/core/testing";
+import { describePetMethod, syntheticResidualSite, syntheticSites } from "@s3pet/core/testing";
 import { loadPretrained } from "@s3pet/models";
-import { TINY_BERT_DIR as tinyBertDir } from "@s3pet/models/testing";
+import { TINY_BERT_DIR, tinyBertBackbones } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { adapter } from "./adapter.js";
 
-// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
+// The tiny BERTs (learned absolute and relative_key positions) that @s3pet/models tests against transformers.
+const tinyBerts = tinyBertBackbones();
+const loadTinyBert = () => loadPretrained(TINY_BERT_DIR).model;
 
 describePetMethod(adapter, {
   sites: syntheticSites,
   options: [{ bottleneck: 3, activation: "relu" }, { reductionFactor: 4, activation: "silu" }, { activation: "tanh" }],
-  backbone: tinyBert,
+  backbone: tinyBerts,
 });
 
 describe("adapter", () => {
@@ -57,7 +58,7 @@ describe("adapter", () => {
   });
 
   it("its preset picks the two Houlsby positions of every layer", () => {
-    const backbone = tinyBert.load();
+    const backbone = loadTinyBert();
     const preset = adapter.presets![0]!;
     const chosen = matchSites(backbone.sites().filter((s) => s.kind === "residual"), preset.include).map((s) => s.name);
     expect(chosen).toEqual(["encoder.layer.0.attention.output", "encoder.layer.0.output", "encoder.layer.1.attention.output", "encoder.layer.1.output"]);

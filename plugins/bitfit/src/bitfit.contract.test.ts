@@ -1,18 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 import type { LinearSite, NormSite } from "@s3pet/core";
 import { GatedSiteCalls } from "@s3pet/core";
-import { describePetMethod, syntheticBatch, syntheticForward, syntheticLinearSite, syntheticSites } from "@s3pet/core/testing";
-import { loadPretrained } from "@s3pet/models";
-import { TINY_BERT_DIR as tinyBertDir } from "@s3pet/models/testing";
+import { describePetMethod, syntheticForward, syntheticLinearSite, syntheticSites } from "@s3pet/core/testing";
+import { tinyBertBackbones } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { bitfit } from "./bitfit.js";
 
-// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
+// The tiny BERTs (learned absolute and relative_key positions) that @s3pet/models tests against transformers.
+const tinyBerts = tinyBertBackbones();
 
 describePetMethod(bitfit, {
   sites: syntheticSites,
-  backbone: tinyBert,
+  backbone: tinyBerts,
 });
 
 describe("bitfit", () => {

@@ -2,18 +2,17 @@
 // then what is specific to (IA)^3: the exact count and the delta on hand-computed values.
 import * as tf from "@tensorflow/tfjs";
 import { GatedSiteCalls } from "@s3pet/core";
-import { describePetMethod, syntheticActivationSite, syntheticBatch, syntheticLinearSite, syntheticSites } from "@s3pet/core/testing";
-import { loadPretrained } from "@s3pet/models";
-import { TINY_BERT_DIR as tinyBertDir } from "@s3pet/models/testing";
+import { describePetMethod, syntheticActivationSite, syntheticLinearSite, syntheticSites } from "@s3pet/core/testing";
+import { tinyBertBackbones } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { ia3 } from "./ia3.js";
 
-// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
+// The tiny BERTs (learned absolute and relative_key positions) that @s3pet/models tests against transformers.
+const tinyBerts = tinyBertBackbones();
 
 describePetMethod(ia3, {
   sites: syntheticSites,
-  backbone: tinyBert,
+  backbone: tinyBerts,
 });
 
 describe("ia3", () => {

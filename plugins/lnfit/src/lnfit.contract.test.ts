@@ -1,26 +1,26 @@
-// The shared contract suite (@s3pet/core/testing) on small synthetic sites and on the tiny BERT,
+// The shared contract suite (@s3pet/core/testing) on small synthetic sites and on the tiny BERTs,
 // then LNFit's own checks: exact counts, and the delta is the LayerNorm with shifted gain and bias.
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { GatedSiteCalls, type NormSite } from "@s3pet/core";
-import { describePetMethod, syntheticBatch, syntheticNormSite, syntheticSites } from "@s3pet/core/testing";
+import { describePetMethod, syntheticNormSite, syntheticSites } from "@s3pet/core/testing";
 import { layerNorm, loadPretrained } from "@s3pet/models";
+import { TINY_BERT_DIR, tinyBertBackbones } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { lnfit } from "./lnfit.js";
 
-// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
-const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
+// The tiny BERTs (learned absolute and relative_key positions) that @s3pet/models tests against transformers.
+const tinyBerts = tinyBertBackbones();
+const loadTinyBert = () => loadPretrained(TINY_BERT_DIR).model;
 
 describePetMethod(lnfit, {
   sites: syntheticSites,
   options: [{}],
-  backbone: tinyBert,
+  backbone: tinyBerts,
 });
 
 describe("lnfit", () => {
   it("has 2 x dim parameters at every norm site of the tiny BERT, the embeddings' LayerNorm included", () => {
-    const model = tinyBert.load();
+    const model = loadTinyBert();
     const norms = model.sites().filter((s): s is NormSite => s.kind === "norm");
     expect(norms.map((s) => s.name)).toContain("embeddings.LayerNorm");
     for (const site of norms) expect(lnfit.paramCount(site, {})).toBe(2 * site.dim);

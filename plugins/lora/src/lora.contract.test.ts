@@ -1,19 +1,18 @@
 import * as tf from "@tensorflow/tfjs";
 import type { LinearSite } from "@s3pet/core";
 import { GatedSiteCalls, resolveOptions } from "@s3pet/core";
-import { describePetMethod, perturbWeights, syntheticBatch, syntheticLinearSite, syntheticSites, syntheticWideLinearSite } from "@s3pet/core/testing";
-import { loadPretrained } from "@s3pet/models";
-import { TINY_BERT_DIR as tinyBertDir } from "@s3pet/models/testing";
+import { describePetMethod, perturbWeights, syntheticLinearSite, syntheticSites, syntheticWideLinearSite } from "@s3pet/core/testing";
+import { tinyBertBackbones } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { lora, mergeLora, unmergeLora } from "./lora.js";
 
-// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
+// The tiny BERTs (learned absolute and relative_key positions) that @s3pet/models tests against transformers.
+const tinyBerts = tinyBertBackbones();
 
 describePetMethod(lora, {
   sites: syntheticSites,
   options: [{ rank: 2, alpha: 4, dropout: 0.1 }],
-  backbone: tinyBert,
+  backbone: tinyBerts,
 });
 
 describe("lora", () => {

@@ -1,21 +1,19 @@
-// The shared contract suite (@s3pet/core/testing) on small synthetic sites and on the tiny BERT,
+// The shared contract suite (@s3pet/core/testing) on small synthetic sites and on the tiny BERTs,
 // then the low-rank adapter's own checks: exact counts and the factorised delta on known values.
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { resolveOptions, type ResidualSite } from "@s3pet/core";
-import { describePetMethod, syntheticBatch, syntheticResidualSite, syntheticSites } from "@s3pet/core/testing";
-import { loadPretrained } from "@s3pet/models";
+import { describePetMethod, syntheticResidualSite, syntheticSites } from "@s3pet/core/testing";
+import { tinyBertBackbones } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { lowRankAdapter } from "./low-rank-adapter.js";
 
-// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBertDir = fileURLToPath(new URL("../../../packages/models/test-fixtures/tiny-bert-hf", import.meta.url));
-const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
+// The tiny BERTs (learned absolute and relative_key positions) that @s3pet/models tests against transformers.
+const tinyBerts = tinyBertBackbones();
 
 describePetMethod(lowRankAdapter, {
   sites: syntheticSites,
   options: [{ rank: 1, bottleneck: 3 }, { rank: 2, reductionFactor: 4, activation: "relu" }],
-  backbone: tinyBert,
+  backbone: tinyBerts,
 });
 
 describe("low-rank-adapter", () => {

@@ -1,18 +1,18 @@
 import * as tf from "@tensorflow/tfjs";
 import type { AttentionSite } from "@s3pet/core";
 import { GatedSiteCalls, resolveOptions } from "@s3pet/core";
-import { describePetMethod, perturbWeights, syntheticAttentionSite, syntheticBatch, syntheticSites } from "@s3pet/core/testing";
-import { gatedPrefixAttention, loadPretrained } from "@s3pet/models";
-import { TINY_BERT_DIR as tinyBertDir } from "@s3pet/models/testing";
+import { describePetMethod, perturbWeights, syntheticAttentionSite, syntheticSites } from "@s3pet/core/testing";
+import { gatedPrefixAttention } from "@s3pet/models";
+import { tinyBertBackbones } from "@s3pet/models/testing";
 import { describe, expect, it } from "vitest";
 import { prefix } from "./prefix.js";
 
-// The tiny pretrained BERT checkpoint (HF layout) that @s3pet/models tests against transformers.
-const tinyBert = { load: () => loadPretrained(tinyBertDir).model, batch: syntheticBatch({ vocabSize: 160 }) };
+// The tiny BERTs (learned absolute and relative_key positions) that @s3pet/models tests against transformers.
+const tinyBerts = tinyBertBackbones();
 describePetMethod(prefix, {
   sites: syntheticSites,
   options: [{ length: 3 }, { length: 2, reparameterize: true, reparamHidden: 5 }],
-  backbone: tinyBert,
+  backbone: tinyBerts,
 });
 
 describe("prefix", () => {

@@ -27,6 +27,8 @@ import { syntheticForward } from "./synthetic-sites.js";
 
 /** A real backbone to run the no-op and gradient checks through, with a small batch. */
 export interface BackboneFixture {
+  /** Shown in the suite's titles, e.g. "tiny BERT, relative_key positions". */
+  readonly name?: string;
   load(): Backbone | Promise<Backbone>;
   readonly batch: EncodedBatch;
 }
@@ -36,8 +38,8 @@ export interface PetMethodSuiteOptions {
   readonly sites: readonly Site[];
   /** Option sets to test besides the defaults, e.g. `[{ rank: 2, alpha: 4 }]`. */
   readonly options?: readonly Readonly<Record<string, unknown>>[];
-  /** Checks through a real encoder (every site of the method's kinds gets a module). */
-  readonly backbone?: BackboneFixture;
+  /** Checks through a real encoder (every site of the method's kinds gets a module), on each backbone given. */
+  readonly backbone?: BackboneFixture | readonly BackboneFixture[];
   /** Set when a fresh module is by design *not* a no-op, with the reason (e.g. prefix tuning). */
   readonly freshModuleChangesOutput?: string;
 }
@@ -215,13 +217,14 @@ export function describePetMethod<S extends OptionsSchema, K extends SiteKind>(m
       }
     }
 
-    if (suite.backbone) describeOnBackbone(m, suite.backbone, suite.freshModuleChangesOutput);
+    const backbones = suite.backbone === undefined ? [] : "load" in suite.backbone ? [suite.backbone] : suite.backbone;
+    for (const fixture of backbones) describeOnBackbone(m, fixture, suite.freshModuleChangesOutput);
   });
 }
 
 /** Both no-ops, a visible effect and the gradients through a real encoder, one module per site. */
 function describeOnBackbone(m: PetMethod, fixture: BackboneFixture, freshChanges: string | undefined): void {
-  describe("on a real backbone", () => {
+  describe(fixture.name ? `on a real backbone (${fixture.name})` : "on a real backbone", () => {
     let backbone: Backbone;
     let sites: Site[];
     const options = resolveOptions(m.name, m.options, {});

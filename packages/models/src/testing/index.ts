@@ -1,12 +1,40 @@
 // @s3pet/models/testing: fixtures that other packages' tests share, so none reaches into this package
 // by a relative path, and a plugin outside this repository can use in its own contract tests. The files
-// are in test-fixtures/ (published with the package); these are paths to them.
+// are in test-fixtures/ (published with the package): paths to them, their reference outputs, and the
+// tiny BERTs as backbone fixtures for the contract suite.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { EncodedBatch } from "@s3pet/core";
+// Types only: @s3pet/core/testing imports vitest, and this entry also serves plain scripts (paths to fixtures).
+import type { BackboneFixture } from "@s3pet/core/testing";
+import { loadPretrained } from "../checkpoint/load-pretrained.js";
 
 /** A tiny BERT checkpoint in Hugging Face layout (config.json, vocab.txt, model.safetensors). */
 export const TINY_BERT_DIR = fileURLToPath(new URL("../../test-fixtures/tiny-bert-hf", import.meta.url));
+/** A tiny BERT with `position_embedding_type: relative_key` (vocabulary 50, 12 positions; config.json, model.safetensors, reference.json). */
+export const TINY_BERT_RELATIVE_KEY_DIR = fileURLToPath(new URL("../../test-fixtures/tiny-bert-relative-key-hf", import.meta.url));
+
+/**
+ * The tiny BERTs as backbones for describePetMethod (@s3pet/core/testing): learned absolute positions
+ * and relative_key positions (attention with a per-distance score term), each with the first two
+ * encodings of its reference.json as the batch (padded to the longer one).
+ */
+export function tinyBertBackbones(): BackboneFixture[] {
+  return [
+    { name: "tiny BERT", load: () => loadPretrained(TINY_BERT_DIR).model, batch: referenceBatch(TINY_BERT_DIR, 2) },
+    { name: "tiny BERT, relative_key positions", load: () => loadPretrained(TINY_BERT_RELATIVE_KEY_DIR).model, batch: referenceBatch(TINY_BERT_RELATIVE_KEY_DIR, 2) },
+  ];
+}
+
+/** The first `rows` encodings of a fixture's reference.json, as one batch padded to the longest of them. */
+function referenceBatch(dir: string, rows: number): EncodedBatch {
+  const ref = JSON.parse(readFileSync(join(dir, "reference.json"), "utf8")) as Pick<TokenizerReference, "input_ids" | "token_type_ids" | "attention_mask">;
+  const mask = ref.attention_mask.slice(0, rows);
+  const length = Math.max(...mask.map((m) => m.lastIndexOf(1) + 1)); // the reference pads further than these rows need
+  const take = (x: number[][]) => Int32Array.from(x.slice(0, rows).flatMap((row) => row.slice(0, length)));
+  return { batch: rows, length, inputIds: take(ref.input_ids), tokenTypeIds: take(ref.token_type_ids), attentionMask: take(mask) };
+}
 
 /** The tiny BERT's tokenizer reference (transformers' BertTokenizerFast on its vocab.txt): texts and their encodings. */
 export interface TokenizerReference {
