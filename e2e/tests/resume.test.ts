@@ -1,11 +1,14 @@
 // A run killed with SIGKILL mid-search continues with --resume and ends where an uninterrupted run of
-// the same seed ends; Ctrl-C (SIGINT) stops gracefully after a checkpoint (exit 130) and resumes too.
+// the same seed ends; Ctrl-C (SIGINT) stops gracefully after a checkpoint (exit 130) and resumes too,
+// for a search and for masked-LM pretraining.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runS3pet, startS3pet, tempDir, TINY_MODEL } from "./s3pet-process.js";
 
 // Enough steps to be killed in the middle of the search: 64 W examples / batch 4 = 16 steps per epoch.
+// A pretraining small enough that its data (a 500-token vocabulary learned from the npm corpus) is most of its time.
+const SMALL_PRETRAIN = ["--steps", "40", "--layers", "1", "--hidden", "32", "--vocab-size", "500", "--batch-size", "2", "--workers", "1"];
 const LONGER_RUN = ["--model", TINY_MODEL, "--max-examples", "128", "--epochs", "2", "--search-epochs", "2", "--max-length", "32", "--batch-size", "4", "--budget", "1%", "--checkpoint-every", "5", "--ui", "plain"];
 
 describe("resume", () => {
@@ -43,5 +46,23 @@ describe("resume", () => {
     expect(end.stderr).toContain(`stopped; continue with: s3pet search --out ${out} --resume`);
     const resumed = await runS3pet(["search", "--out", out, "--resume", "--ui", "plain"]);
     expect(resumed.code, resumed.stderr).toBe(0);
+  });
+
+  it("pretrain: Ctrl-C stops after the current step and a checkpoint with exit 130, and --resume finishes it", async () => {
+    const out = join(dir, "pretrain");
+    const run = startS3pet(["pretrain", ...SMALL_PRETRAIN, "--out", out]);
+    await run.waitFor(/^step +10\/40 /);
+    run.child.kill("SIGINT");
+    const end = await run.finished;
+    expect(end.code, end.stderr).toBe(130);
+    expect(end.stderr).toContain("stopping after the current step and a checkpoint (Ctrl-C again to exit at once)");
+    expect(end.stderr).toMatch(new RegExp(`stopped; continue with: s3pet pretrain --out ${out} --steps 40 .* --resume\n`));
+    const stoppedAt = JSON.parse(readFileSync(join(out, "checkpoints", "state.json"), "utf8")).step as number;
+    expect(stoppedAt).toBeGreaterThanOrEqual(10);
+    expect(stoppedAt).toBeLessThan(40);
+    const resumed = await runS3pet(["pretrain", ...SMALL_PRETRAIN, "--out", out, "--resume"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`resumed at step ${stoppedAt}`);
+    expect(resumed.stdout).toMatch(/^saved .*: held-out MLM loss/m);
   });
 });

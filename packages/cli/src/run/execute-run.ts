@@ -23,7 +23,7 @@ import { createReporter } from "../reporters/create-reporter.js";
 import type { RunOptions } from "../run-config/resolve-run-options.js";
 import { declaredDefault } from "../run-config/run-flags.js";
 import { writeSavedRunOptions, type SavedTask } from "../run-config/saved-run-options.js";
-import { installInterruptHandler } from "./interrupt-handler.js";
+import { EXIT_STOPPED, installInterruptHandler } from "./interrupt-handler.js";
 import { taskNotesHook } from "./task-notes-hook.js";
 import { prepareRun, type PreparedRun } from "./prepare-run.js";
 import { checkMemoryPlan, unitsFit, type RunShape } from "./run-memory-plan.js";
@@ -62,8 +62,6 @@ function savedTask(task: TaskData): SavedTask {
   };
 }
 
-/** Exit code of a run stopped by Ctrl-C (it can be resumed). */
-const EXIT_STOPPED = 130;
 
 export async function executeRun(options: RunOptions, io: CommandIo): Promise<number> {
   // --json keeps stdout for results.json: progress goes to stderr, as plain lines rather than the dashboard.

@@ -2,6 +2,9 @@
 // after its next checkpoint; a second one exits at once with 130. Checkpoints are atomic, so exiting at
 // once loses at most the steps since the last one.
 
+/** Exit code of a run stopped by Ctrl-C (it can be resumed). */
+export const EXIT_STOPPED = 130;
+
 export function installInterruptHandler(stop: () => void, notify: (message: string) => void): () => void {
   let interrupts = 0;
   const onSignal = () => {
@@ -10,7 +13,7 @@ export function installInterruptHandler(stop: () => void, notify: (message: stri
       notify("stopping after the current step and a checkpoint (Ctrl-C again to exit at once)");
       stop();
     } else {
-      process.exit(130);
+      process.exit(EXIT_STOPPED);
     }
   };
   process.on("SIGINT", onSignal);

@@ -28,6 +28,14 @@ const tempDir = () => {
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+
+/** A run expected to finish (pretrainMlm returns null only when its signal stopped it). */
+async function finished(...args: Parameters<typeof pretrainMlm>): Promise<PretrainReport> {
+  const report = await pretrainMlm(...args);
+  if (report === null) throw new Error("pretraining stopped before its last step");
+  return report;
+}
+
 describe("pretrainMlm", () => {
   const outDir = tempDir();
   const losses: number[] = [];
@@ -35,7 +43,7 @@ describe("pretrainMlm", () => {
 
   it("lowers the MLM loss and writes a loadable HF directory with report and card", async () => {
     const tensorsAt: Partial<Record<PretrainProgress["type"] | "first-step", number>> = {};
-    report = await pretrainMlm({ ...TINY, outDir, steps: 40 }, (e) => {
+    report = await finished({ ...TINY, outDir, steps: 40 }, (e) => {
       if (e.type === "step") losses.push(e.loss);
       tensorsAt[e.type === "step" && e.step === 1 ? "first-step" : e.type] = tf.memory().numTensors;
     });
@@ -89,9 +97,9 @@ describe("pretrainMlm", () => {
     expect(existsSync(join(dir, PRETRAIN_CHECKPOINT_FILE))).toBe(true);
     await expect(pretrainMlm(options)).rejects.toThrow(/--resume/);
     let resumedAt: number | null = null;
-    const resumed = await pretrainMlm({ ...options, resume: true }, (e) => e.type === "model" && (resumedAt = e.resumedAtStep));
+    const resumed = await finished({ ...options, resume: true }, (e) => e.type === "model" && (resumedAt = e.resumedAtStep));
     expect(resumedAt).toBe(16);
-    const straight = await pretrainMlm({ ...options, outDir: tempDir() });
+    const straight = await finished({ ...options, outDir: tempDir() });
     // Same weights and optimizer state after the resume: held-out numbers equal to the bit
     // (the train-loss average of the last interval restarts with the session).
     const heldOut = (r: PretrainReport) => r.evals.map(({ step, loss, accuracy }) => ({ step, loss, accuracy }));
@@ -100,10 +108,31 @@ describe("pretrainMlm", () => {
     await expect(pretrainMlm({ ...options, steps: 30, resume: true })).rejects.toThrow(/no checkpoint to resume/);
   });
 
+  it("stops after the current step with a checkpoint when its signal aborts, and resumes to the same result", async () => {
+    const dir = tempDir();
+    const options = { ...TINY, outDir: dir, steps: 24, evalEvery: 12, checkpointEverySeconds: 3600 };
+    const stop = new AbortController();
+    let lastStep = 0;
+    const stopped = await pretrainMlm({ ...options, signal: stop.signal }, (e) => {
+      if (e.type !== "step") return;
+      lastStep = e.step;
+      if (e.step === 9) stop.abort();
+    });
+    expect(stopped).toBeNull();
+    expect(lastStep).toBe(9); // no step after the one that was running
+    expect(JSON.parse(readFileSync(join(dir, PRETRAIN_CHECKPOINT_FILE), "utf8")).step).toBe(9); // written by the stop, not the clock
+    let resumedAt: number | null = null;
+    const resumed = await finished({ ...options, resume: true }, (e) => e.type === "model" && (resumedAt = e.resumedAtStep));
+    expect(resumedAt).toBe(9);
+    const straight = await finished({ ...options, outDir: tempDir() });
+    const heldOut = (r: PretrainReport) => r.evals.map(({ step, loss, accuracy }) => ({ step, loss, accuracy }));
+    expect(heldOut(resumed)).toEqual(heldOut(straight));
+  });
+
   it("trains the same model on 2 data-parallel units as on 1, within float tolerance", async () => {
     const options = { ...TINY, steps: 6, evalEvery: 6 };
-    const one = await pretrainMlm({ ...options, outDir: tempDir() });
-    const two = await pretrainMlm({ ...options, outDir: tempDir(), workers: 2 });
+    const one = await finished({ ...options, outDir: tempDir() });
+    const two = await finished({ ...options, outDir: tempDir(), workers: 2 });
     expect(two.evals).toHaveLength(1);
     expect(two.evals[0]!.loss).toBeCloseTo(one.evals[0]!.loss, 4);
     expect(two.evals[0]!.trainLoss).toBeCloseTo(one.evals[0]!.trainLoss, 4);
@@ -113,7 +142,7 @@ describe("pretrainMlm", () => {
   it("scores a prepared corpus's held-out documents on every unit, apart from the npm ones", async () => {
     // Chapter 20 stands in for a prepared source's held-out documents; the units' data comes from the main thread.
     const withPrepared: PretrainingCorpus = { ...corpus, heldOutPrepared: full.heldOut.filter((d) => d.id === "chapter_20") };
-    const r = await pretrainMlm({ ...TINY, corpus: withPrepared, outDir: tempDir(), steps: 4, evalEvery: 4, workers: 2 });
+    const r = await finished({ ...TINY, corpus: withPrepared, outDir: tempDir(), steps: 4, evalEvery: 4, workers: 2 });
     const p = r.heldOutPrepared!;
     expect(p.documents).toBe(1);
     expect(p.evalSequences).toBeGreaterThan(0);
@@ -126,7 +155,7 @@ describe("pretrainMlm", () => {
 
   it("trains a relative-position encoder, and masks the held-out set at 15% whatever share training masks", async () => {
     const dir = tempDir();
-    const r = await pretrainMlm({ ...TINY, outDir: dir, steps: 6, evalEvery: 6, positionEmbeddingType: "relative_key", maskProb: 0.3 });
+    const r = await finished({ ...TINY, outDir: dir, steps: 6, evalEvery: 6, positionEmbeddingType: "relative_key", maskProb: 0.3 });
     // The same held-out positions as the 15% run above (same corpus and seed): numbers compare across recipes.
     expect(r.corpus.evalMaskedTokens).toBe(report.corpus.evalMaskedTokens);
     const loaded = loadPretrained(dir);

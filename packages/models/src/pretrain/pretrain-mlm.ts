@@ -92,6 +92,8 @@ export interface PretrainMlmOptions {
   readonly corpus?: PretrainingCorpus;
   /** The command line that ran this, recorded in the report and the model card. */
   readonly command?: string;
+  /** Aborting it stops the run after its current step, with a checkpoint; `pretrainMlm` then returns null (continue with `resume`). */
+  readonly signal?: AbortSignal;
 }
 
 export type PretrainProgress =
@@ -108,9 +110,10 @@ const HEAD_DIM = 32;
 /** The checkpoint of an unfinished run, relative to its output directory (the run-directory format). */
 export const PRETRAIN_CHECKPOINT_FILE = join("checkpoints", "state.json");
 
-type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command" | "preparedDir">> & Pick<PretrainMlmOptions, "corpus" | "command" | "preparedDir">;
+type ResolvedOptions = Required<Omit<PretrainMlmOptions, "corpus" | "command" | "preparedDir" | "signal">> & Pick<PretrainMlmOptions, "corpus" | "command" | "preparedDir" | "signal">;
 
-export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (event: PretrainProgress) => void = () => {}): Promise<PretrainReport> {
+/** The finished run's report, or null when `signal` stopped it first (its checkpoint is saved). */
+export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (event: PretrainProgress) => void = () => {}): Promise<PretrainReport | null> {
   const o = resolveOptions(options);
   const checkpointPath = join(o.outDir, PRETRAIN_CHECKPOINT_FILE);
   const checkResume = () => {
@@ -139,7 +142,7 @@ export async function pretrainMlm(options: PretrainMlmOptions, onProgress: (even
   }
 }
 
-async function pretrainLocked(o: ResolvedOptions, corpus: PretrainingCorpus, onProgress: (event: PretrainProgress) => void): Promise<PretrainReport> {
+async function pretrainLocked(o: ResolvedOptions, corpus: PretrainingCorpus, onProgress: (event: PretrainProgress) => void): Promise<PretrainReport | null> {
   const backend = await initBackend();
   const data = mlmData(o, corpus);
   if (data.train.count < o.batchSize) {
@@ -161,14 +164,20 @@ async function pretrainLocked(o: ResolvedOptions, corpus: PretrainingCorpus, onP
     if (e.type === "checkpoint") onProgress({ type: "checkpoint", step: e.step, path: e.path });
   });
   const run = new MlmRun(o, data, new Date().toISOString());
+  const stop = () => engine.stop();
+  o.signal?.addEventListener("abort", stop, { once: true });
   try {
     await run.startWorkers();
     const ckpt = o.resume ? engine.load<PretrainClock>() : null;
     if (ckpt) run.restoreClock(ckpt.state.body.phase);
     onProgress({ type: "model", params: run.model.paramCount(), description: run.model.description, resumedAtStep: ckpt ? ckpt.state.step : null });
     await engine.start({ name: basename(o.outDir), command: "pretrain", backbone: run.model.description, task: "masked-lm", metric: "masked-token accuracy", backend: backend.name, methods: [], budget: null, backboneParams: run.model.paramCount(), seed: o.seed }, ckpt !== null);
+    if (o.signal?.aborted) engine.stop(); // aborted while the data and workers were being prepared
     const result = await engine.run(run.phase(onProgress), ckpt);
-    if (result.status === "stopped") throw new Error("pretraining stopped before its last step");
+    if (result.status === "stopped") {
+      await engine.end("stopped");
+      return null;
+    }
     const prepared = data.heldOutPrepared === null ? null : await run.evaluate("test");
     const report = buildReport(o, corpus, data, run, backend, prepared);
     tf.tidy(() =>
@@ -188,6 +197,7 @@ async function pretrainLocked(o: ResolvedOptions, corpus: PretrainingCorpus, onP
     await engine.end("failed").catch(() => undefined);
     throw error;
   } finally {
+    o.signal?.removeEventListener("abort", stop);
     toProgress.unsubscribe();
     await run.dispose();
   }
@@ -258,7 +268,7 @@ class MlmRun {
 
   /** The data-parallel units: this thread's replica and o.workers - 1 worker threads with their own. */
   async startWorkers(): Promise<void> {
-    const { corpus: _corpus, command: _command, preparedDir: _preparedDir, ...options } = this.o;
+    const { corpus: _corpus, command: _command, preparedDir: _preparedDir, signal: _signal, ...options } = this.o;
     const recipe = { module: builtSibling(import.meta.url, "mlm-replica"), export: "mlmReplica", args: { options, data: this.replica.data } };
     this.pool = await DataParallel.start(this.replica, this.o.workers, recipe, null);
   }
@@ -455,6 +465,7 @@ function resolveOptions(options: PretrainMlmOptions): ResolvedOptions {
     corpus: options.corpus,
     ...(options.preparedDir === undefined ? {} : { preparedDir: options.preparedDir }),
     command: options.command,
+    signal: options.signal,
   };
   // Named by their `s3pet pretrain` flag where there is one, else by the option.
   const positiveInts = {
