@@ -29,6 +29,21 @@ const tempDir = () => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 
+/**
+ * Resumes the run in `options.outDir`, checks where it picked up, and runs the same options from scratch
+ * elsewhere: the same weights and optimizer state after the resume give held-out numbers equal to the bit
+ * (the train-loss average of the last interval restarts with the session).
+ */
+async function resumeAndCompare(options: PretrainMlmOptions, resumedAtStep: number): Promise<{ resumed: PretrainReport; straight: PretrainReport }> {
+  let resumedAt: number | null = null;
+  const resumed = await finished({ ...options, resume: true }, (e) => e.type === "model" && (resumedAt = e.resumedAtStep));
+  expect(resumedAt).toBe(resumedAtStep);
+  const straight = await finished({ ...options, outDir: tempDir() });
+  const heldOut = (r: PretrainReport) => r.evals.map(({ step, loss, accuracy }) => ({ step, loss, accuracy }));
+  expect(heldOut(resumed)).toEqual(heldOut(straight));
+  return { resumed, straight };
+}
+
 /** A run expected to finish (pretrainMlm returns null only when its signal stopped it). */
 async function finished(...args: Parameters<typeof pretrainMlm>): Promise<PretrainReport> {
   const report = await pretrainMlm(...args);
@@ -96,14 +111,7 @@ describe("pretrainMlm", () => {
     await expect(pretrainMlm(options, kill)).rejects.toThrow("killed");
     expect(existsSync(join(dir, PRETRAIN_CHECKPOINT_FILE))).toBe(true);
     await expect(pretrainMlm(options)).rejects.toThrow(/--resume/);
-    let resumedAt: number | null = null;
-    const resumed = await finished({ ...options, resume: true }, (e) => e.type === "model" && (resumedAt = e.resumedAtStep));
-    expect(resumedAt).toBe(16);
-    const straight = await finished({ ...options, outDir: tempDir() });
-    // Same weights and optimizer state after the resume: held-out numbers equal to the bit
-    // (the train-loss average of the last interval restarts with the session).
-    const heldOut = (r: PretrainReport) => r.evals.map(({ step, loss, accuracy }) => ({ step, loss, accuracy }));
-    expect(heldOut(resumed)).toEqual(heldOut(straight));
+    const { resumed, straight } = await resumeAndCompare(options, 16);
     expect(resumed.evals[0]).toEqual(straight.evals[0]);
     await expect(pretrainMlm({ ...options, steps: 30, resume: true })).rejects.toThrow(/no checkpoint to resume/);
   });
@@ -121,12 +129,7 @@ describe("pretrainMlm", () => {
     expect(stopped).toBeNull();
     expect(lastStep).toBe(9); // no step after the one that was running
     expect(JSON.parse(readFileSync(join(dir, PRETRAIN_CHECKPOINT_FILE), "utf8")).step).toBe(9); // written by the stop, not the clock
-    let resumedAt: number | null = null;
-    const resumed = await finished({ ...options, resume: true }, (e) => e.type === "model" && (resumedAt = e.resumedAtStep));
-    expect(resumedAt).toBe(9);
-    const straight = await finished({ ...options, outDir: tempDir() });
-    const heldOut = (r: PretrainReport) => r.evals.map(({ step, loss, accuracy }) => ({ step, loss, accuracy }));
-    expect(heldOut(resumed)).toEqual(heldOut(straight));
+    await resumeAndCompare(options, 9);
   });
 
   it("trains the same model on 2 data-parallel units as on 1, within float tolerance", async () => {
