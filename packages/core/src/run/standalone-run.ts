@@ -21,6 +21,8 @@ export type StandalonePhase<B> = Pick<PhaseLoopSpec, "phase" | "totalSteps" | "e
   Partial<Pick<PhaseLoopSpec, "onBest">> & {
     readonly state: PhaseState;
     body(): B;
+    /** After a checkpoint's values are restored into `state`: copy them wherever else they live (worker replicas). */
+    restored?(): void;
   };
 
 /** The checkpoint body of a standalone phase. */
@@ -67,6 +69,7 @@ export class StandaloneRun {
   /** The phase from `resume`'s state (restore `B` yourself from `resume.state.body.phase` first). */
   async run<B>(p: StandalonePhase<B>, resume: LoadedCheckpoint<StandaloneCheckpointBody<B>> | null): Promise<LoopResult> {
     const start = resume ? p.state.restore(resume.state.body, resume.tensors) : undefined;
+    if (resume) p.restored?.();
     await this.hooks.publish({ type: "phase", time: Date.now(), phase: p.phase, totalSteps: p.totalSteps });
     try {
       return await new PhaseLoop(this.hooks, this.control, this.opts.metric).run({

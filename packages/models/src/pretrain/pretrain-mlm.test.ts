@@ -116,9 +116,10 @@ describe("pretrainMlm", () => {
     await expect(pretrainMlm({ ...options, steps: 30, resume: true })).rejects.toThrow(/no checkpoint to resume/);
   });
 
-  it("stops after the current step with a checkpoint when its signal aborts, and resumes to the same result", async () => {
+  it("stops after the current step with a checkpoint when its signal aborts, and resumes to the same result on 2 units", async () => {
     const dir = tempDir();
-    const options = { ...TINY, outDir: dir, steps: 24, evalEvery: 12, checkpointEverySeconds: 3600 };
+    // 2 units: the worker's replica must get the checkpoint's weights before the first resumed step.
+    const options = { ...TINY, outDir: dir, steps: 24, evalEvery: 12, checkpointEverySeconds: 3600, workers: 2 };
     const stop = new AbortController();
     let lastStep = 0;
     const stopped = await pretrainMlm({ ...options, signal: stop.signal }, (e) => {

@@ -304,6 +304,8 @@ class MlmRun {
       totalSteps: o.steps,
       evalEvery: o.evalEvery,
       state: new PhaseState(this.replica.params(), { weights: this.adam }),
+      // The workers built their replicas from the seed; a resumed run's first step needs the checkpoint's weights there too.
+      restored: () => this.pool!.sync("weights"),
       step: async (k: number): Promise<StepOutcome> => {
         const learningRate = this.adam.lrNow();
         const started = performance.now();
