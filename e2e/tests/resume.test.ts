@@ -8,7 +8,7 @@ import { runS3pet, startS3pet, tempDir, TINY_MODEL } from "./s3pet-process.js";
 
 // Enough steps to be killed in the middle of the search: 64 W examples / batch 4 = 16 steps per epoch.
 // A pretraining small enough that its data (a 500-token vocabulary learned from the npm corpus) is most of its time.
-const SMALL_PRETRAIN = ["--steps", "40", "--layers", "1", "--hidden", "32", "--vocab-size", "500", "--batch-size", "2", "--workers", "1"];
+const SMALL_PRETRAIN = ["--steps", "40", "--layers", "1", "--hidden", "32", "--vocab-size", "500", "--batch-size", "2", "--workers", "1", "--corpus", "none"];
 const LONGER_RUN = ["--model", TINY_MODEL, "--max-examples", "128", "--epochs", "2", "--search-epochs", "2", "--max-length", "32", "--batch-size", "4", "--budget", "1%", "--checkpoint-every", "5", "--ui", "plain"];
 
 describe("resume", () => {

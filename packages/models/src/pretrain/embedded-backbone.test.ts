@@ -20,10 +20,10 @@ describe("assets/backbone", () => {
   const { model, config, notes } = loadPretrained(ASSET_DIR);
   const tokenizer = loadTokenizer(ASSET_DIR);
 
-  it("is the 4x128 BERT of its report, with an 8000-token lower-casing WordPiece vocabulary", () => {
-    expect(config).toMatchObject({ modelType: "bert", numLayers: 4, hiddenSize: 128, numHeads: 4, intermediateSize: 512, vocabSize: 8000, maxPositions: 128 });
+  it("is the 4x128 relative_key BERT of its report, with an 8000-token lower-casing WordPiece vocabulary", () => {
+    expect(config).toMatchObject({ modelType: "bert", numLayers: 4, hiddenSize: 128, numHeads: 4, intermediateSize: 512, vocabSize: 8000, maxPositions: 128, positionEmbeddingType: "relative_key" });
     expect(model.paramCount()).toBe(report.model.encoderParams);
-    expect(model.paramCount()).toBe(1_833_984);
+    expect(model.paramCount()).toBe(1_866_624);
     expect(model.hasPooler).toBe(false);
     expect(tokenizer.vocabSize).toBe(8000);
     const tokens = tokenizer.encode("Call me Ishmael, said the President of the United States.").tokens;
@@ -69,10 +69,12 @@ describe("assets/backbone", () => {
     expect(loss).toBeLessThan(Math.log(config.vocabSize) - 1.5); // uniform guessing: ln 8000 = 8.99 nats
   });
 
-  it("reports held-out accuracy well above the frequency baseline, and its card is rendered from the report", () => {
-    expect(report.heldOut.accuracy).toBeGreaterThan(1.5 * report.heldOut.frequencyBaseline.accuracy);
+  it("reports at least 25% held-out accuracy on both held-out sets, and its card is rendered from the report", () => {
+    expect(report.heldOut.accuracy).toBeGreaterThanOrEqual(0.25); // the held-out Moby-Dick/SOTU documents
+    expect(report.heldOutPrepared?.accuracy).toBeGreaterThanOrEqual(0.25); // the Debian sources' held-out documents
     expect(report.heldOut.loss).toBeLessThan(report.heldOut.frequencyBaseline.unigramLoss);
-    expect(report.command).toMatch(/^s3pet pretrain --out assets\/backbone --steps \d+/);
+    expect(report.training.steps * report.training.tokensPerStep).toBeGreaterThanOrEqual(25_000_000);
+    expect(report.command).toMatch(/^s3pet pretrain --out \S+ --steps \d+ .* --corpus ~\/\.cache\/s3pet\/corpus$/);
     expect(readFileSync(`${ASSET_DIR}README.md`, "utf8")).toBe(renderModelCard(report));
   });
 });

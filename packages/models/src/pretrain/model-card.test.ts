@@ -6,7 +6,15 @@ import { describe, expect, it } from "vitest";
 import { renderModelCard } from "./model-card.js";
 import type { PretrainReport } from "./pretrain-report.js";
 
-const report = JSON.parse(readFileSync(new URL("../../../../assets/backbone/pretrain-report.json", import.meta.url), "utf8")) as PretrainReport;
+const asset = JSON.parse(readFileSync(new URL("../../../../assets/backbone/pretrain-report.json", import.meta.url), "utf8")) as PretrainReport;
+// A run on the npm text alone, with no probe or notes, whatever the committed backbone's run was.
+const { prepared: _prepared, ...npmCorpus } = asset.corpus;
+const { heldOutPrepared: _heldOutPrepared, probe: _probe, notes: _notes, ...assetRest } = asset;
+const report: PretrainReport = {
+  ...assetRest,
+  corpus: { ...npmCorpus, sources: npmCorpus.sources.filter((s) => !s.debianPackages) },
+  command: "s3pet pretrain --out assets/backbone --steps 1200 --corpus none",
+};
 
 describe("renderModelCard with a prepared corpus", () => {
   const wider: PretrainReport = {
@@ -33,6 +41,7 @@ describe("renderModelCard with a prepared corpus", () => {
       prepared: { command: "node tools/corpus/prepare-corpus.mjs", cleaning: "whitespace collapsed", heldOutRule: "every 25th document", words: 13_211_901, manifestSha256: "0123456789abcdef0123" },
     },
     heldOutPrepared: { loss: 5.5, accuracy: 0.2345, documents: 258, tokens: 600_000, evalSequences: 256, evalMaskedTokens: 4900 },
+    command: "s3pet pretrain --out assets/backbone --steps 1200 --corpus ~/.cache/s3pet/corpus",
   };
   const card = renderModelCard(wider);
 
@@ -45,7 +54,7 @@ describe("renderModelCard with a prepared corpus", () => {
   it("says how the corpus was prepared and cleaned, and how to reproduce it", () => {
     expect(card).toContain("`node tools/corpus/prepare-corpus.mjs` (manifest tools/corpus/corpus-manifest.json, sha256 `0123456789abcdef`,\n13,211,901 words)");
     expect(card).toContain("cleaned: whitespace collapsed.\nHeld out: every 25th document.");
-    expect(card).toContain("```\nnode tools/corpus/prepare-corpus.mjs --cache <dir>\ns3pet pretrain --out assets/backbone");
+    expect(card).toContain("```\nnode tools/corpus/prepare-corpus.mjs --cache ~/.cache/s3pet/corpus\ns3pet pretrain --out assets/backbone");
   });
 
   it("reports the second held-out set next to the first", () => {
@@ -72,5 +81,14 @@ describe("renderModelCard of a relative-position model with a probe", () => {
     expect(card).toContain("| spam | 55.1% | **91.2%** | 78.9% |");
     expect(card).toContain("| emoji-group | 23.5% | **50.0%** | - |");
     expect(renderModelCard(report)).not.toContain("Frozen-feature probe");
+  });
+});
+
+describe("renderModelCard's training section", () => {
+  it("states the masking share and prints the notes written into the report", () => {
+    const card = renderModelCard({ ...report, training: { ...report.training, maskProb: 0.3 }, notes: ["step 465 was computed on stale weights."] });
+    expect(card).toContain("30.0% of the tokens selected per sequence (80% become `[MASK]`");
+    expect(card).toContain("\nNote: step 465 was computed on stale weights.\n");
+    expect(renderModelCard(report)).not.toContain("Note:");
   });
 });

@@ -38,7 +38,8 @@ ${int(prepared.words)} words): each package is fetched at the pinned version wit
 Held out: ${prepared.heldOutRule}.
 `
     : "";
-  const reproduce = prepared ? `${prepared.command} --cache <dir>\n${r.command}` : r.command;
+  // The corpus is prepared where the training command reads it.
+  const reproduce = prepared ? `${prepared.command} --cache ${/--corpus (\S+)/.exec(r.command)?.[1] ?? "<dir>"}\n${r.command}` : r.command;
   const domains = prepared
     ? "of the domains above (a novel, presidential addresses, dictionaries, the Bible, quotations and software manuals)"
     : "of two domains only (a 19th-century novel and presidential addresses, 1790-2021)";
@@ -92,7 +93,8 @@ ${int(r.vocab.merges)} merges); \`[PAD]\`=0, \`[UNK]\`=1, \`[CLS]\`=2, \`[SEP]\`
 
 ## Training
 
-Masked-LM only (no next-sentence prediction), logits computed only at the masked positions. AdamW (lr ${t.learningRate},
+Masked-LM only (no next-sentence prediction): ${pct(t.maskProb)} of the tokens selected per sequence (80% become \`[MASK]\`,
+10% a random token, 10% stay), logits computed only at the masked positions. AdamW (lr ${t.learningRate},
 β ${"0.9/0.999"}, weight decay ${t.weightDecay} on weights, not on biases or LayerNorm), linear warmup over ${t.warmupSteps} steps then
 linear decay to 0, gradient clipping at global norm ${t.maxGradNorm}, no dropout (the run sees the data ${t.epochs.toFixed(2)} times).
 ${int(t.steps)} steps × ${t.batchSize} sequences × ${t.seqLength} tokens = ${int(t.steps * t.tokensPerStep)} tokens, seed ${t.seed}.
@@ -100,6 +102,9 @@ ${int(t.steps)} steps × ${t.batchSize} sequences × ${t.seqLength} tokens = ${i
 Time: ${minutes(t.cpuSeconds)} of CPU time (${int((t.steps * t.tokensPerStep) / t.cpuSeconds)} tokens per CPU second) on ${backend};
 ${minutes(t.seconds)} wall clock (${int(t.tokensPerSecond)} tokens/s in training steps) on a 2-vCPU machine shared with other jobs,
 started ${r.date}${r.resumed ? " (resumed from a checkpoint)" : ""}.
+${(r.notes ?? []).map((n) => `\nNote: ${n}\n`).join("")}
+The recipe's choices (relative or absolute positions, masking share, learning rate) are compared in
+docs/BENCHMARKS.md, "Pretraining recipe", against a torch replica of the same run.
 
 ## Reproduce
 

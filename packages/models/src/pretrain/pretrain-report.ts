@@ -82,6 +82,8 @@ export interface PretrainReport {
   readonly resumed: boolean;
   /** The frozen-feature probe of tools/bench/probe/probe.mjs --into <dir>, added after the run. */
   readonly probe?: ProbeReport;
+  /** Remarks written into the report by hand after the run (a known flaw of it, say); the card prints them under Training. */
+  readonly notes?: readonly string[];
 }
 
 /** A linear head on the frozen pooled output, per benchmark task (tools/bench/probe/probe.mjs). */
