@@ -6,9 +6,9 @@
 //   node tools/bench/pretrain/position-cost.mjs [--lengths 32,64,128] [--reps 10]
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@s3pet/core";
 import { defineBertConfig, initRandomBertModel } from "@s3pet/models";
+import { forwardBackwardMs, median } from "./forward-backward-ms.mjs";
 
 const { values: a } = parseArgs({ options: { lengths: { type: "string", default: "32,64,128" }, reps: { type: "string", default: "10" } } });
 const backend = await initBackend();
@@ -20,20 +20,9 @@ const models = types.map((positionEmbeddingType) =>
     { seed: 1, pooler: false },
   ),
 );
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 for (const T of a.lengths.split(",").map(Number)) {
   const batch = { batch: B, length: T, inputIds: Int32Array.from({ length: B * T }, (_, i) => 5 + ((i * 7919) % 7990)), tokenTypeIds: new Int32Array(B * T), attentionMask: new Int32Array(B * T).fill(1) };
-  const ms = types.map(() => /** @type {number[]} */ ([]));
-  for (let rep = 0; rep < Number(a.reps) + 2; rep++) {
-    models.forEach((model, i) => {
-      const start = performance.now();
-      const { value, grads } = tf.variableGrads(() => /** @type {tf.Scalar} */ (tf.sum(tf.square(model.forward(batch).lastHiddenState))), [...model.trainableWeights()]);
-      value.dataSync();
-      tf.dispose(grads);
-      value.dispose();
-      if (rep >= 2) ms[i].push(performance.now() - start); // the first two warm the kernels up
-    });
-  }
+  const ms = forwardBackwardMs(models, batch, Number(a.reps));
   const [absoluteMs, relativeKeyMs] = ms.map(median);
   console.log(JSON.stringify({ backend: backend.name, batch: B, length: T, absoluteMs: Math.round(absoluteMs), relativeKeyMs: Math.round(relativeKeyMs), ratio: +(relativeKeyMs / absoluteMs).toFixed(2), loadavg1: +loadavg()[0].toFixed(1) }));
 }

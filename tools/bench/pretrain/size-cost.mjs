@@ -8,9 +8,9 @@
 //   node tools/bench/pretrain/size-cost.mjs [--sizes 4x128,4x256,6x128,8x128] [--length 64] [--reps 8]
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@s3pet/core";
 import { defineBertConfig, initRandomBertModel } from "@s3pet/models";
+import { forwardBackwardMs, median } from "./forward-backward-ms.mjs";
 
 const { values: a } = parseArgs({
   options: { sizes: { type: "string", default: "4x128,4x256,6x128,8x128" }, length: { type: "string", default: "64" }, reps: { type: "string", default: "8" } },
@@ -25,27 +25,14 @@ const models = sizes.map(([layers, hidden]) =>
     { seed: 1, pooler: false },
   ),
 );
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 const batch = { batch: B, length: T, inputIds: Int32Array.from({ length: B * T }, (_, i) => 5 + ((i * 7919) % 7990)), tokenTypeIds: new Int32Array(B * T), attentionMask: new Int32Array(B * T).fill(1) };
-const ms = sizes.map(() => /** @type {number[]} */ ([]));
-const loads = [];
-for (let rep = 0; rep < Number(a.reps) + 2; rep++) {
-  models.forEach((model, i) => {
-    const start = performance.now();
-    const { value, grads } = tf.variableGrads(() => /** @type {tf.Scalar} */ (tf.sum(tf.square(model.forward(batch).lastHiddenState))), [...model.trainableWeights()]);
-    value.dataSync();
-    tf.dispose(grads);
-    value.dispose();
-    if (rep >= 2) ms[i].push(performance.now() - start); // the first two warm the kernels up
-  });
-  loads.push(loadavg()[0]);
-}
+const ms = forwardBackwardMs(models, batch, Number(a.reps));
 const base = median(ms[0]);
 sizes.forEach(([layers, hidden], i) =>
   console.log(
     JSON.stringify({
       backend: backend.name, size: `${layers}x${hidden}`, encoderParams: models[i].paramCount(), batch: B, length: T,
-      ms: Math.round(median(ms[i])), ratio: +(median(ms[i]) / base).toFixed(2), loadavg1: +median(loads).toFixed(1),
+      ms: Math.round(median(ms[i])), ratio: +(median(ms[i]) / base).toFixed(2), loadavg1: +loadavg()[0].toFixed(1),
     }),
   ),
 );
