@@ -12,6 +12,9 @@ export function replaceDocSection(path, name, body, prefix = "bench") {
   const block = `${start}\n${body.trim()}\n${end}`;
   const i = doc.indexOf(start);
   const j = doc.indexOf(end);
-  const next = i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
+  // One marker without the other (or the two out of order) means a hand edit moved one: appending would
+  // leave the old text behind and replacing would swallow whatever lies between, so refuse.
+  if ((i >= 0) !== (j >= 0) || (i >= 0 && j < i)) throw new Error(`${path}: the markers ${start} and ${end} are not a pair in order; put them back around the "${name}" section`);
+  const next = i >= 0 ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
   writeFileAtomic(path, next);
 }
