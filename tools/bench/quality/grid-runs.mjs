@@ -26,20 +26,41 @@ export function commonFlags(points) {
 }
 
 /**
+ * The search phase's protocol: flags (other than the row flags and the protocol) that every search point
+ * gives one value and no train point gives, e.g. `search-epochs` in a grid whose re-training is longer
+ * than the search's default share; reported apart, not a variant row.
+ * @param {readonly import("@s3pet/sweep").GridPoint[]} points
+ * @param {Record<string, unknown>} protocol  commonFlags() of the grid
+ * @returns {Record<string, unknown>}
+ */
+export function searchOnlyFlags(points, protocol) {
+  const searches = points.filter((p) => p.command === "search");
+  const others = points.filter((p) => p.command !== "search");
+  if (!searches.length) return {};
+  const out = {};
+  for (const [key, value] of Object.entries(searches[0].flags)) {
+    if (ROW_FLAGS.includes(key) || key in protocol) continue;
+    if (searches.every((p) => JSON.stringify(p.flags[key]) === JSON.stringify(value)) && others.every((p) => !(key in p.flags))) out[key] = value;
+  }
+  return out;
+}
+
+/**
  * A point's row: `s3pet` (search, every installed method), `s3pet-lora` (--methods lora), `s3pet-m`
  * (--space s3pet-m), `random`, a preset's name, `full`, or `transfer-from-<task>` (a structure searched
  * elsewhere); a flag outside the protocol makes it a variant `<row>~<flag>=<value>` (the ablation).
  * @param {import("@s3pet/sweep").GridPoint} point
  * @param {Record<string, unknown>} protocol  commonFlags() of the grid
  * @param {(structurePath: string) => string} sourceTask  the task a structure file was searched on
+ * @param {Record<string, unknown>} [searchProtocol]  searchOnlyFlags() of the grid
  */
-export function rowOf(point, protocol, sourceTask) {
+export function rowOf(point, protocol, sourceTask, searchProtocol = {}) {
   const f = point.flags;
   let row;
   if (point.command === "search") row = f.space !== undefined ? String(f.space) : f.methods === "lora" ? "s3pet-lora" : f.methods === undefined ? "s3pet" : `s3pet-${f.methods}`;
   else if (typeof f.structure === "string" && /[/\\]|\.json$/.test(f.structure)) row = `transfer-from-${sourceTask(f.structure)}`;
   else row = String(f.structure ?? "lora");
-  const variant = Object.keys(f).filter((k) => !ROW_FLAGS.includes(k) && !(k in protocol)).sort();
+  const variant = Object.keys(f).filter((k) => !ROW_FLAGS.includes(k) && !(k in protocol) && !(point.command === "search" && k in searchProtocol)).sort();
   return variant.length ? `${row}~${variant.map((k) => `${k}=${f[k]}`).join(",")}` : row;
 }
 
@@ -60,6 +81,7 @@ export const taskLabel = (task) => basename(String(task));
 export function collectRuns(grids, runsDir) {
   const points = grids.flatMap((g) => g.points);
   const protocol = commonFlags(points);
+  const searchProtocol = searchOnlyFlags(points, protocol);
   const sourceTask = (path) => {
     const dir = path.endsWith(".json") ? join(path, "..") : path;
     const results = join(dir, "results.json");
@@ -79,7 +101,7 @@ export function collectRuns(grids, runsDir) {
       id: point.id,
       task: taskLabel(point.flags.task ?? "spam"),
       seed: Number(point.flags.seed ?? 42),
-      row: rowOf(point, protocol, sourceTask),
+      row: rowOf(point, protocol, sourceTask, searchProtocol),
       budget: point.command === "search" || structure === "random" ? String(point.flags.budget ?? "1%") : null,
       command: `s3pet ${pointArgs(point).join(" ")}`,
       ok: results !== null,
@@ -90,5 +112,5 @@ export function collectRuns(grids, runsDir) {
       results,
     });
   }
-  return { protocol, runs };
+  return { protocol, searchProtocol, runs };
 }

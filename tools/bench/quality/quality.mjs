@@ -77,7 +77,7 @@ try {
 } catch (error) {
   fail(error.message);
 }
-const { protocol, runs } = collectRuns(grids, runsDir);
+const { protocol, searchProtocol, runs } = collectRuns(grids, runsDir);
 
 if (transfer) {
   writeTransferGrid();
@@ -99,6 +99,7 @@ const report = {
   machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, node: process.versions.node, load1AtEnd: loadavg()[0], load: loadDuring(start, end) },
   protocol: {
     flags: Object.entries(protocol).flatMap(([k, v]) => [`--${k}`, String(v)]),
+    searchFlags: Object.entries(searchProtocol).flatMap(([k, v]) => [`--${k}`, String(v)]),
     tasks,
     budgets,
     seeds,

@@ -8,7 +8,7 @@ import { readGridFile } from "@s3pet/sweep";
 import { describe, expect, it } from "vitest";
 import { seedStats } from "@s3pet/sweep";
 import { aggregateQuality } from "./aggregate-quality.mjs";
-import { collectRuns, commonFlags, parseVariantRow, rowOf } from "./grid-runs.mjs";
+import { collectRuns, commonFlags, parseVariantRow, rowOf, searchOnlyFlags } from "./grid-runs.mjs";
 import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
 
@@ -30,6 +30,23 @@ describe("the committed grids", () => {
     for (const row of ["s3pet", "s3pet-m", "s3pet-lora", "random"]) expect(count(row), row).toBe(27);
     for (const row of ["lora", "adapter", "bitfit", "prefix", "full"]) expect(count(row), row).toBe(9);
     expect(points.slice(0, 51).every((p) => p.flags.task === "spam")).toBe(true);
+  });
+
+  it("quality-retrain.grid.json: the learnable tasks at 10 re-training epochs, the search as long as quality.grid.json's", () => {
+    const { points } = readGridFile("quality-retrain.grid.json", HERE);
+    const protocol = commonFlags(points);
+    expect(protocol).toEqual({ "max-examples": 512, epochs: 10, "max-length": 32, "batch-size": 16, workers: 1 });
+    const searchProtocol = searchOnlyFlags(points, protocol);
+    // 2 x --epochs of quality.grid.json: the same search, so the same structures, re-trained longer
+    expect(searchProtocol).toEqual({ "search-epochs": 6 });
+    const rows = points.map((p) => rowOf(p, protocol, () => "spam", searchProtocol));
+    expect(points).toHaveLength(102);
+    const count = (row) => rows.filter((r) => r === row).length;
+    for (const row of ["s3pet", "s3pet-m", "s3pet-lora", "random"]) expect(count(row), row).toBe(18);
+    for (const row of ["lora", "adapter", "bitfit", "prefix", "full"]) expect(count(row), row).toBe(6);
+    expect(new Set(points.map((p) => String(p.flags.task)))).toEqual(new Set(["spam", "tasks/emoji-group"]));
+    // without the search protocol the search rows would be variants
+    expect(rowOf(points[0], protocol, () => "spam")).toBe("s3pet~search-epochs=6");
   });
 
   it("ablation-spam.grid.json: the defaults, one variant row per value of each axis, and reference rows", () => {
@@ -113,7 +130,7 @@ describe("quality aggregation and table", () => {
     expect(md).toContain("- Command: `node tools/bench/quality/quality.mjs --seeds 1,2`"); // an old report renders as it was
     expect(md).not.toContain("Search runs also used");
     const longerSearch = renderQualityMarkdown({ ...report, protocol: { ...report.protocol, searchFlags: ["--search-epochs", "12"] } });
-    expect(longerSearch).toContain("- Search runs also used `--search-epochs 12` (re-training unchanged).");
+    expect(longerSearch).toContain("- Search runs also used `--search-epochs 12` (the search phase only; their re-training runs `--epochs` like the train runs).");
   });
 
   it("compares S3PET-M with LoRA-only search and the small-budget searches with the best preset", () => {

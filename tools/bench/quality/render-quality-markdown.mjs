@@ -53,7 +53,7 @@ export function renderQualityMarkdown(report, figures = {}) {
   const ranks = protocol.loraRank ? `; LoRA rank in the search spaces and random structures: ${Object.entries(protocol.loraRank).map(([b, r]) => `${r} at ${b}`).join(", ")}` : "";
   lines.push(`- Budgets: ${protocol.budgets.join(", ")}${ranks}; seeds ${protocol.seeds.join(", ")} (n per cell: ${Math.min(...ns)}-${Math.max(...ns)})`);
   lines.push(capped ? `- Every run used \`${protocol.flags.join(" ")}\`; everything else at the CLI's defaults.` : "- Every run at the CLI's defaults.");
-  if (protocol.searchFlags?.length) lines.push(`- Search runs also used \`${protocol.searchFlags.join(" ")}\` (re-training unchanged).`);
+  if (protocol.searchFlags?.length) lines.push(`- Search runs also used \`${protocol.searchFlags.join(" ")}\` (the search phase only; their re-training runs \`--epochs\` like the train runs).`);
   if (protocol.fullLr) lines.push(`- Full fine-tuning used \`--lr ${protocol.fullLr}\` (the PET rows' rate would wreck the whole backbone).`);
   lines.push("");
 
