@@ -34,15 +34,9 @@ export function commonFlags(points) {
  * @returns {Record<string, unknown>}
  */
 export function searchOnlyFlags(points, protocol) {
-  const searches = points.filter((p) => p.command === "search");
   const others = points.filter((p) => p.command !== "search");
-  if (!searches.length) return {};
-  const out = {};
-  for (const [key, value] of Object.entries(searches[0].flags)) {
-    if (ROW_FLAGS.includes(key) || key in protocol) continue;
-    if (searches.every((p) => JSON.stringify(p.flags[key]) === JSON.stringify(value)) && others.every((p) => !(key in p.flags))) out[key] = value;
-  }
-  return out;
+  const shared = commonFlags(points.filter((p) => p.command === "search"));
+  return Object.fromEntries(Object.entries(shared).filter(([key]) => !(key in protocol) && others.every((p) => !(key in p.flags))));
 }
 
 /**
@@ -60,7 +54,7 @@ export function rowOf(point, protocol, sourceTask, searchProtocol = {}) {
   if (point.command === "search") row = f.space !== undefined ? String(f.space) : f.methods === "lora" ? "s3pet-lora" : f.methods === undefined ? "s3pet" : `s3pet-${f.methods}`;
   else if (typeof f.structure === "string" && /[/\\]|\.json$/.test(f.structure)) row = `transfer-from-${sourceTask(f.structure)}`;
   else row = String(f.structure ?? "lora");
-  const variant = Object.keys(f).filter((k) => !ROW_FLAGS.includes(k) && !(k in protocol) && !(point.command === "search" && k in searchProtocol)).sort();
+  const variant = Object.keys(f).filter((k) => !ROW_FLAGS.includes(k) && !(k in protocol) && !(k in searchProtocol)).sort();
   return variant.length ? `${row}~${variant.map((k) => `${k}=${f[k]}`).join(",")}` : row;
 }
 
