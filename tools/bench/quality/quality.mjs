@@ -17,6 +17,8 @@
 //   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: a saved report's markdown
 //   --figures <dir> (with either): also one accuracy-against-budget SVG per task there (docs/figures for
 //     BENCHMARKS.md), linked from the markdown
+//   --paired <row>,<row> [--alpha 0.05] (with grid files): also the first row against the second paired by
+//     seed, a one-sided paired t-test per cell (paired-comparison.mjs); its markdown replaces the table
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
@@ -26,7 +28,9 @@ import { readGridFile } from "@s3pet/sweep";
 import { replaceDocSection } from "../replace-doc-section.mjs";
 import { aggregateQuality } from "./aggregate-quality.mjs";
 import { collectRuns, parseVariantRow, taskLabel } from "./grid-runs.mjs";
+import { pairedComparison } from "./paired-comparison.mjs";
 import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
+import { renderPairedMarkdown } from "./render-paired-markdown.mjs";
 import { renderQualityFigures } from "./render-quality-figures.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
 
@@ -42,6 +46,8 @@ const { values: flags, positionals } = parseArgs({
     from: { type: "string" },
     budget: { type: "string", default: "0.1%" },
     figures: { type: "string" },
+    paired: { type: "string" },
+    alpha: { type: "string", default: "0.05" },
   },
   allowPositionals: true,
   strict: true,
@@ -78,6 +84,7 @@ try {
   fail(error.message);
 }
 const { protocol, searchProtocol, runs } = collectRuns(grids, runsDir);
+const paired = flags.paired ? pairedTest(flags.paired, flags.alpha) : null;
 
 if (transfer) {
   writeTransferGrid();
@@ -109,22 +116,34 @@ const report = {
   // the variants' CLI defaults, from a run without the variant's flag (its run.json)
   defaults: variantDefaults(runs),
   summary: aggregateQuality(runs),
+  ...(paired ? { paired: { ...paired, cells: pairedComparison(runs, paired) } } : {}),
   runs: runs.map(({ config: _config, ...r }) => r),
 };
 if (flags.out) writeJsonAtomic(flags.out, report);
 await publishMarkdown(report, flags.out ? basename(flags.out, ".json") : "quality");
 
 /** Prints the report's markdown and, with --write-docs, puts it in docs/BENCHMARKS.md's quality section
- *  (or its search-ablation section, for a grid with variant rows); with --figures, renders the figures
- *  (`<figures>/<name>-<task>.svg`) first and links them, relative to docs/. */
+ *  (its search-ablation section for a grid with variant rows, its paired section for a --paired report);
+ *  with --figures, renders the figures (`<figures>/<name>-<task>.svg`) first and links them, relative to docs/. */
 async function publishMarkdown(report, name) {
   const ablation = report.summary.cells.some((c) => parseVariantRow(c.row));
-  const figures = flags.figures && !ablation ? await renderQualityFigures(report, resolve(flags.figures), name) : {};
+  const figures = flags.figures && !ablation && !report.paired ? await renderQualityFigures(report, resolve(flags.figures), name) : {};
   const linked = Object.fromEntries(Object.entries(figures).map(([task, path]) => [task, relative(join(ROOT, "docs"), path)]));
-  const markdown = ablation ? renderAblationMarkdown(report) : renderQualityMarkdown(report, linked);
+  const markdown = report.paired ? renderPairedMarkdown(report) : ablation ? renderAblationMarkdown(report) : renderQualityMarkdown(report, linked);
   process.stdout.write(`${markdown}\n`);
   for (const path of Object.values(figures)) process.stderr.write(`quality: wrote ${shownPath(path)}\n`);
-  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), ablation ? "quality-ablation" : "quality", markdown);
+  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), report.paired ? "quality-paired" : ablation ? "quality-ablation" : "quality", markdown);
+}
+
+/** `--paired s3pet,s3pet-lora --alpha 0.025`: the two rows and the test's level, checked against the grid. */
+function pairedTest(spec, alphaText) {
+  const [rowA, rowB, ...rest] = spec.split(",");
+  const rows = new Set(runs.map((r) => r.row));
+  if (!rowA || !rowB || rest.length) fail(`--paired ${spec}: pass two rows, e.g. --paired s3pet,s3pet-lora`);
+  for (const row of [rowA, rowB]) if (!rows.has(row)) fail(`--paired ${spec}: the grid has no row ${row} (its rows: ${[...rows].join(", ")})`);
+  const alpha = Number(alphaText);
+  if (!(alpha > 0 && alpha < 1)) fail(`--alpha ${alphaText}: pass the test's level, a number between 0 and 1 (e.g. 0.025)`);
+  return { rowA, rowB, alpha };
 }
 
 function shownPath(p) {

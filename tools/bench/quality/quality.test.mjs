@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { seedStats } from "@s3pet/sweep";
 import { aggregateQuality } from "./aggregate-quality.mjs";
 import { collectRuns, commonFlags, parseVariantRow, rowOf, searchOnlyFlags } from "./grid-runs.mjs";
+import { pairedComparison } from "./paired-comparison.mjs";
 import { renderAblationMarkdown } from "./render-ablation-markdown.mjs";
+import { renderPairedMarkdown } from "./render-paired-markdown.mjs";
 import { renderQualityMarkdown } from "./render-quality-markdown.mjs";
 
 const run = (task, row, budget, seed, test, params, ok = true) => ({
@@ -47,6 +49,19 @@ describe("the committed grids", () => {
     expect(new Set(points.map((p) => String(p.flags.task)))).toEqual(new Set(["spam", "tasks/emoji-group"]));
     // without the search protocol the search rows would be variants
     expect(rowOf(points[0], protocol, () => "spam")).toBe("s3pet~search-epochs=6");
+  });
+
+  it("mixed-vs-lora.grid.json: the default space and LoRA-only at 0.015% on both learnable tasks, fresh seeds 4-12", () => {
+    const { points } = readGridFile("mixed-vs-lora.grid.json", HERE);
+    const retrain = readGridFile("quality-retrain.grid.json", HERE).points;
+    const protocol = commonFlags(points);
+    // the 10-epoch grid's search protocol exactly, so its seeds 1-3 are the same experiment
+    expect(protocol).toEqual({ ...commonFlags(retrain), ...searchOnlyFlags(retrain, commonFlags(retrain)) });
+    const rows = points.map((p) => `${p.flags.task}|${rowOf(p, protocol, () => "spam")}`);
+    expect(points).toHaveLength(36);
+    for (const row of ["spam|s3pet", "spam|s3pet-lora", "tasks/emoji-group|s3pet", "tasks/emoji-group|s3pet-lora"]) expect(rows.filter((r) => r === row), row).toHaveLength(9);
+    expect(new Set(points.map((p) => p.flags.seed))).toEqual(new Set([4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    expect(new Set(points.map((p) => p.flags.budget))).toEqual(new Set(["0.015%"]));
   });
 
   it("ablation-spam.grid.json: the defaults, one variant row per value of each axis, and reference rows", () => {
@@ -150,6 +165,50 @@ describe("quality aggregation and table", () => {
     expect(md).toContain("S3PET, S3PET-M space (--space s3pet-m) over the 1 budgets x 1 tasks (cells with at least 2 seeds), where a tie is a difference within the larger std: against random structures 0 wins, 0 ties, 0 losses; against LoRA-only search 1 wins, 0 ties, 0 losses.");
     expect(md).toContain("- `a`: best preset LoRA r=8 on query/value (preset), 0.860 ± 0.014 with 100 params; S3PET, S3PET-M space (--space s3pet-m) at 0.1% (10 params) beats it; S3PET, LoRA only at 0.1% (10 params) loses to it");
     expect(md).toContain("- Every run at the CLI's defaults.");
+  });
+});
+
+describe("paired comparison", () => {
+  const pair = (task, seed, a, b) => [run(task, "s3pet", "0.015%", seed, a, 256), run(task, "s3pet-lora", "0.015%", seed, b, 256)];
+
+  it("pairs the rows by seed and tests the mean difference one-sided (t with 2 df has a closed-form tail)", () => {
+    const runs = [...pair("spam", 1, 0.836, 0.832), ...pair("spam", 2, 0.818, 0.818), ...pair("spam", 3, 0.836, 0.783),
+      run("spam", "s3pet", "0.015%", 4, 0.9, 256)]; // seed 4 has no LoRA-only partner: left out
+    const [cell] = pairedComparison(runs, { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 });
+    expect(cell.seeds).toEqual([1, 2, 3]);
+    expect(cell.differences.map((d) => +d.toFixed(3))).toEqual([0.004, 0, 0.053]);
+    expect(cell.mean).toBeCloseTo(0.019, 6);
+    const t = cell.mean / (cell.sd / Math.sqrt(3));
+    expect(cell.t).toBeCloseTo(t, 9);
+    expect(cell.df).toBe(2);
+    // P(T > t) for Student's t with 2 degrees of freedom: 1/2 - t / (2 sqrt(2 + t^2))
+    expect(cell.p).toBeCloseTo(0.5 - t / (2 * Math.sqrt(2 + t * t)), 9);
+    expect(cell.above).toBe(false);
+  });
+
+  it("calls a steady lead above, a lead of one lucky seed not, and no spread no evidence", () => {
+    const steady = [1, 2, 3, 4, 5, 6].flatMap((s) => pair("a", s, 0.8 + 0.01 * s + 0.02 + 0.003 * (s % 2), 0.8 + 0.01 * s));
+    const lucky = [1, 2, 3, 4, 5, 6].flatMap((s) => pair("b", s, s === 1 ? 0.95 : 0.8, s === 1 ? 0.8 : 0.81));
+    const same = [1, 2, 3].flatMap((s) => pair("c", s, 0.7, 0.7));
+    const cells = pairedComparison([...steady, ...lucky, ...same], { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 });
+    expect(cells.map((c) => [c.task, c.above])).toEqual([["a", true], ["b", false], ["c", false]]);
+    expect(cells[0].p).toBeLessThan(0.001);
+    expect(cells[1].mean).toBeGreaterThan(0); // ahead on average, yet one seed is not evidence
+    expect(cells[2]).toMatchObject({ mean: 0, sd: 0, t: null, p: 1 });
+  });
+
+  it("renders each cell's seeds, differences and verdict at the level fixed beforehand", () => {
+    const runs = [...pair("spam", 4, 0.85, 0.82), ...pair("spam", 5, 0.84, 0.84), ...pair("spam", 6, 0.8, 0.81)];
+    const md = renderPairedMarkdown({
+      command: "node tools/bench/quality/quality.mjs g.json --runs-dir r --paired s3pet,s3pet-lora --alpha 0.025", sweep: ["s3pet sweep g.json --runs-dir r"],
+      date: "2026-12-05T00:00:00.000Z", seconds: 600, machine: { cores: 2, cpu: "cpu", memoryGiB: 24, node: "20", load1AtEnd: 2 },
+      protocol: { flags: ["--epochs", "10"], tasks: ["spam"], budgets: ["0.015%"], seeds: [4, 5, 6], jobs: 2 },
+      summary: aggregateQuality(runs), paired: { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025, cells: pairedComparison(runs, { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 }) }, runs,
+    });
+    expect(md).toContain("### Quality: S3PET, mixed space against S3PET, LoRA only, paired by seed");
+    expect(md).toMatch(/\| spam \| 0\.015% \| 4, 5, 6 \| 0\.830 ± 0\.026 \| 0\.823 ± 0\.015 \| \+0\.030 \+0\.000 −0\.010 \| \+0\.007 \| 0\.55 \(2\) \| 0\.317 \| no \|/);
+    expect(md).toContain("S3PET, mixed space is above S3PET, LoRA only in none of the 1 cells at this level.");
+    expect(md).toContain("- Every run used `--epochs 10`; everything else at the CLI's defaults.");
   });
 });
 

@@ -30,8 +30,6 @@ export function renderQualityMarkdown(report, figures = {}) {
     const v = (100 * p) / summary.backboneParams;
     return `${v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2)}%`;
   };
-  const capped = protocol.flags.length > 0;
-  const ns = summary.cells.map((c) => c.n);
   const lines = ["## Quality", ""];
   lines.push(
     "Re-trained test accuracy (mean ± sample std over seeds) of every structure, each trained by the same protocol",
@@ -39,23 +37,9 @@ export function renderQualityMarkdown(report, figures = {}) {
     "test). Parameters are the trainable PET parameters (the task head is trained too and reported apart), averaged over",
     "tasks and seeds; % is of the backbone's parameters.",
     "",
+    ...protocolLines(report),
+    "",
   );
-  if (report.sweep) {
-    for (const c of report.sweep) lines.push(`- Runs: \`${c} --workers ${protocol.jobs}\` (resumable: finished runs are skipped)`);
-    lines.push(`- Report: \`${report.command}\``);
-    lines.push(`- Date: ${report.date}; ${(report.seconds / 60).toFixed(0)} min wall time for ${report.runs.filter((r) => r.ok).length} runs, up to ${protocol.jobs} at a time`);
-  } else {
-    lines.push(`- Command: \`${report.command}\` (finished runs are reused, so it resumes; ${(report.seconds / 60).toFixed(0)} min for this invocation)`);
-    lines.push(`- Date: ${report.date}`);
-  }
-  lines.push(`- Machine: ${machineLine(report)}`);
-  lines.push(`- Backbone: ${int(summary.backboneParams)} parameters. Tasks: ${tasks.map((t) => `\`${t}\` (majority baseline ${summary.majority[t]?.toFixed(3) ?? "–"})`).join(", ")}`);
-  const ranks = protocol.loraRank ? `; LoRA rank in the search spaces and random structures: ${Object.entries(protocol.loraRank).map(([b, r]) => `${r} at ${b}`).join(", ")}` : "";
-  lines.push(`- Budgets: ${protocol.budgets.join(", ")}${ranks}; seeds ${protocol.seeds.join(", ")} (n per cell: ${Math.min(...ns)}-${Math.max(...ns)})`);
-  lines.push(capped ? `- Every run used \`${protocol.flags.join(" ")}\`; everything else at the CLI's defaults.` : "- Every run at the CLI's defaults.");
-  if (protocol.searchFlags?.length) lines.push(`- Search runs also used \`${protocol.searchFlags.join(" ")}\` (the search phase only; their re-training runs \`--epochs\` like the train runs).`);
-  if (protocol.fullLr) lines.push(`- Full fine-tuning used \`--lr ${protocol.fullLr}\` (the PET rows' rate would wreck the whole backbone).`);
-  lines.push("");
 
   lines.push(`| structure | budget | params | ${tasks.join(" | ")} | average |`);
   lines.push(`|---|---|---|${tasks.map(() => "---|").join("")}---|`);
@@ -132,6 +116,32 @@ export function renderQualityMarkdown(report, figures = {}) {
   const failures = report.runs.filter((r) => !r.ok && !/^not run/.test(r.error ?? ""));
   if (failures.length) lines.push(`Failed runs (${failures.length}): ${failures.slice(0, 12).map((r) => `${r.id} (${r.error ?? "not run"})`).join("; ")}${failures.length > 12 ? "; ..." : ""}`, "");
   return lines.join("\n");
+}
+
+/** The bullet list under a quality section's heading: how the runs were made and read, when, on what, with
+ *  which flags. */
+export function protocolLines(report) {
+  const { summary, protocol } = report;
+  const tasks = protocol.tasks;
+  const capped = protocol.flags.length > 0;
+  const ns = summary.cells.map((c) => c.n);
+  const lines = [];
+  if (report.sweep) {
+    for (const c of report.sweep) lines.push(`- Runs: \`${c} --workers ${protocol.jobs}\` (resumable: finished runs are skipped)`);
+    lines.push(`- Report: \`${report.command}\``);
+    lines.push(`- Date: ${report.date}; ${(report.seconds / 60).toFixed(0)} min wall time for ${report.runs.filter((r) => r.ok).length} runs, up to ${protocol.jobs} at a time`);
+  } else {
+    lines.push(`- Command: \`${report.command}\` (finished runs are reused, so it resumes; ${(report.seconds / 60).toFixed(0)} min for this invocation)`);
+    lines.push(`- Date: ${report.date}`);
+  }
+  lines.push(`- Machine: ${machineLine(report)}`);
+  lines.push(`- Backbone: ${int(summary.backboneParams)} parameters. Tasks: ${tasks.map((t) => `\`${t}\` (majority baseline ${summary.majority[t]?.toFixed(3) ?? "–"})`).join(", ")}`);
+  const ranks = protocol.loraRank ? `; LoRA rank in the search spaces and random structures: ${Object.entries(protocol.loraRank).map(([b, r]) => `${r} at ${b}`).join(", ")}` : "";
+  lines.push(`- Budgets: ${protocol.budgets.join(", ")}${ranks}; seeds ${protocol.seeds.join(", ")} (n per cell: ${Math.min(...ns)}-${Math.max(...ns)})`);
+  lines.push(capped ? `- Every run used \`${protocol.flags.join(" ")}\`; everything else at the CLI's defaults.` : "- Every run at the CLI's defaults.");
+  if (protocol.searchFlags?.length) lines.push(`- Search runs also used \`${protocol.searchFlags.join(" ")}\` (the search phase only; their re-training runs \`--epochs\` like the train runs).`);
+  if (protocol.fullLr) lines.push(`- Full fine-tuning used \`--lr ${protocol.fullLr}\` (the PET rows' rate would wreck the whole backbone).`);
+  return lines;
 }
 
 /** "win" / "tie" / "loss" of cell a against cell b (@s3pet/sweep's rule: means apart by more than the larger
