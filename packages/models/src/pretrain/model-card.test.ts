@@ -65,6 +65,17 @@ describe("renderModelCard with a prepared corpus", () => {
 
 });
 
+describe("renderModelCard and the data-parallel units", () => {
+  it("states the run's --workers (deterministic only for the same count), and nothing for a report from before it was recorded", () => {
+    expect(renderModelCard({ ...report, training: { ...report.training, workers: 2 } })).toContain(`seed ${report.training.seed}, 2 data-parallel units (\`--workers 2\`).`);
+    expect(renderModelCard({ ...report, training: { ...report.training, workers: 1 } })).toContain("1 data-parallel unit (`--workers 1`).");
+    const old = renderModelCard(report);
+    expect(report.training.workers).toBeUndefined();
+    expect(old).toContain(`seed ${report.training.seed}.\n`);
+    expect(old).toContain("with the same\nnumber of data-parallel units (`--workers`) the run is deterministic");
+  });
+});
+
 describe("renderModelCard of a relative-position model with a probe", () => {
   it("names relative positions and shows the frozen-feature probe beside the reference backbone's", () => {
     const card = renderModelCard({

@@ -97,7 +97,7 @@ Masked-LM only (no next-sentence prediction): ${pct(t.maskProb)} of the tokens s
 10% a random token, 10% stay), logits computed only at the masked positions. AdamW (lr ${t.learningRate},
 β ${"0.9/0.999"}, weight decay ${t.weightDecay} on weights, not on biases or LayerNorm), linear warmup over ${t.warmupSteps} steps then
 linear decay to 0, gradient clipping at global norm ${t.maxGradNorm}, no dropout (the run sees the data ${t.epochs.toFixed(2)} times).
-${int(t.steps)} steps × ${t.batchSize} sequences × ${t.seqLength} tokens = ${int(t.steps * t.tokensPerStep)} tokens, seed ${t.seed}.
+${int(t.steps)} steps × ${t.batchSize} sequences × ${t.seqLength} tokens = ${int(t.steps * t.tokensPerStep)} tokens, seed ${t.seed}${t.workers === undefined ? "" : `, ${t.workers} data-parallel unit${t.workers === 1 ? "" : "s"} (\`--workers ${t.workers}\`)`}.
 
 Time: ${minutes(t.cpuSeconds)} of CPU time (${int((t.steps * t.tokensPerStep) / t.cpuSeconds)} tokens per CPU second) on ${backend};
 ${minutes(t.seconds)} wall clock (${int(t.tokensPerSecond)} tokens/s in training steps) on a 2-vCPU machine shared with other jobs,
@@ -112,9 +112,9 @@ docs/BENCHMARKS.md, "Pretraining recipe", against a torch replica of the same ru
 ${reproduce}
 \`\`\`
 
-The vocabulary, data order, masking and initialisation are seeded. On the same tfjs backend the run is
-deterministic (a run resumed from a checkpoint ends with the same weights as an uninterrupted one); another
-backend differs by float rounding.
+The vocabulary, data order, masking and initialisation are seeded. On the same tfjs backend with the same
+number of data-parallel units (\`--workers\`) the run is deterministic (a run resumed from a checkpoint ends with
+the same weights as an uninterrupted one); another backend or unit count differs by float rounding.
 
 ## Use and limits
 

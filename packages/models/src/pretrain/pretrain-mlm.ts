@@ -413,6 +413,7 @@ function buildReport(
       maskProb: o.maskProb,
       dropout: 0,
       seed: o.seed,
+      workers: o.workers,
       seconds: run.elapsedSeconds,
       trainSeconds: run.trainSeconds,
       cpuSeconds: run.cpuSeconds,
