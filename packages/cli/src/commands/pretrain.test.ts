@@ -50,7 +50,7 @@ describe("s3pet pretrain", () => {
     const missing = await run(["pretrain", "--out", "never"], dir, { HOME: home });
     expect(missing).toMatchObject({ code: 2, stdout: "" });
     expect(missing.stderr).toBe(
-      "s3pet pretrain: --corpus ~/.cache/s3pet/corpus: no prepared corpus there; run `node tools/corpus/prepare-corpus.mjs --cache ~/.cache/s3pet/corpus` (apt, about 2 minutes) or pass --corpus none to train on the npm text alone\n",
+      "s3pet pretrain: --corpus ~/.cache/s3pet/corpus: no prepared corpus there; in a clone of the S3PET repository (https://github.com/s3pet/s3pet) run `node tools/corpus/prepare-corpus.mjs --cache ~/.cache/s3pet/corpus` (apt, about 2 minutes), or pass --corpus none to train on the npm text alone\n",
     );
     expect((await run(["pretrain", "--out", "never", "--corpus", "elsewhere"], dir, { HOME: home })).stderr).toContain("--corpus elsewhere: no prepared corpus there");
     expect(existsSync(join(dir, "never"))).toBe(false);

@@ -76,7 +76,7 @@ export const pretrain = defineCommand({
     const corpus = corpusArg === "none" ? null : resolve(io.cwd, corpusArg.replace(/^~(?=\/|$)/, home));
     if (corpus !== null && !existsSync(join(corpus, "manifest.json"))) {
       throw new S3petInputError(
-        `--corpus ${corpusArg}: no prepared corpus there; run \`node tools/corpus/prepare-corpus.mjs --cache ${corpusArg}\` (apt, about 2 minutes) or pass --corpus none to train on the npm text alone`,
+        `--corpus ${corpusArg}: no prepared corpus there; in a clone of the S3PET repository (https://github.com/s3pet/s3pet) run \`node tools/corpus/prepare-corpus.mjs --cache ${corpusArg}\` (apt, about 2 minutes), or pass --corpus none to train on the npm text alone`,
       );
     }
     const layers = optionValue(LAYERS, values)!;

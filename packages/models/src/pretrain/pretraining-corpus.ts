@@ -181,7 +181,7 @@ export function readPreparedCorpus(
   dir: string,
   committedManifest: string | URL = COMMITTED_MANIFEST,
 ): { train: CorpusDocument[]; heldOut: CorpusDocument[]; sources: CorpusSourceInfo[]; info: PreparedCorpusInfo } {
-  const redo = "run node tools/corpus/prepare-corpus.mjs --cache <dir>";
+  const redo = "run node tools/corpus/prepare-corpus.mjs --cache <dir> in a clone of the S3PET repository";
   const manifestPath = join(dir, "manifest.json");
   if (!existsSync(manifestPath)) throw new S3petInputError(`${manifestPath}: missing; ${redo}`);
   const manifestText = readFileSync(manifestPath, "utf8");
