@@ -64,6 +64,16 @@ describe("the committed grids", () => {
     expect(new Set(points.map((p) => p.flags.budget))).toEqual(new Set(["0.015%"]));
   });
 
+  it("retrain-length.grid.json: the same search at 0.1% with every CLI default, re-trained for the default 2 epochs and for 6", () => {
+    const { points } = readGridFile("retrain-length.grid.json", HERE);
+    const protocol = commonFlags(points);
+    expect(protocol).toEqual({ "search-epochs": 4 }); // the default (2 x --epochs 2), pinned so both rows search alike
+    expect(points.map((p) => `${rowOf(p, protocol, () => "spam")}@${p.flags.seed}`)).toEqual([
+      "s3pet@1", "s3pet@2", "s3pet@3", "s3pet~retrain-epochs=6@1", "s3pet~retrain-epochs=6@2", "s3pet~retrain-epochs=6@3",
+    ]);
+    expect(new Set(points.map((p) => p.flags.budget))).toEqual(new Set(["0.1%"]));
+  });
+
   it("ablation-spam.grid.json: the defaults, one variant row per value of each axis, and reference rows", () => {
     const { points } = readGridFile("ablation-spam.grid.json", HERE);
     const rows = [...new Set(points.map((p) => rowOf(p, commonFlags(points), () => "spam")))];
