@@ -4,6 +4,7 @@
 // Pairing by seed removes what the two runs share (the data split, the head's init, the batch order), which
 // the table's mean ± std per row does not, so it can tell a small steady lead from noise. The test's level is
 // the caller's, fixed before the runs (e.g. 0.05 over k cells: 0.05 / k each).
+import { seedStats } from "@s3pet/sweep";
 import ttest from "@stdlib/stats-ttest";
 
 /**
@@ -21,13 +22,12 @@ export function pairedComparison(runs, { rowA, rowB, alpha }) {
     const a = seeds.map((s) => score.get(`${rowA}|${cell}|${s}`));
     const b = seeds.map((s) => score.get(`${rowB}|${cell}|${s}`));
     const differences = a.map((x, i) => x - b[i]);
-    const base = { task, budget: budget === "null" ? null : budget, rowA, rowB, alpha, seeds, a, b, differences };
-    if (seeds.length < 2) return { ...base, mean: null, sd: null, t: null, df: null, p: null, above: false };
-    const mean = differences.reduce((s, d) => s + d, 0) / differences.length;
-    const sd = Math.sqrt(differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (differences.length - 1));
-    // every pair equal (the same structure chosen on every seed): no spread, no evidence either way
-    if (sd === 0) return { ...base, mean, sd, t: null, df: seeds.length - 1, p: mean > 0 ? 0 : 1, above: mean > 0 };
+    const d = seedStats(differences);
+    const base = { task, budget: budget === "null" ? null : budget, rowA, rowB, alpha, seeds, a, b, differences, mean: d?.mean ?? null, sd: d?.std ?? null };
+    // Under 2 pairs there is no spread to test against; with every difference equal (scores are multiples of
+    // 1/n test examples, so it happens) the t statistic is undefined: neither case is evidence of a lead.
+    if (seeds.length < 2 || d?.std === 0) return { ...base, t: null, df: null, p: null, above: false };
     const result = ttest(a, b, { alternative: "greater", alpha });
-    return { ...base, mean, sd, t: result.statistic, df: result.df, p: result.pValue, above: result.pValue < alpha };
+    return { ...base, t: result.statistic, df: result.df, p: result.pValue, above: result.pValue < alpha };
   });
 }

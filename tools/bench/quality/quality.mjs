@@ -17,8 +17,9 @@
 //   node tools/bench/quality/quality.mjs --render results/x.json [--write-docs]: a saved report's markdown
 //   --figures <dir> (with either): also one accuracy-against-budget SVG per task there (docs/figures for
 //     BENCHMARKS.md), linked from the markdown
-//   --paired <row>,<row> [--alpha 0.05] (with grid files): also the first row against the second paired by
-//     seed, a one-sided paired t-test per cell (paired-comparison.mjs); its markdown replaces the table
+//   --paired <row>,<row> [--alpha 0.05] (with grid files): the first row against the second paired by seed, a
+//     one-sided paired t-test per cell (paired-comparison.mjs); its markdown replaces the table, and
+//     --write-docs puts it in the section `quality-paired-<name of --out>`
 import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
@@ -47,7 +48,7 @@ const { values: flags, positionals } = parseArgs({
     budget: { type: "string", default: "0.1%" },
     figures: { type: "string" },
     paired: { type: "string" },
-    alpha: { type: "string", default: "0.05" },
+    alpha: { type: "string" },
   },
   allowPositionals: true,
   strict: true,
@@ -57,6 +58,10 @@ const fail = (message) => {
   process.stderr.write(`quality: ${message}\n`);
   process.exit(2);
 };
+
+if (flags.paired && (flags.render || positionals[0] === "transfer-grid")) fail("--paired: pass it with the grid files the sweep ran (a saved report keeps its own comparison; transfer-grid writes a grid)");
+if (flags.paired && flags.figures) fail("--figures: a paired comparison has no figures; drop --figures or --paired");
+if (flags.alpha !== undefined && !flags.paired) fail(`--alpha ${flags.alpha}: it is the level of --paired's test; pass --paired <row>,<row> too`);
 
 // --render: a saved report's markdown (its own commands, date and run time), nothing read or rewritten.
 if (flags.render) {
@@ -84,7 +89,7 @@ try {
   fail(error.message);
 }
 const { protocol, searchProtocol, runs } = collectRuns(grids, runsDir);
-const paired = flags.paired ? pairedTest(flags.paired, flags.alpha) : null;
+const paired = flags.paired ? parsePairedFlag(flags.paired, flags.alpha ?? "0.05") : null;
 
 if (transfer) {
   writeTransferGrid();
@@ -132,14 +137,15 @@ async function publishMarkdown(report, name) {
   const markdown = report.paired ? renderPairedMarkdown(report) : ablation ? renderAblationMarkdown(report) : renderQualityMarkdown(report, linked);
   process.stdout.write(`${markdown}\n`);
   for (const path of Object.values(figures)) process.stderr.write(`quality: wrote ${shownPath(path)}\n`);
-  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), report.paired ? "quality-paired" : ablation ? "quality-ablation" : "quality", markdown);
+  // one section per paired comparison, named after its report (`quality-paired-mixed-vs-lora`)
+  if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), report.paired ? `quality-paired-${name}` : ablation ? "quality-ablation" : "quality", markdown);
 }
 
 /** `--paired s3pet,s3pet-lora --alpha 0.025`: the two rows and the test's level, checked against the grid. */
-function pairedTest(spec, alphaText) {
+function parsePairedFlag(spec, alphaText) {
   const [rowA, rowB, ...rest] = spec.split(",");
   const rows = new Set(runs.map((r) => r.row));
-  if (!rowA || !rowB || rest.length) fail(`--paired ${spec}: pass two rows, e.g. --paired s3pet,s3pet-lora`);
+  if (!rowA || !rowB || rest.length || rowA === rowB) fail(`--paired ${spec}: pass two different rows, e.g. --paired s3pet,s3pet-lora`);
   for (const row of [rowA, rowB]) if (!rows.has(row)) fail(`--paired ${spec}: the grid has no row ${row} (its rows: ${[...rows].join(", ")})`);
   const alpha = Number(alphaText);
   if (!(alpha > 0 && alpha < 1)) fail(`--alpha ${alphaText}: pass the test's level, a number between 0 and 1 (e.g. 0.025)`);

@@ -204,7 +204,11 @@ describe("paired comparison", () => {
     expect(cells.map((c) => [c.task, c.above])).toEqual([["a", true], ["b", false], ["c", false]]);
     expect(cells[0].p).toBeLessThan(0.001);
     expect(cells[1].mean).toBeGreaterThan(0); // ahead on average, yet one seed is not evidence
-    expect(cells[2]).toMatchObject({ mean: 0, sd: 0, t: null, p: 1 });
+    expect(cells[2]).toMatchObject({ mean: 0, sd: 0, t: null, p: null, above: false });
+    // two seeds with the very same lead: no spread, so no test, however large the lead
+    const [equal] = pairedComparison([1, 2].flatMap((s) => pair("d", s, 0.85, 0.82)), { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 });
+    expect(equal).toMatchObject({ sd: 0, t: null, p: null, above: false });
+    expect(equal.mean).toBeCloseTo(0.03, 9);
   });
 
   it("renders each cell's seeds, differences and verdict at the level fixed beforehand", () => {
@@ -215,10 +219,18 @@ describe("paired comparison", () => {
       protocol: { flags: ["--epochs", "10"], tasks: ["spam"], budgets: ["0.015%"], seeds: [4, 5, 6], jobs: 2 },
       summary: aggregateQuality(runs), paired: { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025, cells: pairedComparison(runs, { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 }) }, runs,
     });
-    expect(md).toContain("### Quality: S3PET, mixed space against S3PET, LoRA only, paired by seed");
+    expect(md).toContain("### Quality: `s3pet` against `s3pet-lora`, paired by seed");
     expect(md).toMatch(/\| spam \| 0\.015% \| 4, 5, 6 \| 0\.830 ± 0\.026 \| 0\.823 ± 0\.015 \| \+0\.030 \+0\.000 −0\.010 \| \+0\.007 \| 0\.55 \(2\) \| 0\.317 \| no \|/);
-    expect(md).toContain("S3PET, mixed space is above S3PET, LoRA only in none of the 1 cells at this level.");
+    expect(md).toContain("`s3pet` is above `s3pet-lora` in 0 of the 1 cell that could be tested.");
     expect(md).toContain("- Every run used `--epochs 10`; everything else at the CLI's defaults.");
+    const untestable = [...runs, ...pair("emoji", 4, 0.5, 0.4), ...pair("emoji", 5, 0.6, 0.5)];
+    const md2 = renderPairedMarkdown({
+      command: "c", date: "2026-12-05T00:00:00.000Z", seconds: 60, machine: { cores: 2, cpu: "cpu", memoryGiB: 24, node: "20", load1AtEnd: 2 },
+      protocol: { flags: [], tasks: ["spam", "emoji"], budgets: ["0.015%"], seeds: [4, 5, 6], jobs: 2 },
+      summary: aggregateQuality(untestable), paired: { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025, cells: pairedComparison(untestable, { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 }) }, runs: untestable,
+    });
+    expect(md2).toContain("| +0.100 | – | – (every pair differs equally) | no |");
+    expect(md2).toContain("`s3pet` is above `s3pet-lora` in 0 of the 1 cell that could be tested; 1 could not be.");
   });
 });
 

@@ -62,7 +62,7 @@ export const pretrain = defineCommand({
     "README.md model card to --out. A checkpoint is saved every 3 minutes; Ctrl-C stops after the current step and a checkpoint; --resume continues a stopped or killed run.",
   options: commandFlags(PRETRAIN_OPTIONS, "pretrain"),
   examples: [
-    { command: "node tools/corpus/prepare-corpus.mjs && s3pet pretrain", description: "reproduce assets/backbone (about 2 minutes of apt downloads, then 2.6 hours of 2 cores)" },
+    { command: "node tools/corpus/prepare-corpus.mjs && s3pet pretrain", description: "reproduce assets/backbone, in a clone of the repository (about 2 minutes of apt downloads, then 2.6 hours of 2 cores)" },
     { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64 --corpus none", description: "a quick, smaller model on the npm text alone" },
     { command: "s3pet pretrain --out runs/bert-2x64 --steps 200 --layers 2 --hidden 64 --corpus none --resume", description: "continue it after an interruption" },
     { command: "s3pet watch assets/backbone", description: "follow a pretraining run from another terminal" },

@@ -66,13 +66,19 @@ describe("renderModelCard with a prepared corpus", () => {
 });
 
 describe("renderModelCard and the data-parallel units", () => {
-  it("states the run's --workers (deterministic only for the same count), and nothing for a report from before it was recorded", () => {
-    expect(renderModelCard({ ...report, training: { ...report.training, workers: 2 } })).toContain(`seed ${report.training.seed}, 2 data-parallel units (\`--workers 2\`).`);
-    expect(renderModelCard({ ...report, training: { ...report.training, workers: 1 } })).toContain("1 data-parallel unit (`--workers 1`).");
-    const old = renderModelCard(report);
-    expect(report.training.workers).toBeUndefined();
+  const { workers: _workers, ...unrecorded } = report.training;
+  const before: PretrainReport = { ...report, training: unrecorded };
+
+  it("states the run's --workers and puts it in the reproduce command; a report from before it was recorded shows neither", () => {
+    const two = renderModelCard({ ...report, training: { ...unrecorded, workers: 2 } });
+    expect(two).toContain(`seed ${report.training.seed}, 2 data-parallel units (\`--workers 2\`).`);
+    expect(two).toContain("```\ns3pet pretrain --out assets/backbone --steps 1200 --corpus none --workers 2\n```");
+    expect(renderModelCard({ ...report, training: { ...unrecorded, workers: 1 } })).toContain("1 data-parallel unit (`--workers 1`).");
+    const old = renderModelCard(before);
     expect(old).toContain(`seed ${report.training.seed}.\n`);
-    expect(old).toContain("with the same\nnumber of data-parallel units (`--workers`) the run is deterministic");
+    expect(old).toContain("```\ns3pet pretrain --out assets/backbone --steps 1200 --corpus none\n```");
+    // a command that already names the count is not given a second one
+    expect(renderModelCard({ ...report, command: "s3pet pretrain --workers 2", training: { ...unrecorded, workers: 2 } })).toContain("```\ns3pet pretrain --workers 2\n```");
   });
 });
 

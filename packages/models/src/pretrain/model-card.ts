@@ -39,7 +39,9 @@ Held out: ${prepared.heldOutRule}.
 `
     : "";
   // The corpus is prepared where the training command reads it.
-  const reproduce = prepared ? `${prepared.command} --cache ${/--corpus (\S+)/.exec(r.command)?.[1] ?? "<dir>"}\n${r.command}` : r.command;
+  // The unit count is not a recipe flag (it changes the weights by float rounding only) but exact reproduction needs it.
+  const command = t.workers !== undefined && !/--workers\b/.test(r.command) ? `${r.command} --workers ${t.workers}` : r.command;
+  const reproduce = prepared ? `${prepared.command} --cache ${/--corpus (\S+)/.exec(command)?.[1] ?? "<dir>"}\n${command}` : command;
   const domains = prepared
     ? "of the domains above (a novel, presidential addresses, dictionaries, the Bible, quotations and software manuals)"
     : "of two domains only (a 19th-century novel and presidential addresses, 1790-2021)";

@@ -15,6 +15,8 @@ export interface PretrainClock {
   readonly evals: readonly PretrainEval[];
   /** JSON of the settings that must match for `--resume` (architecture, data, schedule, seed). */
   readonly fingerprint: string;
+  /** Data-parallel units the run has used; absent in checkpoints from before it was kept. */
+  readonly workers?: number;
 }
 
 export interface PretrainEval {
@@ -31,6 +33,14 @@ export interface PretrainEval {
 export function checkFingerprint(dir: string, saved: string, current: string): void {
   if (saved !== current) {
     throw new CheckpointError(`${dir}: made with different settings (${describeDifference(saved, current)}); resume with the same flags or delete it`);
+  }
+}
+
+/** Throws unless a checkpoint in `dir` was made on as many data-parallel units: a run is deterministic only
+ *  for a given count, so a resumed run keeps it (and its report can state one). */
+export function checkWorkers(dir: string, saved: number | undefined, current: number): void {
+  if (saved !== undefined && saved !== current) {
+    throw new CheckpointError(`${dir}: made on ${saved} data-parallel units; resume with --workers ${saved} (a run is deterministic for a given count) or delete it`);
   }
 }
 

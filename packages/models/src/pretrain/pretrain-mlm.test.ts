@@ -132,6 +132,9 @@ describe("pretrainMlm", () => {
     expect(stopped).toBeNull();
     expect(lastStep).toBe(9); // no step after the one that was running
     expect(JSON.parse(readFileSync(join(dir, PRETRAIN_CHECKPOINT_FILE), "utf8")).step).toBe(9); // written by the stop, not the clock
+    // another unit count would not give the same weights: refused, the checkpoint kept
+    await expect(pretrainMlm({ ...options, workers: 1, resume: true })).rejects.toThrow(/made on 2 data-parallel units; resume with --workers 2/);
+    expect(JSON.parse(readFileSync(join(dir, PRETRAIN_CHECKPOINT_FILE), "utf8")).step).toBe(9);
     await resumeAndCompare(options, 9);
   });
 

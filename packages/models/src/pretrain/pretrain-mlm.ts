@@ -37,7 +37,7 @@ import type { MaskedLmHead } from "../heads/masked-lm-head.js";
 import { renderModelCard } from "./model-card.js";
 import { mlmData, MlmReplica, replicaData } from "./mlm-replica.js";
 import type { MlmData } from "./prepare-mlm-data.js";
-import { checkFingerprint, type PretrainClock, type PretrainEval } from "./pretrain-checkpoint.js";
+import { checkFingerprint, checkWorkers, type PretrainClock, type PretrainEval } from "./pretrain-checkpoint.js";
 import type { PretrainReport } from "./pretrain-report.js";
 import { readPretrainingCorpus, type PretrainingCorpus } from "./pretraining-corpus.js";
 
@@ -276,6 +276,7 @@ class MlmRun {
   /** The clock and eval history of a checkpoint (its settings must match this run's). */
   restoreClock(saved: PretrainClock): void {
     checkFingerprint(join(this.o.outDir, "checkpoints"), saved.fingerprint, this.fingerprint);
+    checkWorkers(join(this.o.outDir, "checkpoints"), saved.workers, this.o.workers);
     this.startedAt = saved.startedAt ?? this.startedAt;
     this.elapsedSeconds = saved.elapsedSeconds;
     this.trainSeconds = saved.trainSeconds;
@@ -339,6 +340,7 @@ class MlmRun {
           cpuSeconds: this.cpuSeconds,
           evals: this.evals,
           fingerprint: this.fingerprint,
+          workers: this.o.workers,
         };
       },
     };

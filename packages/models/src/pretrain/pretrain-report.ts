@@ -50,7 +50,7 @@ export interface PretrainReport {
     readonly maskProb: number;
     readonly dropout: number;
     readonly seed: number;
-    /** Data-parallel units the run used (a run is deterministic for a given count); absent in reports from before it was recorded. */
+    /** Data-parallel units the run used, in every session (`--resume` refuses another count: a run is deterministic for a given one); absent in reports from before it was recorded. */
     readonly workers?: number;
     /** Wall-clock seconds of training and evaluation (all sessions of a resumed run), slowed by other load on the machine. */
     readonly seconds: number;

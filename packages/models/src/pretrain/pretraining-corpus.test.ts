@@ -91,7 +91,7 @@ describe("readPreparedCorpus (the layout tools/corpus/prepare-corpus.mjs writes)
       expect(prepared.info.manifestSha256).toBe(createHash("sha256").update(good).digest("hex"));
 
       writeFileSync(join(dir, "committed.json"), good.replace('"words":15', '"words":16'));
-      expect(() => readPreparedCorpus(dir, join(dir, "committed.json"))).toThrow(/manifest\.json: differs from tools\/corpus\/corpus-manifest\.json; run node tools\/corpus\/prepare-corpus\.mjs/);
+      expect(() => readPreparedCorpus(dir, join(dir, "committed.json"))).toThrow(/manifest\.json: differs from tools\/corpus\/corpus-manifest\.json; in a clone of the S3PET repository \(https:\/\/github\.com\/s3pet\/s3pet\) run node tools\/corpus\/prepare-corpus\.mjs/);
       writeFileSync(join(dir, "committed.json"), good);
       writeFileSync(join(dir, "tiny.jsonl"), text.replace("c.", "d."));
       expect(() => readPreparedCorpus(dir, join(dir, "committed.json"))).toThrow(/tiny\.jsonl: sha256 differs from the manifest/);

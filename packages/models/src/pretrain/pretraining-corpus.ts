@@ -181,7 +181,7 @@ export function readPreparedCorpus(
   dir: string,
   committedManifest: string | URL = COMMITTED_MANIFEST,
 ): { train: CorpusDocument[]; heldOut: CorpusDocument[]; sources: CorpusSourceInfo[]; info: PreparedCorpusInfo } {
-  const redo = "run node tools/corpus/prepare-corpus.mjs --cache <dir> in a clone of the S3PET repository";
+  const redo = "in a clone of the S3PET repository (https://github.com/s3pet/s3pet) run node tools/corpus/prepare-corpus.mjs --cache <dir>";
   const manifestPath = join(dir, "manifest.json");
   if (!existsSync(manifestPath)) throw new S3petInputError(`${manifestPath}: missing; ${redo}`);
   const manifestText = readFileSync(manifestPath, "utf8");
