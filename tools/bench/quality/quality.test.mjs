@@ -224,12 +224,14 @@ describe("paired comparison", () => {
     expect(md).toContain("`s3pet` is above `s3pet-lora` in 0 of the 1 cell that could be tested.");
     expect(md).toContain("- Every run used `--epochs 10`; everything else at the CLI's defaults.");
     const untestable = [...runs, ...pair("emoji", 4, 0.5, 0.4), ...pair("emoji", 5, 0.6, 0.5)];
-    const md2 = renderPairedMarkdown({
+    const report2 = (rs) => ({
       command: "c", date: "2026-12-05T00:00:00.000Z", seconds: 60, machine: { cores: 2, cpu: "cpu", memoryGiB: 24, node: "20", load1AtEnd: 2 },
-      protocol: { flags: [], tasks: ["spam", "emoji"], budgets: ["0.015%"], seeds: [4, 5, 6], jobs: 2 },
-      summary: aggregateQuality(untestable), paired: { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025, cells: pairedComparison(untestable, { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 }) }, runs: untestable,
+      protocol: { flags: [], tasks: ["spam", "emoji"], budgets: ["0.015%"], seeds: [4, 5, 6], jobs: 2 }, summary: aggregateQuality(rs), runs: rs,
     });
+    const md2 = renderPairedMarkdown({ ...report2(untestable), paired: { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025, cells: pairedComparison(untestable, { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 }) } });
     expect(md2).toContain("| +0.100 | – | – (every pair differs equally) | no |");
+    const variant = renderPairedMarkdown({ ...report2(untestable), paired: { rowA: "s3pet~retrain-epochs=6", rowB: "s3pet", alpha: 0.05, cells: [] } });
+    expect(variant).toContain("Re-trained test accuracy of `s3pet~retrain-epochs=6` (S3PET, mixed space, --retrain-epochs 6) and `s3pet` (S3PET, mixed space) on the same seeds.");
     expect(md2).toContain("`s3pet` is above `s3pet-lora` in 0 of the 1 cell that could be tested; 1 could not be.");
   });
 });

@@ -3,6 +3,7 @@
 // two rows' scores seed by seed, their differences and the one-sided paired t-test at the level fixed before
 // the runs.
 import { seedStats } from "@s3pet/sweep";
+import { parseVariantRow } from "./grid-runs.mjs";
 import { protocolLines, ROW_LABELS } from "./render-quality-markdown.mjs";
 
 const signed = (x) => (x === null || x === undefined ? "–" : `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`);
@@ -11,9 +12,15 @@ const meanStd = (xs) => {
   return s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–";
 };
 
+/** `s3pet` -> "S3PET, mixed space"; `s3pet~retrain-epochs=6` -> "S3PET, mixed space, --retrain-epochs 6". */
+const labelOf = (row) => {
+  const v = parseVariantRow(row);
+  return v ? `${ROW_LABELS[v.row] ?? v.row}, --${v.axis} ${v.value}` : ROW_LABELS[row] ?? row;
+};
+
 export function renderPairedMarkdown(report) {
   const { rowA, rowB, alpha, cells } = report.paired;
-  const [a, b] = [ROW_LABELS[rowA] ?? rowA, ROW_LABELS[rowB] ?? rowB];
+  const [a, b] = [labelOf(rowA), labelOf(rowB)];
   const lines = [`### Quality: \`${rowA}\` against \`${rowB}\`, paired by seed`, ""];
   lines.push(
     `Re-trained test accuracy of \`${rowA}\` (${a}) and \`${rowB}\` (${b}) on the same seeds. A seed fixes the data split, the`,
