@@ -219,7 +219,7 @@ describe("paired comparison", () => {
       protocol: { flags: ["--epochs", "10"], tasks: ["spam"], budgets: ["0.015%"], seeds: [4, 5, 6], jobs: 2 },
       summary: aggregateQuality(runs), paired: { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025, cells: pairedComparison(runs, { rowA: "s3pet", rowB: "s3pet-lora", alpha: 0.025 }) }, runs,
     });
-    expect(md).toContain("### Quality: `s3pet` against `s3pet-lora`, paired by seed");
+    expect(md).toContain("## Quality, paired by seed: `s3pet` against `s3pet-lora`\n");
     expect(md).toMatch(/\| spam \| 0\.015% \| 4, 5, 6 \| 0\.830 ± 0\.026 \| 0\.823 ± 0\.015 \| \+0\.030 \+0\.000 −0\.010 \| \+0\.007 \| 0\.55 \(2\) \| 0\.317 \| no \|/);
     expect(md).toContain("`s3pet` is above `s3pet-lora` in 0 of the 1 cell that could be tested.");
     expect(md).toContain("- Every run used `--epochs 10`; everything else at the CLI's defaults.");

@@ -21,7 +21,7 @@ const labelOf = (row) => {
 export function renderPairedMarkdown(report) {
   const { rowA, rowB, alpha, cells } = report.paired;
   const [a, b] = [labelOf(rowA), labelOf(rowB)];
-  const lines = [`### Quality: \`${rowA}\` against \`${rowB}\`, paired by seed`, ""];
+  const lines = [`## Quality, paired by seed: \`${rowA}\` against \`${rowB}\``, ""];
   lines.push(
     `Re-trained test accuracy of \`${rowA}\` (${a}) and \`${rowB}\` (${b}) on the same seeds. A seed fixes the data split, the`,
     "head's init and the batch order, so the two runs of a pair differ only in the row. The question, fixed before",
