@@ -61,6 +61,7 @@ const fail = (message) => {
 
 if (flags.paired && (flags.render || positionals[0] === "transfer-grid")) fail("--paired: pass it with the grid files the sweep ran (a saved report keeps its own comparison; transfer-grid writes a grid)");
 if (flags.paired && flags.figures) fail("--figures: a paired comparison has no figures; drop --figures or --paired");
+if (flags.paired && flags["write-docs"] && !flags.out) fail("--write-docs: a paired comparison's docs section is named after its report; pass --out results/<name>.json too");
 if (flags.alpha !== undefined && !flags.paired) fail(`--alpha ${flags.alpha}: it is the level of --paired's test; pass --paired <row>,<row> too`);
 
 // --render: a saved report's markdown (its own commands, date and run time), nothing read or rewritten.
@@ -137,7 +138,7 @@ async function publishMarkdown(report, name) {
   const markdown = report.paired ? renderPairedMarkdown(report) : ablation ? renderAblationMarkdown(report) : renderQualityMarkdown(report, linked);
   process.stdout.write(`${markdown}\n`);
   for (const path of Object.values(figures)) process.stderr.write(`quality: wrote ${shownPath(path)}\n`);
-  // one section per paired comparison, named after its report (`quality-paired-mixed-vs-lora`)
+  // one section per paired comparison, named after its report (`quality-paired-mixed-vs-lora`; --out is required)
   if (flags["write-docs"]) replaceDocSection(join(ROOT, "docs/BENCHMARKS.md"), report.paired ? `quality-paired-${name}` : ablation ? "quality-ablation" : "quality", markdown);
 }
 

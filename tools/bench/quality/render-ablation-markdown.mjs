@@ -6,9 +6,8 @@
 // the parameters chosen (and LoRA's share of them), the run time, and how the value compares with the
 // defaults: a win or loss when the means differ by more than the larger std, else a tie.
 import { parseVariantRow } from "./grid-runs.mjs";
-import { machineLine, versus } from "./render-quality-markdown.mjs";
+import { fmt, machineLine, versus } from "./render-quality-markdown.mjs";
 
-const fmt = (s) => (s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–");
 const REFERENCE_LABELS = {
   s3pet: "search, every method",
   "s3pet-lora": "search, LoRA only",

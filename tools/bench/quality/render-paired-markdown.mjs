@@ -4,13 +4,9 @@
 // the runs.
 import { seedStats } from "@s3pet/sweep";
 import { parseVariantRow } from "./grid-runs.mjs";
-import { protocolLines, ROW_LABELS } from "./render-quality-markdown.mjs";
+import { fmt, protocolLines, ROW_LABELS } from "./render-quality-markdown.mjs";
 
 const signed = (x) => (x === null || x === undefined ? "–" : `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`);
-const meanStd = (xs) => {
-  const s = seedStats(xs);
-  return s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–";
-};
 
 /** `s3pet` -> "S3PET, mixed space"; `s3pet~retrain-epochs=6` -> "S3PET, mixed space, --retrain-epochs 6". */
 const labelOf = (row) => {
@@ -36,7 +32,7 @@ export function renderPairedMarkdown(report) {
   for (const c of cells) {
     const t = c.t === null ? "–" : `${c.t.toFixed(2)} (${c.df})`;
     const p = c.p !== null ? (c.p < 0.001 ? "< 0.001" : c.p.toFixed(3)) : c.seeds.length < 2 ? "– (under 2 pairs)" : "– (every pair differs equally)";
-    lines.push(`| ${c.task} | ${c.budget ?? "–"} | ${c.seeds.join(", ")} | ${meanStd(c.a)} | ${meanStd(c.b)} | ${c.differences.map(signed).join(" ")} | ${signed(c.mean)} | ${t} | ${p} | ${c.above ? "**yes**" : "no"} |`);
+    lines.push(`| ${c.task} | ${c.budget ?? "–"} | ${c.seeds.join(", ")} | ${fmt(seedStats(c.a))} | ${fmt(seedStats(c.b))} | ${c.differences.map(signed).join(" ")} | ${signed(c.mean)} | ${t} | ${p} | ${c.above ? "**yes**" : "no"} |`);
   }
   lines.push("");
   const tested = cells.filter((c) => c.p !== null);

@@ -5,7 +5,8 @@
 // and the small-budget searches against the best preset.
 import { compareSeedStats } from "@s3pet/sweep";
 
-const fmt = (s) => (s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–");
+/** A seedStats() value as "0.865 ± 0.010" ("–" for none). */
+export const fmt = (s) => (s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : "–");
 const int = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "–");
 
 export const ROW_LABELS = {
